@@ -1,0 +1,198 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// Actor is one program on the scanner host: an nmap process or an
+// ordinary TCP session. The engine calls an actor from one goroutine only.
+type Actor interface {
+	// Wake runs the actor's due work. It returns when the actor next wants
+	// to run (the zero time: only when a packet comes) and whether it has
+	// finished.
+	Wake(now time.Time) (next time.Time, done bool)
+	// Receive shows the actor a packet that reached the scanner host, as a
+	// pcap listener would: every actor sees every packet. It returns the
+	// actor's next wake time (the zero time leaves it unchanged).
+	Receive(now time.Time, p Packet) (next time.Time)
+}
+
+// Host is what an actor may use of the scanner host.
+type Host interface {
+	// Send emits one IPv4 packet through the link, after the containment
+	// guard has approved its destination.
+	Send(p []byte) error
+	// Now is the link's clock.
+	Now() time.Time
+	// Addr is the scanner's address.
+	Addr() netip.Addr
+	// BindTCP tells the host's kernel that an actor owns local TCP port p,
+	// so the kernel does not answer its segments with RST.
+	BindTCP(p uint16)
+}
+
+// maxWait caps one wait for packets so a live run notices cancellation.
+const maxWait = 100 * time.Millisecond
+
+type slot struct {
+	a     Actor
+	start time.Duration
+	next  time.Time
+	live  bool // started and not finished
+	done  bool
+}
+
+// Engine runs actors on the scanner host against a Link. It owns the
+// scanner's kernel emulation: the RST a real kernel sends when a SYN/ACK
+// reaches a port no socket holds (nmap relied on it; the scanner address
+// lives behind the TUN, so siglab must send it).
+type Engine struct {
+	link   Link
+	guard  *Guard
+	kernel *kernel
+	slots  []*slot
+	buf    []byte
+	start  time.Time
+	err    error
+	sent   int
+}
+
+// NewEngine returns an engine for the scanner address addr that may send
+// only to destinations guard allows.
+func NewEngine(link Link, addr netip.Addr, guard *Guard, ipidSeed uint16) *Engine {
+	return &Engine{
+		link:   link,
+		guard:  guard,
+		kernel: newKernel(addr, ipidSeed),
+		buf:    make([]byte, 65536),
+	}
+}
+
+// Add schedules actor a to start at offset at from the run's start.
+func (e *Engine) Add(at time.Duration, a Actor) {
+	e.slots = append(e.slots, &slot{a: a, start: at})
+}
+
+// Send implements Host.
+func (e *Engine) Send(p []byte) error {
+	if e.err != nil {
+		return e.err
+	}
+	if err := e.guard.CheckPacket(p); err != nil {
+		e.err = err
+		return err
+	}
+	if err := e.link.WritePacket(p); err != nil {
+		e.err = err
+		return err
+	}
+	e.sent++
+	return nil
+}
+
+// Sent counts the packets the engine has written.
+func (e *Engine) Sent() int { return e.sent }
+
+// Now implements Host.
+func (e *Engine) Now() time.Time { return e.link.Now() }
+
+// Addr implements Host.
+func (e *Engine) Addr() netip.Addr { return e.kernel.addr }
+
+// BindTCP implements Host.
+func (e *Engine) BindTCP(p uint16) { e.kernel.bound[p] = true }
+
+// Start is the time the run began (set by Run).
+func (e *Engine) Start() time.Time { return e.start }
+
+// Run drives every actor until all have finished, ctx is done or a send
+// fails. Packets arriving for the scanner go first to the kernel
+// emulation, then to every running actor.
+func (e *Engine) Run(ctx context.Context) error {
+	e.start = e.link.Now()
+	for i := range e.slots {
+		e.slots[i].next = e.start.Add(e.slots[i].start)
+	}
+	for e.err == nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		next, ok := e.nextWake()
+		if !ok {
+			return nil
+		}
+		now := e.link.Now()
+		deadline := next
+		if deadline.Sub(now) > maxWait {
+			deadline = now.Add(maxWait)
+		}
+		if !deadline.After(now) {
+			e.wakeDue(now)
+			continue
+		}
+		n, at, err := e.link.ReadPacket(e.buf, deadline)
+		switch {
+		case err == nil:
+			e.deliver(at, e.buf[:n])
+		case errors.Is(err, ErrTimeout):
+			e.wakeDue(e.link.Now())
+		default:
+			return fmt.Errorf("engine: %w", err)
+		}
+	}
+	return e.err
+}
+
+// nextWake is the earliest time any unfinished actor wants to run.
+func (e *Engine) nextWake() (time.Time, bool) {
+	var best time.Time
+	found := false
+	for _, s := range e.slots {
+		if s.done {
+			continue
+		}
+		found = true
+		if !s.next.IsZero() && (best.IsZero() || s.next.Before(best)) {
+			best = s.next
+		}
+	}
+	if found && best.IsZero() {
+		best = e.link.Now().Add(maxWait) // everyone waits for packets
+	}
+	return best, found
+}
+
+func (e *Engine) wakeDue(now time.Time) {
+	for _, s := range e.slots {
+		if s.done || s.next.IsZero() || s.next.After(now) {
+			continue
+		}
+		s.live = true
+		s.next, s.done = s.a.Wake(now)
+		if e.err != nil {
+			return
+		}
+	}
+}
+
+func (e *Engine) deliver(at time.Time, b []byte) {
+	p, ok := ParsePacket(b)
+	if !ok || p.Dst() != e.kernel.addr {
+		return
+	}
+	if rst := e.kernel.answer(p); rst != nil {
+		_ = e.Send(rst)
+	}
+	for _, s := range e.slots {
+		if !s.live || s.done {
+			continue
+		}
+		if next := s.a.Receive(at, p); !next.IsZero() {
+			s.next = next
+		}
+	}
+}

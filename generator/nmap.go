@@ -1,0 +1,175 @@
+package generator
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// NmapEnv is what an nmap process needs from the scenario around it.
+type NmapEnv struct {
+	// Host is the scanner host the process runs on.
+	Host Host
+	// Names maps the lab's host names to addresses; targets may use them.
+	Names map[string]netip.Addr
+	// Guard refuses targets outside the lab before anything is sent.
+	Guard *Guard
+	// Seed is the process's srand() seed (nmap 2.01 used tv_usec).
+	Seed uint32
+}
+
+// Nmap is one nmap 2.02 process: an Actor that scans its targets one host
+// at a time and prints what nmap printed.
+type Nmap struct {
+	Opts    *Options
+	p       *process
+	out     output
+	targets []netip.Addr
+	ports   []uint16
+	to      timeouts
+	cur     *synScan
+	hostIdx int
+	up      int
+	started time.Time
+	done    bool
+}
+
+// NewNmap prepares an nmap process for the command line (without the
+// program name). Every target is resolved and checked against the guard
+// here, before the run, so a target outside the lab sends nothing.
+func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
+	o, err := ParseOptions(strings.Fields(cmdline))
+	if err != nil {
+		return nil, err
+	}
+	if err := o.runnable(); err != nil {
+		return nil, err
+	}
+	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: map[netip.Addr]string{}}}
+	for _, t := range o.Targets {
+		addrs, err := resolveTarget(t, env.Names)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			if err := env.Guard.Check(a); err != nil {
+				return nil, fmt.Errorf("target %s: %w", t, err)
+			}
+			if t != a.String() && !o.NoDNS {
+				n.out.names[a] = t
+			}
+		}
+		n.targets = append(n.targets, addrs...)
+	}
+	n.p = newProcess(env.Host, env.Seed, o.SourcePort)
+	n.ports = o.Ports
+	if n.ports == nil {
+		n.ports = defaultPorts(o.FastPorts)
+	}
+	if !o.NoShuffle {
+		n.p.shortfry(n.ports) // once per run, before any host is scanned
+	}
+	n.to = newTimeouts()
+	return n, nil
+}
+
+// runnable refuses the nmap 2.02 options siglab cannot replay yet, so a
+// scenario never silently gets different traffic than it asked for.
+func (o *Options) runnable() error {
+	missing := []struct {
+		on   bool
+		what string
+	}{
+		{o.Scan != ScanSYN, "scan type " + o.Scan.String() + " (only -sS so far)"},
+		{o.Ping != PingNone, "host discovery (add -P0)"},
+		{o.OSDetect, "OS detection -O"},
+		{o.Fragment, "fragmentation -f"},
+		{len(o.Decoys) > 0, "decoys -D"},
+		{o.MachineOut != "", "machine output -oM"},
+	}
+	for _, m := range missing {
+		if m.on {
+			return fmt.Errorf("%w: siglab cannot replay nmap 2.02's %s yet", ErrUsage, m.what)
+		}
+	}
+	return nil
+}
+
+// resolveTarget turns a target into addresses: a lab host name, an IPv4
+// address, or an address/prefix-length block.
+func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) {
+	if a, ok := names[t]; ok {
+		return []netip.Addr{a}, nil
+	}
+	if a, err := netip.ParseAddr(t); err == nil && a.Is4() {
+		return []netip.Addr{a}, nil
+	}
+	pfx, err := netip.ParsePrefix(t)
+	if err != nil || !pfx.Addr().Is4() {
+		return nil, fmt.Errorf("%w: cannot resolve target %q (not a lab host, address or block)", ErrUsage, t)
+	}
+	if pfx.Bits() < 16 {
+		return nil, fmt.Errorf("%w: target block %s is larger than a /16", ErrUsage, t)
+	}
+	var out []netip.Addr
+	for a := pfx.Masked().Addr(); pfx.Contains(a); a = a.Next() {
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Output is everything the process printed so far.
+func (n *Nmap) Output() string { return n.out.b.String() }
+
+// Magic is the process's base source port M.
+func (n *Nmap) Magic() uint16 { return n.p.magic }
+
+// Wake implements Actor.
+func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
+	if n.done {
+		return time.Time{}, true
+	}
+	if n.started.IsZero() {
+		n.started = now
+		n.out.banner()
+	}
+	for {
+		if n.cur == nil {
+			if n.hostIdx == len(n.targets) {
+				n.finish(now)
+				return time.Time{}, true
+			}
+			n.cur = newSYNScan(n.p, &n.out, n.targets[n.hostIdx], n.ports, &n.to)
+		}
+		next, err := n.cur.wake(now)
+		if err != nil {
+			n.done = true
+			return time.Time{}, true
+		}
+		if !n.cur.done {
+			return next, false
+		}
+		n.reportHost()
+	}
+}
+
+// Receive implements Actor.
+func (n *Nmap) Receive(now time.Time, p Packet) time.Time {
+	if n.cur == nil {
+		return time.Time{}
+	}
+	return n.cur.receive(now, p)
+}
+
+func (n *Nmap) reportHost() {
+	n.out.portTable(n.cur.dst, n.cur.results())
+	n.up++ // with -P0 every host counts as up
+	n.cur = nil
+	n.hostIdx++
+}
+
+func (n *Nmap) finish(now time.Time) {
+	n.done = true
+	n.out.completed(len(n.targets), n.up, now.Unix()-n.started.Unix())
+}

@@ -1,0 +1,279 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// ErrUsage is wrapped by every command-line error: an option nmap 2.02 did
+// not have, a bad argument, or an option siglab cannot run yet.
+var ErrUsage = errors.New("nmap usage")
+
+// ScanType is one of nmap 2.02's port scan techniques.
+type ScanType int
+
+// Scan types, named by their nmap 2.02 options.
+const (
+	ScanConnect ScanType = iota // -sT, the default
+	ScanSYN                     // -sS
+	ScanFIN                     // -sF
+	ScanXmas                    // -sX
+	ScanNull                    // -sN
+	ScanUDP                     // -sU
+	ScanPing                    // -sP
+	ScanBounce                  // -b
+)
+
+// PingType is nmap 2.02's host discovery choice.
+type PingType int
+
+// Ping types: the default sends an ICMP echo and a TCP ACK per host.
+const (
+	PingDefault PingType = iota // ICMP echo + TCP ACK to port 80
+	PingNone                    // -P0
+	PingICMP                    // -PI
+	PingACK                     // -PT[port]
+	PingSYN                     // -PS[port]
+)
+
+// Options is a parsed nmap 2.02 command line.
+type Options struct {
+	Scan       ScanType
+	Ping       PingType
+	PingPort   uint16
+	OSDetect   bool
+	Ports      []uint16 // nil: the default list
+	FastPorts  bool     // -F
+	NoShuffle  bool     // -r
+	Fragment   bool     // -f
+	Decoys     []string // -D, "ME" marks the real address
+	SourcePort int      // -g, -1 when unset
+	Verbose    int
+	NormalOut  string // -oN file
+	MachineOut string // -oM file
+	NoDNS      bool   // -n
+	BounceHost string // -b [user:pass@]host[:port]
+	Targets    []string
+}
+
+// ParseOptions parses an nmap 2.02 command line (without the program
+// name) as 2.02's getopt loop did: flags may be clustered (-vO), an
+// option's argument may be attached (-p1-25, -PT80) or follow (-p 1-25).
+func ParseOptions(args []string) (*Options, error) {
+	o := &Options{SourcePort: -1, PingPort: 80}
+	scanSet := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			o.Targets = append(o.Targets, a)
+			continue
+		}
+		for j := 1; j < len(a); j++ {
+			c := a[j]
+			if !strings.ContainsRune(flagsWithArg, rune(c)) {
+				if err := o.flag(c); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			arg := a[j+1:]
+			if arg == "" {
+				if i+1 >= len(args) {
+					return nil, fmt.Errorf("%w: option -%c needs an argument", ErrUsage, c)
+				}
+				i++
+				arg = args[i]
+			}
+			next, err := o.withArg(c, arg, args, i, &scanSet)
+			if err != nil {
+				return nil, err
+			}
+			i = next
+			break
+		}
+	}
+	if len(o.Targets) == 0 {
+		return nil, fmt.Errorf("%w: no target given", ErrUsage)
+	}
+	return o, nil
+}
+
+// flagsWithArg are 2.02's options that take an argument.
+const flagsWithArg = "sPpbDgo"
+
+func (o *Options) flag(c byte) error {
+	switch c {
+	case 'v':
+		o.Verbose++
+	case 'O':
+		o.OSDetect = true
+	case 'F':
+		o.FastPorts = true
+	case 'r':
+		o.NoShuffle = true
+	case 'f':
+		o.Fragment = true
+	case 'n':
+		o.NoDNS = true
+	default:
+		return fmt.Errorf("%w: nmap 2.02 has no option -%c", ErrUsage, c)
+	}
+	return nil
+}
+
+// withArg handles an option with its argument and returns the index of
+// the last argv element it consumed.
+func (o *Options) withArg(c byte, arg string, args []string, i int, scanSet *bool) (int, error) {
+	var err error
+	switch c {
+	case 's':
+		err = o.scanType(arg, scanSet)
+	case 'P':
+		err = o.pingType(arg)
+	case 'p':
+		o.Ports, err = ParsePorts(arg)
+	case 'b':
+		o.Scan, o.BounceHost = ScanBounce, arg
+	case 'D':
+		o.Decoys, err = parseDecoys(arg)
+	case 'g':
+		o.SourcePort, err = parsePort(arg, "-g")
+	case 'o':
+		return o.output(arg, args, i)
+	}
+	return i, err
+}
+
+func (o *Options) scanType(arg string, scanSet *bool) error {
+	types := map[string]ScanType{"T": ScanConnect, "S": ScanSYN, "F": ScanFIN, "X": ScanXmas, "N": ScanNull, "U": ScanUDP, "P": ScanPing}
+	t, ok := types[arg]
+	if !ok {
+		return fmt.Errorf("%w: nmap 2.02 has no scan type -s%s", ErrUsage, arg)
+	}
+	if *scanSet && o.Scan != t {
+		return fmt.Errorf("%w: only one scan type at a time (-s%s after another -s option)", ErrUsage, arg)
+	}
+	*scanSet, o.Scan = true, t
+	return nil
+}
+
+func (o *Options) pingType(arg string) error {
+	switch {
+	case arg == "0":
+		o.Ping = PingNone
+	case arg == "I":
+		o.Ping = PingICMP
+	case arg[0] == 'T' || arg[0] == 'S':
+		o.Ping = map[byte]PingType{'T': PingACK, 'S': PingSYN}[arg[0]]
+		if len(arg) > 1 {
+			p, err := parsePort(arg[1:], "-P"+arg[:1])
+			if err != nil {
+				return err
+			}
+			o.PingPort = uint16(p)
+		}
+	default:
+		return fmt.Errorf("%w: nmap 2.02 has no ping type -P%s", ErrUsage, arg)
+	}
+	return nil
+}
+
+func (o *Options) output(arg string, args []string, i int) (int, error) {
+	kind, file := arg[0], arg[1:]
+	if kind != 'N' && kind != 'M' {
+		return i, fmt.Errorf("%w: nmap 2.02 has no output format -o%c (it has -oN and -oM)", ErrUsage, kind)
+	}
+	if file == "" {
+		if i+1 >= len(args) {
+			return i, fmt.Errorf("%w: -o%c needs a file name", ErrUsage, kind)
+		}
+		i++
+		file = args[i]
+	}
+	if kind == 'N' {
+		o.NormalOut = file
+	} else {
+		o.MachineOut = file
+	}
+	return i, nil
+}
+
+// ParsePorts parses a -p list: ports and ranges separated by commas, where
+// a range may be open at either end ("-100" is 1-100, "60000-" is
+// 60000-65535). Duplicates are dropped; the list keeps first-seen order.
+func ParsePorts(s string) ([]uint16, error) {
+	var out []uint16
+	seen := map[uint16]bool{}
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, err := portRange(part)
+		if err != nil {
+			return nil, err
+		}
+		for p := lo; p <= hi; p++ {
+			if !seen[uint16(p)] {
+				seen[uint16(p)] = true
+				out = append(out, uint16(p))
+			}
+		}
+	}
+	return out, nil
+}
+
+func portRange(part string) (int, int, error) {
+	if part == "" {
+		return 0, 0, fmt.Errorf("%w: empty entry in port list", ErrUsage)
+	}
+	loS, hiS, isRange := strings.Cut(part, "-")
+	if !isRange {
+		p, err := parsePort(part, "-p")
+		return p, p, err
+	}
+	lo, hi := 1, 65535
+	var err error
+	if loS != "" {
+		if lo, err = parsePort(loS, "-p"); err != nil {
+			return 0, 0, err
+		}
+	}
+	if hiS != "" {
+		if hi, err = parsePort(hiS, "-p"); err != nil {
+			return 0, 0, err
+		}
+	}
+	if lo > hi {
+		return 0, 0, fmt.Errorf("%w: -p: range %s runs backwards", ErrUsage, part)
+	}
+	return lo, hi, nil
+}
+
+func parsePort(s, opt string) (int, error) {
+	p, err := strconv.Atoi(s)
+	if err != nil || p < 0 || p > 65535 {
+		return 0, fmt.Errorf("%w: %s: %q is not a port (0-65535)", ErrUsage, opt, s)
+	}
+	if p == 0 && opt == "-p" {
+		return 0, fmt.Errorf("%w: -p: port 0 cannot be scanned", ErrUsage)
+	}
+	return p, nil
+}
+
+func parseDecoys(s string) ([]string, error) {
+	var out []string
+	for _, d := range strings.Split(s, ",") {
+		if d == "" {
+			return nil, fmt.Errorf("%w: -D: empty decoy in %q", ErrUsage, s)
+		}
+		out = append(out, d)
+	}
+	if len(out) == 1 && out[0] == "ME" {
+		return nil, fmt.Errorf("%w: -D: the decoy list %q names no decoy address", ErrUsage, s)
+	}
+	return out, nil
+}
+
+// String renders the scan type as nmap's option.
+func (t ScanType) String() string {
+	return [...]string{"-sT", "-sS", "-sF", "-sX", "-sN", "-sU", "-sP", "-b"}[t]
+}

@@ -1,0 +1,71 @@
+package generator
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// Version is the nmap version siglab replays; it appears in the banner.
+const Version = "2.02"
+
+// output collects what the nmap process prints, string for string as
+// nmap 2.01/2.05 printed it (nmap-2.0x-internals.md §3.8).
+type output struct {
+	b       strings.Builder
+	verbose bool
+	names   map[netip.Addr]string
+}
+
+func (o *output) printf(format string, args ...any) { fmt.Fprintf(&o.b, format, args...) }
+
+func (o *output) verbosef(format string, args ...any) {
+	if o.verbose {
+		o.printf(format, args...)
+	}
+}
+
+// hostLabel is nmap's "%s (%s)": the host's name, empty when it has none
+// (giving the double space the FAQ shows), then the address.
+func (o *output) hostLabel(a netip.Addr) string { return fmt.Sprintf("%s (%s)", o.names[a], a) }
+
+func (o *output) banner() {
+	o.printf("\nStarting nmap V. %s by Fyodor (fyodor@dhp.com, www.insecure.org/nmap/)\n", Version)
+}
+
+type portResult struct {
+	port  uint16
+	state string
+	proto string
+}
+
+func sortResults(rs []portResult) { sort.Slice(rs, func(i, j int) bool { return rs[i].port < rs[j].port }) }
+
+// portTable prints the "Interesting ports" table, or the no-open-ports
+// line when there is nothing to list.
+func (o *output) portTable(a netip.Addr, rs []portResult) {
+	if len(rs) == 0 {
+		o.printf("No ports open for host %s\n", o.hostLabel(a))
+		return
+	}
+	o.printf("Interesting ports on %s:\n", o.hostLabel(a))
+	o.printf("Port    State       Protocol  Service\n")
+	for _, r := range rs {
+		o.printf("%-8d%-12s%-11s%-16s%s\n", r.port, r.state, r.proto, serviceName(r.port), "")
+	}
+	o.printf("\n")
+}
+
+// completed is the closing line.
+func (o *output) completed(addrs, up int, secs int64) {
+	o.printf("Nmap run completed -- %d IP address%s (%d host%s up) scanned in %d second%s\n",
+		addrs, plural(addrs, "es"), up, plural(up, "s"), secs, plural(int(secs), "s"))
+}
+
+func plural(n int, suffix string) string {
+	if n == 1 {
+		return ""
+	}
+	return suffix
+}

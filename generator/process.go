@@ -1,0 +1,68 @@
+package generator
+
+import (
+	"math/bits"
+	"net/netip"
+	"time"
+)
+
+// process is the state one nmap 2.02 process keeps for its whole life and
+// shares between its scan engines: the libc random stream, the base source
+// port M (o.magic_port), and the lazily fixed TTL of each raw-send helper.
+type process struct {
+	host  Host
+	rnd   *LibcRand
+	magic uint16
+	// tcpTTL is send_tcp_raw's static myttl; 0 until its first packet.
+	tcpTTL uint8
+	buf    []byte
+}
+
+// newProcess starts a process: srand(seed), then options_init() draws M =
+// 33000 + rand()%31000 as the process's first rand() call.
+func newProcess(h Host, seed uint32, sourcePort int) *process {
+	p := &process{host: h, rnd: NewLibcRand(seed), buf: make([]byte, 0, 1600)}
+	p.magic = uint16(33000 + p.rnd.Rand()%31000)
+	if sourcePort >= 0 {
+		p.magic = uint16(sourcePort) // -g N sets M = N
+	}
+	return p
+}
+
+// ttlFor is 2.01's per-helper TTL: (time(NULL) % 14) + 51, fixed at the
+// helper's first packet (nmap-2.0x-internals.md §1.2).
+func ttlFor(now time.Time) uint8 { return uint8(now.Unix()%14 + 51) }
+
+// windowFor is send_tcp_raw's window, tied to the TTL: 1024*((TTL%4)+1).
+func windowFor(ttl uint8) uint16 { return 1024 * (uint16(ttl%4) + 1) }
+
+// ipID is one rand() draw stored in host byte order without htons: on
+// the little-endian senders of 1998 its bytes appear swapped on the wire.
+func (p *process) ipID() uint16 { return bits.ReverseBytes16(uint16(p.rnd.Rand())) }
+
+// isn is rand()+rand(), the sum of two 31-bit draws (so ISNs cluster
+// around 2^31: a statistical tell).
+func (p *process) isn() uint32 { return p.rnd.Rand() + p.rnd.Rand() }
+
+// sendTCPRaw is nmap 2.01's send_tcp_raw(): IPv4 with TOS 0, no DF, a
+// random ID and the helper's static TTL; TCP with the caller's seq, ack 0,
+// the TTL-derived window and the given options.
+func (p *process) sendTCPRaw(dst netip.Addr, sport, dport uint16, seq uint32, flags uint8, opts []byte) error {
+	if p.tcpTTL == 0 {
+		p.tcpTTL = ttlFor(p.host.Now())
+	}
+	h := IPHeader{ID: p.ipID(), TTL: p.tcpTTL, Src: p.host.Addr(), Dst: dst}
+	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(p.tcpTTL), Options: opts}
+	p.buf = AppendTCP(p.buf[:0], &h, &t)
+	return p.host.Send(p.buf)
+}
+
+// shortfry is nmap's port shuffle: for each i, swap with rand()%n. It is
+// not a Fisher-Yates shuffle, and its bias is part of the signature.
+func (p *process) shortfry(ports []uint16) {
+	n := uint32(len(ports))
+	for i := range ports {
+		j := p.rnd.Rand() % n
+		ports[i], ports[j] = ports[j], ports[i]
+	}
+}

@@ -1,0 +1,149 @@
+package simnet
+
+import (
+	"container/heap"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"time"
+
+	"github.com/siglab/siglab/generator"
+)
+
+// Epoch is the default start of virtual time: the minute of the FAQ's
+// figure 2 lab run, on the day nmap 2.02's release was announced.
+var Epoch = time.Date(1998, 12, 22, 1, 41, 25, 180240000, time.UTC)
+
+// Config sets up a Network.
+type Config struct {
+	// Start is where virtual time begins (default Epoch).
+	Start time.Time
+	// Seed fixes the hosts' random draws (their ISNs).
+	Seed uint64
+	// RTT is the round trip between the scanner and every host
+	// (default 300µs, a switched LAN).
+	RTT time.Duration
+	// SendCost is the virtual time one write takes (default 31µs, the
+	// spacing of back-to-back SYNs in the FAQ's figure 2).
+	SendCost time.Duration
+	// Tap, if set, sees every packet on the wire with its time.
+	Tap func(t time.Time, pkt []byte)
+}
+
+// HostConfig describes one simulated target.
+type HostConfig struct {
+	Addr     netip.Addr
+	Open     []uint16
+	Filtered []uint16
+}
+
+// Network is a simulated network of Linux-like hosts.
+type Network struct {
+	cfg   Config
+	now   time.Time
+	hosts map[netip.Addr]*linuxHost
+	queue events
+	seq   uint64
+	rnd   *rand.Rand
+}
+
+// New returns a network holding hosts.
+func New(cfg Config, hosts ...HostConfig) *Network {
+	if cfg.Start.IsZero() {
+		cfg.Start = Epoch
+	}
+	if cfg.RTT == 0 {
+		cfg.RTT = 300 * time.Microsecond
+	}
+	if cfg.SendCost == 0 {
+		cfg.SendCost = 31 * time.Microsecond
+	}
+	n := &Network{cfg: cfg, now: cfg.Start, hosts: map[netip.Addr]*linuxHost{},
+		rnd: rand.New(rand.NewPCG(cfg.Seed, 0x5367_6c61_62)) /* "Sglab" */}
+	for _, h := range hosts {
+		n.hosts[h.Addr] = newLinuxHost(h, n.rnd)
+	}
+	return n
+}
+
+// WritePacket takes a packet from the scanner at the current virtual time,
+// which then advances by SendCost; the addressed host's answer is queued
+// to arrive one RTT later.
+func (n *Network) WritePacket(p []byte) error {
+	pk, ok := generator.ParsePacket(p)
+	if !ok {
+		return fmt.Errorf("simnet: malformed packet (%d bytes)", len(p))
+	}
+	at := n.now
+	n.now = n.now.Add(n.cfg.SendCost)
+	n.tap(at, p)
+	h := n.hosts[pk.Dst()]
+	if h == nil {
+		return nil // nobody there: silence, like an unanswered ARP
+	}
+	for _, r := range h.answer(pk) {
+		n.push(at.Add(n.cfg.RTT), r)
+	}
+	return nil
+}
+
+// ReadPacket returns the next queued answer if it arrives by deadline,
+// moving the clock to its arrival; otherwise it moves the clock to the
+// deadline and returns generator.ErrTimeout.
+func (n *Network) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, error) {
+	if len(n.queue) == 0 || n.queue[0].at.After(deadline) {
+		if deadline.After(n.now) {
+			n.now = deadline
+		}
+		return 0, time.Time{}, generator.ErrTimeout
+	}
+	ev := heap.Pop(&n.queue).(event)
+	if ev.at.After(n.now) {
+		n.now = ev.at
+	}
+	n.tap(ev.at, ev.pkt)
+	return copy(buf, ev.pkt), ev.at, nil
+}
+
+// Now is the virtual clock.
+func (n *Network) Now() time.Time { return n.now }
+
+// Close does nothing; a Network holds no system resources.
+func (n *Network) Close() error { return nil }
+
+func (n *Network) tap(t time.Time, p []byte) {
+	if n.cfg.Tap != nil {
+		n.cfg.Tap(t, p)
+	}
+}
+
+func (n *Network) push(at time.Time, p []byte) {
+	n.seq++
+	heap.Push(&n.queue, event{at: at, seq: n.seq, pkt: p})
+}
+
+// event is a packet due to reach the scanner at a time; seq keeps equal
+// times in the order they were queued.
+type event struct {
+	at  time.Time
+	seq uint64
+	pkt []byte
+}
+
+type events []event
+
+func (e events) Len() int { return len(e) }
+func (e events) Less(i, j int) bool {
+	if !e[i].at.Equal(e[j].at) {
+		return e[i].at.Before(e[j].at)
+	}
+	return e[i].seq < e[j].seq
+}
+func (e events) Swap(i, j int) { e[i], e[j] = e[j], e[i] }
+func (e *events) Push(x any)   { *e = append(*e, x.(event)) }
+func (e *events) Pop() any {
+	old := *e
+	x := old[len(old)-1]
+	*e = old[:len(old)-1]
+	return x
+}

@@ -1,0 +1,8 @@
+// Package capture holds what a sensor saw: packets with their capture
+// times and the link type they were captured on, and reads and writes
+// them as pcap and pcapng files.
+//
+// It is a leaf package: the live sensor, the offline simulated network,
+// the report writer and `siglab detect` all meet here. A Capture owns its
+// packets' bytes; nothing in it is shared with a socket or a parser.
+package capture

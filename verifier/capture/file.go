@@ -1,0 +1,112 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+)
+
+// ErrFormat is wrapped by ReadFile's errors for input that is neither pcap
+// nor pcapng.
+var ErrFormat = errors.New("not a pcap or pcapng file")
+
+// snaplen written into pcap headers.
+const snaplen = 262144
+
+// Source yields frames one at a time; both pcapgo readers satisfy it.
+type Source interface {
+	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	LinkType() layers.LinkType
+}
+
+// Open returns a Source for a pcap or pcapng stream, told apart by magic.
+func Open(r io.Reader) (Source, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	magic, err := br.Peek(4)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
+		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		}
+		return ng, nil
+	}
+	pr, err := pcapgo.NewReader(br)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	return pr, nil
+}
+
+// ReadFile loads a whole pcap or pcapng file.
+func ReadFile(path string) (*Capture, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := Open(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c := &Capture{LinkType: src.LinkType()}
+	for {
+		data, ci, err := src.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return c, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: packet %d: %w", path, len(c.Packets)+1, err)
+		}
+		c.Packets = append(c.Packets, Packet{Time: ci.Timestamp, Data: data})
+	}
+}
+
+// WritePcap writes the capture as a classic pcap stream with nanosecond
+// timestamps.
+func (c *Capture) WritePcap(w io.Writer) error {
+	pw := pcapgo.NewWriterNanos(w)
+	if err := pw.WriteFileHeader(snaplen, c.LinkType); err != nil {
+		return err
+	}
+	for _, p := range c.Packets {
+		ci := gopacket.CaptureInfo{Timestamp: p.Time, CaptureLength: len(p.Data), Length: len(p.Data)}
+		if err := pw.WritePacket(ci, p.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteFileAtomic writes path through a temporary file in the same
+// directory and renames it into place, so a reader never sees half a file.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
