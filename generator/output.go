@@ -40,7 +40,9 @@ type portResult struct {
 	proto string
 }
 
-func sortResults(rs []portResult) { sort.Slice(rs, func(i, j int) bool { return rs[i].port < rs[j].port }) }
+func sortResults(rs []portResult) {
+	sort.Slice(rs, func(i, j int) bool { return rs[i].port < rs[j].port })
+}
 
 // portTable prints the "Interesting ports" table, or the no-open-ports
 // line when there is nothing to list.

@@ -42,21 +42,21 @@ type synScan struct {
 	dst netip.Addr
 	to  *timeouts
 
-	seqs        [synTries]uint32 // sequences[0..2]: one ISN per try
-	ports       []synPort
-	byPort      map[uint16]int
-	round       int
-	queue       []int // this round's ports, in send order
-	next        int   // next queue index to send a first try to
-	pending     []int // sent and unanswered, in send order
-	ideal       float64
-	senddelay   time.Duration
-	maxWidth    int
-	changed     bool
-	shrunk      bool // ideal already cut by 0.7 in this receive pass
-	passEnd     time.Time
-	started     time.Time
-	done        bool
+	seqs      [synTries]uint32 // sequences[0..2]: one ISN per try
+	ports     []synPort
+	byPort    map[uint16]int
+	round     int
+	queue     []int // this round's ports, in send order
+	next      int   // next queue index to send a first try to
+	pending   []int // sent and unanswered, in send order
+	ideal     float64
+	senddelay time.Duration
+	maxWidth  int
+	changed   bool
+	shrunk    bool // ideal already cut by 0.7 in this receive pass
+	passEnd   time.Time
+	started   time.Time
+	done      bool
 }
 
 func newSYNScan(p *process, out *output, dst netip.Addr, ports []uint16, to *timeouts) *synScan {
