@@ -72,6 +72,10 @@ func NewEngine(link Link, addr netip.Addr, guard *Guard, ipidSeed uint16) *Engin
 	}
 }
 
+// SetGuard replaces the containment guard (the plan that knows the lab's
+// addresses is made after the engine it sends through).
+func (e *Engine) SetGuard(g *Guard) { e.guard = g }
+
 // Add schedules actor a to start at offset at from the run's start.
 func (e *Engine) Add(at time.Duration, a Actor) {
 	e.slots = append(e.slots, &slot{a: a, start: at})
@@ -80,6 +84,10 @@ func (e *Engine) Add(at time.Duration, a Actor) {
 // Send implements Host.
 func (e *Engine) Send(p []byte) error {
 	if e.err != nil {
+		return e.err
+	}
+	if e.guard == nil {
+		e.err = fmt.Errorf("%w: no containment guard set", ErrOutsideLab)
 		return e.err
 	}
 	if err := e.guard.CheckPacket(p); err != nil {

@@ -70,6 +70,9 @@ func ParseOptions(args []string) (*Options, error) {
 			o.Targets = append(o.Targets, a)
 			continue
 		}
+		if strings.HasPrefix(a, "--") {
+			return nil, fmt.Errorf("%w: nmap 2.02 has no option %s (it had no long options)", ErrUsage, a)
+		}
 		for j := 1; j < len(a); j++ {
 			c := a[j]
 			if !strings.ContainsRune(flagsWithArg, rune(c)) {

@@ -91,7 +91,7 @@ func (s *Sessions) open(now time.Time) {
 // Receive implements Actor.
 func (s *Sessions) Receive(now time.Time, p Packet) time.Time {
 	c := s.cur
-	if c == nil || !p.IsTCP() || p.Src() != s.dst || p.SPort() != s.dport || p.DPort() != c.sport {
+	if c == nil || c.state == closed || !p.IsTCP() || p.Src() != s.dst || p.SPort() != s.dport || p.DPort() != c.sport {
 		return time.Time{}
 	}
 	if p.HasFlags(FlagRST) {

@@ -25,8 +25,8 @@ type connKey struct{ sport, dport uint16 }
 // conn is the server side of one connection: the next sequence number to
 // send and the next one expected.
 type conn struct {
-	snd, rcv    uint32
-	established bool
+	snd, rcv uint32
+	lastAck  bool // our FIN is out; the client's ACK of it ends the connection
 }
 
 const (
@@ -80,6 +80,10 @@ func (h *linuxHost) syn(p generator.Packet, k connKey) [][]byte {
 
 // segment handles the client's ACKs, data and FIN on a connection.
 func (h *linuxHost) segment(p generator.Packet, k connKey, c *conn) [][]byte {
+	if c.lastAck {
+		delete(h.conns, k) // LAST-ACK: the client's ACK closes it quietly
+		return nil
+	}
 	var out [][]byte
 	data := p.TCPPayload()
 	if len(data) > 0 && p.Seq() == c.rcv {
@@ -92,7 +96,7 @@ func (h *linuxHost) segment(p generator.Packet, k connKey, c *conn) [][]byte {
 		c.rcv++
 		out = append(out, h.tcp(p, c.snd, c.rcv, generator.FlagFIN|generator.FlagACK, nil, nil))
 		c.snd++
-		delete(h.conns, k) // the client's last ACK needs no answer
+		c.lastAck = true
 	}
 	return out
 }
