@@ -1,0 +1,48 @@
+package detector
+
+// Config bounds the detector's memory and sets its thresholds. The zero
+// value is usable: every zero field takes its default.
+type Config struct {
+	// MaxSources caps the sources with state (default 65536); the least
+	// recently seen source is evicted to make room for a new one.
+	MaxSources int
+	// MaxFlowsPerSource caps the (target, port) pairs tracked for one
+	// source (default 65536); probes beyond it are only counted.
+	MaxFlowsPerSource int
+	// MaxFlows caps the flows of all sources together (default 262144);
+	// least recently seen sources are evicted to stay under it.
+	MaxFlows int
+	// MinScanPorts is how many distinct destination ports a source must
+	// probe before it is called a port scan (default 5).
+	MinScanPorts int
+}
+
+// Defaults, chosen so that a full nmap 2.02 default scan (about 1500
+// ports) of a few hundred hosts fits, while the worst case stays near a
+// hundred megabytes.
+const (
+	defaultMaxSources        = 65536
+	defaultMaxFlowsPerSource = 65536
+	defaultMaxFlows          = 1 << 18
+	defaultMinScanPorts      = 5
+)
+
+// withDefaults fills zero (or negative) fields and keeps the caps
+// consistent with each other.
+func (c Config) withDefaults() Config {
+	if c.MaxSources <= 0 {
+		c.MaxSources = defaultMaxSources
+	}
+	if c.MaxFlowsPerSource <= 0 {
+		c.MaxFlowsPerSource = defaultMaxFlowsPerSource
+	}
+	if c.MaxFlows <= 0 {
+		c.MaxFlows = defaultMaxFlows
+	}
+	// One source may never need more flows than the whole budget.
+	c.MaxFlowsPerSource = min(c.MaxFlowsPerSource, c.MaxFlows)
+	if c.MinScanPorts <= 0 {
+		c.MinScanPorts = defaultMinScanPorts
+	}
+	return c
+}

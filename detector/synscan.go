@@ -1,0 +1,189 @@
+package detector
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+)
+
+const labelSYNScan = "scan.tcp-syn"
+
+// maxTargetLines bounds the per-target evidence lines of one finding.
+const maxTargetLines = 8
+
+// synScan is the SYN scan analyzer's result, kept for the tool analyzers.
+type synScan struct {
+	// byTarget holds the half-open bare-SYN flows, one run per target in
+	// address order, each run by port.
+	byTarget [][]*flow
+}
+
+// answers sums up what came back to a set of probes.
+type answers struct {
+	open, closed, unanswered int
+	// reset counts open ports the prober reset; resetSeqIsAck those
+	// whose RST carried the SYN/ACK's ack as seq.
+	reset, resetSeqIsAck int
+}
+
+// analyzeSYNScan reports a source that sent bare SYNs to at least
+// MinScanPorts distinct ports (of one target or across targets) and did
+// not complete the handshakes: it reset the SYN/ACKs or never answered.
+func analyzeSYNScan(a *analysis) {
+	probes, completed := halfOpenProbes(&a.src.tcp)
+	ports := distinctPorts(probes)
+	if ports < a.cfg.MinScanPorts {
+		return
+	}
+	ans := countAnswers(probes)
+	// A source completing more handshakes than it resets is connecting
+	// (connect scan or ordinary client); a SYN scanner completes none.
+	if completed > ans.reset {
+		return
+	}
+	slices.SortFunc(probes, byTargetPort)
+	a.syn = &synScan{byTarget: splitByTarget(probes)}
+	f := Finding{
+		Label:   labelSYNScan,
+		Scanner: a.scanner,
+		Ports:   ports,
+		Attrs: map[string]string{
+			"open":       strconv.Itoa(ans.open),
+			"closed":     strconv.Itoa(ans.closed),
+			"unanswered": strconv.Itoa(ans.unanswered),
+		},
+	}
+	f.First, f.Last, f.Packets = span(probes)
+	for _, run := range a.syn.byTarget {
+		f.Targets = append(f.Targets, addr4(run[0].target))
+	}
+	f.Evidence = append(targetLines(a.syn.byTarget), ans.evidence()...)
+	if completed > 0 {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s from this source completed the handshake and are not counted as probes", plural(completed, "other connection")))
+	}
+	if n := a.src.tcp.untracked; n > 0 {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%d further SYNs went to ports beyond the detector's tracking limit", n))
+	}
+	a.out = append(a.out, f)
+}
+
+// halfOpenProbes returns the flows opened by a bare SYN whose handshake
+// the source did not complete, and how many it did complete.
+func halfOpenProbes(t *tcpTable) (probes []*flow, completed int) {
+	for i := range t.flows {
+		f := &t.flows[i]
+		switch {
+		case !isBareSYN(f.flags):
+		case f.has(sentAck):
+			completed++
+		default:
+			probes = append(probes, f)
+		}
+	}
+	return probes, completed
+}
+
+func distinctPorts(fs []*flow) int {
+	seen := make(map[uint16]struct{}, len(fs))
+	for _, f := range fs {
+		seen[f.port] = struct{}{}
+	}
+	return len(seen)
+}
+
+func countAnswers(fs []*flow) answers {
+	var c answers
+	for _, f := range fs {
+		switch {
+		case f.has(gotSynAck):
+			c.open++
+			if f.has(sentReset) {
+				c.reset++
+			}
+			if f.has(sentReset | resetSeqIsAck) {
+				c.resetSeqIsAck++
+			}
+		case f.has(gotRST):
+			c.closed++
+		default:
+			c.unanswered++
+		}
+	}
+	return c
+}
+
+// evidence says what came back and what the prober did about it.
+func (c answers) evidence() []string {
+	var ev []string
+	switch {
+	case c.open == 0:
+	case c.reset == c.open:
+		ev = append(ev, fmt.Sprintf("%s answered SYN/ACK and the scanner reset each half-open connection", plural(c.open, "port")))
+	default:
+		ev = append(ev, fmt.Sprintf("%s answered SYN/ACK; the scanner reset %d and never answered the other %d", plural(c.open, "port"), c.reset, c.open-c.reset))
+	}
+	if c.reset > 0 && c.resetSeqIsAck == c.reset {
+		ev = append(ev, "each RST carries the SYN/ACK's ack as its seq, as the scanner's kernel sends it")
+	}
+	if c.closed > 0 {
+		ev = append(ev, fmt.Sprintf("%s answered RST (closed)", plural(c.closed, "port")))
+	}
+	if c.unanswered > 0 {
+		ev = append(ev, fmt.Sprintf("%s sent no answer the sensor saw (filtered or lost)", plural(c.unanswered, "port")))
+	}
+	return ev
+}
+
+// targetLines gives one "N SYNs to P ports of T in S" line per target,
+// folding the targets past maxTargetLines into one summary line.
+func targetLines(byTarget [][]*flow) []string {
+	var ev []string
+	for i, run := range byTarget {
+		if i == maxTargetLines {
+			var rest []*flow
+			for _, r := range byTarget[i:] {
+				rest = append(rest, r...)
+			}
+			_, _, n := span(rest)
+			ev = append(ev, fmt.Sprintf("and %s to %s of %d more targets", plural(n, "SYN"), plural(distinctPorts(rest), "port"), len(byTarget)-i))
+			break
+		}
+		first, last, n := span(run)
+		ev = append(ev, fmt.Sprintf("%s to %s of %s in %s", plural(n, "SYN"), plural(len(run), "port"), addr4(run[0].target), seconds(last.Sub(first).Nanoseconds())))
+	}
+	return ev
+}
+
+// span returns the first and last SYN times of fs and how many SYNs they
+// carried, retransmissions included.
+func span(fs []*flow) (first, last time.Time, syns int) {
+	lo, hi := fs[0].first, fs[0].last
+	for _, f := range fs {
+		lo, hi = min(lo, f.first), max(hi, f.last)
+		syns += int(f.syns)
+	}
+	return ts(lo), ts(hi), syns
+}
+
+func byTargetPort(x, y *flow) int {
+	if c := bytes.Compare(x.target[:], y.target[:]); c != 0 {
+		return c
+	}
+	return int(x.port) - int(y.port)
+}
+
+// splitByTarget cuts flows sorted by target into one run per target.
+func splitByTarget(fs []*flow) [][]*flow {
+	var runs [][]*flow
+	for i := 0; i < len(fs); {
+		j := i + 1
+		for j < len(fs) && fs[j].target == fs[i].target {
+			j++
+		}
+		runs = append(runs, fs[i:j])
+		i = j
+	}
+	return runs
+}

@@ -1,0 +1,71 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// LoadFile reads and parses one scenario file.
+func LoadFile(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Load reads scenario files and directories of *.yaml files (not
+// recursive; each directory's files sorted by name), in argument order.
+// Two scenarios with the same name are an error: their reports would
+// overwrite each other.
+func Load(paths ...string) ([]*Scenario, error) {
+	var files []string
+	for _, p := range paths {
+		fs, err := expand(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, fs...)
+	}
+	return parseAll(files, LoadFile)
+}
+
+// expand returns path itself, or the sorted *.yaml files of a directory.
+func expand(path string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	files, err := filepath.Glob(filepath.Join(filepath.Clean(path), "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: %w: the directory has no *.yaml file", path, ErrNoScenarios)
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
+// parseAll loads every file with load and refuses duplicate names.
+func parseAll(files []string, load func(string) (*Scenario, error)) ([]*Scenario, error) {
+	out := make([]*Scenario, 0, len(files))
+	byName := map[string]*Scenario{}
+	for _, f := range files {
+		s, err := load(f)
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := byName[s.Name]; ok {
+			return nil, &Error{File: s.File, Line: 1, Msg: fmt.Sprintf("scenario name %q is already used by %s", s.Name, prev.File)}
+		}
+		byName[s.Name] = s
+		out = append(out, s)
+	}
+	return out, nil
+}

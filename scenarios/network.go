@@ -1,0 +1,203 @@
+package scenarios
+
+import (
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The lab's address plan (product.md, "Test networks"): hosts live in
+// 198.18.0.0/15 but not on the scanner side (198.18.0.0/24) and not in the
+// lab's own infrastructure (198.19.0.0/16).
+var (
+	labNet      = netip.MustParsePrefix("198.18.0.0/15")
+	scannerNet  = netip.MustParsePrefix("198.18.0.0/24")
+	infraNet    = netip.MustParsePrefix("198.19.0.0/16")
+	firstAssign = netip.MustParseAddr("198.18.1.2")
+)
+
+// hostNameRE keeps host names usable as nmap targets and in "host:port":
+// a leading letter, so a name never reads as an address or a port.
+var hostNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// stackRE is "kernel" or "personality/NAME".
+var stackRE = regexp.MustCompile(`^(kernel|personality/[a-z0-9][a-z0-9._-]*)$`)
+
+var hostKeys = []string{"name", "address", "stack", "open", "filtered"}
+
+// Host returns the network host called name.
+func (s *Scenario) Host(name string) (Host, bool) {
+	for _, h := range s.Network.Hosts {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	return Host{}, false
+}
+
+// network reads `network:`; hosts without an address get one afterwards,
+// so an address written further down the file is never handed out twice.
+func (p *parser) network(n *yaml.Node) (Network, error) {
+	fs, err := p.fields(n, "network", "hosts")
+	if err != nil {
+		return Network{}, err
+	}
+	items, err := p.seq(get(fs, "hosts"), "network.hosts")
+	if err != nil {
+		return Network{}, err
+	}
+	var nw Network
+	names := map[string]int{}     // host name -> its line
+	taken := map[netip.Addr]int{} // address -> line of the host that has it
+	for _, it := range items {
+		h, err := p.host(it)
+		if err != nil {
+			return Network{}, err
+		}
+		if line, ok := names[h.Name]; ok {
+			return Network{}, p.errf(h.Line, "host %q defined twice (first at line %d)", h.Name, line)
+		}
+		names[h.Name] = h.Line
+		if h.Address.IsValid() {
+			if line, ok := taken[h.Address]; ok {
+				return Network{}, p.errf(h.Line, "address %s already belongs to the host at line %d", h.Address, line)
+			}
+			taken[h.Address] = h.Line
+		}
+		nw.Hosts = append(nw.Hosts, h)
+	}
+	return nw, p.assign(nw.Hosts, taken)
+}
+
+// assign gives hosts without an address the next free one from 198.18.1.2.
+func (p *parser) assign(hosts []Host, taken map[netip.Addr]int) error {
+	next := firstAssign
+	for i := range hosts {
+		if hosts[i].Address.IsValid() {
+			continue
+		}
+		for isTaken(taken, next) {
+			next = next.Next()
+		}
+		if outsideLab(next) != "" {
+			return p.errf(hosts[i].Line, "no free lab address left for host %q", hosts[i].Name)
+		}
+		hosts[i].Address = next
+		taken[next] = hosts[i].Line
+	}
+	return nil
+}
+
+func isTaken(taken map[netip.Addr]int, a netip.Addr) bool {
+	_, ok := taken[a]
+	return ok
+}
+
+// host reads one entry of network.hosts.
+func (p *parser) host(n *yaml.Node) (Host, error) {
+	fs, err := p.fields(n, "host", hostKeys...)
+	if err != nil {
+		return Host{}, err
+	}
+	h := Host{Line: n.Line, Stack: "kernel"}
+	nn := get(fs, "name")
+	if isNull(nn) {
+		return Host{}, p.errf(n.Line, "host without a name")
+	}
+	if h.Name, err = p.str(nn, "host name"); err != nil {
+		return Host{}, err
+	}
+	if !hostNameRE.MatchString(h.Name) {
+		return Host{}, p.errf(nn.Line, "host name %q: start with a lowercase letter, then letters, digits or '-'", h.Name)
+	}
+	h.Line = nn.Line
+	if h.Address, err = p.address(get(fs, "address")); err != nil {
+		return Host{}, err
+	}
+	if sn := get(fs, "stack"); !isNull(sn) {
+		if h.Stack, err = p.str(sn, "stack"); err != nil {
+			return Host{}, err
+		}
+		if !stackRE.MatchString(h.Stack) {
+			return Host{}, p.errf(sn.Line, "stack %q: want kernel or personality/NAME (e.g. personality/irix-6.2)", h.Stack)
+		}
+	}
+	return p.hostPorts(h, fs)
+}
+
+// hostPorts reads open: and filtered:, refusing a port in both.
+func (p *parser) hostPorts(h Host, fs []field) (Host, error) {
+	var err error
+	var lines map[uint16]int
+	if h.Open, lines, err = p.ports(get(fs, "open"), "open", nil); err != nil {
+		return Host{}, err
+	}
+	if h.Filtered, _, err = p.ports(get(fs, "filtered"), "filtered", lines); err != nil {
+		return Host{}, err
+	}
+	return h, nil
+}
+
+// address reads an optional host address and checks it lies in the lab.
+func (p *parser) address(n *yaml.Node) (netip.Addr, error) {
+	if isNull(n) {
+		return netip.Addr{}, nil
+	}
+	s, err := p.str(n, "address")
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return netip.Addr{}, p.errf(n.Line, "address %q is not an IPv4 address", s)
+	}
+	if why := outsideLab(a); why != "" {
+		return netip.Addr{}, p.errf(n.Line, "address %s is outside the lab: %s", a, why)
+	}
+	return a, nil
+}
+
+// outsideLab says why a is not a usable host address, or "" when it is.
+func outsideLab(a netip.Addr) string {
+	switch {
+	case !a.Is4() || !labNet.Contains(a):
+		return "host addresses must lie in 198.18.0.0/15"
+	case scannerNet.Contains(a):
+		return "198.18.0.0/24 is the scanner side"
+	case infraNet.Contains(a):
+		return "198.19.0.0/16 is reserved for lab infrastructure"
+	}
+	return ""
+}
+
+// ports reads a list of TCP ports. other maps ports of the sibling list
+// to their lines, so a port cannot be both open and filtered.
+func (p *parser) ports(n *yaml.Node, what string, other map[uint16]int) ([]uint16, map[uint16]int, error) {
+	items, err := p.seq(n, what)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]uint16, 0, len(items))
+	seen := make(map[uint16]int, len(items))
+	for _, it := range items {
+		v, err := p.integer(it, what+" port")
+		if err != nil {
+			return nil, nil, err
+		}
+		if v < 1 || v > 65535 {
+			return nil, nil, p.errf(it.Line, "%s port %d is out of range 1-65535", what, v)
+		}
+		port := uint16(v)
+		if line, ok := seen[port]; ok {
+			return nil, nil, p.errf(it.Line, "%s port %d listed twice (first at line %d)", what, port, line)
+		}
+		if line, ok := other[port]; ok {
+			return nil, nil, p.errf(it.Line, "port %d is both open (line %d) and filtered", port, line)
+		}
+		seen[port] = it.Line
+		out = append(out, port)
+	}
+	return out, seen, nil
+}

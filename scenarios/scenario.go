@@ -1,0 +1,101 @@
+package scenarios
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Scenario is one scenario file: a test network, the nmap runs and other
+// traffic played into it, and what each detector must and must not report.
+type Scenario struct {
+	Name    string
+	Summary string
+	// Seed fixes every random draw of the run.
+	Seed uint64
+	// Network is the test network the scenario runs in.
+	Network Network
+	// Scan holds the nmap 2.02 runs; runs whose times overlap are concurrent.
+	Scan []Run
+	// Traffic holds ordinary (benign) traffic played alongside or instead
+	// of the scans.
+	Traffic []Traffic
+	Expect  Expect
+	// File is the path the scenario was loaded from ("" when built in code).
+	File string
+}
+
+// Network is the scenario's `network:` section.
+type Network struct {
+	Hosts []Host
+}
+
+// Host is one target host.
+type Host struct {
+	Name string
+	// Address is the host's address in 198.18.0.0/15; when the file gives
+	// none, Parse assigns one (198.18.1.2, .3, ... in file order, skipping
+	// addresses other hosts of the file name).
+	Address netip.Addr
+	// Stack is "kernel" (a real Linux namespace) or "personality/NAME".
+	Stack string
+	// Open and Filtered are TCP ports; every other port is closed.
+	Open     []uint16
+	Filtered []uint16
+	Line     int
+}
+
+// Run is one nmap 2.02 process started at At after the scenario begins.
+type Run struct {
+	At time.Duration
+	// Nmap is the nmap 2.02 command line without the program name, with
+	// host names from the network section as targets.
+	Nmap string
+	Line int
+}
+
+// Traffic is ordinary traffic: Count TCP sessions (handshake, a short
+// request and reply, orderly close) to Host:Port, Every apart, from At on.
+type Traffic struct {
+	At    time.Duration
+	Host  string
+	Port  uint16
+	Count int
+	Every time.Duration
+	Line  int
+}
+
+// Expect is the scenario's `expect:` section.
+type Expect struct {
+	// NmapOutput holds strings the nmap output of the runs must contain.
+	NmapOutput OutputExpect
+	// Detectors maps a detector name ("reference", later "p0f", ...) to
+	// what it must and must not report.
+	Detectors map[string]DetectorExpect
+	// DetectorOrder lists the Detectors' names in file order.
+	DetectorOrder []string
+}
+
+// OutputExpect is `expect: nmap_output:`.
+type OutputExpect struct {
+	Contains []string
+	// Lines[i] is where Contains[i] stands in the scenario file.
+	Lines []int
+	// Line is where `nmap_output:` stands.
+	Line int
+}
+
+// DetectorExpect is one detector's section under `expect:`.
+type DetectorExpect struct {
+	Present []Expectation
+	Absent  []Expectation
+}
+
+// Expectation names a finding by label and, optionally, attributes that
+// must all be equal. In YAML it is a bare label (`scan.tcp-syn`) or a map
+// with a `label` key (`{label: osdetect, outcome: fingerprinted}`).
+type Expectation struct {
+	Label string
+	Attrs map[string]string
+	// Line is where the expectation stands in the scenario file.
+	Line int
+}

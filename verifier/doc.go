@@ -1,0 +1,15 @@
+// Package verifier runs scenarios and decides whether each got the
+// classification its file expects.
+//
+// The checking and reporting half lives in expect.go (CheckFindings,
+// CheckOutput: one Check per expectation, with a plain-words reason when
+// it fails), table.go (Verdict, its Status, the verdict table and the exit
+// code) and report.go (WriteReport: the per-scenario report directory).
+// The run orchestration that produces captures, findings and nmap output
+// lives in the package's other files.
+//
+// Ownership: the check functions only read the scenario, the findings and
+// the output they are given and keep nothing; the Checks they return are
+// the caller's. A Verdict is a plain value. WriteReport reads the capture
+// while it writes and keeps no reference to it afterwards.
+package verifier

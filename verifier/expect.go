@@ -1,0 +1,247 @@
+package verifier
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/scenarios"
+)
+
+// OutputDetector is Check.Detector for checks on nmap's own output.
+const OutputDetector = "nmap"
+
+// Check is one expectation of a scenario file and whether the run met it.
+type Check struct {
+	// Detector is the detector the expectation is about ("reference"),
+	// or OutputDetector for nmap output checks.
+	Detector string `json:"detector"`
+	// Want is the expectation as written, e.g. "present scan.tcp-syn",
+	// "present {label: osdetect, outcome: fingerprinted}" or
+	// `contains "Interesting ports on"`.
+	Want string `json:"want"`
+	// Present: true when the finding (or text) must be reported, false
+	// when it must not.
+	Present bool `json:"present"`
+	// Pos is "file:line" of the expectation.
+	Pos string `json:"pos"`
+	OK  bool   `json:"ok"`
+	// Detail says in plain words why the check failed; "" when it passed.
+	Detail string `json:"detail,omitempty"`
+}
+
+// CheckFindings checks one detector's findings against what the scenario
+// file (file) says must and must not be present, in file order: present
+// expectations first, then absent ones.
+func CheckFindings(det string, file string, de scenarios.DetectorExpect, fs []detector.Finding) []Check {
+	out := make([]Check, 0, len(de.Present)+len(de.Absent))
+	for _, e := range de.Present {
+		c := Check{Detector: det, Want: "present " + e.String(), Present: true, Pos: pos(file, e.Line)}
+		c.OK = slices.ContainsFunc(fs, func(f detector.Finding) bool { return matches(e, f) })
+		if !c.OK {
+			c.Detail = missing(det, e, fs)
+		}
+		out = append(out, c)
+	}
+	for _, e := range de.Absent {
+		c := Check{Detector: det, Want: "absent " + e.String(), Pos: pos(file, e.Line), OK: true}
+		if i := slices.IndexFunc(fs, func(f detector.Finding) bool { return matches(e, f) }); i >= 0 {
+			c.OK = false
+			c.Detail = unwanted(det, e, fs, i)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// matches: same label, and every attribute the expectation names has the
+// expected value (attributes it does not name may be anything).
+func matches(e scenarios.Expectation, f detector.Finding) bool {
+	if e.Label != f.Label {
+		return false
+	}
+	for k, v := range e.Attrs {
+		if f.Attr(k) != v {
+			return false
+		}
+	}
+	return true
+}
+
+// missing explains a present expectation that no finding met: first the
+// near misses (same label, other attributes), then everything det said.
+func missing(det string, e scenarios.Expectation, fs []detector.Finding) string {
+	var near []detector.Finding
+	for _, f := range fs {
+		if f.Label == e.Label {
+			near = append(near, f)
+		}
+	}
+	var parts []string
+	for _, f := range near {
+		who := f.Label
+		if len(near) > 1 {
+			who += " from " + scanner(f)
+		}
+		for _, d := range attrDiffs(e, f) {
+			parts = append(parts, who+" reported "+d)
+		}
+	}
+	return strings.Join(append(parts, reported(det, fs)), "; ")
+}
+
+// attrDiffs lists, sorted by name, the expected attributes f does not
+// have: "outcome=retried, expected fingerprinted".
+func attrDiffs(e scenarios.Expectation, f detector.Finding) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
+		want := e.Attrs[k]
+		got, ok := f.Attrs[k]
+		switch {
+		case !ok && want != "":
+			out = append(out, fmt.Sprintf("no %s, expected %s", k, want))
+		case got != want:
+			out = append(out, fmt.Sprintf("%s=%s, expected %s", k, got, want))
+		}
+	}
+	return out
+}
+
+// reported lists what det reported, each label once per attribute set.
+func reported(det string, fs []detector.Finding) string {
+	if len(fs) == 0 {
+		return det + " reported nothing"
+	}
+	var seen []string
+	for _, f := range fs {
+		if s := describe(f); !slices.Contains(seen, s) {
+			seen = append(seen, s)
+		}
+	}
+	return det + " reported: " + strings.Join(seen, ", ")
+}
+
+// unwanted explains an absent expectation that fs[i] (and maybe more)
+// met: which finding, from which scanner, and why the detector said so.
+func unwanted(det string, e scenarios.Expectation, fs []detector.Finding, i int) string {
+	f := fs[i]
+	why := "with no evidence"
+	if len(f.Evidence) > 0 {
+		why = "because: " + f.Evidence[0]
+	}
+	s := fmt.Sprintf("%s reported %s from %s %s", det, describe(f), scanner(f), why)
+	more := 0
+	for _, g := range fs[i+1:] {
+		if matches(e, g) {
+			more++
+		}
+	}
+	if more > 0 {
+		s += fmt.Sprintf(" (and %d more such findings)", more)
+	}
+	return s
+}
+
+// describe renders a finding's label with its attributes sorted by name:
+// "osdetect (generation=nmap-1, outcome=retried)".
+func describe(f detector.Finding) string {
+	if len(f.Attrs) == 0 {
+		return f.Label
+	}
+	kv := make([]string, 0, len(f.Attrs))
+	for _, k := range slices.Sorted(maps.Keys(f.Attrs)) {
+		kv = append(kv, k+"="+f.Attrs[k])
+	}
+	return f.Label + " (" + strings.Join(kv, ", ") + ")"
+}
+
+func scanner(f detector.Finding) string {
+	if !f.Scanner.IsValid() {
+		return "an unknown scanner"
+	}
+	return f.Scanner.String()
+}
+
+// pos is "file:line", or just the file when the line is unknown.
+func pos(file string, line int) string {
+	if line <= 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d", file, line)
+}
+
+// CheckOutput checks that nmap's output contains every string the
+// scenario file (file) lists under nmap_output.contains.
+func CheckOutput(file string, oe scenarios.OutputExpect, output string) []Check {
+	out := make([]Check, 0, len(oe.Contains))
+	for i, s := range oe.Contains {
+		line := oe.Line
+		if i < len(oe.Lines) {
+			line = oe.Lines[i]
+		}
+		c := Check{Detector: OutputDetector, Want: fmt.Sprintf("contains %q", s), Present: true, Pos: pos(file, line)}
+		c.OK = strings.Contains(output, s)
+		if !c.OK {
+			c.Detail = notInOutput(s, output)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// notInOutput explains a missing string, pointing at the output line most
+// like it (a wrong port number or state is the usual cause).
+func notInOutput(want, output string) string {
+	if strings.TrimSpace(output) == "" {
+		return "nmap printed nothing"
+	}
+	lines := strings.Split(strings.TrimRight(output, "\n"), "\n")
+	msg := fmt.Sprintf("not in nmap's output (%d lines)", len(lines))
+	if best := closest(want, lines); best != "" {
+		msg += fmt.Sprintf("; the most similar line is %q", best)
+	}
+	return msg
+}
+
+// Bounds on the similarity search, so a 65535-port verbose output cannot
+// make a failure report slow.
+const (
+	maxCompareLines = 20000
+	maxCompareLen   = 256
+	minCommon       = 4
+)
+
+// closest returns the line sharing the longest run of characters with
+// want, or "" when no line shares at least minCommon.
+func closest(want string, lines []string) string {
+	want = want[:min(len(want), maxCompareLen)]
+	row := make([]int, maxCompareLen+1)
+	prev := make([]int, maxCompareLen+1)
+	best, bestLen := "", minCommon-1
+	for _, l := range lines[:min(len(lines), maxCompareLines)] {
+		if n := longestCommon(want, l[:min(len(l), maxCompareLen)], prev, row); n > bestLen {
+			best, bestLen = l, n
+		}
+	}
+	return strings.TrimSpace(best)
+}
+
+// longestCommon is the length of the longest common substring of a and b;
+// prev and row are scratch rows of at least len(b)+1.
+func longestCommon(a, b string, prev, row []int) int {
+	clear(prev)
+	longest := 0
+	for i := 0; i < len(a); i++ {
+		clear(row)
+		for j := 0; j < len(b); j++ {
+			if a[i] == b[j] {
+				row[j+1] = prev[j] + 1
+				longest = max(longest, row[j+1])
+			}
+		}
+		prev, row = row, prev
+	}
+	return longest
+}

@@ -1,0 +1,105 @@
+package verifier
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/verifier/capture"
+)
+
+// ErrReportName is returned by WriteReport for a scenario name that is
+// not a plain directory name (empty, ".", "..", or containing a
+// separator), so a report can never land outside its directory.
+var ErrReportName = errors.New("scenario name is not usable as a report directory")
+
+// Report file names inside dir/<scenario>/.
+const (
+	ReportPcap     = "capture.pcap"
+	ReportFindings = "findings.jsonl"
+	ReportOutput   = "nmap.txt"
+	ReportVerdict  = "verdict.json"
+)
+
+// verdictJSON is verdict.json: the verdict as a machine reads it.
+type verdictJSON struct {
+	Scenario string  `json:"scenario"`
+	File     string  `json:"file,omitempty"`
+	Mode     string  `json:"mode"`
+	Status   Status  `json:"status"`
+	Error    string  `json:"error,omitempty"`
+	Packets  int     `json:"packets"`
+	Dropped  uint64  `json:"dropped"`
+	Elapsed  float64 `json:"elapsed_seconds"`
+	Checks   []Check `json:"checks"`
+}
+
+// WriteReport writes dir/<scenario>/: capture.pcap (skipped when c is
+// nil, e.g. after a setup error), findings.jsonl, nmap.txt and
+// verdict.json. Each file is written atomically, so a reader never sees
+// half of one; files of an earlier run of the same scenario are replaced.
+func WriteReport(dir string, v Verdict, c *capture.Capture, findings []detector.Finding, nmapOutput string) error {
+	name := v.Scenario
+	if name == "" || name == "." || name == ".." || filepath.Base(name) != name {
+		return fmt.Errorf("%q: %w", name, ErrReportName)
+	}
+	sub := filepath.Join(dir, name)
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if c != nil {
+		if err := capture.WriteFileAtomic(filepath.Join(sub, ReportPcap), c.WritePcap); err != nil {
+			return err
+		}
+	}
+	if err := capture.WriteFileAtomic(filepath.Join(sub, ReportFindings), func(w io.Writer) error {
+		return writeFindings(w, findings)
+	}); err != nil {
+		return err
+	}
+	if err := capture.WriteFileAtomic(filepath.Join(sub, ReportOutput), func(w io.Writer) error {
+		_, err := io.WriteString(w, nmapOutput)
+		return err
+	}); err != nil {
+		return err
+	}
+	return capture.WriteFileAtomic(filepath.Join(sub, ReportVerdict), func(w io.Writer) error {
+		return writeVerdict(w, v)
+	})
+}
+
+// writeFindings writes one JSON object per line.
+func writeFindings(w io.Writer, fs []detector.Finding) error {
+	for _, f := range fs {
+		b, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeVerdict writes verdict.json, indented for people.
+func writeVerdict(w io.Writer, v Verdict) error {
+	j := verdictJSON{
+		Scenario: v.Scenario, File: v.File, Mode: v.Mode, Status: v.Status(),
+		Packets: v.Packets, Dropped: v.Dropped, Elapsed: v.Elapsed.Seconds(),
+		Checks: v.Checks,
+	}
+	if j.Checks == nil {
+		j.Checks = []Check{} // "checks": [] rather than null
+	}
+	if v.Err != nil {
+		j.Error = v.Err.Error()
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(j)
+}
