@@ -1,0 +1,39 @@
+# siglab: an nmap 2.02 signature lab. `make demo` runs the catalogue,
+# `make test` runs every suite (live specs need root and run for real).
+GO      ?= go
+BIN     := bin/siglab
+FUZZTIME ?= 20s
+
+.PHONY: build test demo bench fuzz clean vet
+
+build:
+	$(GO) build -o $(BIN) ./cmd/siglab
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+# -v so each Ginkgo suite prints its "Ran N of M Specs ... Skipped" line:
+# the live end-to-end specs must show as run, not skipped.
+test: vet
+	@if [ "$$(id -u)" != 0 ]; then echo "*** not root: live (Label root) specs will be SKIPPED ***"; fi
+	$(GO) test -count=1 -timeout 20m -v ./...
+
+demo: build
+	@if [ "$$(id -u)" = 0 ]; then \
+		./$(BIN) run; \
+	else \
+		echo "note: not root, so the catalogue runs offline against the simulated network (live runs need CAP_NET_ADMIN)"; \
+		./$(BIN) run --offline; \
+	fi
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/
+	$(GO) test -run '^$$' -fuzz '^FuzzPacket$$' -fuzztime $(FUZZTIME) ./detector/
+
+clean:
+	rm -rf bin reports
+	-@[ "$$(id -u)" = 0 ] && $(GO) run ./cmd/siglab lab clean || true

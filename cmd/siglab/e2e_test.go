@@ -1,0 +1,225 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/verifier/capture"
+)
+
+// result is one finished siglab process.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func siglab(args ...string) result { return runAs(false, args...) }
+
+// runAs runs siglab, as the unprivileged user nobody when asked and we
+// are root (setpriv drops every privilege and capability).
+func runAs(unprivileged bool, args ...string) result {
+	cmd := exec.Command(bin, args...)
+	if unprivileged && os.Geteuid() == 0 {
+		cmd = exec.Command("setpriv", append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", bin}, args...)...)
+	}
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	r := result{stdout: so.String(), stderr: se.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		r.code = ee.ExitCode()
+	} else {
+		Expect(err).NotTo(HaveOccurred())
+	}
+	return r
+}
+
+// scenarioFile writes a scenario into a fresh world-readable directory.
+func scenarioFile(name, body string) string {
+	dir := GinkgoT().TempDir()
+	Expect(os.Chmod(dir, 0o777)).To(Succeed())
+	p := filepath.Join(dir, name)
+	Expect(os.WriteFile(p, []byte(body), 0o644)).To(Succeed())
+	return p
+}
+
+const victimNet = `
+network:
+  hosts:
+    - name: victim
+      open: [1, 7, 9, 13, 19, 21, 22, 23, 25]
+`
+
+// leftovers lists siglab namespaces and root-namespace links of process
+// pid ("" for any siglab process).
+func leftovers(pid string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/run/netns")
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "siglab-"+pid) {
+			out = append(out, "netns "+e.Name())
+		}
+	}
+	links, err := exec.Command("ip", "-o", "link", "show").Output()
+	Expect(err).NotTo(HaveOccurred())
+	for _, l := range strings.Split(string(links), "\n") {
+		if strings.Contains(l, "siglab-") {
+			out = append(out, "link "+l)
+		}
+	}
+	return out
+}
+
+var _ = Describe("siglab offline", func() {
+	It("runs the catalogue offline as a non-root user, and every scenario passes", func() {
+		r := runAs(true, "run", "--offline")
+		Expect(r.code).To(Equal(0), r.stdout+r.stderr)
+		Expect(r.stdout).To(ContainSubstring("fig2-syn"))
+		Expect(r.stdout).To(ContainSubstring("benign-tcp"))
+		Expect(r.stdout).To(ContainSubstring("offline"))
+		Expect(r.stdout).To(MatchRegexp(`(?m)^2 passed, 0 failed$`))
+	})
+
+	It("generates a deterministic pcap as a non-root user, which `detect` classifies", func() {
+		dir := filepath.Dir(scenarioFile("unused.yaml", ""))
+		a, b := filepath.Join(dir, "a.pcap"), filepath.Join(dir, "b.pcap")
+		r := runAs(true, "generate", "fig2-syn", "-o", a)
+		Expect(r.code).To(Equal(0), r.stderr)
+		Expect(r.stdout).To(ContainSubstring("Interesting ports on victim (198.18.1.2):"))
+		Expect(runAs(true, "generate", "fig2-syn", "-o", b).code).To(Equal(0))
+		ab, _ := os.ReadFile(a)
+		bb, _ := os.ReadFile(b)
+		Expect(ab).To(Equal(bb), "same scenario, same seed: same bytes")
+		c, err := capture.ReadFile(a)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(len(c.Packets)).To(BeNumerically(">", 25))
+
+		r = runAs(true, "detect", "--format", "json", a)
+		Expect(r.code).To(Equal(0), r.stderr)
+		var labels []string
+		for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			var f struct{ Label string }
+			Expect(json.Unmarshal([]byte(line), &f)).To(Succeed())
+			labels = append(labels, f.Label)
+		}
+		Expect(labels).To(ConsistOf("scan.tcp-syn", "tool.nmap-2.0x"))
+	})
+
+	It("exits 1 and names the expectation that missed", func() {
+		p := scenarioFile("wrong.yaml", "name: wrong-label\nseed: 1\n"+victimNet+`
+scan:
+  - nmap: -v -sS -P0 -p1-25 victim
+expect:
+  reference:
+    present:
+      - scan.tcp-syn
+      - scan.tcp-xmas
+`)
+		r := siglab("run", "--offline", p)
+		Expect(r.code).To(Equal(1), r.stdout+r.stderr)
+		Expect(r.stdout).To(ContainSubstring("wrong.yaml:15"))
+		Expect(r.stdout).To(ContainSubstring("scan.tcp-xmas"))
+		Expect(r.stdout).To(MatchRegexp(`(?m)^0 passed, 1 failed$`))
+	})
+
+	It("refuses a target outside the lab with exit 2, building and sending nothing", func() {
+		p := scenarioFile("outside.yaml", "name: outside\n"+victimNet+`
+scan:
+  - nmap: -sS -P0 -p1-25 203.0.113.5
+`)
+		before := leftovers("")
+		r := siglab("run", p) // live: it must refuse before building a lab
+		Expect(r.code).To(Equal(2), r.stdout+r.stderr)
+		Expect(r.stdout + r.stderr).To(ContainSubstring("outside the lab"))
+		Expect(r.stdout + r.stderr).To(ContainSubstring("203.0.113.5"))
+		Expect(leftovers("")).To(Equal(before))
+	})
+
+	It("gives a malformed scenario a one-line error with file and line, exit 2", func() {
+		p := scenarioFile("bad.yaml", "name: bad\nnetwork:\n  hosts:\n    - name: v\n      open: [1, 99999]\n")
+		r := siglab("run", "--offline", p)
+		Expect(r.code).To(Equal(2))
+		Expect(strings.Count(strings.TrimSpace(r.stderr), "\n")).To(Equal(0), r.stderr)
+		Expect(r.stderr).To(ContainSubstring("bad.yaml:5:"))
+	})
+
+	It("refuses a bad option with exit 2", func() {
+		Expect(siglab("run", "--no-such-flag").code).To(Equal(2))
+		Expect(siglab("detect", "/nonexistent.pcap").code).To(Equal(2))
+	})
+})
+
+var _ = Describe("siglab live", Label("root"), func() {
+	BeforeEach(func() {
+		if os.Geteuid() != 0 {
+			Skip("*** SKIPPED: live end-to-end specs need root (network namespaces, TUN) ***")
+		}
+	})
+
+	It("runs the whole catalogue in real test networks and every scenario passes", func() {
+		dir := GinkgoT().TempDir()
+		r := siglab("run", "--report", dir)
+		Expect(r.code).To(Equal(0), r.stdout+r.stderr)
+		Expect(r.stdout).To(ContainSubstring("live"))
+		Expect(r.stdout).To(MatchRegexp(`(?m)^2 passed, 0 failed$`))
+		By("the report holds the sensor's capture and the findings")
+		c, err := capture.ReadFile(filepath.Join(dir, "fig2-syn", "capture.pcap"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(len(c.Packets)).To(BeNumerically(">", 25))
+		js, err := os.ReadFile(filepath.Join(dir, "fig2-syn", "findings.jsonl"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(js)).To(ContainSubstring(`"label":"tool.nmap-2.0x"`))
+		Expect(leftovers("")).To(BeEmpty())
+	})
+
+	It("removes every namespace and link when interrupted with Ctrl-C", func() {
+		p := scenarioFile("long.yaml", "name: long\n"+victimNet+`
+traffic:
+  - session: victim:22
+    count: 60
+    every: 1s
+`)
+		cmd := exec.Command(bin, "run", p)
+		Expect(cmd.Start()).To(Succeed())
+		pid := strconv.Itoa(cmd.Process.Pid)
+		Eventually(func() []string { return leftovers(pid + "-") }, 15*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
+		time.Sleep(500 * time.Millisecond)
+		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		Eventually(done, 15*time.Second).Should(Receive())
+		Expect(leftovers(pid + "-")).To(BeEmpty())
+	})
+
+	It("lab clean removes what a SIGKILLed run left behind", func() {
+		p := scenarioFile("long.yaml", "name: long\n"+victimNet+`
+traffic:
+  - session: victim:22
+    count: 60
+    every: 1s
+`)
+		cmd := exec.Command(bin, "run", p)
+		Expect(cmd.Start()).To(Succeed())
+		pid := strconv.Itoa(cmd.Process.Pid)
+		Eventually(func() []string { return leftovers(pid + "-") }, 15*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
+		time.Sleep(300 * time.Millisecond)
+		Expect(cmd.Process.Kill()).To(Succeed())
+		_ = cmd.Wait()
+		Expect(leftovers(pid + "-")).NotTo(BeEmpty(), "SIGKILL leaves the network behind")
+		r := siglab("lab", "clean")
+		Expect(r.code).To(Equal(0), r.stderr)
+		Expect(leftovers(pid + "-")).To(BeEmpty())
+	})
+})

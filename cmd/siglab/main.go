@@ -1,0 +1,96 @@
+// Command siglab is the nmap signature lab: it replays nmap 2.02 into
+// test networks, detects what it sees and checks each scenario's verdict.
+// See the README for the commands; exit codes are 0 (all passed), 1 (a
+// scenario failed or was inconclusive) and 2 (usage or setup error).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+type cli struct {
+	Run       runCmd       `cmd:"" help:"Run scenarios (default: the built-in catalogue) and print a verdict table."`
+	Generate  generateCmd  `cmd:"" help:"Write a scenario's full exchange, offline, to a pcap file."`
+	Detect    detectCmd    `cmd:"" help:"Run the reference detector on pcap or pcapng files."`
+	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
+	Lab       labCmd       `cmd:"" help:"Test network housekeeping."`
+}
+
+// env is what every command gets: its streams and a context that ends on
+// SIGINT or SIGTERM, so live runs tear their networks down.
+type env struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args, runs the command and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var c cli
+	parser, err := kong.New(&c, kong.Name("siglab"),
+		kong.Description("An nmap 2.02 signature lab: replay, sense, detect, verify."),
+		kong.Writers(stdout, stderr), kong.Exit(func(int) {}), kong.UsageOnError())
+	if err != nil {
+		fmt.Fprintf(stderr, "siglab: %v\n", err)
+		return 2
+	}
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "siglab: %v\n", err)
+		return 2
+	}
+	if kctx.Command() == "" || len(args) == 0 || isHelp(args) {
+		return 0
+	}
+	err = kctx.Run(&env{ctx: ctx, stdout: stdout, stderr: stderr})
+	var ee *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintf(stderr, "siglab: %v\n", ee.err)
+		}
+		return ee.code
+	default:
+		fmt.Fprintf(stderr, "siglab: %v\n", err)
+		return 2
+	}
+}
+
+func isHelp(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}

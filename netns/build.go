@@ -1,0 +1,228 @@
+package netns
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/songgao/water"
+	"golang.org/x/sys/unix"
+)
+
+// seq numbers this process's labs; with the pid it makes the Lab ID.
+var seq atomic.Uint64
+
+// Build creates the lab described by spec (see the package doc for the
+// topology). Address errors wrap ErrOutsideLab or ErrBadSpec. On any
+// error everything made so far is removed again. Needs CAP_NET_ADMIN and
+// CAP_SYS_ADMIN (namespaces, bind mounts).
+func Build(spec Spec) (*Lab, error) {
+	p, err := validate(spec)
+	if err != nil {
+		return nil, err
+	}
+	l := &Lab{
+		id:      strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(seq.Add(1), 10),
+		scanner: p.scanner,
+		hosts:   make(map[string]NsHandle, len(p.hosts)),
+	}
+	register(l) // before building, so CloseAll also catches a half-built lab
+	l.mu.Lock()
+	err = l.build(p)
+	l.mu.Unlock()
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("build lab %s: %w", l.id, err), l.Close())
+	}
+	if l.closing.Load() {
+		return nil, fmt.Errorf("build lab %s: %w", l.id, ErrClosed)
+	}
+	return l, nil
+}
+
+func (l *Lab) build(p plan) error {
+	scan, err := l.router("scan")
+	if err != nil {
+		return err
+	}
+	l.scan = scan
+	sens, err := l.router("sens", proxyARP)
+	if err != nil {
+		return err
+	}
+	l.sens = sens
+	sn, err := openNL(sens, l.nsName("sens"))
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	sc, err := openNL(scan, l.nsName("scan"))
+	if err != nil {
+		return err
+	}
+	defer sc.Close()
+	if err := l.buildScanner(sc, sn); err != nil {
+		return err
+	}
+	if err := l.buildSensor(sn); err != nil {
+		return err
+	}
+	sensLinks := []string{dnName}
+	for i, h := range p.hosts {
+		if err := l.buildHost(sn, i, h); err != nil {
+			return err
+		}
+		sensLinks = append(sensLinks, hostLink(i))
+	}
+	// The host ends came up after their peers and are ready at once.
+	if err := sc.waitUp(upTimeout, upName); err != nil {
+		return err
+	}
+	return sn.waitUp(upTimeout, sensLinks...)
+}
+
+// upTimeout bounds the wait for links to become operational.
+const upTimeout = 2 * time.Second
+
+// hostLink is the sensor's link toward host i.
+func hostLink(i int) string { return Prefix + "h" + strconv.Itoa(i) }
+
+// router makes a namespace that forwards, with the lab's quiet settings
+// and lo up.
+func (l *Lab) router(role string, extra ...sysctl) (NsHandle, error) {
+	settings := append(append([]sysctl{forwarding}, quiet...), extra...)
+	return l.prepared(role, settings...)
+}
+
+// prepared makes a namespace, applies settings and brings lo up.
+func (l *Lab) prepared(role string, settings ...sysctl) (NsHandle, error) {
+	ns, err := l.newNS(role)
+	if err != nil {
+		return ns, err
+	}
+	if err := setSysctls(ns, settings...); err != nil {
+		return ns, fmt.Errorf("%s: %w", l.nsName(role), err)
+	}
+	h, err := openNL(ns, l.nsName(role))
+	if err != nil {
+		return ns, err
+	}
+	defer h.Close()
+	return ns, h.up("lo")
+}
+
+// buildScanner gives the scan namespace the TUN (the whole scanner side,
+// 198.18.0.0/24 plus the scanner address, routes into it) and the uplink
+// to the sensor, through which all other lab addresses are reached.
+func (l *Lab) buildScanner(sc, sn *nl) error {
+	var err error
+	if l.tun, err = newTUN(l.scan); err != nil {
+		return fmt.Errorf("%s: %w", l.nsName("scan"), err)
+	}
+	if err := sc.addr(tunName, tunAddr, l.scanner); err != nil {
+		return err
+	}
+	if err := sc.route(scanSide, netip.Addr{}, tunName); err != nil {
+		return err
+	}
+	if err := sn.veth(dnName, upName, l.scan); err != nil {
+		return err
+	}
+	if err := sc.addr(upName, upAddr, netip.Addr{}); err != nil {
+		return err
+	}
+	if err := txChecksumOff(l.scan, upName); err != nil {
+		return fmt.Errorf("%s: %w", l.nsName("scan"), err)
+	}
+	return sc.route(labNet, dnAddr.Addr(), upName)
+}
+
+// buildSensor addresses the sensor's uplink and routes the scanner side
+// back to the scan namespace; lab addresses no host owns are dropped.
+func (l *Lab) buildSensor(sn *nl) error {
+	if err := sn.addr(dnName, dnAddr, netip.Addr{}); err != nil {
+		return err
+	}
+	if err := sn.route(scanSide, upAddr.Addr(), dnName); err != nil {
+		return err
+	}
+	if !scanSide.Contains(l.scanner) {
+		if err := sn.route(netip.PrefixFrom(l.scanner, 32), upAddr.Addr(), dnName); err != nil {
+			return err
+		}
+	}
+	return sn.blackhole(labNet)
+}
+
+// buildHost makes host i: its namespace, a veth to the sensor (gateway
+// address /32 and a /32 route to the host on the sensor side, so hosts
+// may share a /24), and its listeners.
+func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
+	role := "h" + strconv.Itoa(i)
+	ns, err := l.prepared(role, quiet...)
+	if err != nil {
+		return err
+	}
+	l.hosts[h.Name] = ns
+	link := hostLink(i)
+	if err := sn.veth(link, hostIfName, ns); err != nil {
+		return err
+	}
+	if err := sn.addr(link, netip.PrefixFrom(h.gw, 32), netip.Addr{}); err != nil {
+		return err
+	}
+	if err := sn.route(netip.PrefixFrom(h.Addr, 32), netip.Addr{}, link); err != nil {
+		return err
+	}
+	hn, err := openNL(ns, l.nsName(role))
+	if err != nil {
+		return err
+	}
+	defer hn.Close()
+	if err := hn.addr(hostIfName, netip.PrefixFrom(h.Addr, 24), netip.Addr{}); err != nil {
+		return err
+	}
+	if err := txChecksumOff(ns, hostIfName); err != nil {
+		return fmt.Errorf("%s: %w", l.nsName(role), err)
+	}
+	if err := hn.route(netip.PrefixFrom(netip.IPv4Unspecified(), 0), h.gw, hostIfName); err != nil {
+		return err
+	}
+	for _, port := range h.OpenTCP {
+		if err := l.srv.listen(ns, netip.AddrPortFrom(h.Addr, port)); err != nil {
+			return fmt.Errorf("host %q: %w", h.Name, err)
+		}
+	}
+	return nil
+}
+
+// newTUN creates the generator's TUN from a thread inside ns, so the
+// device and its file belong to ns. water opens /dev/net/tun without
+// O_CLOEXEC; set it so that child processes do not inherit (and keep
+// alive) the device.
+func newTUN(ns NsHandle) (*water.Interface, error) {
+	var ifce *water.Interface
+	err := Do(ns, func() (err error) {
+		ifce, err = water.New(water.Config{
+			DeviceType:             water.TUN,
+			PlatformSpecificParams: water.PlatformSpecificParams{Name: tunName},
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create tun %s: %w", tunName, err)
+	}
+	f := ifce.ReadWriteCloser.(*os.File)
+	rc, err := f.SyscallConn() // not f.Fd(): that would make the file blocking
+	if err == nil {
+		err = rc.Control(func(fd uintptr) { unix.CloseOnExec(int(fd)) })
+	}
+	if err != nil {
+		ifce.Close()
+		return nil, fmt.Errorf("tun %s close-on-exec: %w", tunName, err)
+	}
+	return ifce, nil
+}

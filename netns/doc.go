@@ -1,0 +1,50 @@
+// Package netns builds and tears down siglab's live test networks: Linux
+// network namespaces joined by veth pairs, a TUN device for the generator
+// and real TCP listeners on the targets. It is the only package of siglab
+// that imports vishvananda/netns and vishvananda/netlink; everyone else
+// gets namespaces as [NsHandle] and enters them with [Do].
+//
+// Topology of one [Lab] (ID "<pid>-<seq>"):
+//
+//	generator ──TUN siglab-tun0── scan ns ──veth up0/dn0── sens ns ──veth h<i>/eth0── h<i> ns
+//	(Scanner address,            198.18.0.1    198.19.0.1/30  198.19.0.2/30  gateway    host Addr/24
+//	 e.g. 198.18.0.2)
+//
+// The scanner address lives behind the TUN: the generator is the scanner,
+// the scan namespace's kernel only forwards. The sensor namespace is a
+// router on the path; every scanner<->target packet crosses siglab-dn0,
+// where the sensor captures. Addresses are all in 198.18.0.0/15; hosts
+// may not use 198.18.0.0/24 (the scanner side, routed into the TUN as a
+// whole so that replies to decoy sources come back to the generator) nor
+// 198.19.0.0/16 (lab infrastructure). The sensor drops packets for lab
+// addresses that no host owns (blackhole route), so absent hosts are
+// silent as on a filtered network.
+//
+// Fidelity: IPv6 is off everywhere (no router solicitations on the TUN
+// or in captures), reverse-path filtering is off (spoofed and decoy
+// sources pass), transmit checksum offload is off on the veths whose
+// kernels originate TCP (so captures hold correct checksums and
+// MTU-sized segments, as a real wire would), and Build returns only once
+// every link forwards (a veth end is usable a moment after it reports
+// up; a SYN sent in that moment used to stall for a second). Captured
+// TTLs are the senders' minus CaptureHops.
+//
+// Ownership and lifetimes:
+//   - Build returns a Lab that owns its namespaces (bind-mounted under
+//     /run/netns so that `ip netns exec` works), their handles, the TUN
+//     file and the listener goroutines. Lab.Close releases all of it and
+//     may be called any number of times from any goroutine.
+//   - Lab.TUN's file belongs to the Lab: the generator reads and writes it
+//     but never closes it.
+//   - NsHandles returned by accessors stay valid until Close; callers must
+//     not close them.
+//   - Every open Lab is in a process-wide registry so that CloseAll (the
+//     CLI's signal handler) can remove them; Clean removes what a killed
+//     process left behind.
+//
+// Threads: setns(2) acts on one OS thread. Do runs a function on a fresh
+// locked thread inside a namespace and throws that thread away if it
+// cannot switch back, so no other goroutine ever runs inside a lab
+// namespace by accident. Sockets, TUN files and netlink handles keep the
+// namespace they were created in and may be used from any goroutine.
+package netns

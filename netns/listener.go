@@ -1,0 +1,127 @@
+package netns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// idleTimeout closes a target connection that sends nothing for this long.
+const idleTimeout = 5 * time.Second
+
+// servers are a lab's TCP listeners and their connections. Each accepted
+// connection gets one short line per chunk it sends, until EOF, error or
+// idleTimeout; that is enough for connect scans and banner-less probes.
+type servers struct {
+	mu     sync.Mutex
+	closed bool
+	lns    []net.Listener
+	conns  map[net.Conn]struct{}
+	wg     sync.WaitGroup
+}
+
+// listen opens a listener on ap inside ns and serves it.
+func (s *servers) listen(ns NsHandle, ap netip.AddrPort) error {
+	var ln net.Listener
+	err := Do(ns, func() (err error) {
+		ln, err = (&net.ListenConfig{}).Listen(context.Background(), "tcp4", ap.String())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", ap, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		ln.Close()
+		return ErrClosed
+	}
+	s.lns = append(s.lns, ln)
+	s.wg.Add(1)
+	go s.accept(ln, []byte("siglab "+strconv.Itoa(int(ap.Port()))+" ok\r\n"))
+	return nil
+}
+
+func (s *servers) accept(ln net.Listener, reply []byte) {
+	defer s.wg.Done()
+	for {
+		c, err := ln.Accept()
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil { // e.g. EMFILE: back off instead of spinning
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		if !s.track(c) {
+			c.Close()
+			return
+		}
+		go s.serve(c, reply)
+	}
+}
+
+// track registers c (and a wg slot for its goroutine) unless closing.
+func (s *servers) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	if s.conns == nil {
+		s.conns = make(map[net.Conn]struct{})
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *servers) serve(c net.Conn, reply []byte) {
+	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		c.Close()
+	}()
+	buf := make([]byte, 2048)
+	for {
+		if err := c.SetReadDeadline(time.Now().Add(idleTimeout)); err != nil {
+			return
+		}
+		n, err := c.Read(buf)
+		if n > 0 {
+			if _, werr := c.Write(reply); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// close stops every listener and connection and waits for their
+// goroutines. Safe to call more than once.
+func (s *servers) close() error {
+	s.mu.Lock()
+	s.closed = true
+	var errs []error
+	for _, ln := range s.lns {
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	s.lns = nil
+	for c := range s.conns {
+		c.Close() // the serving goroutine reports nothing; closing is the point
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,93 @@
+package netns
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	vnetns "github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// runDir is where named namespaces are bind-mounted (as iproute2 does).
+const runDir = "/run/netns"
+
+// Prefix starts every namespace and link name siglab makes.
+const Prefix = "siglab-"
+
+// newNamed creates a named namespace without leaving any thread of ours
+// inside it: NewNamed moves the calling thread, so it runs on a locked
+// goroutine whose thread the runtime discards when it exits.
+func newNamed(name string) (NsHandle, error) {
+	type result struct {
+		h   NsHandle
+		err error
+	}
+	rc := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread is tainted
+		h, err := vnetns.NewNamed(name)
+		rc <- result{h, err}
+	}()
+	r := <-rc
+	if r.err != nil {
+		return vnetns.None(), fmt.Errorf("create netns %s: %w", name, r.err)
+	}
+	return r.h, nil
+}
+
+// deleteNamed unmounts and removes a named namespace. A file that is no
+// longer a mount point (a half-made namespace) is removed all the same.
+func deleteNamed(dir, name string) error {
+	path := filepath.Join(dir, name)
+	err := unix.Unmount(path, unix.MNT_DETACH)
+	if err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("unmount netns %s: %w", name, err)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove netns %s: %w", name, err)
+	}
+	return nil
+}
+
+// sysctl is one /proc/sys setting, path relative to /proc/sys.
+type sysctl struct{ path, value string }
+
+// quiet applies in every lab namespace: no IPv6 (no router solicitations
+// or DAD noise on the TUN and in captures) and no reverse-path filter
+// (spoofed and decoy sources must pass). Set before any link exists, so
+// the "default" values are what every link inherits.
+var quiet = []sysctl{
+	{"net/ipv6/conf/all/disable_ipv6", "1"},
+	{"net/ipv6/conf/default/disable_ipv6", "1"},
+	{"net/ipv4/conf/all/rp_filter", "0"},
+	{"net/ipv4/conf/default/rp_filter", "0"},
+}
+
+// forwarding makes a namespace a router.
+var forwarding = sysctl{"net/ipv4/ip_forward", "1"}
+
+// proxyARP lets the sensor answer ARP for hosts on other links, so two
+// hosts sharing a /24 reach each other through it (FTP bounce).
+var proxyARP = sysctl{"net/ipv4/conf/default/proxy_arp", "1"}
+
+// setSysctls writes settings from a thread inside ns: /proc/sys/net shows
+// the namespace of the thread that opens it. A missing IPv6 tree (kernel
+// without IPv6) is fine: there is no IPv6 to silence then.
+func setSysctls(ns NsHandle, settings ...sysctl) error {
+	return Do(ns, func() error {
+		for _, s := range settings {
+			err := os.WriteFile(filepath.Join("/proc/sys", s.path), []byte(s.value), 0)
+			if errors.Is(err, os.ErrNotExist) && strings.HasPrefix(s.path, "net/ipv6/") {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("sysctl %s=%s: %w", s.path, s.value, err)
+			}
+		}
+		return nil
+	})
+}

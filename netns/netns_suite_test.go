@@ -1,0 +1,43 @@
+package netns_test
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/netns"
+)
+
+// orphanEnv makes the test binary a siglab process that builds a lab,
+// prints its ID and waits to be killed (for the Clean spec).
+const orphanEnv = "SIGLAB_NETNS_TEST_ORPHAN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(orphanEnv) == "1" {
+		lab, err := netns.Build(netns.Spec{Hosts: []netns.HostSpec{
+			{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Println(lab.ID())
+		select {} // until SIGKILL: nothing gets closed
+	}
+	os.Exit(m.Run())
+}
+
+func TestNetns(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "netns")
+}
+
+// requireRoot skips loudly: these specs build real namespaces.
+func requireRoot() {
+	if os.Geteuid() != 0 {
+		Skip("NOT RUN: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) to build namespaces; run the suite as root")
+	}
+}

@@ -1,0 +1,158 @@
+package netns
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+)
+
+// HostSpec describes one target: a namespace of its own with Addr/24 on
+// siglab-eth0 and real TCP listeners on every OpenTCP port (all other
+// ports are closed: the kernel answers RST).
+type HostSpec struct {
+	Name    string
+	Addr    netip.Addr
+	OpenTCP []uint16
+}
+
+// Spec describes a lab. A zero Scanner means DefaultScanner.
+type Spec struct {
+	Scanner netip.Addr
+	Hosts   []HostSpec
+}
+
+// DefaultScanner is the generator's address when Spec.Scanner is unset.
+var DefaultScanner = netip.MustParseAddr("198.18.0.2")
+
+// MaxHosts bounds a lab's size; each host costs a namespace and a veth.
+const MaxHosts = 1024
+
+// Fixed addresses of the lab's own plumbing.
+var (
+	labNet   = netip.MustParsePrefix("198.18.0.0/15")
+	scanSide = netip.MustParsePrefix("198.18.0.0/24") // behind the TUN
+	infraNet = netip.MustParsePrefix("198.19.0.0/16")
+	tunAddr  = netip.MustParsePrefix("198.18.0.1/32")
+	upAddr   = netip.MustParsePrefix("198.19.0.1/30") // scan ns end
+	dnAddr   = netip.MustParsePrefix("198.19.0.2/30") // sensor ns end
+)
+
+// plan is a validated Spec with the derived per-host details.
+type plan struct {
+	scanner netip.Addr
+	hosts   []hostPlan
+}
+
+type hostPlan struct {
+	HostSpec
+	gw netip.Addr // the sensor's address on this host's link
+}
+
+// validate checks spec and derives the plan. Errors wrap ErrOutsideLab
+// or ErrBadSpec.
+func validate(spec Spec) (plan, error) {
+	p := plan{scanner: spec.Scanner.Unmap()}
+	if !p.scanner.IsValid() {
+		p.scanner = DefaultScanner
+	}
+	if err := checkScanner(p.scanner); err != nil {
+		return plan{}, err
+	}
+	if len(spec.Hosts) > MaxHosts {
+		return plan{}, fmt.Errorf("%d hosts, at most %d: %w", len(spec.Hosts), MaxHosts, ErrBadSpec)
+	}
+	names := make(map[string]bool, len(spec.Hosts))
+	addrs := make(map[netip.Addr]bool, len(spec.Hosts))
+	for _, h := range spec.Hosts {
+		h.Addr = h.Addr.Unmap()
+		if err := checkHost(h, p.scanner); err != nil {
+			return plan{}, err
+		}
+		if names[h.Name] {
+			return plan{}, fmt.Errorf("host %q: duplicate name: %w", h.Name, ErrBadSpec)
+		}
+		if addrs[h.Addr] {
+			return plan{}, fmt.Errorf("host %q: duplicate address %s: %w", h.Name, h.Addr, ErrBadSpec)
+		}
+		names[h.Name], addrs[h.Addr] = true, true
+		p.hosts = append(p.hosts, hostPlan{HostSpec: h})
+	}
+	for i := range p.hosts {
+		gw, ok := gateway(p.hosts[i].Addr, addrs)
+		if !ok {
+			return plan{}, fmt.Errorf("host %q: no free gateway address in %s: %w",
+				p.hosts[i].Name, subnet(p.hosts[i].Addr), ErrBadSpec)
+		}
+		p.hosts[i].gw = gw
+	}
+	return p, nil
+}
+
+func checkScanner(a netip.Addr) error {
+	if !a.Is4() || !labNet.Contains(a) || infraNet.Contains(a) {
+		return fmt.Errorf("scanner %s: %w", a, ErrOutsideLab)
+	}
+	if a == tunAddr.Addr() || edge(a) {
+		return fmt.Errorf("scanner %s: reserved address: %w", a, ErrBadSpec)
+	}
+	return nil
+}
+
+func checkHost(h HostSpec, scanner netip.Addr) error {
+	if h.Name == "" {
+		return fmt.Errorf("host %s: empty name: %w", h.Addr, ErrBadSpec)
+	}
+	a := h.Addr
+	if !a.Is4() || !labNet.Contains(a) || scanSide.Contains(a) || infraNet.Contains(a) {
+		return fmt.Errorf("host %q: %s: %w", h.Name, a, ErrOutsideLab)
+	}
+	if edge(a) {
+		return fmt.Errorf("host %q: %s is a network or broadcast address: %w", h.Name, a, ErrBadSpec)
+	}
+	// A scanner on a host's /24 would be on-link for the host, which
+	// would ARP for it instead of routing through the sensor.
+	if subnet(a).Contains(scanner) {
+		return fmt.Errorf("host %q: %s shares a /24 with scanner %s: %w", h.Name, a, scanner, ErrBadSpec)
+	}
+	ports := slices.Clone(h.OpenTCP)
+	slices.Sort(ports)
+	for i, port := range ports {
+		if port == 0 || (i > 0 && ports[i-1] == port) {
+			return fmt.Errorf("host %q: bad or duplicate open port %d: %w", h.Name, port, ErrBadSpec)
+		}
+	}
+	return nil
+}
+
+// subnet is the /24 a host address lives in.
+func subnet(a netip.Addr) netip.Prefix {
+	p, _ := a.Prefix(24)
+	return p
+}
+
+// edge reports the network and broadcast addresses of a /24.
+func edge(a netip.Addr) bool {
+	last := a.As4()[3]
+	return last == 0 || last == 255
+}
+
+// gateway picks the sensor's address on a host's /24: .1, or .254 when a
+// host uses .1, else the highest free one. Every host link of one /24
+// gets the same gateway, so hosts sharing a /24 agree on it.
+func gateway(a netip.Addr, used map[netip.Addr]bool) (netip.Addr, bool) {
+	b := a.As4()
+	try := func(last byte) (netip.Addr, bool) {
+		b[3] = last
+		g := netip.AddrFrom4(b)
+		return g, !used[g]
+	}
+	if g, ok := try(1); ok {
+		return g, true
+	}
+	for last := byte(254); last > 1; last-- {
+		if g, ok := try(last); ok {
+			return g, true
+		}
+	}
+	return netip.Addr{}, false
+}

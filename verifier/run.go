@@ -1,0 +1,156 @@
+package verifier
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/google/gopacket/layers"
+	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/verifier/sensor"
+)
+
+// Result is everything one scenario run produced.
+type Result struct {
+	Verdict  Verdict
+	Capture  *capture.Capture
+	Findings []detector.Finding
+	Output   string // the nmap runs' output
+}
+
+// Mode names.
+const (
+	ModeLive    = "live"
+	ModeOffline = "offline"
+)
+
+// Validate checks a scenario for running: every target resolves inside
+// the lab and every nmap command line is one siglab can replay. Nothing
+// is built or sent.
+func Validate(s *scenarios.Scenario) error {
+	_, err := newPlan(s, nil)
+	return err
+}
+
+// Run runs s live (in a fresh test network; root only) or offline
+// (against the simulated network), then runs the reference detector on
+// the sensor's capture and checks the scenario's expectations. An error
+// wrapping ErrSetup means the scenario never ran; any other error is a
+// failure of the run itself.
+func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, error) {
+	if err := Validate(s); err != nil {
+		return nil, err
+	}
+	started := time.Now()
+	var (
+		res *Result
+		err error
+	)
+	if offline {
+		res, err = runOffline(ctx, s)
+	} else {
+		res, err = runLive(ctx, s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Findings = detector.DetectCapture(res.Capture)
+	v := &res.Verdict
+	v.Scenario, v.File, v.Elapsed = s.Name, s.File, time.Since(started)
+	v.Packets, v.Dropped = len(res.Capture.Packets), res.Capture.Dropped
+	for _, name := range s.Expect.DetectorOrder {
+		if name != "reference" {
+			v.Checks = append(v.Checks, Check{Detector: name, Pos: s.File, Detail: "no adapter for detector " + name + " yet"})
+			continue
+		}
+		v.Checks = append(v.Checks, CheckFindings(name, s.File, s.Expect.Detectors[name], res.Findings)...)
+	}
+	v.Checks = append(v.Checks, CheckOutput(s.File, s.Expect.NmapOutput, res.Output)...)
+	return res, nil
+}
+
+// runOffline plays the scenario into the simulated network, whose tap
+// is the sensor.
+func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
+	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	var hosts []simnet.HostConfig
+	for _, h := range s.Network.Hosts {
+		if h.Stack != "kernel" {
+			return nil, fmt.Errorf("%s:%d: %w: stack %s is not available yet", s.File, h.Line, ErrSetup, h.Stack)
+		}
+		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Open: h.Open, Filtered: h.Filtered})
+	}
+	net := simnet.New(simnet.Config{Seed: s.Seed, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, hosts...)
+	out, err := play(ctx, s, net)
+	if err != nil {
+		return nil, err
+	}
+	// Answers are tapped when the scanner reads them, which can be after
+	// later sends; the sensor's view is in wire order.
+	sort.SliceStable(c.Packets, func(i, j int) bool { return c.Packets[i].Time.Before(c.Packets[j].Time) })
+	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out}, nil
+}
+
+// runLive builds a test network, captures on its sensor while the
+// scenario plays through the scanner's TUN, and tears it all down.
+func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error) {
+	if os.Geteuid() != 0 {
+		return nil, fmt.Errorf("%w: live runs need root (CAP_NET_ADMIN); use --offline", ErrSetup)
+	}
+	spec := netns.Spec{}
+	for _, h := range s.Network.Hosts {
+		if h.Stack != "kernel" {
+			return nil, fmt.Errorf("%s:%d: %w: stack %s is not available yet", s.File, h.Line, ErrSetup, h.Stack)
+		}
+		if len(h.Filtered) > 0 {
+			return nil, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available yet", s.File, h.Line, ErrSetup)
+		}
+		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open})
+	}
+	lab, err := netns.Build(spec)
+	if err != nil {
+		return nil, fmt.Errorf("build lab: %w", err)
+	}
+	defer func() {
+		if cerr := lab.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("tear down lab: %w", cerr)
+		}
+	}()
+	sn, err := sensor.Start(lab)
+	if err != nil {
+		return nil, fmt.Errorf("start sensor: %w", err)
+	}
+	link := generator.NewTUNLink(lab.TUN())
+	out, perr := play(ctx, s, link)
+	c, serr := sn.Stop()
+	if perr != nil {
+		return nil, perr
+	}
+	if serr != nil {
+		return nil, fmt.Errorf("sensor: %w", serr)
+	}
+	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out}, nil
+}
+
+// play runs the scenario's actors on an engine over link and returns the
+// nmap output.
+func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (string, error) {
+	e := generator.NewEngine(link, netns.DefaultScanner, nil, uint16(s.Seed))
+	p, err := newPlan(s, e)
+	if err != nil {
+		return "", err
+	}
+	e.SetGuard(p.guard)
+	p.addTo(e, s)
+	if err := e.Run(ctx); err != nil {
+		return p.output(), fmt.Errorf("%s: run: %w", s.File, err)
+	}
+	return p.output(), nil
+}

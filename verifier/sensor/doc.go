@@ -1,0 +1,25 @@
+// Package sensor captures a live lab's traffic where an IDS sensor would
+// sit: on the sensor namespace's link toward the scanner
+// (netns.Lab.SensorIface), which every scanner<->target packet crosses in
+// both directions. It records whole Ethernet frames with the kernel's
+// receive timestamps (SO_TIMESTAMPNS) into a capture.Capture and reports
+// the kernel's drop count, independently of the generator's bookkeeping.
+//
+// Ownership: Start opens an AF_PACKET socket (gopacket's pure-Go
+// pcapgo.EthernetHandle, no libpcap) from a thread inside the sensor
+// namespace and one goroutine that reads it. Stop ends that goroutine,
+// closes the socket and hands the Capture over to the caller; call Stop
+// before closing the Lab. A Sensor captures once.
+//
+// Stopping: pcapgo v1.1.19 reads with a plain blocking recvmsg that Close
+// does not interrupt. Instead of taking the link down (which would flush
+// the lab's routes), Stop sends a stop marker: one Ethernet frame with
+// the local experimental EtherType 0x88B5, a per-sensor nonce and a
+// unicast destination no one has, out of the capture link. The reader
+// sees its own marker, which also means every frame queued before it has
+// been read, and exits; the marker is never recorded. The peer kernel
+// drops it as "other host" before any protocol sees it; it carries no IP
+// and goes nowhere beyond the lab's veth. Only if no marker gets through
+// for two seconds (the socket buffer overflowing all that time) does Stop
+// take the link down as a last resort and say so with ErrForced.
+package sensor
