@@ -13,11 +13,12 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
+# -p 1: suites that build and clean labs must not see each other's.
 # -v so each Ginkgo suite prints its "Ran N of M Specs ... Skipped" line:
 # the live end-to-end specs must show as run, not skipped.
 test: vet
 	@if [ "$$(id -u)" != 0 ]; then echo "*** not root: live (Label root) specs will be SKIPPED ***"; fi
-	$(GO) test -count=1 -timeout 20m -v ./...
+	$(GO) test -p 1 -count=1 -timeout 20m -v ./...
 
 demo: build
 	@if [ "$$(id -u)" = 0 ]; then \

@@ -21,6 +21,7 @@ import (
 // result is one finished siglab process.
 type result struct {
 	code           int
+	pid            string
 	stdout, stderr string
 }
 
@@ -35,8 +36,10 @@ func runAs(unprivileged bool, args ...string) result {
 	}
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
-	r := result{stdout: so.String(), stderr: se.String()}
+	Expect(cmd.Start()).To(Succeed())
+	pid := strconv.Itoa(cmd.Process.Pid)
+	err := cmd.Wait()
+	r := result{pid: pid, stdout: so.String(), stderr: se.String()}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		r.code = ee.ExitCode()
@@ -138,13 +141,19 @@ expect:
 		p := scenarioFile("outside.yaml", "name: outside\n"+victimNet+`
 scan:
   - nmap: -sS -P0 -p1-25 203.0.113.5
+expect:
+  reference:
+    present: [scan.tcp-syn]
 `)
-		before := leftovers("")
 		r := siglab("run", p) // live: it must refuse before building a lab
 		Expect(r.code).To(Equal(2), r.stdout+r.stderr)
 		Expect(r.stdout + r.stderr).To(ContainSubstring("outside the lab"))
 		Expect(r.stdout + r.stderr).To(ContainSubstring("203.0.113.5"))
-		Expect(leftovers("")).To(Equal(before))
+		Expect(leftovers(r.pid + "-")).To(BeEmpty())
+		By("as an unprivileged user the same refusal comes first: the target is checked before anything needs privileges")
+		r = runAs(true, "run", p)
+		Expect(r.code).To(Equal(2))
+		Expect(r.stdout + r.stderr).To(ContainSubstring("outside the lab"))
 	})
 
 	It("gives a malformed scenario a one-line error with file and line, exit 2", func() {
@@ -181,7 +190,7 @@ var _ = Describe("siglab live", Label("root"), func() {
 		js, err := os.ReadFile(filepath.Join(dir, "fig2-syn", "findings.jsonl"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(js)).To(ContainSubstring(`"label":"tool.nmap-2.0x"`))
-		Expect(leftovers("")).To(BeEmpty())
+		Expect(leftovers(r.pid + "-")).To(BeEmpty())
 	})
 
 	It("removes every namespace and link when interrupted with Ctrl-C", func() {
@@ -190,6 +199,9 @@ traffic:
   - session: victim:22
     count: 60
     every: 1s
+expect:
+  reference:
+    absent: [scan.tcp-syn]
 `)
 		cmd := exec.Command(bin, "run", p)
 		Expect(cmd.Start()).To(Succeed())
@@ -209,6 +221,9 @@ traffic:
   - session: victim:22
     count: 60
     every: 1s
+expect:
+  reference:
+    absent: [scan.tcp-syn]
 `)
 		cmd := exec.Command(bin, "run", p)
 		Expect(cmd.Start()).To(Succeed())
@@ -217,7 +232,7 @@ traffic:
 		time.Sleep(300 * time.Millisecond)
 		Expect(cmd.Process.Kill()).To(Succeed())
 		_ = cmd.Wait()
-		Expect(leftovers(pid + "-")).NotTo(BeEmpty(), "SIGKILL leaves the network behind")
+		Expect(leftovers(pid+"-")).NotTo(BeEmpty(), "SIGKILL leaves the network behind")
 		r := siglab("lab", "clean")
 		Expect(r.code).To(Equal(0), r.stderr)
 		Expect(leftovers(pid + "-")).To(BeEmpty())
