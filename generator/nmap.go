@@ -86,6 +86,7 @@ func (o *Options) runnable() error {
 		{o.OSDetect, "OS detection -O"},
 		{o.Fragment, "fragmentation -f"},
 		{len(o.Decoys) > 0, "decoys -D"},
+		{o.NormalOut != "", "normal output -oN (comes with siglab scan)"},
 		{o.MachineOut != "", "machine output -oM"},
 	}
 	for _, m := range missing {

@@ -22,7 +22,8 @@ const (
 	psWaiting
 	psOpen
 	psClosed
-	psFirewalled // nmap's "Firewalled": ICMP unreachable, or silent
+	psFirewalled // nmap's "Firewalled": an ICMP unreachable answered (final)
+	psSilent     // three sends unanswered: rescanned in the next round
 )
 
 type synPort struct {
@@ -116,7 +117,7 @@ func (s *synScan) sendPass(now time.Time) error {
 			continue
 		}
 		if sp.try+1 >= synTries {
-			sp.state = psFirewalled // three unanswered sends
+			sp.state = psSilent // three unanswered sends
 			continue
 		}
 		sp.try++
@@ -151,12 +152,12 @@ func (s *synScan) send(i int) error {
 
 func (s *synScan) roundOver() bool { return s.next == len(s.queue) && len(s.pending) == 0 }
 
-// nextRound starts a rescan of the firewalled ports if this was round 0
-// or something changed; it reports false when the scan is over.
+// nextRound starts a rescan of the silent ports if this was round 0 or
+// something changed; it reports false when the scan is over.
 func (s *synScan) nextRound() bool {
 	var fw []int
 	for _, i := range s.queue {
-		if s.ports[i].state == psFirewalled {
+		if s.ports[i].state == psSilent {
 			fw = append(fw, i)
 		}
 	}
@@ -276,7 +277,7 @@ func (s *synScan) results() []portResult {
 		switch sp.state {
 		case psOpen:
 			rs = append(rs, portResult{sp.port, "open", "tcp"})
-		case psFirewalled, psWaiting, psUntried:
+		case psFirewalled, psSilent, psWaiting, psUntried:
 			rs = append(rs, portResult{sp.port, "filtered", "tcp"})
 		}
 	}

@@ -181,3 +181,29 @@ var _ = Describe("SYN scan timing", func() {
 		Expect(run.nmap.Output()).To(ContainSubstring("5       filtered    tcp"))
 	})
 })
+
+var _ = Describe("SYN scan replies", func() {
+	It("takes ICMP administratively prohibited as Firewalled and reports the port filtered", func() {
+		run := runNmap("-v -sS -P0 -p1-25 victim", 5, simnet.Config{Seed: 2}, simnet.HostConfig{Addr: victim, Open: []uint16{22}, Prohibited: []uint16{23}})
+		out := run.nmap.Output()
+		Expect(out).To(ContainSubstring("Adding TCP port 23 (state Firewalled).\n"))
+		Expect(out).To(ContainSubstring("22      open        tcp"))
+		Expect(out).To(ContainSubstring("23      filtered    tcp"))
+		Expect(run.synProbes()).To(HaveLen(25), "an ICMP answer ends the port: no retransmission")
+	})
+
+	It("never lets the window pass 150 outstanding probes", func() {
+		run := runNmap("-sS -P0 -p1-8000 victim", 11, simnet.Config{Seed: 2}, simnet.HostConfig{Addr: victim, Open: faqOpen})
+		longest, cur := 0, 0
+		for _, w := range run.wire {
+			if w.ip.SrcIP.Equal(scanner.AsSlice()) && w.tcp.SYN {
+				cur++
+				longest = max(longest, cur)
+			} else if w.ip.SrcIP.Equal(victim.AsSlice()) {
+				cur = 0
+			}
+		}
+		Expect(longest).To(Equal(151), "bursts reach int(150)+1 once ideal is capped")
+		Expect(run.synProbes()).To(HaveLen(8000))
+	})
+})

@@ -52,12 +52,25 @@ func main() {
 	os.Exit(code)
 }
 
+// kongExit is what kong's exit hook panics with after printing help, so
+// run can return the code instead of the process exiting mid-parse.
+type kongExit int
+
 // run parses args, runs the command and returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(c)
+		}
+	}()
 	var c cli
 	parser, err := kong.New(&c, kong.Name("siglab"),
 		kong.Description("An nmap 2.02 signature lab: replay, sense, detect, verify."),
-		kong.Writers(stdout, stderr), kong.Exit(func(int) {}), kong.UsageOnError())
+		kong.Writers(stdout, stderr), kong.Exit(func(code int) { panic(kongExit(code)) }), kong.UsageOnError())
 	if err != nil {
 		fmt.Fprintf(stderr, "siglab: %v\n", err)
 		return 2
@@ -66,9 +79,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "siglab: %v\n", err)
 		return 2
-	}
-	if kctx.Command() == "" || len(args) == 0 || isHelp(args) {
-		return 0
 	}
 	err = kctx.Run(&env{ctx: ctx, stdout: stdout, stderr: stderr})
 	var ee *exitError
@@ -84,13 +94,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "siglab: %v\n", err)
 		return 2
 	}
-}
-
-func isHelp(args []string) bool {
-	for _, a := range args {
-		if a == "-h" || a == "--help" {
-			return true
-		}
-	}
-	return false
 }

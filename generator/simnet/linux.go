@@ -12,12 +12,13 @@ import (
 // ports, RST/ACK from closed ones, silence from filtered ones, and a short
 // reply line from the listener once a connection carries data.
 type linuxHost struct {
-	cfg      HostConfig
-	open     map[uint16]bool
-	filtered map[uint16]bool
-	conns    map[connKey]*conn
-	rnd      *rand.Rand
-	ipid     uint16
+	cfg        HostConfig
+	open       map[uint16]bool
+	filtered   map[uint16]bool
+	prohibited map[uint16]bool
+	conns      map[connKey]*conn
+	rnd        *rand.Rand
+	ipid       uint16
 }
 
 type connKey struct{ sport, dport uint16 }
@@ -36,7 +37,11 @@ const (
 )
 
 func newLinuxHost(c HostConfig, rnd *rand.Rand) *linuxHost {
-	h := &linuxHost{cfg: c, open: map[uint16]bool{}, filtered: map[uint16]bool{}, conns: map[connKey]*conn{}, rnd: rnd}
+	h := &linuxHost{cfg: c, open: map[uint16]bool{}, filtered: map[uint16]bool{}, prohibited: map[uint16]bool{},
+		conns: map[connKey]*conn{}, rnd: rnd}
+	for _, p := range c.Prohibited {
+		h.prohibited[p] = true
+	}
 	for _, p := range c.Open {
 		h.open[p] = true
 	}
@@ -50,6 +55,9 @@ func newLinuxHost(c HostConfig, rnd *rand.Rand) *linuxHost {
 func (h *linuxHost) answer(p generator.Packet) [][]byte {
 	if !p.IsTCP() || h.filtered[p.DPort()] {
 		return nil // UDP and ICMP targets come with later personalities
+	}
+	if h.prohibited[p.DPort()] {
+		return [][]byte{h.unreachable(p, 13)}
 	}
 	k := connKey{p.SPort(), p.DPort()}
 	c := h.conns[k]
@@ -129,4 +137,14 @@ func (h *linuxHost) tcp(to generator.Packet, seq, ack uint32, flags uint8, opts,
 	ih := generator.IPHeader{ID: id, Frag: 0x4000, TTL: linuxTTL, Src: to.Dst(), Dst: to.Src()}
 	t := generator.TCPSegment{SPort: to.DPort(), DPort: to.SPort(), Seq: seq, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
 	return generator.AppendTCP(nil, &ih, &t)
+}
+
+// unreachable is Linux's ICMP destination unreachable for p: TOS 0xC0
+// (precedence "internetwork control"), no DF, quoting the whole datagram
+// (Linux quotes up to 576 bytes in all).
+func (h *linuxHost) unreachable(p generator.Packet, code uint8) []byte {
+	h.ipid++
+	ih := generator.IPHeader{TOS: 0xc0, ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
+	body := make([]byte, 4, 4+len(p))
+	return generator.AppendICMP(nil, &ih, 3, code, append(body, p...))
 }

@@ -35,6 +35,9 @@ type HostConfig struct {
 	Addr     netip.Addr
 	Open     []uint16
 	Filtered []uint16
+	// Prohibited ports answer with ICMP 3/13 (communication
+	// administratively prohibited), as an iptables REJECT rule does.
+	Prohibited []uint16
 }
 
 // Network is a simulated network of Linux-like hosts.
