@@ -170,6 +170,26 @@ expect:
 	})
 })
 
+// startLongRun starts a live run of a minute's sessions and returns once
+// its test network exists.
+func startLongRun() (*exec.Cmd, string) {
+	p := scenarioFile("long.yaml", "name: long\n"+victimNet+`
+traffic:
+  - session: victim:22
+    count: 60
+    every: 1s
+expect:
+  reference:
+    absent: [scan.tcp-syn]
+`)
+	cmd := exec.Command(bin, "run", p)
+	Expect(cmd.Start()).To(Succeed())
+	pid := strconv.Itoa(cmd.Process.Pid)
+	Eventually(func() []string { return leftovers(pid + "-") }, 15*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
+	time.Sleep(300 * time.Millisecond) // into the traffic, past the lab's build
+	return cmd, pid
+}
+
 var _ = Describe("siglab live", Label("root"), func() {
 	BeforeEach(func() {
 		if os.Geteuid() != 0 {
@@ -194,20 +214,7 @@ var _ = Describe("siglab live", Label("root"), func() {
 	})
 
 	It("removes every namespace and link when interrupted with Ctrl-C", func() {
-		p := scenarioFile("long.yaml", "name: long\n"+victimNet+`
-traffic:
-  - session: victim:22
-    count: 60
-    every: 1s
-expect:
-  reference:
-    absent: [scan.tcp-syn]
-`)
-		cmd := exec.Command(bin, "run", p)
-		Expect(cmd.Start()).To(Succeed())
-		pid := strconv.Itoa(cmd.Process.Pid)
-		Eventually(func() []string { return leftovers(pid + "-") }, 15*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
-		time.Sleep(500 * time.Millisecond)
+		cmd, pid := startLongRun()
 		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -216,20 +223,7 @@ expect:
 	})
 
 	It("lab clean removes what a SIGKILLed run left behind", func() {
-		p := scenarioFile("long.yaml", "name: long\n"+victimNet+`
-traffic:
-  - session: victim:22
-    count: 60
-    every: 1s
-expect:
-  reference:
-    absent: [scan.tcp-syn]
-`)
-		cmd := exec.Command(bin, "run", p)
-		Expect(cmd.Start()).To(Succeed())
-		pid := strconv.Itoa(cmd.Process.Pid)
-		Eventually(func() []string { return leftovers(pid + "-") }, 15*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
-		time.Sleep(300 * time.Millisecond)
+		cmd, pid := startLongRun()
 		Expect(cmd.Process.Kill()).To(Succeed())
 		_ = cmd.Wait()
 		Expect(leftovers(pid+"-")).NotTo(BeEmpty(), "SIGKILL leaves the network behind")
