@@ -28,7 +28,9 @@ type Nmap struct {
 	targets []netip.Addr
 	ports   []uint16
 	to      timeouts
-	cur     *synScan
+	cur     phase
+	host    *hostResult
+	stage   int
 	hostIdx int
 	up      int
 	started time.Time
@@ -126,6 +128,44 @@ func (n *Nmap) Output() string { return n.out.b.String() }
 // Magic is the process's base source port M.
 func (n *Nmap) Magic() uint16 { return n.p.magic }
 
+// phase is one step nmap takes against a host: a port scan engine or OS
+// detection. The Nmap actor runs one phase at a time, as nmap did.
+type phase interface {
+	// wake runs the phase's due work; it returns when it next wants to run.
+	wake(now time.Time) (time.Time, error)
+	// receive shows the phase a packet that reached the scanner.
+	receive(now time.Time, p Packet) time.Time
+	// finished reports that the phase is over and its results are in.
+	finished() bool
+}
+
+// hostResult is what nmap learned about one host, filled in by its
+// phases and printed when the host is done.
+type hostResult struct {
+	addr    netip.Addr
+	ports   []portResult // the ports nmap lists: open and filtered
+	scanned int          // how many ports were scanned
+	os      *osResult    // nil without -O
+}
+
+// firstOpenTCP is the lowest-numbered open TCP port: nmap's OS detection
+// always takes it (nmap-2.0x-internals.md §4.1).
+func (h *hostResult) firstOpenTCP() (uint16, bool) {
+	for _, r := range h.ports { // sorted by port
+		if r.state == "open" && r.proto == "tcp" {
+			return r.port, true
+		}
+	}
+	return 0, false
+}
+
+// Per-host stages, in nmap's order.
+const (
+	stagePortScan = iota
+	stageOSScan
+	stageReport
+)
+
 // Wake implements Actor.
 func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 	if n.done {
@@ -136,23 +176,52 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 		n.out.banner()
 	}
 	for {
+		if n.cur == nil && !n.advance(now) {
+			n.finish(now)
+			return time.Time{}, true
+		}
 		if n.cur == nil {
-			if n.hostIdx == len(n.targets) {
-				n.finish(now)
-				return time.Time{}, true
-			}
-			n.cur = newSYNScan(n.p, &n.out, n.targets[n.hostIdx], n.ports, &n.to)
+			continue
 		}
 		next, err := n.cur.wake(now)
 		if err != nil {
 			n.done = true
 			return time.Time{}, true
 		}
-		if !n.cur.done {
+		if !n.cur.finished() {
 			return next, false
 		}
+		n.cur = nil
+	}
+}
+
+// advance moves to the next stage, starting its phase (if it has one);
+// it reports false when every host is done.
+func (n *Nmap) advance(now time.Time) bool {
+	if n.host == nil {
+		if n.hostIdx == len(n.targets) {
+			return false
+		}
+		n.host, n.stage = &hostResult{addr: n.targets[n.hostIdx]}, stagePortScan
+		n.cur = newSYNScan(n.p, &n.out, n.host, n.ports, &n.to)
+		return true
+	}
+	n.stage++
+	switch n.stage {
+	case stageOSScan:
+		n.cur = n.osPhase(n.host)
+	case stageReport:
 		n.reportHost()
 	}
+	return true
+}
+
+// osPhase returns the OS detection phase for h, or nil without -O.
+func (n *Nmap) osPhase(h *hostResult) phase {
+	if !n.Opts.OSDetect {
+		return nil
+	}
+	return nil // OS detection arrives with the osscan engine
 }
 
 // Receive implements Actor.
@@ -164,9 +233,9 @@ func (n *Nmap) Receive(now time.Time, p Packet) time.Time {
 }
 
 func (n *Nmap) reportHost() {
-	n.out.portTable(n.cur.dst, n.cur.results())
+	n.out.portTable(n.host.addr, n.host.ports)
 	n.up++ // with -P0 every host counts as up
-	n.cur = nil
+	n.host = nil
 	n.hostIdx++
 }
 

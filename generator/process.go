@@ -13,9 +13,19 @@ type process struct {
 	host  Host
 	rnd   *LibcRand
 	magic uint16
-	// tcpTTL is send_tcp_raw's static myttl; 0 until its first packet.
-	tcpTTL uint8
-	buf    []byte
+	// Each raw-send helper keeps its own static TTL, fixed at its first
+	// packet (0 until then): send_tcp_raw, send_udp_raw, send_ip_raw,
+	// send_small_fragz and send_closedudp_probe.
+	tcpTTL, udpTTL, ipTTL, fragTTL, closedUDPTTL uint8
+	buf                                          []byte
+}
+
+// ttl returns a helper's static TTL, fixing it on first use.
+func (p *process) ttl(helper *uint8) uint8 {
+	if *helper == 0 {
+		*helper = ttlFor(p.host.Now())
+	}
+	return *helper
 }
 
 // newProcess starts a process: srand(seed), then options_init() draws M =
@@ -48,12 +58,18 @@ func (p *process) isn() uint32 { return p.rnd.Rand() + p.rnd.Rand() }
 // random ID and the helper's static TTL; TCP with the caller's seq, ack 0,
 // the TTL-derived window and the given options.
 func (p *process) sendTCPRaw(dst netip.Addr, sport, dport uint16, seq uint32, flags uint8, opts []byte) error {
-	if p.tcpTTL == 0 {
-		p.tcpTTL = ttlFor(p.host.Now())
-	}
-	h := IPHeader{ID: p.ipID(), TTL: p.tcpTTL, Src: p.host.Addr(), Dst: dst}
-	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(p.tcpTTL), Options: opts}
+	ttl := p.ttl(&p.tcpTTL)
+	h := IPHeader{ID: p.ipID(), TTL: ttl, Src: p.host.Addr(), Dst: dst}
+	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(ttl), Options: opts}
 	p.buf = AppendTCP(p.buf[:0], &h, &t)
+	return p.host.Send(p.buf)
+}
+
+// sendUDPRaw is send_udp_raw(): IPv4 as send_tcp_raw builds it (its own
+// static TTL), UDP with a correct checksum.
+func (p *process) sendUDPRaw(dst netip.Addr, sport, dport uint16, payload []byte) error {
+	h := IPHeader{ID: p.ipID(), TTL: p.ttl(&p.udpTTL), Src: p.host.Addr(), Dst: dst}
+	p.buf = AppendUDP(p.buf[:0], &h, sport, dport, payload)
 	return p.host.Send(p.buf)
 }
 

@@ -38,10 +38,11 @@ type synPort struct {
 // (nothing outstanding, or a 20 ms pcap read with no packet), replies
 // classified as they come.
 type synScan struct {
-	p   *process
-	out *output
-	dst netip.Addr
-	to  *timeouts
+	p    *process
+	out  *output
+	dst  netip.Addr
+	host *hostResult
+	to   *timeouts
 
 	seqs      [synTries]uint32 // sequences[0..2]: one ISN per try
 	ports     []synPort
@@ -60,8 +61,8 @@ type synScan struct {
 	done      bool
 }
 
-func newSYNScan(p *process, out *output, dst netip.Addr, ports []uint16, to *timeouts) *synScan {
-	s := &synScan{p: p, out: out, dst: dst, to: to, byPort: make(map[uint16]int, len(ports)), maxWidth: synMaxWidth}
+func newSYNScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts) *synScan {
+	s := &synScan{p: p, out: out, dst: h.addr, host: h, to: to, byPort: make(map[uint16]int, len(ports)), maxWidth: synMaxWidth}
 	for i := range s.seqs {
 		s.seqs[i] = p.isn()
 	}
@@ -263,9 +264,13 @@ func (s *synScan) match(pk Packet) (int, int, bool) {
 	return i, s.ports[i].try, ok
 }
 
-// finish marks what never answered as filtered and prints the summary.
+// finished implements phase.
+func (s *synScan) finished() bool { return s.done }
+
+// finish records the results in the host and prints the summary.
 func (s *synScan) finish() {
 	s.done = true
+	s.host.ports, s.host.scanned = s.results(), len(s.ports)
 	secs := s.p.host.Now().Unix() - s.started.Unix()
 	s.out.verbosef("The SYN scan took %d seconds to scan %d ports.\n", secs, len(s.ports))
 }
