@@ -83,7 +83,7 @@ func (o *Options) runnable() error {
 		on   bool
 		what string
 	}{
-		{o.Scan != ScanSYN, "scan type " + o.Scan.String() + " (only -sS so far)"},
+		{techniques[o.Scan] == nil, "scan type " + o.Scan.String() + " (-sS, -sF, -sX, -sN and -sU so far)"},
 		{o.Ping != PingNone, "host discovery (add -P0)"},
 		{o.OSDetect, "OS detection -O"},
 		{o.Fragment, "fragmentation -f"},
@@ -203,7 +203,7 @@ func (n *Nmap) advance(now time.Time) bool {
 			return false
 		}
 		n.host, n.stage = &hostResult{addr: n.targets[n.hostIdx]}, stagePortScan
-		n.cur = newSYNScan(n.p, &n.out, n.host, n.ports, &n.to)
+		n.cur = newPortScan(n.p, &n.out, n.host, n.ports, &n.to, techniques[n.Opts.Scan], n.Opts.SourcePort >= 0)
 		return true
 	}
 	n.stage++

@@ -1,0 +1,268 @@
+package generator
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// Constants shared by nmap 2.01's port scan engines, pos_scan() and
+// super_scan().
+const (
+	initialIdeal = 10  // numqueries_ideal at the start of every round
+	widthCap     = 150 // cap on numqueries_ideal
+	magicSpan    = 16  // replies are taken to dport M..M+15
+)
+
+type portState uint8
+
+const (
+	psUntried portState = iota
+	psWaiting
+	psOpen
+	psClosed
+	psFirewalled // nmap's "Firewalled": an ICMP unreachable answered (final)
+	psSilent     // every send of the round unanswered: rescanned next round
+)
+
+type scanPort struct {
+	port  uint16
+	state portState
+	try   int // trynum of the last send
+	sent  time.Time
+}
+
+// portScan is one port scan of one host, as a state machine the engine
+// drives: a send pass whenever the previous receive pass ended (nothing
+// outstanding, or a 20 ms pcap read with no packet), replies classified
+// as they come. What differs between pos_scan(SYN) and super_scan(FIN,
+// Xmas, Null, UDP) is its technique.
+type portScan struct {
+	p         *process
+	out       *output
+	dst       netip.Addr
+	host      *hostResult
+	to        *timeouts
+	tech      *technique
+	fixedPort bool // -g: FIN and UDP retransmissions stay on M
+
+	seqs      [3]uint32 // SYN only: sequences[0..2], one ISN per try
+	ports     []scanPort
+	byPort    map[uint16]int
+	round     int
+	queue     []int // this round's ports, in send order
+	next      int   // next queue index to send a first try to
+	pending   []int // sent and unanswered, in send order
+	ideal     float64
+	senddelay time.Duration
+	maxWidth  int
+	changed   bool
+	shrunk    bool // ideal already cut by 0.7 in this receive pass
+	firsts    int  // first tries sent this round
+	retried   int  // of those, how many needed a retransmission
+	passEnd   time.Time
+	started   time.Time
+	done      bool
+}
+
+func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts, tech *technique, fixedPort bool) *portScan {
+	s := &portScan{p: p, out: out, dst: h.addr, host: h, to: to, tech: tech, fixedPort: fixedPort,
+		byPort: make(map[uint16]int, len(ports)), maxWidth: widthCap, ideal: initialIdeal}
+	if tech.kind == ScanSYN {
+		for i := range s.seqs { // drawn once per host, before any probe
+			s.seqs[i] = p.isn()
+		}
+	}
+	for i, port := range ports {
+		s.ports = append(s.ports, scanPort{port: port})
+		s.byPort[port] = i
+		s.queue = append(s.queue, i)
+	}
+	return s
+}
+
+// wake runs a send pass when the receive pass is over.
+func (s *portScan) wake(now time.Time) (time.Time, error) {
+	if s.started.IsZero() {
+		s.started = now
+		s.out.verbosef("Initiating %s against %s\n", s.tech.initiating, s.out.hostLabel(s.dst))
+	}
+	if now.Before(s.passEnd) {
+		return s.passEnd, nil
+	}
+	if err := s.sendPass(now); err != nil {
+		return time.Time{}, err
+	}
+	if s.roundOver() && !s.nextRound() {
+		s.finish()
+		return time.Time{}, nil
+	}
+	s.shrunk = false
+	wait := pcapTimeout
+	if s.senddelay > 0 {
+		wait = s.senddelay
+	}
+	s.passEnd = s.p.host.Now().Add(wait)
+	return s.passEnd, nil
+}
+
+// sendPass retransmits timed-out probes, then sends new first tries while
+// the number outstanding is at most the ideal width.
+func (s *portScan) sendPass(now time.Time) error {
+	budget := -1 // unlimited, unless senddelay paces us to one per pass
+	if s.senddelay > 0 && s.tech.sleeps {
+		budget = 1
+	}
+	kept := s.pending[:0]
+	for _, i := range s.pending {
+		sp := &s.ports[i]
+		if sp.state != psWaiting {
+			continue
+		}
+		if now.Sub(sp.sent) <= s.to.timeout || budget == 0 {
+			kept = append(kept, i)
+			continue
+		}
+		if sp.try+1 >= s.tech.tries {
+			sp.state = psSilent // every send of the round unanswered
+			continue
+		}
+		if sp.try == 0 {
+			s.retried++
+		}
+		sp.try++
+		if err := s.send(i); err != nil {
+			return err
+		}
+		budget--
+		kept = append(kept, i)
+	}
+	s.pending = kept
+	for s.next < len(s.queue) && len(s.pending) <= int(s.ideal) && budget != 0 {
+		i := s.queue[s.next]
+		s.next++
+		s.ports[i].try = 0
+		if err := s.send(i); err != nil {
+			return err
+		}
+		s.firsts++
+		s.pending = append(s.pending, i)
+		budget--
+	}
+	return nil
+}
+
+// send emits the probe for port i at its current try.
+func (s *portScan) send(i int) error {
+	sp := &s.ports[i]
+	sp.state, sp.sent = psWaiting, s.p.host.Now()
+	return s.tech.probe(s, sp.port, sp.try)
+}
+
+func (s *portScan) roundOver() bool { return s.next == len(s.queue) && len(s.pending) == 0 }
+
+// nextRound starts a rescan of the silent ports when the technique's
+// rule allows; it reports false when the scan is over.
+func (s *portScan) nextRound() bool {
+	var silent []int
+	for _, i := range s.queue {
+		if s.ports[i].state == psSilent {
+			silent = append(silent, i)
+		}
+	}
+	if len(silent) == 0 || !s.tech.again(s.round, s.changed) {
+		return false
+	}
+	s.tech.pace(s)
+	s.round++
+	s.queue, s.next, s.changed, s.ideal = silent, 0, false, initialIdeal
+	s.firsts, s.retried = 0, 0
+	return true
+}
+
+// receive classifies a reply from the target.
+func (s *portScan) receive(now time.Time, pk Packet) time.Time {
+	if s.done || pk.Src() != s.dst {
+		return time.Time{}
+	}
+	port, try, st, ok := s.tech.answer(s, pk)
+	i, known := s.byPort[port]
+	if !ok || !known || s.ports[i].state != psWaiting {
+		return time.Time{}
+	}
+	sp := &s.ports[i]
+	if try == sp.try {
+		s.to.adjust(now.Sub(sp.sent))
+	}
+	s.grow(try)
+	sp.state, s.changed = st, true
+	switch st {
+	case psOpen:
+		s.out.verbosef("Adding %s port %d (state Open).\n", s.tech.protoName, sp.port)
+	case psFirewalled:
+		s.out.verbosef("Adding %s port %d (state Firewalled).\n", s.tech.protoName, sp.port)
+	}
+	if s.outstanding() == 0 {
+		s.passEnd = now // receive pass over: nothing outstanding
+	} else {
+		s.passEnd = now.Add(pcapTimeout)
+	}
+	return s.passEnd
+}
+
+func (s *portScan) outstanding() int {
+	n := 0
+	for _, i := range s.pending {
+		if s.ports[i].state == psWaiting {
+			n++
+		}
+	}
+	return n
+}
+
+// grow widens the window on answers to first tries (+4/ideal, capped) and
+// narrows it once per receive pass on answers to retransmissions.
+func (s *portScan) grow(try int) {
+	if try == 0 {
+		s.ideal = min(s.ideal+4/s.ideal, float64(s.maxWidth))
+		return
+	}
+	if !s.shrunk {
+		s.ideal, s.shrunk = max(s.ideal*0.7, 1), true
+	}
+}
+
+// finished implements phase.
+func (s *portScan) finished() bool { return s.done }
+
+// finish records the results in the host and prints the summary.
+func (s *portScan) finish() {
+	s.done = true
+	if s.tech.silentOpen {
+		for _, sp := range s.ports { // super_scan adds its open ports at the end
+			if sp.state == psSilent {
+				s.out.verbosef("Adding %s port %d (state Open).\n", s.tech.protoName, sp.port)
+			}
+		}
+	}
+	s.host.ports, s.host.scanned = s.results(), len(s.ports)
+	secs := s.p.host.Now().Unix() - s.started.Unix()
+	s.out.verbosef("The %s took %d seconds to scan %d ports.\n", s.tech.took, secs, len(s.ports))
+}
+
+// results lists the ports nmap would report, in ascending order.
+func (s *portScan) results() []portResult {
+	var rs []portResult
+	for _, sp := range s.ports {
+		switch {
+		case sp.state == psOpen, sp.state == psSilent && s.tech.silentOpen:
+			rs = append(rs, portResult{sp.port, "open", s.tech.proto})
+		case sp.state != psClosed:
+			rs = append(rs, portResult{sp.port, "filtered", s.tech.proto})
+		}
+	}
+	sortResults(rs)
+	return rs
+}
+
+func (s *portScan) String() string { return fmt.Sprintf("%s of %s", s.tech.took, s.dst) }

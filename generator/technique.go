@@ -1,0 +1,146 @@
+package generator
+
+import "time"
+
+// technique is what differs between nmap 2.01's port scan engines:
+// pos_scan() for the SYN scan and super_scan() for FIN, Xmas, Null and
+// UDP (nmap-2.0x-internals.md §2, §3.2, §3.3).
+type technique struct {
+	kind       ScanType
+	proto      string // "tcp" or "udp", as the ports table prints it
+	protoName  string // "TCP" or "UDP", as the -v lines print it
+	initiating string // "Initiating %s against ..."
+	took       string // "The %s took ..."
+	tries      int    // sends per port per round
+	silentOpen bool   // super_scan: a port that never answers is open
+	sleeps     bool   // the senddelay is slept (SYN, UDP), not only computed
+	flags      uint8  // TCP flags of the probe
+	maxRounds  int
+}
+
+// superInitiating and superTook are super_scan's lines, shared by all four
+// of its scan types.
+const (
+	superInitiating = "FIN,NULL, UDP, or Xmas stealth scan"
+	superTook       = "UDP or stealth FIN/NULL/XMAS scan"
+)
+
+var techniques = map[ScanType]*technique{
+	ScanSYN:  {kind: ScanSYN, proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: FlagSYN, maxRounds: 20},
+	ScanFIN:  {kind: ScanFIN, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN, maxRounds: 100},
+	ScanXmas: {kind: ScanXmas, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN | FlagURG | FlagPSH, maxRounds: 100},
+	ScanNull: {kind: ScanNull, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
+	ScanUDP:  {kind: ScanUDP, proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
+}
+
+// probe sends port's probe at try. SYN: sport M+3*round+try, seq
+// sequences[try]. super_scan: sport M, then M+1 for the retransmission
+// (both M under -g), seq 0; UDP carries no payload.
+func (t *technique) probe(s *portScan, port uint16, try int) error {
+	p := s.p
+	if t.kind == ScanSYN {
+		return p.sendTCPRaw(s.dst, p.magic+uint16(3*s.round+try), port, s.seqs[try], FlagSYN, nil)
+	}
+	sport := p.magic + uint16(try)
+	if s.fixedPort {
+		sport = p.magic
+	}
+	if t.kind == ScanUDP {
+		return p.sendUDPRaw(s.dst, sport, port, nil)
+	}
+	return p.sendTCPRaw(s.dst, sport, port, 0, t.flags, nil)
+}
+
+// answer classifies a reply: the port it answers, the try it answers and
+// the port's new state.
+func (t *technique) answer(s *portScan, pk Packet) (uint16, int, portState, bool) {
+	if pk.Proto() == protoICMP {
+		return t.unreachable(s, pk)
+	}
+	if !pk.IsTCP() || t.kind == ScanUDP || pk.DPort()-s.p.magic >= magicSpan {
+		return 0, 0, 0, false
+	}
+	if t.kind != ScanSYN {
+		if !pk.HasFlags(FlagRST) {
+			return 0, 0, 0, false
+		}
+		return pk.SPort(), min(int(pk.DPort()-s.p.magic), t.tries-1), psClosed, true
+	}
+	for try, seq := range s.seqs { // the try is told by the ack (distance < 5)
+		if pk.Ack()-seq >= 5 {
+			continue
+		}
+		switch {
+		case pk.HasFlags(FlagSYN | FlagACK):
+			return pk.SPort(), try, psOpen, true
+		case pk.HasFlags(FlagRST):
+			return pk.SPort(), try, psClosed, true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// unreachable classifies ICMP destination unreachables that quote one of
+// our probes: port unreachable closes a UDP port; codes 2 and 13 (and 3
+// for TCP) mark the port Firewalled.
+func (t *technique) unreachable(s *portScan, pk Packet) (uint16, int, portState, bool) {
+	if pk.ICMPType() != 3 {
+		return 0, 0, 0, false
+	}
+	q, ok := pk.Quoted()
+	if !ok || q.Dst() != s.dst || q.SPort()-s.p.magic >= magicSpan {
+		return 0, 0, 0, false
+	}
+	if (t.kind == ScanUDP) != (q.Proto() == protoUDP) {
+		return 0, 0, 0, false
+	}
+	i, known := s.byPort[q.DPort()]
+	if !known {
+		return 0, 0, 0, false
+	}
+	try := s.ports[i].try
+	switch c := pk.ICMPCode(); {
+	case c == 3 && t.kind == ScanUDP:
+		return q.DPort(), try, psClosed, true
+	case c == 2 || c == 3 || c == 13:
+		return q.DPort(), try, psFirewalled, true
+	}
+	return 0, 0, 0, false
+}
+
+// again is the rescan rule: pos_scan rescans the silent ports after round
+// 0 and after any round in which something changed, 20 rounds at most;
+// super_scan only while something changes, 100 rounds at most.
+func (t *technique) again(round int, changed bool) bool {
+	if round+1 >= t.maxRounds {
+		return false
+	}
+	return changed || (t.kind == ScanSYN && round == 0)
+}
+
+// pace adjusts the senddelay before the next round.
+func (t *technique) pace(s *portScan) {
+	next := s.round + 1
+	if t.kind == ScanSYN {
+		switch {
+		case next >= 10:
+			s.senddelay += 75 * time.Millisecond
+		case next >= 4:
+			s.senddelay += time.Duration(next-3) * 10 * time.Millisecond
+		}
+		if s.senddelay > 200*time.Millisecond {
+			s.maxWidth = 5
+		}
+		return
+	}
+	if next > 3 && s.senddelay < 10*time.Millisecond {
+		s.senddelay = 10 * time.Millisecond
+	}
+	// Loss: more than 30% of more than 50 first tries needed a retry.
+	if s.firsts > 50 && s.retried*10 > s.firsts*3 {
+		s.senddelay = min(max(50*time.Millisecond, 2*s.senddelay), time.Second)
+	}
+	if t.kind == ScanUDP && s.senddelay >= 200*time.Millisecond {
+		s.maxWidth = 2
+	}
+}
