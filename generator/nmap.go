@@ -29,6 +29,8 @@ type Nmap struct {
 	ports   []uint16
 	to      timeouts
 	cur     phase
+	hosts   []*hostResult // one per target, in target order
+	pinged  int           // hosts before this index have been through discovery
 	host    *hostResult
 	stage   int
 	hostIdx int
@@ -72,7 +74,9 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 	if !o.NoShuffle {
 		n.p.shortfry(n.ports) // once per run, before any host is scanned
 	}
-	n.to = newTimeouts()
+	for _, a := range n.targets {
+		n.hosts = append(n.hosts, &hostResult{addr: a, to: newTimeouts()})
+	}
 	return n, nil
 }
 
@@ -83,8 +87,8 @@ func (o *Options) runnable() error {
 		on   bool
 		what string
 	}{
-		{techniques[o.Scan] == nil, "scan type " + o.Scan.String() + " (-sS, -sF, -sX, -sN and -sU so far)"},
-		{o.Ping != PingNone, "host discovery (add -P0)"},
+		{techniques[o.Scan] == nil && o.Scan != ScanPing, "scan type " + o.Scan.String() + " (-sS, -sF, -sX, -sN, -sU and -sP so far)"},
+		{o.Scan == ScanPing && o.Ping == PingNone, "-sP with -P0 (nothing would be sent)"},
 		{o.OSDetect, "OS detection -O"},
 		{o.Fragment, "fragmentation -f"},
 		{len(o.Decoys) > 0, "decoys -D"},
@@ -143,6 +147,8 @@ type phase interface {
 // phases and printed when the host is done.
 type hostResult struct {
 	addr    netip.Addr
+	up      bool         // host discovery found it (always, under -P0)
+	to      timeouts     // seeded by the ping's round trip; 6 s under -P0
 	ports   []portResult // the ports nmap lists: open and filtered
 	scanned int          // how many ports were scanned
 	os      *osResult    // nil without -O
@@ -198,22 +204,54 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 // advance moves to the next stage, starting its phase (if it has one);
 // it reports false when every host is done.
 func (n *Nmap) advance(now time.Time) bool {
-	if n.host == nil {
-		if n.hostIdx == len(n.targets) {
-			return false
+	if n.host != nil {
+		n.stage++
+		switch n.stage {
+		case stageOSScan:
+			n.cur = n.osPhase(n.host)
+		case stageReport:
+			n.reportHost()
 		}
-		n.host, n.stage = &hostResult{addr: n.targets[n.hostIdx]}, stagePortScan
-		n.cur = newPortScan(n.p, &n.out, n.host, n.ports, &n.to, techniques[n.Opts.Scan], n.Opts.SourcePort >= 0)
 		return true
 	}
-	n.stage++
-	switch n.stage {
-	case stageOSScan:
-		n.cur = n.osPhase(n.host)
-	case stageReport:
-		n.reportHost()
+	if n.hostIdx == len(n.hosts) {
+		return false
+	}
+	if n.hostIdx >= n.pinged {
+		n.discover()
+		return true
+	}
+	h := n.hosts[n.hostIdx]
+	switch {
+	case !h.up:
+		n.out.verbosef("Host %s appears to be down, skipping it.\n", n.out.hostLabel(h.addr))
+		n.hostIdx++
+	case n.Opts.Scan == ScanPing:
+		n.out.printf("Host %s appears to be up.\n", n.out.hostLabel(h.addr))
+		n.up++
+		n.hostIdx++
+	default:
+		if n.Opts.Ping != PingNone {
+			n.out.verbosef("Host %s appears to be up ... good.\n", n.out.hostLabel(h.addr))
+		}
+		n.host, n.stage, n.to = h, stagePortScan, h.to
+		n.cur = newPortScan(n.p, &n.out, h, n.ports, &n.to, techniques[n.Opts.Scan], n.Opts.SourcePort >= 0)
 	}
 	return true
+}
+
+// discover starts host discovery for the next block of hosts; under -P0
+// every host is taken as up.
+func (n *Nmap) discover() {
+	block := n.hosts[n.hostIdx:min(n.hostIdx+pingBlock, len(n.hosts))]
+	n.pinged = n.hostIdx + len(block)
+	if n.Opts.Ping == PingNone {
+		for _, h := range block {
+			h.up = true
+		}
+		return
+	}
+	n.cur = newPingPhase(n.p, &n.out, n.Opts, block)
 }
 
 // osPhase returns the OS detection phase for h, or nil without -O.
@@ -234,7 +272,7 @@ func (n *Nmap) Receive(now time.Time, p Packet) time.Time {
 
 func (n *Nmap) reportHost() {
 	n.out.portTable(n.host.addr, n.host.ports)
-	n.up++ // with -P0 every host counts as up
+	n.up++
 	n.host = nil
 	n.hostIdx++
 }

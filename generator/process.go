@@ -73,6 +73,16 @@ func (p *process) sendUDPRaw(dst netip.Addr, sport, dport uint16, payload []byte
 	return p.host.Send(p.buf)
 }
 
+// sendEcho is the ICMP echo nmap's ping sends through send_ip_raw(): 8
+// bytes, no payload (IP total 28), its own static TTL and a random ID.
+// id and seq are given as they appear on the wire.
+func (p *process) sendEcho(dst netip.Addr, id, seq uint16) error {
+	h := IPHeader{ID: p.ipID(), TTL: p.ttl(&p.ipTTL), Src: p.host.Addr(), Dst: dst}
+	body := []byte{byte(id >> 8), byte(id), byte(seq >> 8), byte(seq)}
+	p.buf = AppendICMP(p.buf[:0], &h, 8, 0, body)
+	return p.host.Send(p.buf)
+}
+
 // shortfry is nmap's port shuffle: for each i, swap with rand()%n. It is
 // not a Fisher-Yates shuffle, and its bias is part of the signature.
 func (p *process) shortfry(ports []uint16) {
