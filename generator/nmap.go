@@ -67,6 +67,12 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 		n.targets = append(n.targets, addrs...)
 	}
 	n.p = newProcess(env.Host, env.Seed, o.SourcePort)
+	decoys, me, err := resolveDecoys(o.Decoys, env.Names)
+	if err != nil {
+		return nil, err
+	}
+	n.p.setDecoys(decoys, me)
+	n.p.fragment = o.Fragment
 	n.ports = o.Ports
 	if n.ports == nil {
 		n.ports = defaultPorts(o.FastPorts)
@@ -90,8 +96,6 @@ func (o *Options) runnable() error {
 		{techniques[o.Scan] == nil && o.Scan != ScanPing, "scan type " + o.Scan.String() + " (-sS, -sF, -sX, -sN, -sU and -sP so far)"},
 		{o.Scan == ScanPing && o.Ping == PingNone, "-sP with -P0 (nothing would be sent)"},
 		{o.OSDetect, "OS detection -O"},
-		{o.Fragment, "fragmentation -f"},
-		{len(o.Decoys) > 0, "decoys -D"},
 		{o.NormalOut != "", "normal output -oN (comes with siglab scan)"},
 		{o.MachineOut != "", "machine output -oM"},
 	}
@@ -101,6 +105,32 @@ func (o *Options) runnable() error {
 		}
 	}
 	return nil
+}
+
+// resolveDecoys resolves a -D list; me is the index "ME" stood at (-1
+// when absent). Decoys are spoofed sources, so they too must lie inside
+// the lab.
+func resolveDecoys(list []string, names map[string]netip.Addr) ([]netip.Addr, int, error) {
+	me := -1
+	var out []netip.Addr
+	for _, d := range list {
+		if d == "ME" {
+			me = len(out)
+			continue
+		}
+		a, ok := names[d]
+		if !ok {
+			var err error
+			if a, err = netip.ParseAddr(d); err != nil || !a.Is4() {
+				return nil, 0, fmt.Errorf("%w: -D: cannot resolve decoy %q", ErrUsage, d)
+			}
+		}
+		if !LabRange.Contains(a) {
+			return nil, 0, fmt.Errorf("decoy %s: %w", a, ErrOutsideLab)
+		}
+		out = append(out, a)
+	}
+	return out, me, nil
 }
 
 // resolveTarget turns a target into addresses: a lab host name, an IPv4

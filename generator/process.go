@@ -18,6 +18,12 @@ type process struct {
 	// send_small_fragz and send_closedudp_probe.
 	tcpTTL, udpTTL, ipTTL, fragTTL, closedUDPTTL uint8
 	buf                                          []byte
+	// sources are the addresses every raw probe leaves from, in order:
+	// the decoys of -D with the real address among them, or just the real
+	// address. Each copy gets a fresh IP ID; sport and seq are shared.
+	sources []netip.Addr
+	// fragment is -f: scan probes go out as two tiny IP fragments.
+	fragment bool
 }
 
 // ttl returns a helper's static TTL, fixing it on first use.
@@ -36,7 +42,27 @@ func newProcess(h Host, seed uint32, sourcePort int) *process {
 	if sourcePort >= 0 {
 		p.magic = uint16(sourcePort) // -g N sets M = N
 	}
+	if h != nil {
+		p.sources = []netip.Addr{h.Addr()}
+	}
 	return p
+}
+
+// setDecoys places the real address among the decoys: where "ME" stands,
+// or else at rand() % len(decoys), drawn right after M as 2.0x's main()
+// does, which is never the last slot.
+func (p *process) setDecoys(decoys []netip.Addr, me int) {
+	if len(decoys) == 0 {
+		return
+	}
+	if me < 0 {
+		me = int(p.rnd.Rand() % uint32(len(decoys)))
+	}
+	real := p.sources
+	if len(real) == 0 {
+		real = []netip.Addr{{}} // validation only: no host yet
+	}
+	p.sources = append(append(append([]netip.Addr{}, decoys[:me]...), real[0]), decoys[me:]...)
 }
 
 // ttlFor is 2.01's per-helper TTL: (time(NULL) % 14) + 51, fixed at the
@@ -59,28 +85,70 @@ func (p *process) isn() uint32 { return p.rnd.Rand() + p.rnd.Rand() }
 // the TTL-derived window and the given options.
 func (p *process) sendTCPRaw(dst netip.Addr, sport, dport uint16, seq uint32, flags uint8, opts []byte) error {
 	ttl := p.ttl(&p.tcpTTL)
-	h := IPHeader{ID: p.ipID(), TTL: ttl, Src: p.host.Addr(), Dst: dst}
 	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(ttl), Options: opts}
-	p.buf = AppendTCP(p.buf[:0], &h, &t)
-	return p.host.Send(p.buf)
+	for _, src := range p.sources {
+		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+		p.buf = AppendTCP(p.buf[:0], &h, &t)
+		if err := p.host.Send(p.buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendSmallFragz is send_small_fragz(), -f: the TCP header (window 2048,
+// no options, checksum over the whole header) split after 16 bytes into
+// two IP fragments with one random ID and the helper's own static TTL:
+// 36 bytes with MF set, then 24 bytes at offset 2 (16 bytes).
+func (p *process) sendSmallFragz(dst netip.Addr, sport, dport uint16, seq uint32, flags uint8) error {
+	ttl := p.ttl(&p.fragTTL)
+	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: 2048}
+	for _, src := range p.sources {
+		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+		whole := AppendTCP(p.buf[:0], &h, &t) // 40 bytes, checksums set
+		tcp := append([]byte(nil), whole[20:40]...)
+		h.Frag = ipMF
+		p.buf = appendIPv4Raw(p.buf[:0], &h, tcp[:16])
+		if err := p.host.Send(p.buf); err != nil {
+			return err
+		}
+		h.Frag = 2 // offset in 8-byte units: 16 bytes
+		p.buf = appendIPv4Raw(p.buf[:0], &h, tcp[16:])
+		if err := p.host.Send(p.buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sendUDPRaw is send_udp_raw(): IPv4 as send_tcp_raw builds it (its own
 // static TTL), UDP with a correct checksum.
 func (p *process) sendUDPRaw(dst netip.Addr, sport, dport uint16, payload []byte) error {
-	h := IPHeader{ID: p.ipID(), TTL: p.ttl(&p.udpTTL), Src: p.host.Addr(), Dst: dst}
-	p.buf = AppendUDP(p.buf[:0], &h, sport, dport, payload)
-	return p.host.Send(p.buf)
+	ttl := p.ttl(&p.udpTTL)
+	for _, src := range p.sources {
+		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+		p.buf = AppendUDP(p.buf[:0], &h, sport, dport, payload)
+		if err := p.host.Send(p.buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sendEcho is the ICMP echo nmap's ping sends through send_ip_raw(): 8
 // bytes, no payload (IP total 28), its own static TTL and a random ID.
 // id and seq are given as they appear on the wire.
 func (p *process) sendEcho(dst netip.Addr, id, seq uint16) error {
-	h := IPHeader{ID: p.ipID(), TTL: p.ttl(&p.ipTTL), Src: p.host.Addr(), Dst: dst}
-	body := []byte{byte(id >> 8), byte(id), byte(seq >> 8), byte(seq)}
-	p.buf = AppendICMP(p.buf[:0], &h, 8, 0, body)
-	return p.host.Send(p.buf)
+	ttl := p.ttl(&p.ipTTL)
+	body := [4]byte{byte(id >> 8), byte(id), byte(seq >> 8), byte(seq)}
+	for _, src := range p.sources {
+		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+		p.buf = AppendICMP(p.buf[:0], &h, 8, 0, body[:])
+		if err := p.host.Send(p.buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // shortfry is nmap's port shuffle: for each i, swap with rand()%n. It is

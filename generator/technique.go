@@ -39,14 +39,21 @@ var techniques = map[ScanType]*technique{
 func (t *technique) probe(s *portScan, port uint16, try int) error {
 	p := s.p
 	if t.kind == ScanSYN {
-		return p.sendTCPRaw(s.dst, p.magic+uint16(3*s.round+try), port, s.seqs[try], FlagSYN, nil)
+		sport := p.magic + uint16(3*s.round+try)
+		if p.fragment {
+			return p.sendSmallFragz(s.dst, sport, port, s.seqs[try], FlagSYN)
+		}
+		return p.sendTCPRaw(s.dst, sport, port, s.seqs[try], FlagSYN, nil)
 	}
 	sport := p.magic + uint16(try)
 	if s.fixedPort {
 		sport = p.magic
 	}
-	if t.kind == ScanUDP {
+	switch {
+	case t.kind == ScanUDP:
 		return p.sendUDPRaw(s.dst, sport, port, nil)
+	case p.fragment: // the fragment path draws a random seq even for FIN
+		return p.sendSmallFragz(s.dst, sport, port, p.isn(), t.flags)
 	}
 	return p.sendTCPRaw(s.dst, sport, port, 0, t.flags, nil)
 }

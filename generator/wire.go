@@ -24,8 +24,12 @@ const (
 	protoUDP  = 17
 )
 
-// ipDF is the Don't-Fragment bit of the IPv4 flags/offset field.
-const ipDF = 0x4000
+// ipDF and ipMF are the Don't-Fragment and More-Fragments bits of the
+// IPv4 flags/offset field.
+const (
+	ipDF = 0x4000
+	ipMF = 0x2000
+)
 
 // IPHeader holds the IPv4 fields a probe sets; the rest (version, IHL 5,
 // lengths, checksum) follow from them.
@@ -128,6 +132,18 @@ func AppendICMP(dst []byte, h *IPHeader, typ, code uint8, body []byte) []byte {
 	m[0], m[1], m[2], m[3] = typ, code, 0, 0
 	copy(m[4:], body)
 	binary.BigEndian.PutUint16(m[2:], ^fold(sum(m, 0)))
+	return dst
+}
+
+// appendIPv4Raw appends an IPv4 header (h.Proto as given) and payload as
+// they are: no transport checksum is touched, which is what a fragment
+// needs.
+func appendIPv4Raw(dst []byte, h *IPHeader, payload []byte) []byte {
+	total := 20 + len(payload)
+	start := len(dst)
+	dst = grow(dst, total)
+	putIPv4(dst[start:], h, total)
+	copy(dst[start+20:], payload)
 	return dst
 }
 
