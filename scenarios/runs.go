@@ -12,7 +12,7 @@ import (
 const maxCount = 10000
 
 var (
-	runKeys     = []string{"at", "nmap"}
+	runKeys     = []string{"at", "nmap", "srand"}
 	trafficKeys = []string{"at", "session", "count", "every"}
 )
 
@@ -37,6 +37,17 @@ func (p *parser) runs(n *yaml.Node) ([]Run, error) {
 		}
 		if strings.TrimSpace(r.Nmap) == "" {
 			return nil, p.errf(it.Line, "scan entry without nmap: give the command line, e.g. nmap: -sS -p1-25 victim")
+		}
+		if n := get(fs, "srand"); !isNull(n) {
+			v, err := p.integer(n, "srand")
+			if err != nil {
+				return nil, err
+			}
+			if v < 0 || v > 1<<32-1 {
+				return nil, p.errf(n.Line, "srand must be a 32-bit seed (0 to 4294967295), not %d", v)
+			}
+			seed := uint32(v)
+			r.Srand = &seed
 		}
 		out = append(out, r)
 	}

@@ -50,7 +50,12 @@ type Run struct {
 	// Nmap is the nmap 2.02 command line without the program name, with
 	// host names from the network section as targets.
 	Nmap string
-	Line int
+	// Srand, when set, is the process's srand() seed (nmap 2.01 seeded
+	// glibc's rand() with tv_usec): every random draw of the run follows
+	// from it, so a known run can be replayed exactly. Unset, the
+	// scenario's seed picks one.
+	Srand *uint32
+	Line  int
 }
 
 // Traffic is ordinary traffic: Count TCP sessions (handshake, a short

@@ -42,6 +42,9 @@ func newPlan(s *scenarios.Scenario, h generator.Host) (*plan, error) {
 	for _, r := range s.Scan {
 		// nmap 2.01 seeded with tv_usec: a value below one million.
 		env := generator.NmapEnv{Host: h, Names: p.names, Guard: g, Seed: uint32(p.rnd.IntN(1000000))}
+		if r.Srand != nil {
+			env.Seed = *r.Srand
+		}
 		n, err := generator.NewNmap(r.Nmap, env)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: nmap %s: %w: %w", s.File, r.Line, r.Nmap, ErrSetup, err)
