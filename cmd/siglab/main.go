@@ -33,6 +33,7 @@ type cli struct {
 	Run       runCmd       `cmd:"" help:"Run scenarios (default: the built-in catalogue) and print a verdict table."`
 	Generate  generateCmd  `cmd:"" help:"Write a scenario's full exchange, offline, to a pcap file."`
 	Detect    detectCmd    `cmd:"" help:"Run the reference detector on pcap or pcapng files."`
+	Render    renderCmd    `cmd:"" help:"Print captures as tcpdump 3.4 did, or as the SANS/SHADOW FAQ printed its traces (--faq)."`
 	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
 	Lab       labCmd       `cmd:"" help:"Test network housekeeping."`
 }
