@@ -33,6 +33,13 @@ type Host interface {
 	// BindTCP tells the host's kernel that an actor owns local TCP port p,
 	// so the kernel does not answer its segments with RST.
 	BindTCP(p uint16)
+	// ConnectTCP makes the host's kernel connect() to dst:dport, as a
+	// non-blocking socket would, and returns the socket's local port. The
+	// kernel completes the handshake itself; watch the socket's packets.
+	ConnectTCP(dst netip.Addr, dport uint16) (uint16, error)
+	// CloseTCP closes a connect() socket with SO_LINGER {1, 0}: an
+	// established connection is reset.
+	CloseTCP(sport uint16) error
 }
 
 // maxWait caps one wait for packets so a live run notices cancellation.
@@ -59,6 +66,8 @@ type Engine struct {
 	start  time.Time
 	err    error
 	sent   int
+	// kernelNext is when the kernel's next SYN retransmission is due.
+	kernelNext time.Time
 }
 
 // NewEngine returns an engine for the scanner address addr that may send
@@ -113,6 +122,28 @@ func (e *Engine) Addr() netip.Addr { return e.kernel.addr }
 
 // BindTCP implements Host.
 func (e *Engine) BindTCP(p uint16) { e.kernel.bound[p] = true }
+
+// ConnectTCP implements Host.
+func (e *Engine) ConnectTCP(dst netip.Addr, dport uint16) (uint16, error) {
+	if err := e.guard.Check(dst); err != nil {
+		e.err = err
+		return 0, err
+	}
+	now := e.link.Now()
+	sport, syn := e.kernel.connect(now, dst, dport)
+	if next := now.Add(kernelRTO); e.kernelNext.IsZero() || next.Before(e.kernelNext) {
+		e.kernelNext = next
+	}
+	return sport, e.Send(syn)
+}
+
+// CloseTCP implements Host.
+func (e *Engine) CloseTCP(sport uint16) error {
+	if rst := e.kernel.close(sport); rst != nil {
+		return e.Send(rst)
+	}
+	return nil
+}
 
 // Start is the time the run began (set by Run).
 func (e *Engine) Start() time.Time { return e.start }
@@ -171,10 +202,16 @@ func (e *Engine) nextWake() (time.Time, bool) {
 	if found && best.IsZero() {
 		best = e.link.Now().Add(maxWait) // everyone waits for packets
 	}
+	if k := e.kernelNext; found && !k.IsZero() && k.Before(best) {
+		best = k
+	}
 	return best, found
 }
 
 func (e *Engine) wakeDue(now time.Time) {
+	if !e.kernelNext.IsZero() && !now.Before(e.kernelNext) {
+		e.kernelNext = e.kernel.timers(now, func(p []byte) { _ = e.Send(p) })
+	}
 	for _, s := range e.slots {
 		if s.done || s.next.IsZero() || s.next.After(now) {
 			continue

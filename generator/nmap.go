@@ -93,7 +93,7 @@ func (o *Options) runnable() error {
 		on   bool
 		what string
 	}{
-		{techniques[o.Scan] == nil && o.Scan != ScanPing, "scan type " + o.Scan.String() + " (-sS, -sF, -sX, -sN, -sU and -sP so far)"},
+		{techniques[o.Scan] == nil && o.Scan != ScanPing, "scan type " + o.Scan.String() + " (-sT, -sS, -sF, -sX, -sN, -sU and -sP so far)"},
 		{o.Scan == ScanPing && o.Ping == PingNone, "-sP with -P0 (nothing would be sent)"},
 		{o.OSDetect, "OS detection -O"},
 		{o.NormalOut != "", "normal output -oN (comes with siglab scan)"},

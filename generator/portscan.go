@@ -46,7 +46,8 @@ type portScan struct {
 	tech      *technique
 	fixedPort bool // -g: FIN and UDP retransmissions stay on M
 
-	seqs      [3]uint32 // SYN only: sequences[0..2], one ISN per try
+	seqs      [3]uint32            // SYN only: sequences[0..2], one ISN per try
+	sockets   map[uint16]socketRef // connect only: local port -> probe
 	ports     []scanPort
 	byPort    map[uint16]int
 	round     int
@@ -67,7 +68,11 @@ type portScan struct {
 
 func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts, tech *technique, fixedPort bool) *portScan {
 	s := &portScan{p: p, out: out, dst: h.addr, host: h, to: to, tech: tech, fixedPort: fixedPort,
-		byPort: make(map[uint16]int, len(ports)), maxWidth: widthCap, ideal: initialIdeal}
+		byPort: make(map[uint16]int, len(ports)), maxWidth: widthCap, ideal: initialIdeal,
+		sockets: map[uint16]socketRef{}}
+	if tech.kind == ScanConnect {
+		s.maxWidth = connectWidthCap
+	}
 	if tech.kind == ScanSYN {
 		for i := range s.seqs { // drawn once per host, before any probe
 			s.seqs[i] = p.isn()
@@ -123,6 +128,7 @@ func (s *portScan) sendPass(now time.Time) error {
 			kept = append(kept, i)
 			continue
 		}
+		s.tech.abandon(s, sp.port)
 		if sp.try+1 >= s.tech.tries {
 			sp.state = psSilent // every send of the round unanswered
 			continue

@@ -25,12 +25,17 @@ const (
 	superTook       = "UDP or stealth FIN/NULL/XMAS scan"
 )
 
+// connectWidthCap is max_sockets: RLIMIT_NOFILE's hard limit less 4, at
+// most 125, which a 1998 Linux with 1024 descriptors reached.
+const connectWidthCap = 125
+
 var techniques = map[ScanType]*technique{
-	ScanSYN:  {kind: ScanSYN, proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: FlagSYN, maxRounds: 20},
-	ScanFIN:  {kind: ScanFIN, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN, maxRounds: 100},
-	ScanXmas: {kind: ScanXmas, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN | FlagURG | FlagPSH, maxRounds: 100},
-	ScanNull: {kind: ScanNull, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
-	ScanUDP:  {kind: ScanUDP, proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
+	ScanConnect: {kind: ScanConnect, proto: "tcp", protoName: "TCP", initiating: "TCP connect() scan", took: "TCP connect scan", tries: 3, sleeps: true, maxRounds: 20},
+	ScanSYN:     {kind: ScanSYN, proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: FlagSYN, maxRounds: 20},
+	ScanFIN:     {kind: ScanFIN, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN, maxRounds: 100},
+	ScanXmas:    {kind: ScanXmas, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN | FlagURG | FlagPSH, maxRounds: 100},
+	ScanNull:    {kind: ScanNull, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
+	ScanUDP:     {kind: ScanUDP, proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
 }
 
 // probe sends port's probe at try. SYN: sport M+3*round+try, seq
@@ -38,6 +43,11 @@ var techniques = map[ScanType]*technique{
 // (both M under -g), seq 0; UDP carries no payload.
 func (t *technique) probe(s *portScan, port uint16, try int) error {
 	p := s.p
+	if t.kind == ScanConnect { // each try is a new connect() from a new port
+		sport, err := p.host.ConnectTCP(s.dst, port)
+		s.sockets[sport] = socketRef{port, try}
+		return err
+	}
 	if t.kind == ScanSYN {
 		sport := p.magic + uint16(3*s.round+try)
 		if p.fragment {
@@ -61,6 +71,9 @@ func (t *technique) probe(s *portScan, port uint16, try int) error {
 // answer classifies a reply: the port it answers, the try it answers and
 // the port's new state.
 func (t *technique) answer(s *portScan, pk Packet) (uint16, int, portState, bool) {
+	if t.kind == ScanConnect {
+		return t.connectAnswer(s, pk)
+	}
 	if pk.Proto() == protoICMP {
 		return t.unreachable(s, pk)
 	}
@@ -149,5 +162,45 @@ func (t *technique) pace(s *portScan) {
 	}
 	if t.kind == ScanUDP && s.senddelay >= 200*time.Millisecond {
 		s.maxWidth = 2
+	}
+}
+
+// socketRef is what a connect() socket was opened for.
+type socketRef struct {
+	port uint16
+	try  int
+}
+
+// connectAnswer reads a connect() socket's fate off its packets, as nmap's
+// select() loop saw it: a SYN/ACK makes it writable (open; nmap closes it
+// with linger 0, so the kernel resets the connection), a RST refuses it.
+func (t *technique) connectAnswer(s *portScan, pk Packet) (uint16, int, portState, bool) {
+	ref, ok := s.sockets[pk.DPort()]
+	if !ok || !pk.IsTCP() {
+		return 0, 0, 0, false
+	}
+	switch {
+	case pk.HasFlags(FlagSYN | FlagACK):
+		delete(s.sockets, pk.DPort())
+		_ = s.p.host.CloseTCP(pk.DPort())
+		return ref.port, ref.try, psOpen, true
+	case pk.HasFlags(FlagRST):
+		delete(s.sockets, pk.DPort())
+		_ = s.p.host.CloseTCP(pk.DPort())
+		return ref.port, ref.try, psClosed, true
+	}
+	return 0, 0, 0, false
+}
+
+// abandon closes the sockets of a port nmap gives up on or retries.
+func (t *technique) abandon(s *portScan, port uint16) {
+	if t.kind != ScanConnect {
+		return
+	}
+	for sport, ref := range s.sockets {
+		if ref.port == port {
+			delete(s.sockets, sport)
+			_ = s.p.host.CloseTCP(sport)
+		}
 	}
 }
