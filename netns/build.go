@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -162,7 +163,7 @@ func (l *Lab) buildSensor(sn *nl) error {
 // may share a /24), and its listeners.
 func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 	role := "h" + strconv.Itoa(i)
-	ns, err := l.prepared(role, quiet...)
+	ns, err := l.prepared(role, append(slices.Clone(quiet), icmpUnlimited)...)
 	if err != nil {
 		return err
 	}
@@ -193,6 +194,11 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 	}
 	for _, port := range h.OpenTCP {
 		if err := l.srv.listen(ns, netip.AddrPortFrom(h.Addr, port)); err != nil {
+			return fmt.Errorf("host %q: %w", h.Name, err)
+		}
+	}
+	for _, port := range h.OpenUDP {
+		if err := l.srv.listenUDP(ns, netip.AddrPortFrom(h.Addr, port)); err != nil {
 			return fmt.Errorf("host %q: %w", h.Name, err)
 		}
 	}

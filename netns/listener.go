@@ -21,6 +21,7 @@ type servers struct {
 	mu     sync.Mutex
 	closed bool
 	lns    []net.Listener
+	pcs    []net.PacketConn // UDP sockets on open UDP ports
 	conns  map[net.Conn]struct{}
 	wg     sync.WaitGroup
 }
@@ -106,6 +107,38 @@ func (s *servers) serve(c net.Conn, reply []byte) {
 	}
 }
 
+// listenUDP binds a UDP socket on ap inside ns and reads (and drops)
+// what arrives, so the kernel answers no port unreachable: the port is
+// open. nmap 2.02's UDP probes are empty; nothing is sent back.
+func (s *servers) listenUDP(ns NsHandle, ap netip.AddrPort) error {
+	var pc net.PacketConn
+	err := Do(ns, func() (err error) {
+		pc, err = (&net.ListenConfig{}).ListenPacket(context.Background(), "udp4", ap.String())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("listen on udp %s: %w", ap, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		pc.Close()
+		return ErrClosed
+	}
+	s.pcs = append(s.pcs, pc)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		buf := make([]byte, 65536)
+		for {
+			if _, _, err := pc.ReadFrom(buf); errors.Is(err, net.ErrClosed) {
+				return
+			}
+		}
+	}()
+	return nil
+}
+
 // close stops every listener and connection and waits for their
 // goroutines. Safe to call more than once.
 func (s *servers) close() error {
@@ -118,6 +151,12 @@ func (s *servers) close() error {
 		}
 	}
 	s.lns = nil
+	for _, pc := range s.pcs {
+		if err := pc.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	s.pcs = nil
 	for c := range s.conns {
 		c.Close() // the serving goroutine reports nothing; closing is the point
 	}

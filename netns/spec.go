@@ -13,6 +13,7 @@ type HostSpec struct {
 	Name    string
 	Addr    netip.Addr
 	OpenTCP []uint16
+	OpenUDP []uint16 // bound UDP sockets: no port unreachable
 }
 
 // Spec describes a lab. A zero Scanner means DefaultScanner.

@@ -25,7 +25,7 @@ var hostNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // stackRE is "kernel" or "personality/NAME".
 var stackRE = regexp.MustCompile(`^(kernel|personality/[a-z0-9][a-z0-9._-]*)$`)
 
-var hostKeys = []string{"name", "address", "stack", "open", "filtered"}
+var hostKeys = []string{"name", "address", "stack", "open", "filtered", "open_udp"}
 
 // Host returns the network host called name.
 func (s *Scenario) Host(name string) (Host, bool) {
@@ -135,6 +135,9 @@ func (p *parser) hostPorts(h Host, fs []field) (Host, error) {
 		return Host{}, err
 	}
 	if h.Filtered, _, err = p.ports(get(fs, "filtered"), "filtered", lines); err != nil {
+		return Host{}, err
+	}
+	if h.OpenUDP, _, err = p.ports(get(fs, "open_udp"), "open_udp", nil); err != nil {
 		return Host{}, err
 	}
 	return h, nil

@@ -41,7 +41,9 @@ type Host struct {
 	// Open and Filtered are TCP ports; every other port is closed.
 	Open     []uint16
 	Filtered []uint16
-	Line     int
+	// OpenUDP are UDP ports with a bound socket (no port unreachable).
+	OpenUDP []uint16
+	Line    int
 }
 
 // Run is one nmap 2.02 process started at At after the scenario begins.

@@ -112,7 +112,7 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error
 		if len(h.Filtered) > 0 {
 			return nil, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available yet", s.File, h.Line, ErrSetup)
 		}
-		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open})
+		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP})
 	}
 	lab, err := netns.Build(spec)
 	if err != nil {
