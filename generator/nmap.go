@@ -60,8 +60,8 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 			if err := env.Guard.Check(a); err != nil {
 				return nil, fmt.Errorf("target %s: %w", t, err)
 			}
-			if t != a.String() && !o.NoDNS {
-				n.out.names[a] = t
+			if _, named := env.Names[t]; named && !o.NoDNS {
+				n.out.names[a] = t // a target given by lab host name prints with it
 			}
 		}
 		n.targets = append(n.targets, addrs...)

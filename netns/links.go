@@ -91,6 +91,9 @@ func (h *nl) route(dst netip.Prefix, gw netip.Addr, dev string) error {
 	if gw.IsValid() {
 		r.Gw = gw.AsSlice()
 		r.Scope = netlink.SCOPE_UNIVERSE
+		if dev != "" {
+			r.Flags = int(netlink.FLAG_ONLINK) // the gateway lies outside the link's subnet
+		}
 	}
 	if err := h.RouteAdd(r); err != nil {
 		return fmt.Errorf("%s: route %s via %v dev %q: %w", h.name, dst, gw, dev, err)

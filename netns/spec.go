@@ -36,6 +36,10 @@ var (
 	tunAddr  = netip.MustParsePrefix("198.18.0.1/32")
 	upAddr   = netip.MustParsePrefix("198.19.0.1/30") // scan ns end
 	dnAddr   = netip.MustParsePrefix("198.19.0.2/30") // sensor ns end
+	// gatewayAddr is the sensor's address on every host link, outside
+	// the hosts' /24s (hosts reach it as an on-link gateway), so a sweep
+	// of a host's /24 finds exactly the scenario's hosts, not the router.
+	gatewayAddr = netip.MustParseAddr("198.19.255.254")
 )
 
 // plan is a validated Spec with the derived per-host details.
@@ -79,12 +83,7 @@ func validate(spec Spec) (plan, error) {
 		p.hosts = append(p.hosts, hostPlan{HostSpec: h})
 	}
 	for i := range p.hosts {
-		gw, ok := gateway(p.hosts[i].Addr, addrs)
-		if !ok {
-			return plan{}, fmt.Errorf("host %q: no free gateway address in %s: %w",
-				p.hosts[i].Name, subnet(p.hosts[i].Addr), ErrBadSpec)
-		}
-		p.hosts[i].gw = gw
+		p.hosts[i].gw = gatewayAddr
 	}
 	return p, nil
 }
@@ -137,23 +136,3 @@ func edge(a netip.Addr) bool {
 	return last == 0 || last == 255
 }
 
-// gateway picks the sensor's address on a host's /24: .1, or .254 when a
-// host uses .1, else the highest free one. Every host link of one /24
-// gets the same gateway, so hosts sharing a /24 agree on it.
-func gateway(a netip.Addr, used map[netip.Addr]bool) (netip.Addr, bool) {
-	b := a.As4()
-	try := func(last byte) (netip.Addr, bool) {
-		b[3] = last
-		g := netip.AddrFrom4(b)
-		return g, !used[g]
-	}
-	if g, ok := try(1); ok {
-		return g, true
-	}
-	for last := byte(254); last > 1; last-- {
-		if g, ok := try(last); ok {
-			return g, true
-		}
-	}
-	return netip.Addr{}, false
-}
