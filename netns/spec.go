@@ -135,4 +135,3 @@ func edge(a netip.Addr) bool {
 	last := a.As4()[3]
 	return last == 0 || last == 255
 }
-
