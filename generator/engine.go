@@ -40,6 +40,13 @@ type Host interface {
 	// CloseTCP closes a connect() socket with SO_LINGER {1, 0}: an
 	// established connection is reset.
 	CloseTCP(sport uint16) error
+	// WriteTCP sends data on an established connect() socket.
+	WriteTCP(sport uint16, data []byte) error
+	// ReadTCP returns what the socket received since the last read, and
+	// whether it is still connected.
+	ReadTCP(sport uint16) ([]byte, bool)
+	// ShutdownTCP closes a connect() socket in order (FIN).
+	ShutdownTCP(sport uint16) error
 }
 
 // maxWait caps one wait for packets so a live run notices cancellation.
@@ -141,6 +148,25 @@ func (e *Engine) ConnectTCP(dst netip.Addr, dport uint16) (uint16, error) {
 func (e *Engine) CloseTCP(sport uint16) error {
 	if rst := e.kernel.close(sport); rst != nil {
 		return e.Send(rst)
+	}
+	return nil
+}
+
+// WriteTCP implements Host.
+func (e *Engine) WriteTCP(sport uint16, data []byte) error {
+	if p := e.kernel.write(sport, data); p != nil {
+		return e.Send(p)
+	}
+	return nil
+}
+
+// ReadTCP implements Host.
+func (e *Engine) ReadTCP(sport uint16) ([]byte, bool) { return e.kernel.read(sport) }
+
+// ShutdownTCP implements Host.
+func (e *Engine) ShutdownTCP(sport uint16) error {
+	if p := e.kernel.shutdown(sport); p != nil {
+		return e.Send(p)
 	}
 	return nil
 }

@@ -45,6 +45,9 @@ type ksock struct {
 	snd, rcv    uint32
 	established bool
 	refused     bool
+	peerClosed  bool   // the peer's FIN arrived
+	closing     bool   // our FIN is out; the peer's FIN ends the socket
+	rx          []byte // received and not yet read
 	rto         time.Duration
 	retransmit  time.Time
 }
@@ -78,8 +81,66 @@ func (k *kernel) socketSegment(s *ksock, p Packet) []byte {
 	case !s.established && p.HasFlags(FlagSYN|FlagACK) && p.Ack() == s.snd:
 		s.established, s.rcv = true, p.Seq()+1
 		return k.segment(s, FlagACK, kernelWindow)
+	case s.closing && p.HasFlags(FlagFIN):
+		s.rcv = p.Seq() + uint32(len(p.TCPPayload())) + 1
+		delete(k.socks, s.sport)
+		return k.segment(s, FlagACK, kernelWindow)
+	case s.closing:
+		return nil
+	case s.established && p.Seq() == s.rcv:
+		data := p.TCPPayload()
+		s.rx = append(s.rx, data...)
+		s.rcv += uint32(len(data))
+		if p.HasFlags(FlagFIN) {
+			s.rcv++
+			s.peerClosed = true
+		}
+		if len(data) > 0 || p.HasFlags(FlagFIN) {
+			return k.segment(s, FlagACK, kernelWindow)
+		}
 	}
 	return nil
+}
+
+// write sends data on an established socket in one segment. The lab
+// loses nothing, so the kernel keeps no copy to retransmit.
+func (k *kernel) write(sport uint16, data []byte) []byte {
+	s := k.socks[sport]
+	if s == nil || !s.established {
+		return nil
+	}
+	t := TCPSegment{SPort: s.sport, DPort: s.dport, Seq: s.snd, Ack: s.rcv, Flags: FlagPSH | FlagACK, Window: kernelWindow, Payload: data}
+	s.snd += uint32(len(data))
+	return k.emit(s.dst, &t)
+}
+
+// read returns what a socket has received since the last read, and
+// whether the connection is still usable.
+func (k *kernel) read(sport uint16) ([]byte, bool) {
+	s := k.socks[sport]
+	if s == nil {
+		return nil, false
+	}
+	data := s.rx
+	s.rx = nil
+	return data, s.established && !s.refused && !s.peerClosed
+}
+
+// shutdown closes a socket in order, with a FIN; the socket lives on
+// until the peer's FIN, which it acknowledges.
+func (k *kernel) shutdown(sport uint16) []byte {
+	s := k.socks[sport]
+	if s == nil || !s.established || s.refused || s.closing {
+		delete(k.socks, sport)
+		return nil
+	}
+	fin := k.segment(s, FlagFIN|FlagACK, kernelWindow)
+	s.snd++
+	s.closing = true
+	if s.peerClosed {
+		delete(k.socks, sport)
+	}
+	return fin
 }
 
 // connect opens a socket to dst:dport and returns its port and SYN.

@@ -32,6 +32,7 @@ type Nmap struct {
 	hosts   []*hostResult // one per target, in target order
 	pinged  int           // hosts before this index have been through discovery
 	host    *hostResult
+	ftp     ftpProxy // -b
 	stage   int
 	hostIdx int
 	up      int
@@ -72,6 +73,17 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 		return nil, err
 	}
 	n.p.setDecoys(decoys, me)
+	if o.Scan == ScanBounce {
+		if n.ftp, err = parseBounce(o.BounceHost, env.Names); err != nil {
+			return nil, err
+		}
+		if err := env.Guard.Check(n.ftp.addr); err != nil {
+			return nil, fmt.Errorf("ftp proxy %s: %w", n.ftp.host, err)
+		}
+		if _, named := env.Names[n.ftp.host]; named && !o.NoDNS {
+			n.out.names[n.ftp.addr] = n.ftp.host
+		}
+	}
 	n.p.fragment = o.Fragment
 	n.ports = o.Ports
 	if n.ports == nil {
@@ -93,7 +105,7 @@ func (o *Options) runnable() error {
 		on   bool
 		what string
 	}{
-		{techniques[o.Scan] == nil && o.Scan != ScanPing, "scan type " + o.Scan.String() + " (-sT, -sS, -sF, -sX, -sN, -sU and -sP so far)"},
+		{techniques[o.Scan] == nil && o.Scan != ScanPing && o.Scan != ScanBounce, "scan type " + o.Scan.String()},
 		{o.Scan == ScanPing && o.Ping == PingNone, "-sP with -P0 (nothing would be sent)"},
 		{o.OSDetect, "OS detection -O"},
 		{o.NormalOut != "", "normal output -oN (comes with siglab scan)"},
@@ -210,6 +222,9 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 	if n.started.IsZero() {
 		n.started = now
 		n.out.banner()
+		if n.Opts.Scan == ScanBounce {
+			n.out.verbosef("Resolved ftp bounce attack proxy to %s.\n", n.out.hostLabel(n.ftp.addr))
+		}
 	}
 	for {
 		if n.cur == nil && !n.advance(now) {
@@ -265,7 +280,11 @@ func (n *Nmap) advance(now time.Time) bool {
 			n.out.verbosef("Host %s appears to be up ... good.\n", n.out.hostLabel(h.addr))
 		}
 		n.host, n.stage, n.to = h, stagePortScan, h.to
-		n.cur = newPortScan(n.p, &n.out, h, n.ports, &n.to, techniques[n.Opts.Scan], n.Opts.SourcePort >= 0)
+		if n.Opts.Scan == ScanBounce {
+			n.cur = newBounceScan(n.p, &n.out, h, n.ports, n.ftp)
+		} else {
+			n.cur = newPortScan(n.p, &n.out, h, n.ports, &n.to, techniques[n.Opts.Scan], n.Opts.SourcePort >= 0)
+		}
 	}
 	return true
 }

@@ -89,3 +89,28 @@ var _ = Describe("Containment guard", func() {
 		Expect(errors.Is(g.CheckPacket([]byte{0x45}), generator.ErrOutsideLab)).To(BeTrue())
 	})
 })
+
+var _ = Describe("FTP bounce (-b) argument", func() {
+	names := map[string]netip.Addr{"ftp": netip.MustParseAddr("198.18.1.2")}
+	g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
+
+	DescribeTable("accepts [user:pass@]server[:port]",
+		func(arg string) {
+			_, err := generator.NewNmap("-P0 -b "+arg+" -p21 198.18.1.3", generator.NmapEnv{Names: names, Guard: g})
+			Expect(err).NotTo(HaveOccurred())
+		},
+		Entry("a lab host name", "ftp"),
+		Entry("credentials and a port", "joe:secret@ftp:2121"),
+		Entry("an address", "198.18.1.2"),
+	)
+
+	DescribeTable("refuses what it cannot use",
+		func(arg string, want error) {
+			_, err := generator.NewNmap("-P0 -b "+arg+" -p21 198.18.1.3", generator.NmapEnv{Names: names, Guard: g})
+			Expect(err).To(MatchError(want))
+		},
+		Entry("a bad port", "ftp:99999", generator.ErrUsage),
+		Entry("an unknown host", "nosuchhost", generator.ErrUsage),
+		Entry("a proxy outside the lab", "203.0.113.9", generator.ErrOutsideLab),
+	)
+})

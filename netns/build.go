@@ -3,6 +3,7 @@ package netns
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"slices"
@@ -172,6 +173,9 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 	if err := sn.veth(link, hostIfName, ns); err != nil {
 		return err
 	}
+	if err := setSysctls(l.sens, proxyNow(link)); err != nil {
+		return fmt.Errorf("%s: %w", l.nsName("sens"), err)
+	}
 	if err := sn.addr(link, netip.PrefixFrom(h.gw, 32), netip.Addr{}); err != nil {
 		return err
 	}
@@ -193,7 +197,14 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 		return err
 	}
 	for _, port := range h.OpenTCP {
-		if err := l.srv.listen(ns, netip.AddrPortFrom(h.Addr, port)); err != nil {
+		ap := netip.AddrPortFrom(h.Addr, port)
+		var err error
+		if h.FTP && port == 21 {
+			err = l.srv.listenWith(ns, ap, func(c net.Conn) { ftpServer(c, ns, h.Addr) })
+		} else {
+			err = l.srv.listen(ns, ap)
+		}
+		if err != nil {
 			return fmt.Errorf("host %q: %w", h.Name, err)
 		}
 	}

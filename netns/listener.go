@@ -26,8 +26,16 @@ type servers struct {
 	wg     sync.WaitGroup
 }
 
-// listen opens a listener on ap inside ns and serves it.
+// listen opens a listener on ap inside ns and serves each connection
+// with one short line per chunk it sends.
 func (s *servers) listen(ns NsHandle, ap netip.AddrPort) error {
+	reply := []byte("siglab " + strconv.Itoa(int(ap.Port())) + " ok\r\n")
+	return s.listenWith(ns, ap, func(c net.Conn) { lineServer(c, reply) })
+}
+
+// listenWith opens a listener on ap inside ns and runs handle for every
+// accepted connection, which it closes when handle returns.
+func (s *servers) listenWith(ns NsHandle, ap netip.AddrPort, handle func(net.Conn)) error {
 	var ln net.Listener
 	err := Do(ns, func() (err error) {
 		ln, err = (&net.ListenConfig{}).Listen(context.Background(), "tcp4", ap.String())
@@ -44,11 +52,11 @@ func (s *servers) listen(ns NsHandle, ap netip.AddrPort) error {
 	}
 	s.lns = append(s.lns, ln)
 	s.wg.Add(1)
-	go s.accept(ln, []byte("siglab "+strconv.Itoa(int(ap.Port()))+" ok\r\n"))
+	go s.accept(ln, handle)
 	return nil
 }
 
-func (s *servers) accept(ln net.Listener, reply []byte) {
+func (s *servers) accept(ln net.Listener, handle func(net.Conn)) {
 	defer s.wg.Done()
 	for {
 		c, err := ln.Accept()
@@ -63,7 +71,7 @@ func (s *servers) accept(ln net.Listener, reply []byte) {
 			c.Close()
 			return
 		}
-		go s.serve(c, reply)
+		go s.serve(c, handle)
 	}
 }
 
@@ -82,7 +90,7 @@ func (s *servers) track(c net.Conn) bool {
 	return true
 }
 
-func (s *servers) serve(c net.Conn, reply []byte) {
+func (s *servers) serve(c net.Conn, handle func(net.Conn)) {
 	defer s.wg.Done()
 	defer func() {
 		s.mu.Lock()
@@ -90,6 +98,12 @@ func (s *servers) serve(c net.Conn, reply []byte) {
 		s.mu.Unlock()
 		c.Close()
 	}()
+	handle(c)
+}
+
+// lineServer answers every chunk read with reply, until EOF, an error or
+// idleTimeout.
+func lineServer(c net.Conn, reply []byte) {
 	buf := make([]byte, 2048)
 	for {
 		if err := c.SetReadDeadline(time.Now().Add(idleTimeout)); err != nil {

@@ -80,6 +80,13 @@ var forwarding = sysctl{"net/ipv4/ip_forward", "1"}
 // hosts sharing a /24 reach each other through it (FTP bounce).
 var proxyARP = sysctl{"net/ipv4/conf/default/proxy_arp", "1"}
 
+// proxyNow answers proxied ARP on link at once; by default Linux waits up
+// to 0.8 s (proxy_delay 80 jiffies), which stalls the first host-to-host
+// connection of a run. It is per link: a new namespace has no "default".
+func proxyNow(link string) sysctl {
+	return sysctl{"net/ipv4/neigh/" + link + "/proxy_delay", "0"}
+}
+
 // setSysctls writes settings from a thread inside ns: /proc/sys/net shows
 // the namespace of the thread that opens it. A missing IPv6 tree (kernel
 // without IPv6) is fine: there is no IPv6 to silence then.

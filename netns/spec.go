@@ -14,6 +14,9 @@ type HostSpec struct {
 	Addr    netip.Addr
 	OpenTCP []uint16
 	OpenUDP []uint16 // bound UDP sockets: no port unreachable
+	// FTP runs a 1998-style FTP server on port 21 (which must be open)
+	// that accepts third-party PORT commands: the bounce scan's relay.
+	FTP bool
 }
 
 // Spec describes a lab. A zero Scanner means DefaultScanner.

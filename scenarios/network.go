@@ -3,6 +3,7 @@ package scenarios
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -25,7 +26,7 @@ var hostNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // stackRE is "kernel" or "personality/NAME".
 var stackRE = regexp.MustCompile(`^(kernel|personality/[a-z0-9][a-z0-9._-]*)$`)
 
-var hostKeys = []string{"name", "address", "stack", "open", "filtered", "open_udp"}
+var hostKeys = []string{"name", "address", "stack", "open", "filtered", "open_udp", "ftp"}
 
 // Host returns the network host called name.
 func (s *Scenario) Host(name string) (Host, bool) {
@@ -139,6 +140,12 @@ func (p *parser) hostPorts(h Host, fs []field) (Host, error) {
 	}
 	if h.OpenUDP, _, err = p.ports(get(fs, "open_udp"), "open_udp", nil); err != nil {
 		return Host{}, err
+	}
+	if h.FTP, err = p.boolean(get(fs, "ftp"), "ftp"); err != nil {
+		return Host{}, err
+	}
+	if h.FTP && !slices.Contains(h.Open, 21) {
+		return Host{}, p.errf(get(fs, "ftp").Line, "ftp: true needs port 21 in open")
 	}
 	return h, nil
 }

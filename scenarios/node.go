@@ -140,3 +140,15 @@ func describe(n *yaml.Node) string {
 	}
 	return kindName(n)
 }
+
+// boolean reads true or false; null gives false.
+func (p *parser) boolean(n *yaml.Node, what string) (bool, error) {
+	if isNull(n) {
+		return false, nil
+	}
+	var v bool
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&v) != nil {
+		return false, p.errf(n.Line, "%s must be true or false, not %s", what, describe(n))
+	}
+	return v, nil
+}

@@ -18,7 +18,7 @@ var nameRE = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // topKeys are the keys a scenario file may have, in the order the product
 // contract shows them.
-var topKeys = []string{"name", "summary", "seed", "network", "scan", "traffic", "expect"}
+var topKeys = []string{"name", "summary", "seed", "live_only", "network", "scan", "traffic", "expect"}
 
 // Parse reads one scenario from data; file is used in error messages and
 // stored in Scenario.File. Every error is an *Error wrapping ErrInvalid.
@@ -200,7 +200,8 @@ func (p *parser) header(root *yaml.Node, fs []field, s *Scenario) error {
 			return p.errf(n.Line, "seed must be a whole number from 0 to %d, not %s", uint64(math.MaxUint64), describe(n))
 		}
 	}
-	return nil
+	s.LiveOnly, err = p.boolean(get(fs, "live_only"), "live_only")
+	return err
 }
 
 // emptyLine is the line to blame for a missing part: the first of keys

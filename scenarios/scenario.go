@@ -12,6 +12,9 @@ type Scenario struct {
 	Summary string
 	// Seed fixes every random draw of the run.
 	Seed uint64
+	// LiveOnly scenarios need real test networks (e.g. a real FTP
+	// server); offline runs skip them.
+	LiveOnly bool
 	// Network is the test network the scenario runs in.
 	Network Network
 	// Scan holds the nmap 2.02 runs; runs whose times overlap are concurrent.
@@ -43,7 +46,10 @@ type Host struct {
 	Filtered []uint16
 	// OpenUDP are UDP ports with a bound socket (no port unreachable).
 	OpenUDP []uint16
-	Line    int
+	// FTP runs a 1998-style FTP server on port 21 that accepts
+	// third-party PORT commands (the bounce scan's relay).
+	FTP  bool
+	Line int
 }
 
 // Run is one nmap 2.02 process started at At after the scenario begins.

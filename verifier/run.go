@@ -48,6 +48,10 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 	if err := Validate(s); err != nil {
 		return nil, err
 	}
+	if offline && s.LiveOnly {
+		return &Result{Verdict: Verdict{Scenario: s.Name, File: s.File, Mode: ModeOffline,
+			Skipped: "live only (needs a real test network)"}, Capture: &capture.Capture{LinkType: layers.LinkTypeRaw}}, nil
+	}
 	started := time.Now()
 	var (
 		res *Result
@@ -112,7 +116,7 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error
 		if len(h.Filtered) > 0 {
 			return nil, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available yet", s.File, h.Line, ErrSetup)
 		}
-		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP})
+		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP, FTP: h.FTP})
 	}
 	lab, err := netns.Build(spec)
 	if err != nil {

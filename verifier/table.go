@@ -17,6 +17,8 @@ const (
 	StatusFail         Status = "fail"
 	StatusInconclusive Status = "inconclusive"
 	StatusError        Status = "error"
+	// StatusSkip is a live-only scenario in an offline run.
+	StatusSkip Status = "skip"
 )
 
 // Verdict is the outcome of one scenario run.
@@ -34,6 +36,8 @@ type Verdict struct {
 	Elapsed time.Duration
 	// Packets is the number of packets the sensor captured.
 	Packets int
+	// Skipped says why the scenario was not run ("" when it was).
+	Skipped string
 }
 
 // Status is error when the run failed, inconclusive when the sensor
@@ -41,6 +45,8 @@ type Verdict struct {
 // pass otherwise.
 func (v Verdict) Status() Status {
 	switch {
+	case v.Skipped != "":
+		return StatusSkip
 	case v.Err != nil:
 		return StatusError
 	case v.Dropped > 0:
@@ -85,6 +91,9 @@ func WriteTable(w io.Writer, vs []Verdict) error {
 
 // writeReasons explains a verdict that is not a pass.
 func writeReasons(b *strings.Builder, v Verdict) {
+	if v.Skipped != "" {
+		fmt.Fprintf(b, "  %s: skipped: %s\n", v.Scenario, v.Skipped)
+	}
 	if v.Err != nil {
 		fmt.Fprintf(b, "  %s: error: %v\n", v.Scenario, v.Err)
 	}
@@ -111,6 +120,9 @@ func summary(vs []Verdict) string {
 	}
 	if n[StatusError] > 0 {
 		s += fmt.Sprintf(", %d errors", n[StatusError])
+	}
+	if n[StatusSkip] > 0 {
+		s += fmt.Sprintf(", %d skipped", n[StatusSkip])
 	}
 	return s
 }

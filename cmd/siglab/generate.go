@@ -29,6 +29,9 @@ func (g *generateCmd) Run(e *env) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if res.Verdict.Skipped != "" {
+		return usageErr("%s: %s: it cannot be generated offline", s.File, res.Verdict.Skipped)
+	}
 	if err := capture.WriteFileAtomic(g.Out, res.Capture.WritePcap); err != nil {
 		return usageErr("%v", err)
 	}

@@ -1,0 +1,185 @@
+package fingerprint
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrSyntax is wrapped by every error Parse returns.
+var ErrSyntax = errors.New("fingerprint file syntax")
+
+// SyntaxError is a line of the fingerprint file that nmap 2.01 would not
+// take (or, where noted, that siglab refuses though 2.01 let it pass).
+type SyntaxError struct {
+	Line int // 1-based
+	Msg  string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// Unwrap makes errors.Is(err, ErrSyntax) true.
+func (e *SyntaxError) Unwrap() error { return ErrSyntax }
+
+// keyword starts a record. 2.01 compares it case-sensitively; 2.05's
+// strncasecmp() also takes "Fingerprint", which its own file already used.
+const keyword = "FingerPrint"
+
+// knownAttrs are the attributes each test of the 2.0x battery has.
+var knownAttrs = map[string][]string{
+	"TSeq": {"Class", "gcd", "SI", "Val"},
+	"T1":   tcpAttrs, "T2": tcpAttrs, "T3": tcpAttrs, "T4": tcpAttrs,
+	"T5": tcpAttrs, "T6": tcpAttrs, "T7": tcpAttrs,
+	"PU": {"Resp", "DF", "TOS", "IPLEN", "RIPTL", "RID", "RIPCK", "UCK", "ULEN", "DAT"},
+}
+
+var tcpAttrs = []string{"Resp", "DF", "W", "ACK", "Flags", "Ops"}
+
+// Parse reads a reference file in nmap 2.01's syntax
+// (parse_fingerprint_reference_file()):
+//
+//   - a line starting with # is a comment, anywhere;
+//   - a blank (or, in siglab, all-white) line ends a record;
+//   - "FingerPrint <name>" starts one; the name runs to a # or the end of
+//     the line, trailing blanks trimmed; a FingerPrint line right after a
+//     test line also starts a new record, as in nmap;
+//   - each test is one line Name(attr=value%attr=value...), % separating
+//     the attributes; a # comment may follow the closing parenthesis.
+//
+// nmap 2.01 printed a warning for a bad line and went on; siglab stops at
+// the first and names it. It is also stricter where a mistake would
+// silently change matching: unknown test or attribute names, a test or
+// attribute given twice, a record without tests (it would match
+// anything), a value mixing | and &.
+func Parse(src []byte) (*DB, error) {
+	p := parser{db: &DB{}}
+	for i, line := range strings.Split(string(src), "\n") {
+		if err := p.line(i+1, strings.TrimSuffix(line, "\r")); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.finish(); err != nil {
+		return nil, err
+	}
+	return p.db, nil
+}
+
+type parser struct {
+	db  *DB
+	cur *Record
+}
+
+func (p *parser) line(n int, line string) error {
+	switch {
+	case strings.HasPrefix(line, "#"):
+		return nil
+	case strings.TrimSpace(line) == "":
+		return p.finish()
+	case strings.HasPrefix(line, keyword):
+		if err := p.finish(); err != nil {
+			return err
+		}
+		return p.start(n, line)
+	case len(line) >= len(keyword) && strings.EqualFold(line[:len(keyword)], keyword):
+		return &SyntaxError{n, fmt.Sprintf("%q: nmap 2.01 takes only %q, case-sensitively (2.05 took any case)", line, keyword)}
+	case p.cur == nil:
+		return &SyntaxError{n, fmt.Sprintf("%q outside a record (a record starts with %q)", line, keyword+" <name>")}
+	}
+	t, err := parseTest(n, line)
+	if err != nil {
+		return err
+	}
+	if p.cur.Test(t.Name) != nil {
+		return &SyntaxError{n, fmt.Sprintf("test %s given twice in record %q", t.Name, p.cur.Name)}
+	}
+	p.cur.Tests = append(p.cur.Tests, t)
+	return nil
+}
+
+// start opens a record at its FingerPrint line.
+func (p *parser) start(n int, line string) error {
+	rest := line[len(keyword):]
+	if rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
+		return &SyntaxError{n, fmt.Sprintf("%q: %s must be followed by a blank and the OS name", line, keyword)}
+	}
+	name, _, _ := strings.Cut(rest, "#")
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return &SyntaxError{n, fmt.Sprintf("%q: record has no OS name", line)}
+	}
+	p.cur = &Record{Name: name, Line: n}
+	return nil
+}
+
+// finish closes the current record, if any.
+func (p *parser) finish() error {
+	if p.cur == nil {
+		return nil
+	}
+	r := p.cur
+	p.cur = nil
+	if len(r.Tests) == 0 {
+		return &SyntaxError{r.Line, fmt.Sprintf("record %q has no tests (it would match every host)", r.Name)}
+	}
+	p.db.Records = append(p.db.Records, *r)
+	return nil
+}
+
+// parseTest parses Name(attr=value%...) as parse_fingerprint_reference_file
+// and str2AVal() split it: the name is what precedes the first "(", the
+// attributes what lies between it and the first ")".
+func parseTest(n int, line string) (RefTest, error) {
+	open := strings.IndexByte(line, '(')
+	if open < 0 {
+		return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: a test line is Name(attr=value%%...), no \"(\" found", line)}
+	}
+	t := RefTest{Name: line[:open]}
+	allowed, ok := knownAttrs[t.Name]
+	if !ok {
+		return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: unknown test %q (nmap 2.0x has TSeq, T1..T7 and PU)", line, t.Name)}
+	}
+	body, after, found := strings.Cut(line[open+1:], ")")
+	if !found {
+		return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: no closing \")\"", line)}
+	}
+	if rest := strings.TrimSpace(after); rest != "" && !strings.HasPrefix(rest, "#") {
+		return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: %q after the test (only a # comment may follow)", line, rest)}
+	}
+	if body == "" {
+		return t, nil // str2AVal: no attributes
+	}
+	for _, av := range strings.Split(body, "%") {
+		a, err := parseAttr(t, allowed, av)
+		if err != nil {
+			return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: %v", line, err)}
+		}
+		t.Attrs = append(t.Attrs, a)
+	}
+	return t, nil
+}
+
+func parseAttr(t RefTest, allowed []string, av string) (RefAttr, error) {
+	name, value, ok := strings.Cut(av, "=")
+	switch {
+	case !ok:
+		return RefAttr{}, fmt.Errorf("attribute %q has no \"=\"", av)
+	case !contains(allowed, name):
+		return RefAttr{}, fmt.Errorf("test %s has no attribute %q (it has %s)", t.Name, name, strings.Join(allowed, ", "))
+	case t.Attr(name) != nil:
+		return RefAttr{}, fmt.Errorf("attribute %s given twice", name)
+	}
+	e, err := ParseExpr(value)
+	if err != nil {
+		return RefAttr{}, err
+	}
+	return RefAttr{Name: name, Expr: e}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
