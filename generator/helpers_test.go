@@ -46,7 +46,8 @@ func runNmap(cmdline string, seed uint32, cfg simnet.Config, host simnet.HostCon
 		r.wire = append(r.wire, w)
 	}
 	r.net = simnet.New(cfg, host)
-	g, err := generator.NewGuard(netip.PrefixFrom(host.Addr, 32))
+	lab, _ := host.Addr.Prefix(24) // the lab owns the host's /24
+	g, err := generator.NewGuard(lab)
 	Expect(err).NotTo(HaveOccurred())
 	e := generator.NewEngine(r.net, scanner, g, 1)
 	r.nmap, err = generator.NewNmap(cmdline, generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": host.Addr}, Guard: g, Seed: seed})

@@ -86,10 +86,10 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 	}
 	n.p.fragment = o.Fragment
 	n.ports = o.Ports
-	if n.ports == nil {
+	if n.ports == nil && o.Scan != ScanPing { // a ping scan has no port list
 		n.ports = defaultPorts(o.FastPorts)
 	}
-	if !o.NoShuffle {
+	if !o.NoShuffle && len(n.ports) > 0 {
 		n.p.shortfry(n.ports) // once per run, before any host is scanned
 	}
 	for _, a := range n.targets {

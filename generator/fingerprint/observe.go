@@ -138,8 +138,8 @@ func puQuote(ip []byte, probe UDPProbe) (int, bool) {
 	if !ok || [4]byte(ip[12:16]) != probe.Target || icmp[0] != 3 || icmp[1] != 3 {
 		return 0, false
 	}
-	q := len(ip) - len(icmp) + 8
-	udp := ip[q+20:]
+	q := int(ip[0]&0x0f)*4 + 8 // the quote follows the 8-byte ICMP header
+	udp := icmp[8+20:]
 	if binary.BigEndian.Uint16(udp[0:]) != probe.SPort || binary.BigEndian.Uint16(udp[2:]) != probe.DPort {
 		return 0, false
 	}
