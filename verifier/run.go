@@ -108,15 +108,9 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: live runs need root (CAP_NET_ADMIN); use --offline", ErrSetup)
 	}
-	spec := netns.Spec{}
-	for _, h := range s.Network.Hosts {
-		if h.Stack != "kernel" {
-			return nil, fmt.Errorf("%s:%d: %w: stack %s is not available yet", s.File, h.Line, ErrSetup, h.Stack)
-		}
-		if len(h.Filtered) > 0 {
-			return nil, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available yet", s.File, h.Line, ErrSetup)
-		}
-		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP, FTP: h.FTP})
+	spec, err := labSpec(s)
+	if err != nil {
+		return nil, err
 	}
 	lab, err := netns.Build(spec)
 	if err != nil {
@@ -157,4 +151,19 @@ func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (stri
 		return p.output(), fmt.Errorf("%s: run: %w", s.File, err)
 	}
 	return p.output(), nil
+}
+
+// labSpec is the live test network for s's hosts.
+func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
+	spec := netns.Spec{}
+	for _, h := range s.Network.Hosts {
+		if h.Stack != "kernel" {
+			return spec, fmt.Errorf("%s:%d: %w: stack %s is not available live yet", s.File, h.Line, ErrSetup, h.Stack)
+		}
+		if len(h.Filtered) > 0 {
+			return spec, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available yet", s.File, h.Line, ErrSetup)
+		}
+		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP, FTP: h.FTP})
+	}
+	return spec, nil
 }

@@ -35,6 +35,7 @@ type cli struct {
 	Detect    detectCmd    `cmd:"" help:"Run the reference detector on pcap or pcapng files."`
 	Render    renderCmd    `cmd:"" help:"Print captures as tcpdump 3.4 did, or as the SANS/SHADOW FAQ printed its traces (--faq)."`
 	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
+	Capture   captureCmd   `cmd:"" help:"Capture another tool's traffic (today's nmap, masscan...) in a scenario's test network."`
 	Lab       labCmd       `cmd:"" help:"Test network housekeeping."`
 }
 
