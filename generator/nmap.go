@@ -163,6 +163,11 @@ func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) 
 	}
 	var out []netip.Addr
 	for a := pfx.Masked().Addr(); pfx.Contains(a); a = a.Next() {
+		// 2.0x skipped .0 and .255 in blocks (IGNORE_ZERO_AND_255_HOSTS,
+		// lifted only by -A, which 2.02's siglab does not take).
+		if last := a.As4()[3]; last == 0 || last == 255 {
+			continue
+		}
 		out = append(out, a)
 	}
 	return out, nil
