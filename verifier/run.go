@@ -167,3 +167,13 @@ func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
 	}
 	return spec, nil
 }
+
+// Scan runs one nmap 2.02 command line in a fresh network built from s's
+// hosts (live, or offline against the simulated network) and returns what
+// it produced; s's own runs, traffic and expectations are left out.
+func Scan(ctx context.Context, s *scenarios.Scenario, cmdline string, offline bool) (*Result, error) {
+	one := *s
+	one.Scan = []scenarios.Run{{Nmap: cmdline, Line: 0}}
+	one.Traffic, one.Expect = nil, scenarios.Expect{}
+	return Run(ctx, &one, offline)
+}

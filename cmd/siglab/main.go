@@ -32,6 +32,7 @@ func usageErr(format string, args ...any) error {
 type cli struct {
 	Run       runCmd       `cmd:"" help:"Run scenarios (default: the built-in catalogue) and print a verdict table."`
 	Generate  generateCmd  `cmd:"" help:"Write a scenario's full exchange, offline, to a pcap file."`
+	Scan      scanCmd      `cmd:"" help:"Be nmap 2.02: scan a scenario's test network with nmap 2.02's options and print its output."`
 	Detect    detectCmd    `cmd:"" help:"Run the reference detector on pcap or pcapng files."`
 	Render    renderCmd    `cmd:"" help:"Print captures as tcpdump 3.4 did, or as the SANS/SHADOW FAQ printed its traces (--faq)."`
 	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
@@ -70,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		}
 	}()
 	var c cli
+	var nmapArgs []string
+	if len(args) > 0 && args[0] == "scan" {
+		args, nmapArgs = splitScan(args)
+	}
 	parser, err := kong.New(&c, kong.Name("siglab"),
 		kong.Description("An nmap 2.02 signature lab: replay, sense, detect, verify."),
 		kong.Writers(stdout, stderr), kong.Exit(func(code int) { panic(kongExit(code)) }), kong.UsageOnError())
@@ -81,6 +86,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	if err != nil {
 		fmt.Fprintf(stderr, "siglab: %v\n", err)
 		return 2
+	}
+	if nmapArgs != nil {
+		c.Scan.Args = nmapArgs
 	}
 	err = kctx.Run(&env{ctx: ctx, stdout: stdout, stderr: stderr})
 	var ee *exitError

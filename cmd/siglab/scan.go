@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/verifier"
+	"github.com/siglab/siglab/verifier/capture"
+)
+
+// scanCmd's own flags come first; everything from the first other
+// argument on is nmap's command line, passed through untouched (kong
+// would split nmap's clustered flags, e.g. -sX into -s X).
+type scanCmd struct {
+	Scenario string   `default:"fig2-syn" help:"Scenario (file or catalogue name) whose network to scan; its hosts are the targets." placeholder:"SCENARIO"`
+	Offline  bool     `help:"Scan the simulated network instead of a live one (no root needed)."`
+	Pcap     string   `help:"Also write the sensor's capture here." placeholder:"OUT.pcap"`
+	Args     []string `arg:"" optional:"" help:"nmap 2.02's command line: options and targets (host names of the scenario, or addresses)." name:"nmap-args"`
+}
+
+// splitScan separates "scan [siglab flags] nmap-args..." so that kong sees
+// only siglab's flags and the nmap arguments stay as typed.
+func splitScan(args []string) (own, nmap []string) {
+	i := 1
+	for i < len(args) {
+		switch a := args[i]; {
+		case a == "--":
+			return args[:i], args[i+1:]
+		case a == "--offline", strings.HasPrefix(a, "--scenario="), strings.HasPrefix(a, "--pcap="), a == "-h", a == "--help":
+			i++
+		case (a == "--scenario" || a == "--pcap") && i+1 < len(args):
+			i += 2
+		default:
+			return args[:i], args[i:]
+		}
+	}
+	return args, nil
+}
+
+// Run is nmap 2.02 itself, in a test network: it prints what nmap 2.02
+// printed and writes -oN's log.
+func (c *scanCmd) Run(e *env) error {
+	args := c.Args
+	opts, err := generator.ParseOptions(args)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	list, err := resolveScenarios([]string{c.Scenario})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	res, err := verifier.Scan(e.ctx, list[0], strings.Join(args, " "), c.Offline)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	fmt.Fprint(e.stdout, res.Output)
+	if opts.NormalOut != "" {
+		log := "# Log of: nmap " + strings.Join(args, " ") + "\n" + res.Output
+		if err := os.WriteFile(opts.NormalOut, []byte(log), 0o644); err != nil {
+			return usageErr("-oN: %v", err)
+		}
+	}
+	if c.Pcap != "" {
+		if err := capture.WriteFileAtomic(c.Pcap, res.Capture.WritePcap); err != nil {
+			return usageErr("--pcap: %v", err)
+		}
+	}
+	return nil
+}
