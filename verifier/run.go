@@ -86,12 +86,12 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
 	var hosts []simnet.HostConfig
 	for _, h := range s.Network.Hosts {
-		if h.Stack != "kernel" {
-			return nil, fmt.Errorf("%s:%d: %w: stack %s is not available yet", s.File, h.Line, ErrSetup, h.Stack)
-		}
-		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Open: h.Open, Filtered: h.Filtered})
+		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Stack: h.Stack, Open: h.Open, Filtered: h.Filtered, OpenUDP: h.OpenUDP})
 	}
-	net := simnet.New(simnet.Config{Seed: s.Seed, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, hosts...)
+	net, err := simnet.Build(simnet.Config{Seed: s.Seed, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, hosts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
+	}
 	out, err := play(ctx, s, net)
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
 	spec := netns.Spec{}
 	for _, h := range s.Network.Hosts {
 		if h.Stack != "kernel" {
-			return spec, fmt.Errorf("%s:%d: %w: stack %s is not available live yet", s.File, h.Line, ErrSetup, h.Stack)
+			return spec, fmt.Errorf("%s:%d: %w: stack %s is not available live yet (run it with --offline)", s.File, h.Line, ErrSetup, h.Stack)
 		}
 		if len(h.Filtered) > 0 {
 			return spec, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available yet", s.File, h.Line, ErrSetup)

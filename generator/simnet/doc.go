@@ -3,8 +3,15 @@
 // run is deterministic for a seed, needs no privileges and takes no
 // wall-clock time to wait.
 //
-// A Network owns its hosts, its event queue and its clock. The engine that
-// drives it is its only user and calls it from one goroutine. The Tap
-// callback sees every packet that crosses the simulated wire, in both
-// directions, with its virtual time: it plays the sensor.
+// Each host is an emulated stack from netns/personality, chosen by
+// HostConfig.Stack: "kernel" (the default) stands in for the live lab's
+// real Linux namespaces; the historic personalities (IRIX 6.2, Linux
+// 2.0.35, ...) answer as those systems did in 1998. simnet only carries
+// packets and keeps time; what a host answers is its stack's business.
+//
+// A Network owns its hosts (their stacks live and die with it), its event
+// queue and its clock. The engine that drives it is its only user and
+// calls it from one goroutine. The Tap callback sees every packet that
+// crosses the simulated wire, in both directions, with its virtual time:
+// it plays the sensor.
 package simnet

@@ -2,12 +2,14 @@ package simnet
 
 import (
 	"container/heap"
+	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/netns/personality"
 )
 
 // Epoch is the default start of virtual time: the minute of the FAQ's
@@ -18,7 +20,7 @@ var Epoch = time.Date(1998, 12, 22, 1, 41, 25, 180240000, time.UTC)
 type Config struct {
 	// Start is where virtual time begins (default Epoch).
 	Start time.Time
-	// Seed fixes the hosts' random draws (their ISNs).
+	// Seed fixes the hosts' random draws (their ISNs, IP IDs).
 	Seed uint64
 	// RTT is the round trip between the scanner and every host
 	// (default 300µs, a switched LAN).
@@ -32,26 +34,50 @@ type Config struct {
 
 // HostConfig describes one simulated target.
 type HostConfig struct {
-	Addr     netip.Addr
+	Addr netip.Addr
+	// Stack names the host's personality (netns/personality): "kernel"
+	// (the default) is today's Linux, as in the live lab; "irix-6.2",
+	// "linux-2.0.35" and the others answer as those 1990s systems did.
+	// The scenario files' "personality/" prefix is accepted.
+	Stack    string
 	Open     []uint16
 	Filtered []uint16
 	// Prohibited ports answer with ICMP 3/13 (communication
 	// administratively prohibited), as an iptables REJECT rule does.
 	Prohibited []uint16
+	// OpenUDP are the UDP ports with a listener; the others are closed.
+	OpenUDP []uint16
 }
 
-// Network is a simulated network of Linux-like hosts.
+// ErrDuplicateHost: two hosts share an address.
+var ErrDuplicateHost = errors.New("simnet: duplicate host address")
+
+// Network is a simulated network of emulated hosts.
 type Network struct {
 	cfg   Config
 	now   time.Time
-	hosts map[netip.Addr]*linuxHost
+	hosts map[netip.Addr]personality.Stack
 	queue events
 	seq   uint64
-	rnd   *rand.Rand
+	frags reassembler
 }
 
-// New returns a network holding hosts.
+// New returns a network holding hosts. It panics where Build returns an
+// error (an unknown stack, an address outside the lab, a duplicate), for
+// callers whose hosts are fixed in code.
 func New(cfg Config, hosts ...HostConfig) *Network {
+	n, err := Build(cfg, hosts...)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+// Build returns a network holding hosts, each answering as its Stack.
+// The first host draws from Seed itself, so a one-host network draws
+// what simnet's single Linux host always drew; the others from seeds
+// derived from it.
+func Build(cfg Config, hosts ...HostConfig) (*Network, error) {
 	if cfg.Start.IsZero() {
 		cfg.Start = Epoch
 	}
@@ -61,30 +87,53 @@ func New(cfg Config, hosts ...HostConfig) *Network {
 	if cfg.SendCost == 0 {
 		cfg.SendCost = 31 * time.Microsecond
 	}
-	n := &Network{cfg: cfg, now: cfg.Start, hosts: map[netip.Addr]*linuxHost{},
-		rnd: rand.New(rand.NewPCG(cfg.Seed, 0x5367_6c61_62)) /* "Sglab" */}
-	for _, h := range hosts {
-		n.hosts[h.Addr] = newLinuxHost(h, n.rnd)
+	n := &Network{cfg: cfg, now: cfg.Start, hosts: map[netip.Addr]personality.Stack{}}
+	for i, h := range hosts {
+		if _, dup := n.hosts[h.Addr]; dup {
+			return nil, fmt.Errorf("%w: %v", ErrDuplicateHost, h.Addr)
+		}
+		stack := strings.TrimPrefix(h.Stack, "personality/")
+		if stack == "" {
+			stack = "kernel"
+		}
+		st, err := personality.New(stack, personality.Config{Addr: h.Addr, OpenTCP: h.Open, FilteredTCP: h.Filtered,
+			ProhibitedTCP: h.Prohibited, OpenUDP: h.OpenUDP, Seed: cfg.Seed ^ uint64(i)*0x9E37_79B9_7F4A_7C15})
+		if err != nil {
+			return nil, fmt.Errorf("simnet: host %v: %w", h.Addr, err)
+		}
+		n.hosts[h.Addr] = st
 	}
-	return n
+	return n, nil
 }
 
 // WritePacket takes a packet from the scanner at the current virtual time,
-// which then advances by SendCost; the addressed host's answer is queued
-// to arrive one RTT later.
+// which then advances by SendCost; the addressed host sees it half an RTT
+// later and its answer is queued to arrive one RTT after the send. An IP
+// fragment crosses the wire as it is; the host answers the datagram once
+// its last piece is in, as a real IP layer would.
 func (n *Network) WritePacket(p []byte) error {
+	frag := isFragment(p)
 	pk, ok := generator.ParsePacket(p)
+	if frag {
+		ok = wellFormedIPv4(p)
+	}
 	if !ok {
 		return fmt.Errorf("simnet: malformed packet (%d bytes)", len(p))
 	}
 	at := n.now
 	n.now = n.now.Add(n.cfg.SendCost)
 	n.tap(at, p)
+	if frag {
+		whole := n.frags.add(at, p)
+		if pk, ok = generator.ParsePacket(whole); !ok {
+			return nil // incomplete, or reassembled into something no host could parse
+		}
+	}
 	h := n.hosts[pk.Dst()]
 	if h == nil {
 		return nil // nobody there: silence, like an unanswered ARP
 	}
-	for _, r := range h.answer(pk) {
+	for _, r := range h.Answer(at.Add(n.cfg.RTT/2), pk) {
 		n.push(at.Add(n.cfg.RTT), r)
 	}
 	return nil

@@ -1,0 +1,189 @@
+package personality
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/siglab/siglab/generator"
+)
+
+// The "kernel" personality answers as today's Linux kernel target does in
+// the live lab: SYN/ACK with MSS 1460 and window 64240 from open ports,
+// RST/ACK from closed ones, silence from filtered ones, ICMP 3/13 from
+// prohibited ones, and a short reply line from the listener once a
+// connection carries data. It moved here from simnet, where it was the
+// only target, with two changes that make it answer as the live kernel
+// does (the catalogue's offline runs of tech-fin, tech-null, tech-xmas and
+// tech-ping-icmp failed without them; both checked against this
+// machine's kernel in a live lab): a listening socket drops a segment
+// with none of SYN, ACK and RST (FIN, Xmas and Null probes) instead of
+// resetting it, and ICMP echo requests get echo replies (TOS copied, no
+// DF). UDP to a port without a socket gets ICMP port unreachable, as the
+// live lab's targets (whose ICMP rate limit siglab lifts) answer it.
+func init() { register("kernel", newKernel) }
+
+type kernelHost struct {
+	cfg        Config
+	open       map[uint16]bool
+	filtered   map[uint16]bool
+	prohibited map[uint16]bool
+	openUDP    map[uint16]bool
+	conns      map[kernelConnKey]*kernelConn
+	rnd        *rand.Rand
+	ipid       uint16
+}
+
+type kernelConnKey struct{ sport, dport uint16 }
+
+// kernelConn is the server side of one connection: the next sequence
+// number to send and the next one expected.
+type kernelConn struct {
+	snd, rcv uint32
+	lastAck  bool // our FIN is out; the client's ACK of it ends the connection
+}
+
+const (
+	linuxTTL    = 64
+	linuxWindow = 64240
+	linuxMSS    = 1460
+)
+
+func newKernel(c Config) Stack {
+	h := &kernelHost{cfg: c, open: map[uint16]bool{}, filtered: map[uint16]bool{}, prohibited: map[uint16]bool{},
+		openUDP: map[uint16]bool{}, conns: map[kernelConnKey]*kernelConn{}, rnd: rand.New(rand.NewPCG(c.Seed, seedStream))}
+	for _, p := range c.OpenUDP {
+		h.openUDP[p] = true
+	}
+	for _, p := range c.ProhibitedTCP {
+		h.prohibited[p] = true
+	}
+	for _, p := range c.OpenTCP {
+		h.open[p] = true
+	}
+	for _, p := range c.FilteredTCP {
+		h.filtered[p] = true
+	}
+	return h
+}
+
+func (h *kernelHost) Name() string { return "kernel" }
+
+// Answer returns the host's replies to one packet.
+func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
+	p, ok := accept(pk, h.cfg.Addr)
+	if ok && p.Proto() == protoICMP && p.ICMPType() == 8 && p.ICMPCode() == 0 {
+		return [][]byte{h.echoReply(p)}
+	}
+	if ok && p.Proto() == protoUDP {
+		if h.openUDP[p.DPort()] {
+			return nil
+		}
+		return [][]byte{h.unreachable(p, 3)}
+	}
+	if !ok || !p.IsTCP() || h.filtered[p.DPort()] {
+		return nil
+	}
+	if h.prohibited[p.DPort()] {
+		return [][]byte{h.unreachable(p, 13)}
+	}
+	k := kernelConnKey{p.SPort(), p.DPort()}
+	c := h.conns[k]
+	switch {
+	case p.HasFlags(generator.FlagRST):
+		delete(h.conns, k)
+		return nil
+	case p.TCPFlags()&(generator.FlagSYN|generator.FlagACK) == generator.FlagSYN:
+		return h.syn(p, k)
+	case c == nil && h.open[p.DPort()] && !p.HasFlags(generator.FlagACK):
+		return nil // tcp_rcv_state_process in LISTEN: neither SYN nor ACK, discard
+	case c == nil:
+		return [][]byte{h.reset(p)}
+	default:
+		return h.segment(p, k, c)
+	}
+}
+
+func (h *kernelHost) syn(p generator.Packet, k kernelConnKey) [][]byte {
+	if !h.open[p.DPort()] {
+		return [][]byte{h.reset(p)}
+	}
+	c := &kernelConn{snd: h.rnd.Uint32(), rcv: p.Seq() + 1}
+	h.conns[k] = c
+	opts := []byte{2, 4, linuxMSS >> 8, linuxMSS & 0xff}
+	r := h.tcp(p, c.snd, c.rcv, generator.FlagSYN|generator.FlagACK, opts, nil)
+	c.snd++
+	return [][]byte{r}
+}
+
+// segment handles the client's ACKs, data and FIN on a connection.
+func (h *kernelHost) segment(p generator.Packet, k kernelConnKey, c *kernelConn) [][]byte {
+	if c.lastAck {
+		delete(h.conns, k) // LAST-ACK: the client's ACK closes it quietly
+		return nil
+	}
+	var out [][]byte
+	data := p.TCPPayload()
+	if len(data) > 0 && p.Seq() == c.rcv {
+		c.rcv += uint32(len(data))
+		reply := fmt.Appendf(nil, "siglab %d ok\r\n", p.DPort())
+		out = append(out, h.tcp(p, c.snd, c.rcv, generator.FlagPSH|generator.FlagACK, nil, reply))
+		c.snd += uint32(len(reply))
+	}
+	if p.HasFlags(generator.FlagFIN) && p.Seq()+uint32(len(data)) == c.rcv {
+		c.rcv++
+		out = append(out, h.tcp(p, c.snd, c.rcv, generator.FlagFIN|generator.FlagACK, nil, nil))
+		c.snd++
+		c.lastAck = true
+	}
+	return out
+}
+
+// reset is Linux's RST for a segment no socket wants: seq = its ack when
+// it carries one, else RST|ACK acknowledging it.
+func (h *kernelHost) reset(p generator.Packet) []byte {
+	if p.HasFlags(generator.FlagACK) {
+		return h.tcp(p, p.Ack(), 0, generator.FlagRST, nil, nil)
+	}
+	n := uint32(len(p.TCPPayload()))
+	if p.HasFlags(generator.FlagSYN) {
+		n++
+	}
+	if p.HasFlags(generator.FlagFIN) {
+		n++
+	}
+	return h.tcp(p, 0, p.Seq()+n, generator.FlagRST|generator.FlagACK, nil, nil)
+}
+
+func (h *kernelHost) tcp(to generator.Packet, seq, ack uint32, flags uint8, opts, data []byte) []byte {
+	win := uint16(linuxWindow)
+	id := uint16(0) // Linux sends ID 0 on DF packets outside a connection
+	if flags&generator.FlagRST != 0 {
+		win = 0
+	} else if flags&generator.FlagSYN == 0 {
+		h.ipid++
+		id = h.ipid
+	}
+	ih := generator.IPHeader{ID: id, Frag: 0x4000, TTL: linuxTTL, Src: to.Dst(), Dst: to.Src()}
+	t := generator.TCPSegment{SPort: to.DPort(), DPort: to.SPort(), Seq: seq, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
+	return generator.AppendTCP(nil, &ih, &t)
+}
+
+// echoReply is Linux's icmp_echo: the request's identifier, sequence and
+// data back, with its TOS, no DF (the ICMP socket does no path MTU
+// discovery).
+func (h *kernelHost) echoReply(p generator.Packet) []byte {
+	h.ipid++
+	ih := generator.IPHeader{TOS: p[1], ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
+	return generator.AppendICMP(nil, &ih, 0, 0, p.L4()[4:])
+}
+
+// unreachable is Linux's ICMP destination unreachable for p: TOS 0xC0
+// (precedence "internetwork control"), no DF, quoting the whole datagram
+// (Linux quotes up to 576 bytes in all).
+func (h *kernelHost) unreachable(p generator.Packet, code uint8) []byte {
+	h.ipid++
+	ih := generator.IPHeader{TOS: 0xc0, ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
+	body := make([]byte, 4, 4+len(p))
+	return generator.AppendICMP(nil, &ih, 3, code, append(body, p...))
+}
