@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +75,12 @@ func (l *Lab) build(p plan) error {
 	}
 	sensLinks := []string{dnName}
 	for i, h := range p.hosts {
+		if persona, ok := strings.CutPrefix(h.Stack, "personality/"); ok {
+			if err := l.buildPersona(sn, i, h, persona); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := l.buildHost(sn, i, h); err != nil {
 			return err
 		}
@@ -121,7 +128,7 @@ func (l *Lab) prepared(role string, settings ...sysctl) (NsHandle, error) {
 // to the sensor, through which all other lab addresses are reached.
 func (l *Lab) buildScanner(sc, sn *nl) error {
 	var err error
-	if l.tun, err = newTUN(l.scan); err != nil {
+	if l.tun, err = newTUN(l.scan, tunName); err != nil {
 		return fmt.Errorf("%s: %w", l.nsName("scan"), err)
 	}
 	if err := sc.addr(tunName, tunAddr, l.scanner); err != nil {
@@ -220,17 +227,17 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 // device and its file belong to ns. water opens /dev/net/tun without
 // O_CLOEXEC; set it so that child processes do not inherit (and keep
 // alive) the device.
-func newTUN(ns NsHandle) (*water.Interface, error) {
+func newTUN(ns NsHandle, name string) (*water.Interface, error) {
 	var ifce *water.Interface
 	err := Do(ns, func() (err error) {
 		ifce, err = water.New(water.Config{
 			DeviceType:             water.TUN,
-			PlatformSpecificParams: water.PlatformSpecificParams{Name: tunName},
+			PlatformSpecificParams: water.PlatformSpecificParams{Name: name},
 		})
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("create tun %s: %w", tunName, err)
+		return nil, fmt.Errorf("create tun %s: %w", name, err)
 	}
 	f := ifce.ReadWriteCloser.(*os.File)
 	rc, err := f.SyscallConn() // not f.Fd(): that would make the file blocking
@@ -239,7 +246,7 @@ func newTUN(ns NsHandle) (*water.Interface, error) {
 	}
 	if err != nil {
 		ifce.Close()
-		return nil, fmt.Errorf("tun %s close-on-exec: %w", tunName, err)
+		return nil, fmt.Errorf("tun %s close-on-exec: %w", name, err)
 	}
 	return ifce, nil
 }

@@ -41,6 +41,8 @@ type Lab struct {
 	hosts map[string]NsHandle // host name -> namespace
 	tun   *water.Interface
 	srv   servers
+	// personas are the emulated hosts, served from the sensor namespace.
+	personas []*persona
 
 	// mu is held by Build while it constructs and by Close while it
 	// tears down, so a CloseAll racing a Build waits for it.
@@ -107,6 +109,10 @@ func (l *Lab) Close() error {
 // namespace, so they go before the namespaces are unmounted.
 func (l *Lab) teardown() error {
 	errs := []error{l.srv.close()}
+	for _, p := range l.personas {
+		errs = append(errs, p.close())
+	}
+	l.personas = nil
 	if l.tun != nil {
 		if err := l.tun.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close tun: %w", err))

@@ -17,6 +17,15 @@ type HostSpec struct {
 	// FTP runs a 1998-style FTP server on port 21 (which must be open)
 	// that accepts third-party PORT commands: the bounce scan's relay.
 	FTP bool
+	// Stack is "" or "kernel" for a namespace with a real Linux stack, or
+	// "personality/NAME" for an emulated 1990s stack (package personality)
+	// answering from behind a TUN in the sensor namespace.
+	Stack string
+	// FilteredTCP and ProhibitedTCP apply to personality hosts: silence,
+	// and ICMP 3/13.
+	FilteredTCP, ProhibitedTCP []uint16
+	// Seed fixes a personality's random draws (its ISNs).
+	Seed uint64
 }
 
 // Spec describes a lab. A zero Scanner means DefaultScanner.

@@ -156,14 +156,12 @@ func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (stri
 // labSpec is the live test network for s's hosts.
 func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
 	spec := netns.Spec{}
-	for _, h := range s.Network.Hosts {
-		if h.Stack != "kernel" {
-			return spec, fmt.Errorf("%s:%d: %w: stack %s is not available live yet (run it with --offline)", s.File, h.Line, ErrSetup, h.Stack)
+	for i, h := range s.Network.Hosts {
+		if h.Stack == "kernel" && len(h.Filtered) > 0 {
+			return spec, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available live yet (personality hosts have them)", s.File, h.Line, ErrSetup)
 		}
-		if len(h.Filtered) > 0 {
-			return spec, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available yet", s.File, h.Line, ErrSetup)
-		}
-		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP, FTP: h.FTP})
+		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP,
+			FTP: h.FTP, Stack: h.Stack, FilteredTCP: h.Filtered, Seed: s.Seed ^ uint64(i)*0x9E37_79B9_7F4A_7C15}) // as simnet seeds its hosts
 	}
 	return spec, nil
 }
@@ -173,7 +171,7 @@ func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
 // it produced; s's own runs, traffic and expectations are left out.
 func Scan(ctx context.Context, s *scenarios.Scenario, cmdline string, offline bool) (*Result, error) {
 	one := *s
-	one.Scan = []scenarios.Run{{Nmap: cmdline, Line: 0}}
+	one.Scan = []scenarios.Run{{Nmap: cmdline}}
 	one.Traffic, one.Expect = nil, scenarios.Expect{}
 	return Run(ctx, &one, offline)
 }
