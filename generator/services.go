@@ -4,7 +4,10 @@ package generator
 // entries in file order. nmap 2.02 shipped no services file of its own; it
 // read the scanner's. This table reconstructs a 1998 Linux netbase file.
 // It has no entry for 22 (ssh had not yet been added in 1998's netbase),
-// which is why the FAQ's figure 3 lists port 22 as "unknown".
+// which is why the FAQ's figure 3 lists port 22 as "unknown". Its ten
+// TCP ports above 1024 make the default list 1034 ports long, the length
+// that reproduces the FAQ's figure 1 from srand(439649): the ping's four
+// draws and the 1034 of the shuffle come before the ISN 3596953827.
 var services = []struct {
 	port uint16
 	name string
@@ -28,8 +31,8 @@ var services = []struct {
 	{513, "login"}, {514, "shell"}, {515, "printer"}, {526, "tempo"},
 	{530, "courier"}, {531, "conference"}, {532, "netnews"}, {538, "gdomap"},
 	{540, "uucp"}, {543, "klogin"}, {544, "kshell"}, {556, "remotefs"},
-	{749, "kerberos-adm"}, {1080, "socks"}, {1524, "ingreslock"},
-	{2049, "nfs"}, {2105, "eklogin"}, {6000, "x11"}, {6667, "ircd"},
+	{749, "kerberos-adm"}, {1080, "socks"}, {1109, "kpop"}, {1524, "ingreslock"},
+	{2049, "nfs"}, {2105, "eklogin"}, {4559, "hylafax"}, {6000, "x11"}, {6667, "ircd"},
 	{7000, "afs3-fileserver"}, {7100, "xfs"},
 }
 
