@@ -107,8 +107,6 @@ func (o *Options) runnable() error {
 	}{
 		{techniques[o.Scan] == nil && o.Scan != ScanPing && o.Scan != ScanBounce, "scan type " + o.Scan.String()},
 		{o.Scan == ScanPing && o.Ping == PingNone, "-sP with -P0 (nothing would be sent)"},
-		{o.OSDetect, "OS detection -O"},
-		{o.NormalOut != "", "normal output -oN (comes with siglab scan)"},
 		{o.MachineOut != "", "machine output -oM"},
 	}
 	for _, m := range missing {
@@ -313,7 +311,8 @@ func (n *Nmap) osPhase(h *hostResult) phase {
 	if !n.Opts.OSDetect {
 		return nil
 	}
-	return nil // OS detection arrives with the osscan engine
+	db, err := osDatabase()
+	return newOSScan(n.p, &n.out, h, &n.to, db, err)
 }
 
 // Receive implements Actor.
@@ -326,6 +325,7 @@ func (n *Nmap) Receive(now time.Time, p Packet) time.Time {
 
 func (n *Nmap) reportHost() {
 	n.out.portTable(n.host.addr, n.host.ports)
+	n.out.osReport(n.host.os, n.Opts.Verbose)
 	n.up++
 	n.host = nil
 	n.hostIdx++

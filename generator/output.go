@@ -71,7 +71,3 @@ func plural(n int, suffix string) string {
 	}
 	return suffix
 }
-
-// osResult is what OS detection concluded about a host; the osscan engine
-// fills it in and prints it.
-type osResult struct{}

@@ -17,7 +17,12 @@ type process struct {
 	// packet (0 until then): send_tcp_raw, send_udp_raw, send_ip_raw,
 	// send_small_fragz and send_closedudp_probe.
 	tcpTTL, udpTTL, ipTTL, fragTTL, closedUDPTTL uint8
-	buf                                          []byte
+	// send_closedudp_probe's other statics, drawn on its first call and
+	// kept for the process's life: the PU payload byte (0 until drawn)
+	// and the non-zero IP ID every PU probe carries.
+	puPattern uint8
+	puID      uint16
+	buf       []byte
 	// sources are the addresses every raw probe leaves from, in order:
 	// the decoys of -D with the real address among them, or just the real
 	// address. Each copy gets a fresh IP ID; sport and seq are shared.
