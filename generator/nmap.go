@@ -107,6 +107,7 @@ func (o *Options) runnable() error {
 	}{
 		{techniques[o.Scan] == nil && o.Scan != ScanPing && o.Scan != ScanBounce, "scan type " + o.Scan.String()},
 		{o.Scan == ScanPing && o.Ping == PingNone, "-sP with -P0 (nothing would be sent)"},
+		{o.Scan == ScanPing && o.OSDetect, "-O with -sP (OS detection needs a port scan; 2.0x refused it)"},
 		{o.MachineOut != "", "machine output -oM"},
 	}
 	for _, m := range missing {

@@ -114,3 +114,12 @@ var _ = Describe("FTP bounce (-b) argument", func() {
 		Entry("a proxy outside the lab", "203.0.113.9", generator.ErrOutsideLab),
 	)
 })
+
+var _ = Describe("options nmap 2.0x refused together", func() {
+	It("refuses -O with -sP", func() {
+		g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
+		_, err := generator.NewNmap("-sP -O 198.18.1.2", generator.NmapEnv{Guard: g})
+		Expect(err).To(MatchError(generator.ErrUsage))
+		Expect(err.Error()).To(ContainSubstring("-O with -sP"))
+	})
+})

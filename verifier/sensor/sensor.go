@@ -92,6 +92,9 @@ func open(l *netns.Lab) (*Sensor, error) {
 		if err := s.h.SetCaptureLength(snaplen); err != nil {
 			return err
 		}
+		if err := growReceiveBuffer(s.h); err != nil {
+			return err
+		}
 		// Protocol 0: this socket only sends, it receives nothing.
 		s.wakeFD, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
 		return err

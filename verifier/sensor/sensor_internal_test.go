@@ -91,10 +91,24 @@ var _ = Describe("the sensor under stress", Label("root"), func() {
 		}
 	}
 
+	It("keeps a whole burst while the reader is held back (a large receive buffer)", func() {
+		s, err := open(lab) // socket open, nobody reading yet
+		Expect(err).NotTo(HaveOccurred())
+		const syns = 3000
+		send(syns, 80)
+		time.Sleep(50 * time.Millisecond)
+		go s.run()
+		c, err := s.Stop()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.Dropped).To(BeZero())
+		Expect(len(c.Packets)).To(BeNumerically(">=", 2*syns))
+	})
+
 	It("counts the kernel's drops when the reader falls behind", func() {
 		s, err := open(lab) // socket open, nobody reading yet
 		Expect(err).NotTo(HaveOccurred())
-		const syns = 3000 // each makes a SYN and a RST on the link
+		Expect(setReceiveBuffer(s.h, 64<<10)).To(Succeed()) // small, to force drops
+		const syns = 3000                                   // each makes a SYN and a RST on the link
 		send(syns, 80)
 		time.Sleep(50 * time.Millisecond)
 		go s.run()
