@@ -121,6 +121,83 @@ var _ = Describe("siglab offline", func() {
 		Expect(labels).To(ConsistOf("scan.tcp-syn", "tool.nmap-2.0x"))
 	})
 
+	DescribeTable("is nmap 2.02 against the FAQ's hosts, printing what it printed (siglab scan)",
+		func(scenario, args string, want []string) {
+			r := siglab(append([]string{"scan", "--offline", "--scenario", scenario}, strings.Fields(args)...)...)
+			Expect(r.code).To(Equal(0), r.stderr)
+			for _, w := range want {
+				Expect(r.stdout).To(ContainSubstring(w))
+			}
+		},
+		Entry("figure 3: IRIX 6.2", "fig2-syn-os-irix", "-v -sS -P0 -O -p1-25 victim", []string{
+			"For OSScan assuming that port 1 is open and port ",
+			"TCP Sequence Prediction: Class=64K rule\n                         Difficulty=1 (Trivial joke)\n",
+			"Remote operating system guess: IRIX 6.2 - 6.5\n"}),
+		Entry("exploits plus with imap open on Linux 2.0.35", "exploits-plus-linux", "-v -sS -P0 -O -p143 victim", []string{
+			"Adding TCP port 143 (state Open).", "Class=truly random", "Difficulty=9999999 (Good luck!)",
+			"Remote operating system guess: Linux 2.0.35-36"}),
+		Entry("exploits plus against a host with no open port: the warning three times, no match", "fig45-exploits-plus", "-v -sS -P0 -O -p143 victim", []string{
+			"Warning:  No ports found open on this machine, OS detection will be MUCH less reliable\n" +
+				"Warning:  No ports found open on this machine, OS detection will be MUCH less reliable\n" +
+				"Warning:  No ports found open on this machine, OS detection will be MUCH less reliable\n",
+			"No ports open for host victim (198.18.1.2)", "No OS matches for this host."}),
+	)
+
+	It("writes -oN's log and refuses a bad nmap command line with exit 2", func() {
+		dir := filepath.Dir(scenarioFile("unused.yaml", ""))
+		log := filepath.Join(dir, "out.nmap")
+		r := runAs(true, "scan", "--offline", "-sS", "-P0", "-p1-25", "-oN", log, "victim")
+		Expect(r.code).To(Equal(0), r.stderr)
+		b, err := os.ReadFile(log)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(b)).To(HavePrefix("# Log of: nmap -sS -P0 -p1-25 -oN " + log + " victim\n"))
+		Expect(string(b)).To(ContainSubstring("Interesting ports on victim (198.18.1.2):"))
+		for _, bad := range [][]string{{"-sA", "victim"}, {"-p", "1-70000", "victim"}, {"-D", "ME", "victim"}, {"--top-ports", "5", "victim"}} {
+			r := siglab(append([]string{"scan", "--offline"}, bad...)...)
+			Expect(r.code).To(Equal(2), strings.Join(bad, " "))
+			Expect(strings.Count(strings.TrimSpace(r.stderr), "\n")).To(BeZero(), r.stderr)
+		}
+	})
+
+	It("renders an OS-detection run with the FAQ's patterns (siglab render --faq)", func() {
+		dir := filepath.Dir(scenarioFile("unused.yaml", ""))
+		pcap := filepath.Join(dir, "f2.pcap")
+		Expect(siglab("generate", "fig2-syn-os-irix", "-o", pcap).code).To(Equal(0))
+		r := siglab("render", "--faq", "--from", "198.18.0.2", pcap)
+		Expect(r.code).To(Equal(0), r.stderr)
+		var syn, tprobe []string
+		var tseq []uint64
+		udp := 0
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			f := strings.Fields(l) // time > FLAGS seq:seq(0) ...
+			switch {
+			case len(f) > 3 && f[2] == "S" && len(tprobe) == 0 && (len(syn) == 0 || f[3] == syn[0]):
+				syn = append(syn, f[3])
+			case len(f) > 3 && (f[2] == "SFP" || f[2] == "FP" || f[2] == "S") && udp == 0:
+				tprobe = append(tprobe, f[3])
+			case len(f) > 3 && f[2] == "udp":
+				udp++
+			case len(f) > 3 && f[2] == "S" && udp > 0:
+				n, err := strconv.ParseUint(strings.Split(f[3], ":")[0], 10, 32)
+				Expect(err).NotTo(HaveOccurred())
+				tseq = append(tseq, n)
+			}
+		}
+		Expect(syn).To(HaveLen(25))
+		for _, s := range syn {
+			Expect(s).To(Equal(syn[0]), "the repeated ISN on every first-try SYN")
+		}
+		Expect(tprobe).To(HaveLen(4), "T1, T3, T5 and T7 show their seq: S, SFP, S, FP")
+		for _, s := range tprobe {
+			Expect(s).To(Equal(tprobe[0]), "the T-probes share one seq")
+		}
+		Expect(r.stdout).To(ContainSubstring("> udp 300\n"))
+		Expect(tseq).To(HaveLen(6))
+		for i := 1; i < 6; i++ {
+			Expect(tseq[i]).To(Equal(tseq[i-1]+1), "six SYNs with consecutive seqs")
+		}
+	})
+
 	It("exits 1 and names the expectation that missed", func() {
 		p := scenarioFile("wrong.yaml", "name: wrong-label\nseed: 1\n"+victimNet+`
 scan:
