@@ -32,7 +32,8 @@ type Nmap struct {
 	hosts   []*hostResult // one per target, in target order
 	pinged  int           // hosts before this index have been through discovery
 	host    *hostResult
-	ftp     ftpProxy // -b
+	ftp     ftpProxy   // -b
+	machine machineLog // -oM
 	stage   int
 	hostIdx int
 	up      int
@@ -44,7 +45,8 @@ type Nmap struct {
 // program name). Every target is resolved and checked against the guard
 // here, before the run, so a target outside the lab sends nothing.
 func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
-	o, err := ParseOptions(strings.Fields(cmdline))
+	args := strings.Fields(cmdline)
+	o, err := ParseOptions(args)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +54,7 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 		return nil, err
 	}
 	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: map[netip.Addr]string{}}}
+	n.machine.header(args)
 	for _, t := range o.Targets {
 		addrs, err := resolveTarget(t, env.Names)
 		if err != nil {
@@ -108,7 +111,6 @@ func (o *Options) runnable() error {
 		{techniques[o.Scan] == nil && o.Scan != ScanPing && o.Scan != ScanBounce, "scan type " + o.Scan.String()},
 		{o.Scan == ScanPing && o.Ping == PingNone, "-sP with -P0 (nothing would be sent)"},
 		{o.Scan == ScanPing && o.OSDetect, "-O with -sP (OS detection needs a port scan; 2.0x refused it)"},
-		{o.MachineOut != "", "machine output -oM"},
 	}
 	for _, m := range missing {
 		if m.on {
@@ -174,6 +176,10 @@ func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) 
 
 // Output is everything the process printed so far.
 func (n *Nmap) Output() string { return n.out.b.String() }
+
+// MachineOutput is the -oM log (its "# Log of:" line, then one line per
+// host).
+func (n *Nmap) MachineOutput() string { return n.machine.b.String() }
 
 // Magic is the process's base source port M.
 func (n *Nmap) Magic() uint16 { return n.p.magic }
@@ -277,6 +283,7 @@ func (n *Nmap) advance(now time.Time) bool {
 		n.hostIdx++
 	case n.Opts.Scan == ScanPing:
 		n.out.printf("Host %s appears to be up.\n", n.out.hostLabel(h.addr))
+		n.machine.up(h.addr, n.out.names[h.addr])
 		n.up++
 		n.hostIdx++
 	default:
@@ -327,6 +334,7 @@ func (n *Nmap) Receive(now time.Time, p Packet) time.Time {
 func (n *Nmap) reportHost() {
 	n.out.portTable(n.host.addr, n.host.ports)
 	n.out.osReport(n.host.os, n.Opts.Verbose)
+	n.machine.ports(n.host.addr, n.out.names[n.host.addr], n.host.ports)
 	n.up++
 	n.host = nil
 	n.hostIdx++

@@ -79,6 +79,7 @@ HEAD
   compare "fragments (-f)" tech-fragments -f -sS -Pn -p1-30 '{victim}'
   compare "decoys (-D)" tech-decoys -sS -Pn -D 198.18.0.7,ME,198.18.0.9 -p1-30 '{victim}'
   compare "source port (-g 53)" tech-source-port -sS -Pn -g 53 -p1-30 '{victim}'
+  compare "OS detection (-O) against emulated IRIX 6.2" fig2-syn-os-irix -sS -Pn -O -p1-25 '{victim}'
 } > "$doc.tmp"
 mv "$doc.tmp" "$doc"
 echo "wrote $doc"

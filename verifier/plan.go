@@ -74,6 +74,15 @@ func (p *plan) addTo(e *generator.Engine, s *scenarios.Scenario) {
 	}
 }
 
+// machine joins the nmap processes' -oM logs in scenario order.
+func (p *plan) machine() string {
+	var out string
+	for _, n := range p.nmaps {
+		out += n.MachineOutput()
+	}
+	return out
+}
+
 // output joins the nmap processes' outputs in scenario order.
 func (p *plan) output() string {
 	var out string

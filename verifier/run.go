@@ -23,6 +23,7 @@ type Result struct {
 	Capture  *capture.Capture
 	Findings []detector.Finding
 	Output   string // the nmap runs' output
+	Machine  string // the nmap runs' -oM logs
 }
 
 // Mode names.
@@ -99,7 +100,7 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	// Answers are tapped when the scanner reads them, which can be after
 	// later sends; the sensor's view is in wire order.
 	sort.SliceStable(c.Packets, func(i, j int) bool { return c.Packets[i].Time.Before(c.Packets[j].Time) })
-	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out}, nil
+	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
 // runLive builds a test network, captures on its sensor while the
@@ -134,24 +135,29 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error
 	if serr != nil {
 		return nil, fmt.Errorf("sensor: %w", serr)
 	}
-	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out}, nil
+	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
 // play runs the scenario's actors on an engine over link and returns the
 // nmap output.
-func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (string, error) {
+func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (played, error) {
 	e := generator.NewEngine(link, netns.DefaultScanner, nil, uint16(s.Seed))
 	p, err := newPlan(s, e)
 	if err != nil {
-		return "", err
+		return played{}, err
 	}
 	e.SetGuard(p.guard)
 	p.addTo(e, s)
-	if err := e.Run(ctx); err != nil {
-		return p.output(), fmt.Errorf("%s: run: %w", s.File, err)
+	err = e.Run(ctx)
+	out := played{output: p.output(), machine: p.machine()}
+	if err != nil {
+		return out, fmt.Errorf("%s: run: %w", s.File, err)
 	}
-	return p.output(), nil
+	return out, nil
 }
+
+// played is what the nmap processes of a run printed and logged.
+type played struct{ output, machine string }
 
 // labSpec is the live test network for s's hosts.
 func labSpec(s *scenarios.Scenario) (netns.Spec, error) {

@@ -40,7 +40,7 @@ func splitScan(args []string) (own, nmap []string) {
 }
 
 // Run is nmap 2.02 itself, in a test network: it prints what nmap 2.02
-// printed and writes -oN's log.
+// printed and writes -oN's and -oM's logs.
 func (c *scanCmd) Run(e *env) error {
 	args := c.Args
 	opts, err := generator.ParseOptions(args)
@@ -60,6 +60,11 @@ func (c *scanCmd) Run(e *env) error {
 		log := "# Log of: nmap " + strings.Join(args, " ") + "\n" + res.Output
 		if err := os.WriteFile(opts.NormalOut, []byte(log), 0o644); err != nil {
 			return usageErr("-oN: %v", err)
+		}
+	}
+	if opts.MachineOut != "" {
+		if err := os.WriteFile(opts.MachineOut, []byte(res.Machine), 0o644); err != nil {
+			return usageErr("-oM: %v", err)
 		}
 	}
 	if c.Pcap != "" {
