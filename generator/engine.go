@@ -26,6 +26,9 @@ type Host interface {
 	// Send emits one IPv4 packet through the link, after the containment
 	// guard has approved its destination.
 	Send(p []byte) error
+	// SendAs is Send with a label naming the packet (e.g. "T3"), kept as
+	// the run's ground truth when the engine records it.
+	SendAs(p []byte, label string) error
 	// Now is the link's clock.
 	Now() time.Time
 	// Addr is the scanner's address.
@@ -75,6 +78,7 @@ type Engine struct {
 	sent   int
 	// kernelNext is when the kernel's next SYN retransmission is due.
 	kernelNext time.Time
+	truth      *Truth
 }
 
 // NewEngine returns an engine for the scanner address addr that may send
@@ -98,7 +102,10 @@ func (e *Engine) Add(at time.Duration, a Actor) {
 }
 
 // Send implements Host.
-func (e *Engine) Send(p []byte) error {
+func (e *Engine) Send(p []byte) error { return e.SendAs(p, "") }
+
+// SendAs implements Host.
+func (e *Engine) SendAs(p []byte, label string) error {
 	if e.err != nil {
 		return e.err
 	}
@@ -115,8 +122,20 @@ func (e *Engine) Send(p []byte) error {
 		return err
 	}
 	e.sent++
+	if e.truth != nil && label != "" {
+		if key, ok := PacketKey(p); ok {
+			e.truth.add(key, label)
+		}
+	}
 	return nil
 }
+
+// RecordTruth makes the engine keep the label of every labelled packet it
+// sends, for Truth.
+func (e *Engine) RecordTruth() { e.truth = newTruth() }
+
+// Truth returns the labels recorded since RecordTruth (nil without it).
+func (e *Engine) Truth() *Truth { return e.truth }
 
 // Sent counts the packets the engine has written.
 func (e *Engine) Sent() int { return e.sent }
@@ -141,13 +160,13 @@ func (e *Engine) ConnectTCP(dst netip.Addr, dport uint16) (uint16, error) {
 	if next := now.Add(kernelRTO); e.kernelNext.IsZero() || next.Before(e.kernelNext) {
 		e.kernelNext = next
 	}
-	return sport, e.Send(syn)
+	return sport, e.SendAs(syn, "scanner kernel connect() SYN")
 }
 
 // CloseTCP implements Host.
 func (e *Engine) CloseTCP(sport uint16) error {
 	if rst := e.kernel.close(sport); rst != nil {
-		return e.Send(rst)
+		return e.SendAs(rst, "scanner RST (close, linger 0)")
 	}
 	return nil
 }
@@ -155,7 +174,7 @@ func (e *Engine) CloseTCP(sport uint16) error {
 // WriteTCP implements Host.
 func (e *Engine) WriteTCP(sport uint16, data []byte) error {
 	if p := e.kernel.write(sport, data); p != nil {
-		return e.Send(p)
+		return e.SendAs(p, "scanner kernel data")
 	}
 	return nil
 }
@@ -166,7 +185,7 @@ func (e *Engine) ReadTCP(sport uint16) ([]byte, bool) { return e.kernel.read(spo
 // ShutdownTCP implements Host.
 func (e *Engine) ShutdownTCP(sport uint16) error {
 	if p := e.kernel.shutdown(sport); p != nil {
-		return e.Send(p)
+		return e.SendAs(p, "scanner kernel FIN")
 	}
 	return nil
 }
@@ -236,7 +255,7 @@ func (e *Engine) nextWake() (time.Time, bool) {
 
 func (e *Engine) wakeDue(now time.Time) {
 	if !e.kernelNext.IsZero() && !now.Before(e.kernelNext) {
-		e.kernelNext = e.kernel.timers(now, func(p []byte) { _ = e.Send(p) })
+		e.kernelNext = e.kernel.timers(now, func(p []byte) { _ = e.SendAs(p, "scanner kernel SYN retransmission") })
 	}
 	for _, s := range e.slots {
 		if s.done || s.next.IsZero() || s.next.After(now) {
@@ -256,7 +275,7 @@ func (e *Engine) deliver(at time.Time, b []byte) {
 		return
 	}
 	if rst := e.kernel.answer(p); rst != nil {
-		_ = e.Send(rst)
+		_ = e.SendAs(rst, e.kernel.label(rst))
 	}
 	for _, s := range e.slots {
 		if !s.live || s.done {

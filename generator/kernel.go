@@ -243,3 +243,11 @@ func (k *kernel) emit(dst netip.Addr, t *TCPSegment) []byte {
 	k.buf = AppendTCP(k.buf[:0], &h, t)
 	return k.buf
 }
+
+// label names a packet the kernel sent on its own (ground truth).
+func (k *kernel) label(p []byte) string {
+	if len(p) >= 34 && p[33]&FlagRST != 0 {
+		return "scanner RST"
+	}
+	return "scanner kernel ACK"
+}

@@ -186,12 +186,12 @@ func (s *osScan) sendPass() error {
 		if pr.open {
 			dport = s.open
 		}
-		if err := s.p.sendTCPRaw(s.dst, sport+uint16(i), dport, s.base, pr.flags, osOptions); err != nil {
+		if err := s.p.as(osTags[i]).sendTCPRaw(s.dst, sport+uint16(i), dport, s.base, pr.flags, osOptions); err != nil {
 			return err
 		}
 	}
 	if !s.got[slotPU] {
-		upi, err := s.p.sendClosedUDPProbe(s.dst, s.p.magic, s.closed, &s.puData)
+		upi, err := s.p.as("PU").sendClosedUDPProbe(s.dst, s.p.magic, s.closed, &s.puData)
 		if err != nil {
 			return err
 		}
@@ -251,7 +251,7 @@ func (s *osScan) nextSeq() error {
 	i := uint16(s.seqSent/copies + 1)
 	src := s.p.sources[s.seqSent%copies]
 	s.seqSent++
-	if err := s.p.sendTCPRawFrom(src, s.dst, s.p.magic+i, s.open, s.base+uint32(i), FlagSYN); err != nil {
+	if err := s.p.as(seqTags[i-1]).sendTCPRawFrom(src, s.dst, s.p.magic+i, s.open, s.base+uint32(i), FlagSYN); err != nil {
 		return err
 	}
 	s.wakeAt = s.p.host.Now().Add(s.seqGap())
@@ -467,7 +467,7 @@ func (p *process) sendClosedUDPProbe(dst netip.Addr, sport, dport uint16, data *
 			probe.IPID = binary.BigEndian.Uint16(p.buf[4:])
 			probe.UDPSum = binary.BigEndian.Uint16(p.buf[26:])
 		}
-		if err := p.host.Send(p.buf); err != nil {
+		if err := p.send(src, p.buf); err != nil {
 			return probe, err
 		}
 	}
@@ -482,5 +482,11 @@ func (p *process) sendTCPRawFrom(src, dst netip.Addr, sport, dport uint16, seq u
 	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(ttl)}
 	h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
 	p.buf = AppendTCP(p.buf[:0], &h, &t)
-	return p.host.Send(p.buf)
+	return p.send(src, p.buf)
 }
+
+// osTags and seqTags name the OS probes in captures (ground truth).
+var (
+	osTags  = [...]string{"T1", "T2", "T3", "T4", "T5", "T6", "T7"}
+	seqTags = [...]string{"TSeq 1/6", "TSeq 2/6", "TSeq 3/6", "TSeq 4/6", "TSeq 5/6", "TSeq 6/6"}
+)

@@ -105,7 +105,7 @@ func (g *pingPhase) probe(i int) error {
 	dst := g.hosts[i].addr
 	idx := uint16(i*5 + g.try)
 	if g.kind == PingDefault || g.kind == PingICMP {
-		if err := g.p.sendEcho(dst, bits.ReverseBytes16(g.id), bits.ReverseBytes16(idx)); err != nil {
+		if err := g.p.as("ping echo").sendEcho(dst, bits.ReverseBytes16(g.id), bits.ReverseBytes16(idx)); err != nil {
 			return err
 		}
 	}
@@ -113,11 +113,11 @@ func (g *pingPhase) probe(i int) error {
 		return nil
 	}
 	seq := g.p.rnd.Rand()<<19 + uint32(idx)<<3 + 3
-	flags := uint8(FlagACK)
+	flags, tag := uint8(FlagACK), "ping ACK"
 	if g.kind == PingSYN {
-		flags = FlagSYN
+		flags, tag = FlagSYN, "ping SYN"
 	}
-	return g.p.sendTCPRaw(dst, g.sport(), g.dport, seq, flags, nil)
+	return g.p.as(tag).sendTCPRaw(dst, g.sport(), g.dport, seq, flags, nil)
 }
 
 // sport is the TCP ping's source port: M+20+try, or M+try under -g.

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"math/bits"
 	"net/netip"
 	"time"
@@ -29,6 +30,34 @@ type process struct {
 	sources []netip.Addr
 	// fragment is -f: scan probes go out as two tiny IP fragments.
 	fragment bool
+	// tag names the probe the next sends carry (ground truth for the
+	// capture's comments): "SYN", "T3", "TSeq 4/6"... Set it with as().
+	tag string
+}
+
+// as sets the tag of the packets sent next and returns p.
+func (p *process) as(tag string) *process {
+	p.tag = tag
+	return p
+}
+
+// send hands one packet from src to the host, labelled with the tag and,
+// with decoys, which copy it is.
+func (p *process) send(src netip.Addr, pkt []byte) error {
+	label := p.tag
+	if n := len(p.sources); n > 1 {
+		for i, s := range p.sources {
+			if s == src {
+				kind := "decoy"
+				if s == p.host.Addr() {
+					kind = "real"
+				}
+				label = fmt.Sprintf("%s, %s %d of %d", p.tag, kind, i+1, n)
+				break
+			}
+		}
+	}
+	return p.host.SendAs(pkt, label)
 }
 
 // ttl returns a helper's static TTL, fixing it on first use.
@@ -94,7 +123,7 @@ func (p *process) sendTCPRaw(dst netip.Addr, sport, dport uint16, seq uint32, fl
 	for _, src := range p.sources {
 		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
 		p.buf = AppendTCP(p.buf[:0], &h, &t)
-		if err := p.host.Send(p.buf); err != nil {
+		if err := p.send(src, p.buf); err != nil {
 			return err
 		}
 	}
@@ -114,12 +143,12 @@ func (p *process) sendSmallFragz(dst netip.Addr, sport, dport uint16, seq uint32
 		tcp := append([]byte(nil), whole[20:40]...)
 		h.Frag = ipMF
 		p.buf = appendIPv4Raw(p.buf[:0], &h, tcp[:16])
-		if err := p.host.Send(p.buf); err != nil {
+		if err := p.send(src, p.buf); err != nil {
 			return err
 		}
 		h.Frag = 2 // offset in 8-byte units: 16 bytes
 		p.buf = appendIPv4Raw(p.buf[:0], &h, tcp[16:])
-		if err := p.host.Send(p.buf); err != nil {
+		if err := p.send(src, p.buf); err != nil {
 			return err
 		}
 	}
@@ -133,7 +162,7 @@ func (p *process) sendUDPRaw(dst netip.Addr, sport, dport uint16, payload []byte
 	for _, src := range p.sources {
 		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
 		p.buf = AppendUDP(p.buf[:0], &h, sport, dport, payload)
-		if err := p.host.Send(p.buf); err != nil {
+		if err := p.send(src, p.buf); err != nil {
 			return err
 		}
 	}
@@ -149,7 +178,7 @@ func (p *process) sendEcho(dst netip.Addr, id, seq uint16) error {
 	for _, src := range p.sources {
 		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
 		p.buf = AppendICMP(p.buf[:0], &h, 8, 0, body[:])
-		if err := p.host.Send(p.buf); err != nil {
+		if err := p.send(src, p.buf); err != nil {
 			return err
 		}
 	}

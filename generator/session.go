@@ -149,5 +149,5 @@ func (s *Sessions) send(c *session, flags uint8, opts, data []byte) {
 	h := IPHeader{ID: c.ipid, Frag: ipDF, TTL: 64, Src: s.host.Addr(), Dst: s.dst}
 	t := TCPSegment{SPort: c.sport, DPort: s.dport, Seq: c.snd, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
 	c.buf = AppendTCP(c.buf[:0], &h, &t)
-	_ = s.host.Send(c.buf) // a failed send stops the engine, which reports it
+	_ = s.host.SendAs(c.buf, "benign session") // a failed send stops the engine, which reports it
 }

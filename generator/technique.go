@@ -16,6 +16,7 @@ type technique struct {
 	sleeps     bool   // the senddelay is slept (SYN, UDP), not only computed
 	flags      uint8  // TCP flags of the probe
 	maxRounds  int
+	tags       [3]string // capture labels per try
 }
 
 // superInitiating and superTook are super_scan's lines, shared by all four
@@ -30,19 +31,24 @@ const (
 const connectWidthCap = 125
 
 var techniques = map[ScanType]*technique{
-	ScanConnect: {kind: ScanConnect, proto: "tcp", protoName: "TCP", initiating: "TCP connect() scan", took: "TCP connect scan", tries: 3, sleeps: true, maxRounds: 20},
-	ScanSYN:     {kind: ScanSYN, proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: FlagSYN, maxRounds: 20},
-	ScanFIN:     {kind: ScanFIN, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN, maxRounds: 100},
-	ScanXmas:    {kind: ScanXmas, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN | FlagURG | FlagPSH, maxRounds: 100},
-	ScanNull:    {kind: ScanNull, proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
-	ScanUDP:     {kind: ScanUDP, proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
+	ScanConnect: {kind: ScanConnect, tags: tags("connect()"), proto: "tcp", protoName: "TCP", initiating: "TCP connect() scan", took: "TCP connect scan", tries: 3, sleeps: true, maxRounds: 20},
+	ScanSYN:     {kind: ScanSYN, tags: tags("SYN"), proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: FlagSYN, maxRounds: 20},
+	ScanFIN:     {kind: ScanFIN, tags: tags("FIN"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN, maxRounds: 100},
+	ScanXmas:    {kind: ScanXmas, tags: tags("Xmas"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN | FlagURG | FlagPSH, maxRounds: 100},
+	ScanNull:    {kind: ScanNull, tags: tags("Null"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
+	ScanUDP:     {kind: ScanUDP, tags: tags("UDP"), proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
+}
+
+// tags labels a technique's probes by try: "SYN", "SYN retry 1", ...
+func tags(name string) [3]string {
+	return [3]string{name + " probe", name + " retry 1", name + " retry 2"}
 }
 
 // probe sends port's probe at try. SYN: sport M+3*round+try, seq
 // sequences[try]. super_scan: sport M, then M+1 for the retransmission
 // (both M under -g), seq 0; UDP carries no payload.
 func (t *technique) probe(s *portScan, port uint16, try int) error {
-	p := s.p
+	p := s.p.as(t.tags[min(try, 2)])
 	if t.kind == ScanConnect { // each try is a new connect() from a new port
 		sport, err := p.host.ConnectTCP(s.dst, port)
 		s.sockets[sport] = socketRef{port, try}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/verifier/render"
 )
 
 // ErrReportName is returned by WriteReport for a scenario name that is
@@ -20,6 +21,8 @@ var ErrReportName = errors.New("scenario name is not usable as a report director
 // Report file names inside dir/<scenario>/.
 const (
 	ReportPcap     = "capture.pcap"
+	ReportPcapNG   = "capture.pcapng" // with each sent packet's ground truth as a comment
+	ReportRender   = "capture.txt"    // the tcpdump 3.4 style rendering
 	ReportFindings = "findings.jsonl"
 	ReportOutput   = "nmap.txt"
 	ReportVerdict  = "verdict.json"
@@ -38,9 +41,10 @@ type verdictJSON struct {
 	Checks   []Check `json:"checks"`
 }
 
-// WriteReport writes dir/<scenario>/: capture.pcap (skipped when c is
-// nil, e.g. after a setup error), findings.jsonl, nmap.txt and
-// verdict.json. Each file is written atomically, so a reader never sees
+// WriteReport writes dir/<scenario>/: capture.pcap, capture.pcapng (with
+// the ground truth as packet comments) and capture.txt (the tcpdump-style
+// rendering), all skipped when c is nil (e.g. after a setup error),
+// findings.jsonl, nmap.txt and verdict.json. Each file is written atomically, so a reader never sees
 // half of one; files of an earlier run of the same scenario are replaced.
 func WriteReport(dir string, v Verdict, c *capture.Capture, findings []detector.Finding, nmapOutput string) error {
 	name := v.Scenario
@@ -53,6 +57,14 @@ func WriteReport(dir string, v Verdict, c *capture.Capture, findings []detector.
 	}
 	if c != nil {
 		if err := capture.WriteFileAtomic(filepath.Join(sub, ReportPcap), c.WritePcap); err != nil {
+			return err
+		}
+		if err := capture.WriteFileAtomic(filepath.Join(sub, ReportPcapNG), c.WritePcapNG); err != nil {
+			return err
+		}
+		if err := capture.WriteFileAtomic(filepath.Join(sub, ReportRender), func(w io.Writer) error {
+			return render.Write(w, c, render.Options{})
+		}); err != nil {
 			return err
 		}
 	}

@@ -100,6 +100,7 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	// Answers are tapped when the scanner reads them, which can be after
 	// later sends; the sensor's view is in wire order.
 	sort.SliceStable(c.Packets, func(i, j int) bool { return c.Packets[i].Time.Before(c.Packets[j].Time) })
+	annotate(c, out.truth)
 	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
@@ -135,6 +136,7 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error
 	if serr != nil {
 		return nil, fmt.Errorf("sensor: %w", serr)
 	}
+	annotate(c, out.truth)
 	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
@@ -147,9 +149,10 @@ func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (play
 		return played{}, err
 	}
 	e.SetGuard(p.guard)
+	e.RecordTruth()
 	p.addTo(e, s)
 	err = e.Run(ctx)
-	out := played{output: p.output(), machine: p.machine()}
+	out := played{output: p.output(), machine: p.machine(), truth: e.Truth()}
 	if err != nil {
 		return out, fmt.Errorf("%s: run: %w", s.File, err)
 	}
@@ -157,7 +160,10 @@ func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (play
 }
 
 // played is what the nmap processes of a run printed and logged.
-type played struct{ output, machine string }
+type played struct {
+	output, machine string
+	truth           *generator.Truth
+}
 
 // labSpec is the live test network for s's hosts.
 func labSpec(s *scenarios.Scenario) (netns.Spec, error) {

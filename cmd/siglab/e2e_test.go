@@ -3,10 +3,12 @@ package main_test
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -293,6 +295,29 @@ var _ = Describe("siglab live", Label("root"), func() {
 		js, err := os.ReadFile(filepath.Join(dir, "fig2-syn", "findings.jsonl"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(js)).To(ContainSubstring(`"label":"tool.nmap-2.0x"`))
+		By("the JUnit file is valid and its counts match the table")
+		var junit struct {
+			Tests    int `xml:"tests,attr"`
+			Failures int `xml:"failures,attr"`
+			Errors   int `xml:"errors,attr"`
+		}
+		jb, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(xml.Unmarshal(jb, &junit)).To(Succeed())
+		passed, _ := strconv.Atoi(regexp.MustCompile(`(?m)^(\d+) passed, 0 failed$`).FindStringSubmatch(r.stdout)[1])
+		Expect(junit.Tests).To(Equal(passed))
+		Expect(junit.Failures + junit.Errors).To(BeZero())
+		By("tshark opens the pcapng and shows the probe comments")
+		ng := filepath.Join(dir, "fig2-syn-os-irix", "capture.pcapng")
+		Expect(ng).To(BeARegularFile())
+		if _, err := exec.LookPath("tshark"); err != nil {
+			Skip("*** tshark is not installed (.ci/run installs it): the pcapng comment check did not run ***")
+		}
+		out, err := exec.Command("tshark", "-r", ng, "-Y", "frame.comment", "-T", "fields", "-e", "frame.comment").Output()
+		Expect(err).NotTo(HaveOccurred())
+		for _, want := range []string{"SYN probe", "scanner RST", "T1", "T7", "PU", "TSeq 1/6", "TSeq 6/6"} {
+			Expect(strings.Split(string(out), "\n")).To(ContainElement(want))
+		}
 		Expect(leftovers(r.pid + "-")).To(BeEmpty())
 	})
 

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"io"
+	"path/filepath"
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/siglab/siglab/verifier/capture"
 	"os"
 
 	"github.com/siglab/siglab/scenarios"
@@ -22,6 +27,7 @@ func (r *runCmd) Run(e *env) error {
 		return &exitError{code: 2, err: err}
 	}
 	var verdicts []verifier.Verdict
+	started := time.Now()
 	for _, s := range list {
 		v := r.runOne(e, s)
 		verdicts = append(verdicts, v)
@@ -31,6 +37,12 @@ func (r *runCmd) Run(e *env) error {
 	}
 	if err := verifier.WriteTable(e.stdout, verdicts); err != nil {
 		return err
+	}
+	if r.Report != "" {
+		junit := filepath.Join(r.Report, verifier.ReportJUnit)
+		if err := capture.WriteFileAtomic(junit, func(w io.Writer) error { return verifier.WriteJUnit(w, verdicts, started) }); err != nil {
+			return &exitError{code: 2, err: err}
+		}
 	}
 	if e.ctx.Err() != nil {
 		return &exitError{code: 130, err: fmt.Errorf("interrupted; test networks removed")}
