@@ -34,6 +34,7 @@ type Nmap struct {
 	host    *hostResult
 	ftp     ftpProxy   // -b
 	machine machineLog // -oM
+	pingTO  timeouts   // the ping's timeouts, adapted across blocks
 	stage   int
 	hostIdx int
 	up      int
@@ -98,6 +99,7 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 	for _, a := range n.targets {
 		n.hosts = append(n.hosts, &hostResult{addr: a, to: newTimeouts()})
 	}
+	n.pingTO = newTimeouts()
 	return n, nil
 }
 
@@ -311,7 +313,7 @@ func (n *Nmap) discover() {
 		}
 		return
 	}
-	n.cur = newPingPhase(n.p, &n.out, n.Opts, block)
+	n.cur = newPingPhase(n.p, &n.out, n.Opts, block, &n.pingTO)
 }
 
 // osPhase returns the OS detection phase for h, or nil without -O.

@@ -25,7 +25,7 @@ type pingPhase struct {
 	fixedPort bool
 	hosts     []*hostResult
 	id        uint16 // the echo id, one rand() per massping call
-	to        timeouts
+	to        *timeouts // the process's ping timeouts, kept across blocks
 	try       int
 	sent      []time.Time
 	state     []pingState
@@ -42,9 +42,9 @@ const (
 	pingDown
 )
 
-func newPingPhase(p *process, out *output, o *Options, hosts []*hostResult) *pingPhase {
+func newPingPhase(p *process, out *output, o *Options, hosts []*hostResult, to *timeouts) *pingPhase {
 	return &pingPhase{p: p, out: out, kind: o.Ping, dport: o.PingPort, fixedPort: o.SourcePort >= 0,
-		hosts: hosts, id: uint16(p.rnd.Rand()), to: newTimeouts(),
+		hosts: hosts, id: uint16(p.rnd.Rand()), to: to,
 		sent: make([]time.Time, len(hosts)), state: make([]pingState, len(hosts)), try: -1}
 }
 
