@@ -39,8 +39,14 @@ const sessionStall = 3 * time.Second
 // MSS 1460, NOP, NOP, SACK permitted, NOP, window scale 7.
 var clientOptions = []byte{2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7}
 
-// sessionRequest is the client's one request.
-var sessionRequest = []byte("HELP\r\n")
+// sessionRequest is the client's one request: a web request to port 80,
+// a line any other service can answer.
+func sessionRequest(dport uint16) []byte {
+	if dport == 80 {
+		return []byte("GET / HTTP/1.0\r\nUser-Agent: siglab-monitor/1.0\r\n\r\n")
+	}
+	return []byte("HELP\r\n")
+}
 
 type sessionState int
 
@@ -115,8 +121,9 @@ func (s *Sessions) step(c *session, p Packet) {
 	case c.state == synSent && p.HasFlags(FlagSYN|FlagACK) && p.Ack() == c.snd:
 		c.rcv = p.Seq() + 1
 		s.send(c, FlagACK, nil, nil)
-		s.send(c, FlagPSH|FlagACK, nil, sessionRequest)
-		c.snd += uint32(len(sessionRequest))
+		req := sessionRequest(s.dport)
+		s.send(c, FlagPSH|FlagACK, nil, req)
+		c.snd += uint32(len(req))
 		c.state = requested
 	case c.state == requested && len(p.TCPPayload()) > 0 && p.Seq() == c.rcv:
 		c.rcv += uint32(len(p.TCPPayload()))
