@@ -1,24 +1,24 @@
 package main
 
 import (
-	"io"
-	"path/filepath"
-	"time"
-
-	"context"
-	"errors"
 	"fmt"
-	"github.com/siglab/siglab/verifier/capture"
+	"io"
 	"os"
+	"path/filepath"
+	"sync"
+	"time"
 
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
+	"github.com/siglab/siglab/verifier/capture"
 )
 
 type runCmd struct {
-	Offline bool     `help:"Run against the simulated network (no root needed)."`
-	Report  string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
-	Paths   []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
+	Offline  bool     `help:"Run against the simulated network (no root needed)."`
+	Report   string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
+	Parallel int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
+	Progress bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
+	Paths    []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
 }
 
 func (r *runCmd) Run(e *env) error {
@@ -26,15 +26,11 @@ func (r *runCmd) Run(e *env) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	var verdicts []verifier.Verdict
-	started := time.Now()
-	for _, s := range list {
-		v := r.runOne(e, s)
-		verdicts = append(verdicts, v)
-		if errors.Is(e.ctx.Err(), context.Canceled) {
-			break
-		}
+	if r.Parallel < 1 {
+		return usageErr("--parallel: %d: run at least one scenario at a time", r.Parallel)
 	}
+	started := time.Now()
+	verdicts := r.runAll(e, list)
 	if err := verifier.WriteTable(e.stdout, verdicts); err != nil {
 		return err
 	}
@@ -48,6 +44,52 @@ func (r *runCmd) Run(e *env) error {
 		return &exitError{code: 130, err: fmt.Errorf("interrupted; test networks removed")}
 	}
 	return &exitError{code: verifier.ExitCode(verdicts)}
+}
+
+// runAll runs the scenarios, Parallel at a time, and returns their
+// verdicts in list order. Each scenario builds its own network, so they
+// do not meet; each keeps nmap's own timing. After an interrupt no new
+// scenario starts; the ones running stop and remove their networks.
+func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) []verifier.Verdict {
+	verdicts := make([]verifier.Verdict, len(list))
+	ran := make([]bool, len(list))
+	var mu sync.Mutex
+	done := 0
+	progress := r.Progress || isTerminal(os.Stderr)
+	sem := make(chan struct{}, r.Parallel)
+	var wg sync.WaitGroup
+	for i, s := range list {
+		sem <- struct{}{}
+		if e.ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			v := r.runOne(e, s)
+			mu.Lock()
+			defer mu.Unlock()
+			verdicts[i], ran[i] = v, true
+			done++
+			if progress {
+				fmt.Fprintf(e.stderr, "[%d/%d] %s %s (%.1fs)\n", done, len(list), v.Scenario, v.Status(), v.Elapsed.Seconds())
+			}
+		}()
+	}
+	wg.Wait()
+	out := verdicts[:0]
+	for i, v := range verdicts {
+		if ran[i] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// isTerminal reports whether f is a terminal (a character device).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // runOne runs one scenario and turns any error into its verdict.
