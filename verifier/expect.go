@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/siglab/siglab/detector"
@@ -63,11 +64,29 @@ func matches(e scenarios.Expectation, f detector.Finding) bool {
 		return false
 	}
 	for k, v := range e.Attrs {
-		if f.Attr(k) != v {
+		if got, _ := value(f, k); got != v {
 			return false
 		}
 	}
 	return true
+}
+
+// value is what an expectation's key names in a finding: its counts and
+// scanner by these names (so `{label: scan.tcp-syn, ports: 25}` asks for
+// exactly 25 ports), otherwise an attribute.
+func value(f detector.Finding, k string) (string, bool) {
+	switch k {
+	case "packets":
+		return strconv.Itoa(f.Packets), true
+	case "ports":
+		return strconv.Itoa(f.Ports), true
+	case "targets":
+		return strconv.Itoa(len(f.Targets)), true
+	case "scanner":
+		return f.Scanner.String(), true
+	}
+	v, ok := f.Attrs[k]
+	return v, ok
 }
 
 // missing explains a present expectation that no finding met: first the
@@ -98,7 +117,7 @@ func attrDiffs(e scenarios.Expectation, f detector.Finding) []string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
 		want := e.Attrs[k]
-		got, ok := f.Attrs[k]
+		got, ok := value(f, k)
 		switch {
 		case !ok && want != "":
 			out = append(out, fmt.Sprintf("no %s, expected %s", k, want))

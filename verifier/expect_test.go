@@ -156,3 +156,17 @@ var _ = Describe("CheckOutput", func() {
 		Expect(cs[0].Pos).To(Equal("f.yaml"))
 	})
 })
+
+var _ = Describe("exact counts in expectations", func() {
+	It("compares packets, ports, targets and scanner with the finding's own fields", func() {
+		f := detector.Finding{Label: "scan.tcp-syn", Scanner: netip.MustParseAddr("198.18.0.2"),
+			Targets: []netip.Addr{netip.MustParseAddr("198.18.1.2")}, Packets: 25, Ports: 25}
+		ok := scenarios.DetectorExpect{Present: []scenarios.Expectation{{Label: "scan.tcp-syn",
+			Attrs: map[string]string{"packets": "25", "ports": "25", "targets": "1", "scanner": "198.18.0.2"}}}}
+		Expect(verifier.CheckFindings("reference", "x.yaml", ok, []detector.Finding{f})[0].OK).To(BeTrue())
+		off := scenarios.DetectorExpect{Present: []scenarios.Expectation{{Label: "scan.tcp-syn", Attrs: map[string]string{"ports": "24"}}}}
+		c := verifier.CheckFindings("reference", "x.yaml", off, []detector.Finding{f})[0]
+		Expect(c.OK).To(BeFalse())
+		Expect(c.Detail).To(ContainSubstring("ports=25, expected 24"))
+	})
+})
