@@ -24,7 +24,7 @@ type pingPhase struct {
 	dport     uint16
 	fixedPort bool
 	hosts     []*hostResult
-	id        uint16 // the echo id, one rand() per massping call
+	id        uint16    // the echo id, one rand() per massping call
 	to        *timeouts // the process's ping timeouts, kept across blocks
 	try       int
 	sent      []time.Time
