@@ -176,6 +176,9 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 		return err
 	}
 	l.hosts[h.Name] = ns
+	if err := l.firewall(ns, role, h); err != nil {
+		return err
+	}
 	link := hostLink(i)
 	if err := sn.veth(link, hostIfName, ns); err != nil {
 		return err

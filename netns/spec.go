@@ -3,12 +3,12 @@ package netns
 import (
 	"fmt"
 	"net/netip"
-	"slices"
+	"strings"
 )
 
 // HostSpec describes one target: a namespace of its own with Addr/24 on
 // siglab-eth0 and real TCP listeners on every OpenTCP port (all other
-// ports are closed: the kernel answers RST).
+// ports are closed: the kernel answers RST), or an emulated stack.
 type HostSpec struct {
 	Name    string
 	Addr    netip.Addr
@@ -21,9 +21,14 @@ type HostSpec struct {
 	// "personality/NAME" for an emulated 1990s stack (package personality)
 	// answering from behind a TUN in the sensor namespace.
 	Stack string
-	// FilteredTCP and ProhibitedTCP apply to personality hosts: silence,
-	// and ICMP 3/13.
+	// FilteredTCP ports are silent (packets dropped), ProhibitedTCP ones
+	// answer ICMP 3/13 (communication administratively prohibited). On a
+	// kernel host they are nftables rules in its namespace (firewall.go);
+	// a personality answers them itself.
 	FilteredTCP, ProhibitedTCP []uint16
+	// FilteredUDP and ProhibitedUDP are the same for UDP, on kernel hosts
+	// only (personalities do not emulate them; Build refuses them there).
+	FilteredUDP, ProhibitedUDP []uint16
 	// Seed fixes a personality's random draws (its ISNs).
 	Seed uint64
 }
@@ -126,11 +131,38 @@ func checkHost(h HostSpec, scanner netip.Addr) error {
 	if subnet(a).Contains(scanner) {
 		return fmt.Errorf("host %q: %s shares a /24 with scanner %s: %w", h.Name, a, scanner, ErrBadSpec)
 	}
-	ports := slices.Clone(h.OpenTCP)
-	slices.Sort(ports)
-	for i, port := range ports {
-		if port == 0 || (i > 0 && ports[i-1] == port) {
-			return fmt.Errorf("host %q: bad or duplicate open port %d: %w", h.Name, port, ErrBadSpec)
+	if strings.HasPrefix(h.Stack, "personality/") && len(h.FilteredUDP)+len(h.ProhibitedUDP) > 0 {
+		return fmt.Errorf("host %q: filtered and prohibited UDP ports need a kernel host, %s does not emulate them: %w", h.Name, h.Stack, ErrBadSpec)
+	}
+	if err := checkPorts(h.Name, "tcp", portList{"open", h.OpenTCP}, portList{"filtered", h.FilteredTCP}, portList{"prohibited", h.ProhibitedTCP}); err != nil {
+		return err
+	}
+	return checkPorts(h.Name, "udp", portList{"open", h.OpenUDP}, portList{"filtered", h.FilteredUDP}, portList{"prohibited", h.ProhibitedUDP})
+}
+
+// portList is one of a host's port lists, named for errors.
+type portList struct {
+	state string
+	ports []uint16
+}
+
+// checkPorts refuses port 0 and a port listed twice, within one list or
+// across the lists of one protocol: a port has exactly one state.
+func checkPorts(host, proto string, lists ...portList) error {
+	seen := map[uint16]string{}
+	for _, l := range lists {
+		for _, port := range l.ports {
+			if port == 0 {
+				return fmt.Errorf("host %q: bad %s %s port 0: %w", host, l.state, proto, ErrBadSpec)
+			}
+			prev, dup := seen[port]
+			switch {
+			case dup && prev == l.state:
+				return fmt.Errorf("host %q: %s %s port %d listed twice: %w", host, l.state, proto, port, ErrBadSpec)
+			case dup:
+				return fmt.Errorf("host %q: %s port %d is both %s and %s: %w", host, proto, port, prev, l.state, ErrBadSpec)
+			}
+			seen[port] = l.state
 		}
 	}
 	return nil

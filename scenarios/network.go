@@ -26,7 +26,7 @@ var hostNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // stackRE is "kernel" or "personality/NAME".
 var stackRE = regexp.MustCompile(`^(kernel|personality/[a-z0-9][a-z0-9._-]*)$`)
 
-var hostKeys = []string{"name", "address", "stack", "open", "filtered", "open_udp", "ftp"}
+var hostKeys = []string{"name", "address", "stack", "open", "filtered", "prohibited", "open_udp", "ftp"}
 
 // Host returns the network host called name.
 func (s *Scenario) Host(name string) (Host, bool) {
@@ -128,17 +128,21 @@ func (p *parser) host(n *yaml.Node) (Host, error) {
 	return p.hostPorts(h, fs)
 }
 
-// hostPorts reads open: and filtered:, refusing a port in both.
+// hostPorts reads open:, filtered: and prohibited:, refusing a TCP port
+// in two of them, and open_udp:.
 func (p *parser) hostPorts(h Host, fs []field) (Host, error) {
 	var err error
-	var lines map[uint16]int
-	if h.Open, lines, err = p.ports(get(fs, "open"), "open", nil); err != nil {
+	tcp := portLines{}
+	if h.Open, err = p.ports(get(fs, "open"), "open", tcp); err != nil {
 		return Host{}, err
 	}
-	if h.Filtered, _, err = p.ports(get(fs, "filtered"), "filtered", lines); err != nil {
+	if h.Filtered, err = p.ports(get(fs, "filtered"), "filtered", tcp); err != nil {
 		return Host{}, err
 	}
-	if h.OpenUDP, _, err = p.ports(get(fs, "open_udp"), "open_udp", nil); err != nil {
+	if h.Prohibited, err = p.ports(get(fs, "prohibited"), "prohibited", tcp); err != nil {
+		return Host{}, err
+	}
+	if h.OpenUDP, err = p.ports(get(fs, "open_udp"), "open_udp", portLines{}); err != nil {
 		return Host{}, err
 	}
 	if h.FTP, err = p.boolean(get(fs, "ftp"), "ftp"); err != nil {
@@ -182,32 +186,41 @@ func outsideLab(a netip.Addr) string {
 	return ""
 }
 
-// ports reads a list of TCP ports. other maps ports of the sibling list
-// to their lines, so a port cannot be both open and filtered.
-func (p *parser) ports(n *yaml.Node, what string, other map[uint16]int) ([]uint16, map[uint16]int, error) {
+// portLines maps the ports of a host's lists of one protocol to the list
+// and line that name them, so a port is in at most one list.
+type portLines map[uint16]portLine
+
+type portLine struct {
+	list string
+	line int
+}
+
+// ports reads the port list what and adds its ports to taken, refusing
+// a port listed twice in it or already in another list of taken.
+func (p *parser) ports(n *yaml.Node, what string, taken portLines) ([]uint16, error) {
 	items, err := p.seq(n, what)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out := make([]uint16, 0, len(items))
-	seen := make(map[uint16]int, len(items))
 	for _, it := range items {
 		v, err := p.integer(it, what+" port")
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if v < 1 || v > 65535 {
-			return nil, nil, p.errf(it.Line, "%s port %d is out of range 1-65535", what, v)
+			return nil, p.errf(it.Line, "%s port %d is out of range 1-65535", what, v)
 		}
 		port := uint16(v)
-		if line, ok := seen[port]; ok {
-			return nil, nil, p.errf(it.Line, "%s port %d listed twice (first at line %d)", what, port, line)
+		prev, ok := taken[port]
+		switch {
+		case ok && prev.list == what:
+			return nil, p.errf(it.Line, "%s port %d listed twice (first at line %d)", what, port, prev.line)
+		case ok:
+			return nil, p.errf(it.Line, "port %d is both %s (line %d) and %s", port, prev.list, prev.line, what)
 		}
-		if line, ok := other[port]; ok {
-			return nil, nil, p.errf(it.Line, "port %d is both open (line %d) and filtered", port, line)
-		}
-		seen[port] = it.Line
+		taken[port] = portLine{what, it.Line}
 		out = append(out, port)
 	}
-	return out, seen, nil
+	return out, nil
 }

@@ -41,9 +41,13 @@ type Host struct {
 	Address netip.Addr
 	// Stack is "kernel" (a real Linux namespace) or "personality/NAME".
 	Stack string
-	// Open and Filtered are TCP ports; every other port is closed.
-	Open     []uint16
-	Filtered []uint16
+	// Open, Filtered and Prohibited are TCP ports; every other port is
+	// closed. Filtered ports drop the probe silently; prohibited ones
+	// answer ICMP 3/13 (communication administratively prohibited), as a
+	// reject rule does.
+	Open       []uint16
+	Filtered   []uint16
+	Prohibited []uint16
 	// OpenUDP are UDP ports with a bound socket (no port unreachable).
 	OpenUDP []uint16
 	// FTP runs a 1998-style FTP server on port 21 that accepts

@@ -87,7 +87,8 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
 	var hosts []simnet.HostConfig
 	for _, h := range s.Network.Hosts {
-		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Stack: h.Stack, Open: h.Open, Filtered: h.Filtered, OpenUDP: h.OpenUDP})
+		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Stack: h.Stack, Open: h.Open, Filtered: h.Filtered,
+			Prohibited: h.Prohibited, OpenUDP: h.OpenUDP})
 	}
 	net, err := simnet.Build(simnet.Config{Seed: s.Seed, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, hosts...)
 	if err != nil {
@@ -167,13 +168,13 @@ type played struct {
 
 // labSpec is the live test network for s's hosts.
 func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
+	// Filtered and prohibited ports are firewall rules on kernel hosts
+	// and answered by the stack on personality hosts (netns.Build).
 	spec := netns.Spec{}
 	for i, h := range s.Network.Hosts {
-		if h.Stack == "kernel" && len(h.Filtered) > 0 {
-			return spec, fmt.Errorf("%s:%d: %w: filtered ports on kernel hosts are not available live yet (personality hosts have them)", s.File, h.Line, ErrSetup)
-		}
 		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP,
-			FTP: h.FTP, Stack: h.Stack, FilteredTCP: h.Filtered, Seed: s.Seed ^ uint64(i)*0x9E37_79B9_7F4A_7C15}) // as simnet seeds its hosts
+			FTP: h.FTP, Stack: h.Stack, FilteredTCP: h.Filtered, ProhibitedTCP: h.Prohibited,
+			Seed: s.Seed ^ uint64(i)*0x9E37_79B9_7F4A_7C15}) // as simnet seeds its hosts
 	}
 	return spec, nil
 }
