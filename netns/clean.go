@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -14,33 +15,59 @@ import (
 // Clean removes what siglab processes left behind (after SIGKILL, say):
 // every namespace under /run/netns named "siglab-<pid>-<seq>-..." whose
 // pid is no longer alive, or every "siglab-*" namespace if all is set,
-// and every link in the caller's namespace whose name starts with
+// the siglab TUN devices inside them first (a persistent lab's TUN would
+// outlive an unmounted namespace that something still holds), every
+// stale state file in StateDir (its process gone; every one if all is
+// set), and every link in the caller's namespace whose name starts with
 // "siglab-". Labs open in this process are never touched (close them
 // with CloseAll). Namespaces whose name carries no pid are removed only
-// with all. It returns the names removed ("link <name>" for links) and
-// the errors joined; it goes on after an error.
+// with all. It returns the names removed ("link <name>" for links,
+// "state <path>" for state files) and the errors joined; it goes on
+// after an error.
 func Clean(all bool) (removed []string, err error) {
 	removed, nerr := cleanNamespaces(runDir, all)
+	states, serr := cleanStates(StateDir, all)
 	links, lerr := cleanLinks()
-	return append(removed, links...), errors.Join(nerr, lerr)
+	return append(append(removed, states...), links...), errors.Join(nerr, serr, lerr)
 }
 
 // cleanNamespaces is Clean's namespace half, on any run directory.
 func cleanNamespaces(dir string, all bool) (removed []string, err error) {
+	open := openIDs()
+	return removeNamespaces(dir, func(name, id string, pid int, ok bool) bool {
+		if ok && open[id] {
+			return false
+		}
+		return all || (ok && !labAlive(id, pid))
+	})
+}
+
+// labAlive reports whether lab id's process runs: for a persistent lab
+// by its state (which also tells a reused pid), else by its pid.
+func labAlive(id string, pid int) bool {
+	if st, err := readState(StateDir, id); err == nil {
+		return st.Alive()
+	}
+	return alive(pid)
+}
+
+// removeNamespaces removes the siglab namespaces under dir that pick
+// selects, given each one's name and, when ok, its lab ID and pid. It
+// deletes their TUN devices before unmounting them.
+func removeNamespaces(dir string, pick func(name, id string, pid int, ok bool) bool) (removed []string, err error) {
 	var errs []error
 	ents, rerr := os.ReadDir(dir)
 	if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 		errs = append(errs, fmt.Errorf("read %s: %w", dir, rerr))
 	}
-	open := openIDs()
 	for _, e := range ents {
 		name := e.Name()
 		id, pid, ok := parseName(name)
-		if !strings.HasPrefix(name, Prefix) || (ok && open[id]) {
+		if !strings.HasPrefix(name, Prefix) || !pick(name, id, pid, ok) {
 			continue
 		}
-		if !all && (!ok || alive(pid)) {
-			continue
+		if err := deleteTUNsAt(filepath.Join(dir, name)); err != nil {
+			errs = append(errs, err) // still unmount: the namespace goes, and with it the TUN unless held
 		}
 		if err := deleteNamed(dir, name); err != nil {
 			errs = append(errs, err)
@@ -49,6 +76,55 @@ func cleanNamespaces(dir string, all bool) (removed []string, err error) {
 		removed = append(removed, name)
 	}
 	return removed, errors.Join(errs...)
+}
+
+// cleanStates removes the state files in dir of labs whose process is
+// gone (all of them with all), and temporary files of writers that died
+// before renaming them, except those of labs open in this process. A
+// file it cannot parse is judged by the pid in its name.
+func cleanStates(dir string, all bool) (removed []string, err error) {
+	ents, rerr := os.ReadDir(dir)
+	if errors.Is(rerr, os.ErrNotExist) {
+		return nil, nil
+	}
+	if rerr != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, rerr)
+	}
+	open := openIDs()
+	var errs []error
+	for _, e := range ents {
+		id, ok := stateFileID(e.Name())
+		if !ok || open[id] || (!all && stateAlive(dir, e.Name(), id)) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("remove %s: %w", path, err))
+			continue
+		}
+		removed = append(removed, "state "+path)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// stateFileID is the lab ID of a state file "<id>.json" or of a writer's
+// temporary ".<id>.json.tmp*".
+func stateFileID(file string) (id string, ok bool) {
+	id, _, found := strings.Cut(strings.TrimPrefix(file, "."), ".json")
+	return id, found && validID(id)
+}
+
+// stateAlive reports whether the process behind a state file runs: by
+// the state's pid and start time when the file parses (a final
+// "<id>.json"), else by the pid in its name.
+func stateAlive(dir, file, id string) bool {
+	if file == id+".json" {
+		if st, err := readState(dir, id); err == nil {
+			return st.Alive()
+		}
+	}
+	_, pid, _ := parseName(Prefix + id + "-x")
+	return alive(pid)
 }
 
 // parseName splits "siglab-<pid>-<seq>-<role>" into the lab ID and pid.

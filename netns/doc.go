@@ -38,9 +38,15 @@
 //     but never closes it.
 //   - NsHandles returned by accessors stay valid until Close; callers must
 //     not close them.
+//   - A persistent lab (`siglab lab up`) hands its TUN over with
+//     Lab.Detach: the device becomes persistent and the Lab keeps no file
+//     of it; AttachTUN opens it from another process (one at a time) and
+//     that caller closes its file; Close deletes the device. The owning
+//     process describes the lab in StateDir/<id>.json (WriteState) for as
+//     long as the lab is up; Down and CleanLab end it from outside.
 //   - Every open Lab is in a process-wide registry so that CloseAll (the
 //     CLI's signal handler) can remove them; Clean removes what a killed
-//     process left behind.
+//     process left behind, persistent TUNs and stale state files included.
 //
 // Threads: setns(2) acts on one OS thread. Do runs a function on a fresh
 // locked thread inside a namespace and throws that thread away if it

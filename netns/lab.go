@@ -40,7 +40,10 @@ type Lab struct {
 	sens  NsHandle            // handle of the sensor namespace
 	hosts map[string]NsHandle // host name -> namespace
 	tun   *water.Interface
-	srv   servers
+	// detached: the TUN was made persistent and handed over (Detach);
+	// teardown deletes the device.
+	detached bool
+	srv      servers
 	// personas are the emulated hosts, served from the sensor namespace.
 	personas []*persona
 
@@ -59,8 +62,13 @@ func (l *Lab) ID() string { return l.id }
 // TUN is the generator's device: bare IPv4 packets written to it enter
 // the scanner namespace; packets routed to the scanner side come out of
 // it. The file is non-blocking (SetReadDeadline works) and owned by the
-// Lab: do not close it.
-func (l *Lab) TUN() *os.File { return l.tun.ReadWriteCloser.(*os.File) }
+// Lab: do not close it. After Detach there is none: TUN returns nil.
+func (l *Lab) TUN() *os.File {
+	if l.tun == nil {
+		return nil
+	}
+	return l.tun.ReadWriteCloser.(*os.File)
+}
 
 // Scanner is the generator's address, behind the TUN.
 func (l *Lab) Scanner() netip.Addr { return l.scanner }
@@ -109,14 +117,9 @@ func (l *Lab) Close() error {
 // namespace, so they go before the namespaces are unmounted.
 func (l *Lab) teardown() error {
 	errs := []error{l.srv.close()}
-	for _, p := range l.personas {
-		errs = append(errs, p.close())
-	}
-	l.personas = nil
-	if l.tun != nil {
-		if err := l.tun.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("close tun: %w", err))
-		}
+	errs = append(errs, l.closeTUNs()...)
+	if l.detached {
+		errs = append(errs, deleteTUNs(l.scan, l.nsName("scan")))
 	}
 	for _, h := range l.nsh {
 		if err := h.Close(); err != nil {
@@ -187,4 +190,35 @@ func CloseAll() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// closeTUNs closes the scanner's TUN and every persona's at once: the
+// kernel removes a TUN device while close(2) waits (14-44 ms each here),
+// and one after another they were most of a lab's teardown.
+func (l *Lab) closeTUNs() []error {
+	closers := make([]func() error, 0, len(l.personas)+1)
+	for _, p := range l.personas {
+		closers = append(closers, p.close)
+	}
+	if l.tun != nil {
+		tun := l.tun
+		closers = append(closers, func() error {
+			if err := tun.Close(); err != nil {
+				return fmt.Errorf("close tun: %w", err)
+			}
+			return nil
+		})
+	}
+	errs := make([]error, len(closers))
+	var wg sync.WaitGroup
+	for i, c := range closers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c()
+		}()
+	}
+	wg.Wait()
+	l.personas = nil
+	return errs
 }

@@ -17,6 +17,9 @@ import (
 const orphanEnv = "SIGLAB_NETNS_TEST_ORPHAN"
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(persistEnv); mode != "" {
+		persistentOrphan(mode) // never returns
+	}
 	if os.Getenv(orphanEnv) == "1" {
 		lab, err := netns.Build(netns.Spec{Hosts: []netns.HostSpec{
 			{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/verifier"
 	"github.com/siglab/siglab/verifier/capture"
 )
@@ -14,9 +15,10 @@ import (
 // argument on is nmap's command line, passed through untouched (kong
 // would split nmap's clustered flags, e.g. -sX into -s X).
 type scanCmd struct {
-	Scenario string   `default:"fig2-syn" help:"Scenario (file or catalogue name) whose network to scan; its hosts are the targets." placeholder:"SCENARIO"`
+	Scenario string   `help:"Scenario (file or catalogue name) whose network to build and scan; its hosts are the targets (default: fig2-syn)." placeholder:"SCENARIO"`
+	Lab      string   `help:"Scan in this running lab (siglab lab up; see lab status) instead of a fresh network; its scenario's hosts are the targets." placeholder:"ID"`
 	Offline  bool     `help:"Scan the simulated network instead of a live one (no root needed)."`
-	Pcap     string   `help:"Also write the sensor's capture here." placeholder:"OUT.pcap"`
+	Pcap     string   `help:"Also write the sensor's capture here (not with --lab: watch its sensor with tcpdump)." placeholder:"OUT.pcap"`
 	Args     []string `arg:"" optional:"" help:"nmap 2.02's command line: options and targets (host names of the scenario, or addresses)." name:"nmap-args"`
 }
 
@@ -28,9 +30,9 @@ func splitScan(args []string) (own, nmap []string) {
 		switch a := args[i]; {
 		case a == "--":
 			return args[:i], args[i+1:]
-		case a == "--offline", strings.HasPrefix(a, "--scenario="), strings.HasPrefix(a, "--pcap="), a == "-h", a == "--help":
+		case a == "--offline", strings.HasPrefix(a, "--scenario="), strings.HasPrefix(a, "--pcap="), strings.HasPrefix(a, "--lab="), a == "-h", a == "--help":
 			i++
-		case (a == "--scenario" || a == "--pcap") && i+1 < len(args):
+		case (a == "--scenario" || a == "--pcap" || a == "--lab") && i+1 < len(args):
 			i += 2
 		default:
 			return args[:i], args[i:]
@@ -47,11 +49,7 @@ func (c *scanCmd) Run(e *env) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	list, err := resolveScenarios([]string{c.Scenario})
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	res, err := verifier.Scan(e.ctx, list[0], strings.Join(args, " "), c.Offline)
+	res, err := c.scan(e, strings.Join(args, " "))
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -67,10 +65,42 @@ func (c *scanCmd) Run(e *env) error {
 			return usageErr("-oM: %v", err)
 		}
 	}
-	if c.Pcap != "" {
+	if c.Pcap != "" && res.Capture != nil {
 		if err := capture.WriteFileAtomic(c.Pcap, res.Capture.WritePcap); err != nil {
 			return usageErr("--pcap: %v", err)
 		}
 	}
 	return nil
+}
+
+// scan runs cmdline in the lab named by --lab, or in a fresh network of
+// the scenario's hosts.
+func (c *scanCmd) scan(e *env, cmdline string) (*verifier.Result, error) {
+	if c.Lab == "" {
+		name := c.Scenario
+		if name == "" {
+			name = "fig2-syn"
+		}
+		list, err := resolveScenarios([]string{name})
+		if err != nil {
+			return nil, err
+		}
+		return verifier.Scan(e.ctx, list[0], cmdline, c.Offline)
+	}
+	switch {
+	case c.Scenario != "":
+		return nil, fmt.Errorf("--lab scans the lab's own hosts: leave out --scenario")
+	case c.Offline:
+		return nil, fmt.Errorf("--lab is a live network: leave out --offline")
+	case c.Pcap != "":
+		return nil, fmt.Errorf("--pcap is not available with --lab: capture on the lab's sensor (lab up prints the tcpdump command)")
+	}
+	st, err := netns.ReadState(c.Lab)
+	if err != nil {
+		return nil, fmt.Errorf("%w (siglab lab status lists the labs)", err)
+	}
+	if !st.Alive() {
+		return nil, fmt.Errorf("lab %s is stale: its process %d is gone (siglab lab clean removes what it left)", st.ID, st.PID)
+	}
+	return verifier.ScanLab(e.ctx, st, cmdline)
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/verifier"
+)
+
+type labUpCmd struct {
+	Scenario string `default:"fig2-syn" help:"Scenario (file or catalogue name) whose network to build; only its network is used." placeholder:"FILE|NAME"`
+}
+
+// Run builds the scenario's network and keeps it up, in the foreground,
+// until Ctrl-C, SIGTERM (what `lab down` sends) or SIGHUP (the terminal
+// went away). Other processes find it through its state file.
+func (c *labUpCmd) Run(e *env) error {
+	if os.Geteuid() != 0 {
+		return usageErr("lab up needs root (network namespaces, TUN devices)")
+	}
+	list, err := resolveScenarios([]string{c.Scenario})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	s := list[0]
+	spec, err := verifier.LabSpec(s)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGHUP)
+	defer stop()
+	lab, err := netns.Build(spec)
+	if err != nil {
+		return usageErr("build lab: %v", err)
+	}
+	st, err := publish(lab, spec, scenarioRef(c.Scenario, s), s.Seed)
+	if err != nil {
+		return usageErr("%v", errors.Join(err, lab.Close(), netns.RemoveState(lab.ID())))
+	}
+	printLab(e.stdout, st)
+	<-ctx.Done()
+	fmt.Fprintf(e.stdout, "lab %s: taking it down\n", st.ID)
+	// The state file goes last: while it is there, `lab down` waits and
+	// `lab clean` can still find what a failed Close left.
+	if err := lab.Close(); err != nil {
+		return usageErr("lab %s: tear down: %v (siglab lab clean removes the rest)", st.ID, err)
+	}
+	if err := netns.RemoveState(st.ID); err != nil {
+		return usageErr("%v", err)
+	}
+	fmt.Fprintf(e.stdout, "lab %s removed\n", st.ID)
+	return nil
+}
+
+// publish hands the lab's TUN over to `scan --lab` and writes the state
+// file that says where everything is.
+func publish(lab *netns.Lab, spec netns.Spec, scenario string, seed uint64) (netns.State, error) {
+	if err := lab.Detach(); err != nil {
+		return netns.State{}, fmt.Errorf("lab %s: %w", lab.ID(), err)
+	}
+	st, err := lab.State(spec, scenario, seed)
+	if err != nil {
+		return st, fmt.Errorf("lab %s: %w", lab.ID(), err)
+	}
+	return st, netns.WriteState(st)
+}
+
+// scenarioRef is how the state file names the scenario: a file by its
+// absolute path (status may run elsewhere), a catalogue entry by name.
+func scenarioRef(arg string, s *scenarios.Scenario) string {
+	if _, err := os.Stat(arg); err != nil {
+		return s.Name
+	}
+	if abs, err := filepath.Abs(arg); err == nil {
+		return abs
+	}
+	return arg
+}
+
+// self is this program as the user can run it again: the path it was
+// started by, or plain "siglab" when it was found on $PATH.
+func self() string {
+	if !strings.Contains(os.Args[0], "/") {
+		return "siglab"
+	}
+	if abs, err := filepath.Abs(os.Args[0]); err == nil {
+		return abs
+	}
+	return os.Args[0]
+}
+
+// printLab tells the user what is up and how to use it.
+func printLab(w io.Writer, st netns.State) {
+	fmt.Fprintf(w, "lab %s is up (scenario %s, seed %d)\n\n", st.ID, st.Scenario, st.Seed)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "HOST\tADDRESS\tSTACK\tOPEN\tNAMESPACE")
+	for _, h := range st.Hosts {
+		ns := h.Namespace
+		if ns == "" {
+			ns = "(emulated, served from " + st.SensorNS + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.Name, h.Addr, h.Stack, ports(h), ns)
+	}
+	fmt.Fprintf(tw, "scanner\t%s\tsiglab (nmap 2.02)\t\t%s, behind %s\n", st.Scanner, st.ScanNS, st.TUN)
+	tw.Flush()
+	fmt.Fprintf(w, "\nsensor: %s in %s (every scanner<->target packet crosses it)\n\n", st.SensorIface, st.SensorNS)
+	target := "HOST"
+	if len(st.Hosts) > 0 {
+		target = st.Hosts[0].Name
+	}
+	fmt.Fprintf(w, "a shell in the scanner namespace (today's tools work there; their source is 198.19.0.1):\n  ip netns exec %s bash\n", st.ScanNS)
+	fmt.Fprintf(w, "watch the sensor:\n  ip netns exec %s tcpdump -ni %s\n", st.SensorNS, st.SensorIface)
+	fmt.Fprintf(w, "scan as nmap 2.02 did (one scan at a time per lab):\n  %s scan --lab %s -v -sS -P0 -O -p1-25 %s\n\n", self(), st.ID, target)
+	fmt.Fprintf(w, "Ctrl-C here or `%s lab down %s` takes the lab down.\n", self(), st.ID)
+}
+
+// ports is a host's open ports for a table cell.
+func ports(h netns.StateHost) string {
+	var parts []string
+	for _, p := range h.OpenTCP {
+		parts = append(parts, strconv.Itoa(int(p)))
+	}
+	for _, p := range h.OpenUDP {
+		parts = append(parts, strconv.Itoa(int(p))+"/udp")
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,224 @@
+package netns
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// StateDir holds one JSON file per persistent lab (`siglab lab up`),
+// named "<id>.json". /run is a tmpfs, so a reboot, which takes the
+// namespaces with it, takes the state files too.
+const StateDir = "/run/siglab"
+
+// State describes a persistent lab to other processes: `lab status`
+// lists it, `scan --lab` finds its hosts and TUN, `lab down` its process.
+// The lab's process writes it once the lab is up and removes it last.
+type State struct {
+	ID  string `json:"id"`
+	PID int    `json:"pid"`
+	// PIDStart is the process's start time (clock ticks after boot, from
+	// /proc/<pid>/stat), so that a pid reused by another process is not
+	// taken for the lab's and never signalled.
+	PIDStart uint64 `json:"pid_start"`
+	// Scenario is the file (absolute path) or catalogue name the lab was
+	// built from; Seed is that scenario's seed, which scans in the lab use.
+	Scenario    string      `json:"scenario"`
+	Seed        uint64      `json:"seed"`
+	Created     time.Time   `json:"created"`
+	Scanner     netip.Addr  `json:"scanner"`
+	ScanNS      string      `json:"scan_ns"`
+	TUN         string      `json:"tun"`
+	SensorNS    string      `json:"sensor_ns"`
+	SensorIface string      `json:"sensor_iface"`
+	Namespaces  []string    `json:"namespaces"`
+	Hosts       []StateHost `json:"hosts"`
+}
+
+// StateHost is one target of a persistent lab.
+type StateHost struct {
+	Name    string     `json:"name"`
+	Addr    netip.Addr `json:"address"`
+	Stack   string     `json:"stack"` // "kernel" or "personality/NAME"
+	OpenTCP []uint16   `json:"open_tcp,omitempty"`
+	OpenUDP []uint16   `json:"open_udp,omitempty"`
+	// Namespace is the host's own namespace; emulated stacks have none.
+	Namespace string `json:"namespace,omitempty"`
+}
+
+// State describes l, built from spec, as owned by this process.
+// scenario and seed are recorded for `scan --lab`.
+func (l *Lab) State(spec Spec, scenario string, seed uint64) (State, error) {
+	start, _, err := procStat(os.Getpid())
+	if err != nil {
+		return State{}, err
+	}
+	st := State{ID: l.id, PID: os.Getpid(), PIDStart: start, Scenario: scenario, Seed: seed,
+		Created: time.Now().UTC().Truncate(time.Millisecond), Scanner: l.scanner,
+		ScanNS: l.nsName("scan"), TUN: tunName, SensorNS: l.nsName("sens"), SensorIface: dnName,
+		Namespaces: l.Namespaces()}
+	for i, h := range spec.Hosts {
+		sh := StateHost{Name: h.Name, Addr: h.Addr.Unmap(), Stack: h.Stack,
+			OpenTCP: slices.Clone(h.OpenTCP), OpenUDP: slices.Clone(h.OpenUDP)}
+		if sh.Stack == "" {
+			sh.Stack = "kernel"
+		}
+		if !strings.HasPrefix(h.Stack, "personality/") {
+			sh.Namespace = l.nsName("h" + strconv.Itoa(i))
+		}
+		st.Hosts = append(st.Hosts, sh)
+	}
+	return st, nil
+}
+
+// Alive reports whether the lab's process still runs: the pid exists,
+// is not a zombie and started when the state says it did.
+func (st State) Alive() bool {
+	start, zombie, err := procStat(st.PID)
+	return err == nil && !zombie && start == st.PIDStart
+}
+
+// WriteState writes st to StateDir atomically (a temporary file renamed
+// into place), so readers never see half a file.
+func WriteState(st State) error { return writeState(StateDir, st) }
+
+// ReadState reads the state of lab id; a lab without one wraps ErrNoLab.
+func ReadState(id string) (State, error) { return readState(StateDir, id) }
+
+// ReadStates reads every lab's state, oldest first. Files it cannot read
+// are left out and reported in the joined error.
+func ReadStates() ([]State, error) { return readStates(StateDir) }
+
+// RemoveState removes lab id's state file; a missing one is no error.
+func RemoveState(id string) error { return removeState(StateDir, id) }
+
+func statePath(dir, id string) string { return filepath.Join(dir, id+".json") }
+
+func writeState(dir string, st State) error {
+	if !validID(st.ID) {
+		return fmt.Errorf("write state: bad lab id %q: %w", st.ID, ErrNoLab)
+	}
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	// The temporary name starts with the ID too, so Clean can tell
+	// whose it is if this process dies before the rename.
+	f, err := os.CreateTemp(dir, "."+st.ID+".json.tmp*")
+	if err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	_, werr := f.Write(append(b, '\n'))
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write state: %w", err)
+	}
+	if err := os.Rename(f.Name(), statePath(dir, st.ID)); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write state: %w", err)
+	}
+	return nil
+}
+
+func readState(dir, id string) (State, error) {
+	if !validID(id) {
+		return State{}, fmt.Errorf("lab %q: not a lab id (<pid>-<n>): %w", id, ErrNoLab)
+	}
+	b, err := os.ReadFile(statePath(dir, id))
+	if errors.Is(err, os.ErrNotExist) {
+		return State{}, fmt.Errorf("lab %s: no state file in %s: %w", id, dir, ErrNoLab)
+	}
+	if err != nil {
+		return State{}, fmt.Errorf("lab %s: %w", id, err)
+	}
+	var st State
+	if err := json.Unmarshal(b, &st); err != nil {
+		return State{}, fmt.Errorf("lab %s: state file %s: %w", id, statePath(dir, id), err)
+	}
+	if st.ID != id {
+		return State{}, fmt.Errorf("lab %s: state file %s names lab %q", id, statePath(dir, id), st.ID)
+	}
+	return st, nil
+}
+
+func readStates(dir string) ([]State, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	var (
+		out  []State
+		errs []error
+	)
+	for _, e := range ents {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || !validID(id) {
+			continue
+		}
+		st, err := readState(dir, id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, st)
+	}
+	slices.SortFunc(out, func(a, b State) int { return a.Created.Compare(b.Created) })
+	return out, errors.Join(errs...)
+}
+
+func removeState(dir, id string) error {
+	if err := os.Remove(statePath(dir, id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove state of lab %s: %w", id, err)
+	}
+	return nil
+}
+
+// validID accepts "<pid>-<n>", the only IDs Build makes; anything else
+// (a path, say) never reaches the file system.
+func validID(id string) bool {
+	_, _, ok := parseName(Prefix + id + "-x")
+	return ok && !strings.ContainsAny(id, "/.") && strings.Count(id, "-") == 1
+}
+
+// procStat reads a process's start time and whether it is a zombie
+// (dead, not yet reaped: kill(pid, 0) still succeeds on it).
+func procStat(pid int) (start uint64, zombie bool, err error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false, fmt.Errorf("process %d: %w", pid, err)
+	}
+	return parseStat(string(b))
+}
+
+// parseStat parses /proc/<pid>/stat: "pid (comm) state ppid ...", where
+// comm may hold spaces and parentheses, so fields count from the last
+// ')'. The state is field 3 and starttime field 22.
+func parseStat(s string) (start uint64, zombie bool, err error) {
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false, fmt.Errorf("malformed /proc stat %q", s)
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 {
+		return 0, false, fmt.Errorf("malformed /proc stat %q", s)
+	}
+	start, err = strconv.ParseUint(f[19], 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("malformed /proc stat starttime %q", f[19])
+	}
+	return start, f[0] == "Z" || f[0] == "X", nil
+}

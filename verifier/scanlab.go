@@ -1,0 +1,55 @@
+package verifier
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/scenarios"
+)
+
+// LabSpec is the live test network of s's hosts, as Run builds it; `lab
+// up` builds the same one to keep.
+func LabSpec(s *scenarios.Scenario) (netns.Spec, error) { return labSpec(s) }
+
+// ScanLab runs one nmap 2.02 command line in the running persistent lab
+// st (`siglab lab up`): it attaches to the lab's scanner TUN from this
+// process, plays the run over it and lets go of the TUN again. Targets
+// are the lab's hosts, by the names they have in its scenario; nmap's
+// random draws come from the scenario's seed, as in `siglab scan`. The
+// lab's owner keeps serving its hosts meanwhile. Another scan of the same
+// lab at the same time fails (netns.ErrBusy) before anything is sent.
+// Errors that stop the run before it starts wrap ErrSetup.
+func ScanLab(ctx context.Context, st netns.State, cmdline string) (*Result, error) {
+	if st.Scanner != netns.DefaultScanner {
+		return nil, fmt.Errorf("lab %s: %w: scanner %s, siglab plays from %s only", st.ID, ErrSetup, st.Scanner, netns.DefaultScanner)
+	}
+	s := labScenario(st, cmdline)
+	if err := Validate(s); err != nil {
+		return nil, err
+	}
+	tun, err := netns.AttachTUN(st.ID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	defer tun.Close()
+	out, err := play(ctx, s, generator.NewTUNLink(tun))
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Verdict: Verdict{Scenario: s.Name, File: s.File, Mode: ModeLive}, Output: out.output, Machine: out.machine}, nil
+}
+
+// labScenario is the one-run scenario of a scan in lab st: its hosts are
+// the lab's, as recorded in the state file, not as its scenario file may
+// read by now.
+func labScenario(st netns.State, cmdline string) *scenarios.Scenario {
+	s := &scenarios.Scenario{Name: "lab " + st.ID, File: "lab " + st.ID, Seed: st.Seed,
+		Scan: []scenarios.Run{{Nmap: cmdline}}}
+	for _, h := range st.Hosts {
+		s.Network.Hosts = append(s.Network.Hosts, scenarios.Host{Name: h.Name, Address: h.Addr, Stack: h.Stack,
+			Open: h.OpenTCP, OpenUDP: h.OpenUDP})
+	}
+	return s
+}
