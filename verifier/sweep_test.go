@@ -1,0 +1,38 @@
+package verifier_test
+
+import (
+	"context"
+	"net/netip"
+	"os"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/verifier"
+	"github.com/siglab/siglab/verifier/capture"
+)
+
+var _ = Describe("a ping sweep of a routed /24", Label("root"), func() {
+	It("finds exactly the three live hosts, and the sensor sees the probes to the absent ones", func() {
+		if os.Geteuid() != 0 {
+			Skip("*** SKIPPED: live sweep spec needs root ***")
+		}
+		s, err := scenarios.Find("tech-ping-sweep")
+		Expect(err).NotTo(HaveOccurred())
+		res, err := verifier.Run(context.Background(), s, false)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Verdict.Status()).To(Equal(verifier.StatusPass))
+		Expect(res.Output).To(ContainSubstring("254 IP addresses (3 hosts up)"))
+		probed := map[netip.Addr]bool{}
+		for _, p := range res.Capture.Packets {
+			ip, err := capture.IPv4(res.Capture.LinkType, p.Data)
+			if err != nil || ip[9] != 1 || ip[20] != 8 { // ICMP echo requests
+				continue
+			}
+			probed[netip.AddrFrom4([4]byte(ip[16:20]))] = true
+		}
+		Expect(probed).To(HaveLen(254), "an echo request to every address of the /24 but .0 and .255 crossed the sensor")
+		Expect(probed).To(HaveKey(netip.MustParseAddr("198.18.1.100")))
+	})
+})
