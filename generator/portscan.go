@@ -49,7 +49,8 @@ type portScan struct {
 	seqs      [3]uint32            // SYN only: sequences[0..2], one ISN per try
 	sockets   map[uint16]socketRef // connect only: local port -> probe
 	ports     []scanPort
-	byPort    map[uint16]int
+	byPort    portIndex // port -> index in ports
+	waiting   int       // ports in psWaiting: nmap's numqueries_outstanding
 	round     int
 	queue     []int // this round's ports, in send order
 	next      int   // next queue index to send a first try to
@@ -68,7 +69,7 @@ type portScan struct {
 
 func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts, tech *technique, fixedPort bool) *portScan {
 	s := &portScan{p: p, out: out, dst: h.addr, host: h, to: to, tech: tech, fixedPort: fixedPort,
-		byPort: make(map[uint16]int, len(ports)), maxWidth: widthCap, ideal: initialIdeal,
+		byPort: newPortIndex(), maxWidth: widthCap, ideal: initialIdeal,
 		sockets: map[uint16]socketRef{}}
 	if tech.kind == ScanConnect {
 		s.maxWidth = connectWidthCap
@@ -80,7 +81,7 @@ func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *tim
 	}
 	for i, port := range ports {
 		s.ports = append(s.ports, scanPort{port: port})
-		s.byPort[port] = i
+		s.byPort.set(port, i)
 		s.queue = append(s.queue, i)
 	}
 	return s
@@ -131,6 +132,7 @@ func (s *portScan) sendPass(now time.Time) error {
 		s.tech.abandon(s, sp.port)
 		if sp.try+1 >= s.tech.tries {
 			sp.state = psSilent // every send of the round unanswered
+			s.waiting--
 			continue
 		}
 		if sp.try == 0 {
@@ -161,6 +163,9 @@ func (s *portScan) sendPass(now time.Time) error {
 // send emits the probe for port i at its current try.
 func (s *portScan) send(i int) error {
 	sp := &s.ports[i]
+	if sp.state != psWaiting {
+		s.waiting++
+	}
 	sp.state, sp.sent = psWaiting, s.p.host.Now()
 	return s.tech.probe(s, sp.port, sp.try)
 }
@@ -192,7 +197,7 @@ func (s *portScan) receive(now time.Time, pk Packet) time.Time {
 		return time.Time{}
 	}
 	port, try, st, ok := s.tech.answer(s, pk)
-	i, known := s.byPort[port]
+	i, known := s.byPort.get(port)
 	if !ok || !known || s.ports[i].state != psWaiting {
 		return time.Time{}
 	}
@@ -202,28 +207,19 @@ func (s *portScan) receive(now time.Time, pk Packet) time.Time {
 	}
 	s.grow(try)
 	sp.state, s.changed = st, true
+	s.waiting--
 	switch st {
 	case psOpen:
 		s.out.verbosef("Adding %s port %d (state Open).\n", s.tech.protoName, sp.port)
 	case psFirewalled:
 		s.out.verbosef("Adding %s port %d (state Firewalled).\n", s.tech.protoName, sp.port)
 	}
-	if s.outstanding() == 0 {
+	if s.waiting == 0 {
 		s.passEnd = now // receive pass over: nothing outstanding
 	} else {
 		s.passEnd = now.Add(pcapTimeout)
 	}
 	return s.passEnd
-}
-
-func (s *portScan) outstanding() int {
-	n := 0
-	for _, i := range s.pending {
-		if s.ports[i].state == psWaiting {
-			n++
-		}
-	}
-	return n
 }
 
 // grow widens the window on answers to first tries (+4/ideal, capped) and
@@ -272,3 +268,22 @@ func (s *portScan) results() []portResult {
 }
 
 func (s *portScan) String() string { return fmt.Sprintf("%s of %s", s.tech.took, s.dst) }
+
+// portIndex maps a port number to its index in a scan's port list: an
+// array, not a map, because every reply looks one up (-1: not scanned).
+type portIndex []int32
+
+func newPortIndex() portIndex {
+	x := make(portIndex, 65536)
+	for i := range x {
+		x[i] = -1
+	}
+	return x
+}
+
+func (x portIndex) set(port uint16, i int) { x[port] = int32(i) }
+
+func (x portIndex) get(port uint16) (int, bool) {
+	i := x[port]
+	return int(i), i >= 0
+}

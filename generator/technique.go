@@ -120,7 +120,7 @@ func (t *technique) unreachable(s *portScan, pk Packet) (uint16, int, portState,
 	if (t.kind == ScanUDP) != (q.Proto() == protoUDP) {
 		return 0, 0, 0, false
 	}
-	i, known := s.byPort[q.DPort()]
+	i, known := s.byPort.get(q.DPort())
 	if !known {
 		return 0, 0, 0, false
 	}

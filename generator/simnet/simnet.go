@@ -1,7 +1,6 @@
 package simnet
 
 import (
-	"container/heap"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -149,7 +148,7 @@ func (n *Network) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, er
 		}
 		return 0, time.Time{}, generator.ErrTimeout
 	}
-	ev := heap.Pop(&n.queue).(event)
+	ev := n.queue.pop()
 	if ev.at.After(n.now) {
 		n.now = ev.at
 	}
@@ -171,7 +170,7 @@ func (n *Network) tap(t time.Time, p []byte) {
 
 func (n *Network) push(at time.Time, p []byte) {
 	n.seq++
-	heap.Push(&n.queue, event{at: at, seq: n.seq, pkt: p})
+	n.queue.push(event{at: at, seq: n.seq, pkt: p})
 }
 
 // event is a packet due to reach the scanner at a time; seq keeps equal
@@ -182,20 +181,51 @@ type event struct {
 	pkt []byte
 }
 
+// events is a binary min-heap of events by (at, seq). It is typed, not
+// container/heap, whose interface boxing cost an allocation per packet.
 type events []event
 
-func (e events) Len() int { return len(e) }
-func (e events) Less(i, j int) bool {
+func (e events) less(i, j int) bool {
 	if !e[i].at.Equal(e[j].at) {
 		return e[i].at.Before(e[j].at)
 	}
 	return e[i].seq < e[j].seq
 }
-func (e events) Swap(i, j int) { e[i], e[j] = e[j], e[i] }
-func (e *events) Push(x any)   { *e = append(*e, x.(event)) }
-func (e *events) Pop() any {
-	old := *e
-	x := old[len(old)-1]
-	*e = old[:len(old)-1]
-	return x
+
+func (e *events) push(ev event) {
+	*e = append(*e, ev)
+	h := *e
+	for i := len(h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h.less(i, parent) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (e *events) pop() event {
+	h := *e
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h[last] = event{}
+	h = h[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h) && h.less(l, m) {
+			m = l
+		}
+		if r < len(h) && h.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	*e = h
+	return top
 }

@@ -1,0 +1,39 @@
+package generator_test
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/simnet"
+)
+
+// BenchmarkGenerateFullRange is offline generation of nmap 2.02's
+// full-range SYN scan with OS detection against one simulated host: the
+// packets/s the engine, the nmap process and the simulated network
+// together write to the tap (issue 7's "offline generation").
+func BenchmarkGenerateFullRange(b *testing.B) {
+	b.ReportAllocs()
+	var pkts int
+	start := time.Now()
+	for range b.N {
+		n := 0
+		net := simnet.New(simnet.Config{Seed: 1, Tap: func(time.Time, []byte) { n++ }},
+			simnet.HostConfig{Addr: victim, Open: []uint16{22, 80, 443}})
+		g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
+		e := generator.NewEngine(net, scanner, g, 1)
+		nm, err := generator.NewNmap("-sS -P0 -O -p1-65535 victim", generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": victim}, Guard: g, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.Add(0, nm)
+		if err := e.Run(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		pkts += n
+	}
+	b.ReportMetric(float64(pkts)/time.Since(start).Seconds(), "packets/s")
+	b.ReportMetric(float64(pkts)/float64(b.N), "packets/op")
+}
