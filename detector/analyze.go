@@ -9,37 +9,60 @@ import (
 
 // analysis is one source's findings in the making. Analyzers run in
 // order on it; a later one may read an earlier one's result, as the tool
-// labels need the scan they identify.
+// labels need the techniques they identify.
 type analysis struct {
 	cfg     *Config
 	src     *source
 	scanner netip.Addr
-	// syn is the SYN scan analyzer's result, nil when there is no scan.
-	syn *synScan
-	out []Finding
+	// decoy is the decoy group this source leads, if any.
+	decoy *decoyGroup
+
+	// Technique results, nil when the technique was not found.
+	syn     *synScan
+	connect []*flow
+	stealth map[probeKind][]*flow
+	udp     []*flow
+	echo    []*flow // sweep.icmp-echo's probes
+	ackPing []*flow // sweep.tcp-ack's probes
+	os      []osTarget
+	out     []Finding
 }
 
 // An analyzer turns tracked state into zero or more findings.
 type analyzer func(a *analysis)
 
-// analyzers run in this order for every source.
+// analyzers run in this order for every source: techniques first, then
+// the tool labels that read them.
 var analyzers = []analyzer{
 	analyzeSYNScan,
+	analyzeConnect,
+	analyzeStealth,
+	analyzeUDP,
+	analyzeSweeps,
+	analyzeBounce,
+	analyzeOSDetect,
+	analyzeSeqProbe,
+	analyzeFragments,
+	analyzeDecoy,
 	analyzeNmap20x,
+	analyzeNmapModern,
+	analyzeOtherTool,
 }
 
 // Findings returns the findings for everything seen so far: one per label
-// per scanner, ordered by scanner address, then label. It may be called
-// at any point between packets and does not change the state.
+// per scanner (osdetect: per target), ordered by scanner address, then
+// label. It may be called at any point between packets and does not
+// change the state.
 func (d *Detector) Findings() []Finding {
 	srcs := make([]*source, 0, len(d.srcs.byAddr))
 	for _, s := range d.srcs.byAddr {
 		srcs = append(srcs, s)
 	}
 	slices.SortFunc(srcs, func(a, b *source) int { return bytes.Compare(a.addr[:], b.addr[:]) })
+	groups := d.decoyGroups(srcs)
 	var out []Finding
 	for _, s := range srcs {
-		a := analysis{cfg: &d.cfg, src: s, scanner: netip.AddrFrom4(s.addr)}
+		a := analysis{cfg: &d.cfg, src: s, scanner: netip.AddrFrom4(s.addr), decoy: groups[s.addr]}
 		for _, run := range analyzers {
 			run(&a)
 		}
@@ -47,4 +70,36 @@ func (d *Detector) Findings() []Finding {
 		out = append(out, a.out...)
 	}
 	return out
+}
+
+// flowsOf returns s's flows of kind k, sorted by target and port, leaving
+// out data connections an FTP server made for a bounce scan (a bounce
+// flow's relayed bit only says the server was seen connecting).
+func flowsOf(s *source, k probeKind) []*flow {
+	var fs []*flow
+	if s.flows.kinds&(1<<k) == 0 {
+		return nil
+	}
+	for i := range s.flows.flows {
+		f := &s.flows.flows[i]
+		if f.kind == k && (k == kindBounce || !f.has(relayed)) {
+			fs = append(fs, f)
+		}
+	}
+	slices.SortFunc(fs, byTargetPort)
+	return fs
+}
+
+// targetsOf returns the distinct targets of fs, sorted.
+func targetsOf(fs []*flow) []netip.Addr {
+	var ts []netip.Addr
+	seen := map[[4]byte]bool{}
+	for _, f := range fs {
+		if !seen[f.target] {
+			seen[f.target] = true
+			ts = append(ts, addr4(f.target))
+		}
+	}
+	slices.SortFunc(ts, netip.Addr.Compare)
+	return ts
 }

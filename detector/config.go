@@ -1,5 +1,7 @@
 package detector
 
+import "time"
+
 // Config bounds the detector's memory and sets its thresholds. The zero
 // value is usable: every zero field takes its default.
 type Config struct {
@@ -15,6 +17,13 @@ type Config struct {
 	// MinScanPorts is how many distinct destination ports a source must
 	// probe before it is called a port scan (default 5).
 	MinScanPorts int
+	// MinSweepHosts is how many distinct addresses a source must ping
+	// (ICMP echo, or TCP ACK to one port) before it is called a sweep
+	// (default 5).
+	MinSweepHosts int
+	// DecoyWindow is how far apart two sources may send the same probe
+	// and still be taken for decoy copies of each other (default 1s).
+	DecoyWindow time.Duration
 }
 
 // Defaults, chosen so that a full nmap 2.02 default scan (about 1500
@@ -25,6 +34,8 @@ const (
 	defaultMaxFlowsPerSource = 65536
 	defaultMaxFlows          = 1 << 18
 	defaultMinScanPorts      = 5
+	defaultMinSweepHosts     = 5
+	defaultDecoyWindow       = time.Second
 )
 
 // withDefaults fills zero (or negative) fields and keeps the caps
@@ -43,6 +54,12 @@ func (c Config) withDefaults() Config {
 	c.MaxFlowsPerSource = min(c.MaxFlowsPerSource, c.MaxFlows)
 	if c.MinScanPorts <= 0 {
 		c.MinScanPorts = defaultMinScanPorts
+	}
+	if c.MinSweepHosts <= 0 {
+		c.MinSweepHosts = defaultMinSweepHosts
+	}
+	if c.DecoyWindow <= 0 {
+		c.DecoyWindow = defaultDecoyWindow
 	}
 	return c
 }

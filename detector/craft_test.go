@@ -32,8 +32,13 @@ type pkt struct {
 
 // ipTCP serialises one IPv4/TCP packet with correct lengths and checksums.
 func ipTCP(src, dst netip.Addr, ttl uint8, t layers.TCP, payload []byte) []byte {
+	return ipTCPID(src, dst, ttl, uint16(t.Seq), t, payload)
+}
+
+// ipTCPID is ipTCP with the IP ID given.
+func ipTCPID(src, dst netip.Addr, ttl uint8, id uint16, t layers.TCP, payload []byte) []byte {
 	ip := &layers.IPv4{
-		Version: 4, TTL: ttl, Id: uint16(t.Seq),
+		Version: 4, TTL: ttl, Id: id,
 		Protocol: layers.IPProtocolTCP,
 		SrcIP:    src.AsSlice(), DstIP: dst.AsSlice(),
 	}

@@ -7,59 +7,117 @@ const (
 	flagFIN = 0x01
 	flagSYN = 0x02
 	flagRST = 0x04
+	flagPSH = 0x08
 	flagACK = 0x10
+	flagURG = 0x20
+	flagECE = 0x40 // nmap 1998's "bogus" flag in T1
+	flagCWR = 0x80
 )
 
-const protoTCP = 6
+// IP protocol numbers the detector decodes.
+const (
+	protoICMP = 1
+	protoTCP  = 6
+	protoUDP  = 17
+)
+
+// ICMP types the detector reads.
+const (
+	icmpEchoReply   = 0
+	icmpUnreachable = 3
+	icmpEcho        = 8
+	icmpTimestamp   = 13
+)
 
 // packet is the part of one IPv4 packet the detector looks at. It lives on
-// Packet's stack and holds nothing from the caller's slice.
+// Packet's stack; payload points into the caller's buffer (or the fragment
+// table) only while Packet runs and is never stored.
 type packet struct {
 	ts       int64 // capture time, Unix nanoseconds
 	src, dst [4]byte
 	ipLen    uint16 // IP total length as sent, not as captured
+	ipID     uint16
 	ttl      uint8
+	tos      uint8
+	df       bool
 	proto    uint8
 
-	// TCP fields, valid when proto is protoTCP.
+	// Ports: TCP and UDP; for ICMP echo and timestamp, sport holds the
+	// identifier and seq the sequence number.
 	sport, dport uint16
 	seq, ack     uint32
 	window       uint16
-	flags        uint8
+	urg          uint16
+	flags        uint8 // TCP flags; the ICMP code for ICMP
 	optLen       uint8 // bytes of TCP options
+	opts         options
+	icmpType     uint8
+
+	// payLen is the transport payload length as sent; payload is the part
+	// of it present in the capture.
+	payLen  int
+	payload []byte
+
+	// quote is the datagram an ICMP error quotes.
+	quote quoted
+
+	// frag describes the fragments the packet was rebuilt from, if any.
+	frag fragInfo
 }
 
+// quoted is the header of the packet an ICMP error refers to.
+type quoted struct {
+	proto        uint8
+	src, dst     [4]byte
+	sport, dport uint16
+	ok           bool
+}
+
+// ipHeader is what decodeIPv4 learns from the IP header alone.
+type ipHeader struct {
+	ihl    int
+	total  int
+	id     uint16
+	mf     bool
+	offset int // fragment offset in bytes
+}
+
+func (h ipHeader) fragment() bool { return h.mf || h.offset != 0 }
+
 // decodeIPv4 fills p's IP fields from ip and returns the transport bytes
-// present in the capture. ok is false for anything that is not a whole,
-// unfragmented IPv4 header: such packets are passed over.
-func decodeIPv4(ip []byte, p *packet) (l4 []byte, ok bool) {
+// present in the capture. ok is false for anything that is not a whole
+// IPv4 header with a sane total length.
+func decodeIPv4(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
 	if len(ip) < 20 || ip[0]>>4 != 4 {
-		return nil, false
+		return nil, h, false
 	}
-	ihl := int(ip[0]&0x0f) * 4
-	total := int(binary.BigEndian.Uint16(ip[2:]))
-	if ihl < 20 || total < ihl || len(ip) < ihl {
-		return nil, false
+	h.ihl = int(ip[0]&0x0f) * 4
+	h.total = int(binary.BigEndian.Uint16(ip[2:]))
+	if h.ihl < 20 || h.total < h.ihl || len(ip) < h.ihl {
+		return nil, h, false
 	}
-	// MF set or a non-zero offset: a fragment, whose transport header is
-	// partial or absent. Fragment reassembly is a later technique's job.
-	if binary.BigEndian.Uint16(ip[6:])&0x3fff != 0 {
-		return nil, false
-	}
-	p.ipLen = uint16(total)
+	frag := binary.BigEndian.Uint16(ip[6:])
+	h.id = binary.BigEndian.Uint16(ip[4:])
+	h.mf = frag&0x2000 != 0
+	h.offset = int(frag&0x1fff) * 8
+	p.ipLen = uint16(h.total)
+	p.ipID = h.id
+	p.tos = ip[1]
+	p.df = frag&0x4000 != 0
 	p.ttl = ip[8]
 	p.proto = ip[9]
 	p.src = [4]byte(ip[12:16])
 	p.dst = [4]byte(ip[16:20])
 	// A capture may cut the payload (snaplen) or pad the frame (Ethernet
 	// minimum); the IP total length says what was sent.
-	end := min(total, len(ip))
-	return ip[ihl:end], true
+	end := min(h.total, len(ip))
+	return ip[h.ihl:end], h, true
 }
 
-// decodeTCP fills p's TCP fields from seg. ok is false when the header,
-// options included, is not all there or claims an impossible length.
-func decodeTCP(seg []byte, p *packet) bool {
+// decodeTCP fills p's TCP fields from seg, whose length as sent is sent.
+// ok is false when the header, options included, is not all there or
+// claims an impossible length.
+func decodeTCP(seg []byte, sent int, p *packet) bool {
 	if len(seg) < 20 {
 		return false
 	}
@@ -73,8 +131,67 @@ func decodeTCP(seg []byte, p *packet) bool {
 	p.ack = binary.BigEndian.Uint32(seg[8:])
 	p.flags = seg[13]
 	p.window = binary.BigEndian.Uint16(seg[14:])
+	p.urg = binary.BigEndian.Uint16(seg[18:])
 	p.optLen = uint8(off - 20)
+	p.opts = parseOptions(seg[20:off])
+	p.payLen = max(sent-off, 0)
+	p.payload = seg[off:]
 	return true
+}
+
+// decodeUDP fills p's UDP fields; the payload length is the UDP length
+// field's, bounded by what the IP header says was sent.
+func decodeUDP(d []byte, sent int, p *packet) bool {
+	if len(d) < 8 {
+		return false
+	}
+	p.sport = binary.BigEndian.Uint16(d[0:])
+	p.dport = binary.BigEndian.Uint16(d[2:])
+	ulen := int(binary.BigEndian.Uint16(d[4:]))
+	if ulen < 8 {
+		return false
+	}
+	p.payLen = min(ulen, sent) - 8
+	p.payload = d[8:min(len(d), ulen)]
+	return true
+}
+
+// decodeICMP fills p's ICMP fields: type and code, identifier and
+// sequence for queries, and the quoted header for errors.
+func decodeICMP(d []byte, sent int, p *packet) bool {
+	if len(d) < 8 {
+		return false
+	}
+	p.icmpType = d[0]
+	p.flags = d[1]
+	p.sport = binary.BigEndian.Uint16(d[4:])
+	p.seq = uint32(binary.BigEndian.Uint16(d[6:]))
+	p.payLen = max(sent-8, 0)
+	p.payload = d[8:]
+	if p.icmpType == icmpUnreachable {
+		p.quote = decodeQuote(d[8:])
+	}
+	return true
+}
+
+// decodeQuote reads the IP header and first 8 transport bytes an ICMP
+// error carries.
+func decodeQuote(q []byte) quoted {
+	if len(q) < 20 || q[0]>>4 != 4 {
+		return quoted{}
+	}
+	ihl := int(q[0]&0x0f) * 4
+	if ihl < 20 || len(q) < ihl+4 {
+		return quoted{}
+	}
+	return quoted{
+		proto: q[9],
+		src:   [4]byte(q[12:16]),
+		dst:   [4]byte(q[16:20]),
+		sport: binary.BigEndian.Uint16(q[ihl:]),
+		dport: binary.BigEndian.Uint16(q[ihl+2:]),
+		ok:    true,
+	}
 }
 
 // isBareSYN is a connection opener: SYN without ACK, RST or FIN. The
@@ -82,3 +199,7 @@ func decodeTCP(seg []byte, p *packet) bool {
 func isBareSYN(flags uint8) bool {
 	return flags&(flagSYN|flagACK|flagRST|flagFIN) == flagSYN
 }
+
+// bswap16 reverses the bytes of v: nmap 2.0x wrote ICMP ids and sequence
+// numbers in the sender's (little-endian) byte order.
+func bswap16(v uint16) uint16 { return v<<8 | v>>8 }

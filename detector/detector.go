@@ -8,12 +8,19 @@ import "time"
 type Detector struct {
 	cfg  Config
 	srcs sources
+	// frags rebuilds fragmented probes; decoys remembers recent probes
+	// to spot copies from other sources; relays maps FTP servers to the
+	// clients that sent them third-party PORT commands.
+	frags  *fragTable
+	decoys *decoyTable
+	relays relayTable
 }
 
 // Stats describes the detector's state, for callers that want to report
 // how much it holds and what it had to give up.
 type Stats struct {
-	// Sources and Flows are the sources and (target, port) flows held now.
+	// Sources and Flows are the sources and (target, port, technique)
+	// flows held now.
 	Sources int
 	Flows   int
 	// Evicted counts sources dropped to stay under the caps; their
@@ -22,56 +29,93 @@ type Stats struct {
 	// Untracked counts probes to new flows refused by the flow caps,
 	// summed over the sources held now.
 	Untracked uint64
+	// FragmentsLost counts fragmented packets pushed out of the
+	// reassembly table before they were complete.
+	FragmentsLost uint64
 }
 
 // New returns a Detector with cfg's zero fields set to their defaults.
 func New(cfg Config) *Detector {
 	cfg = cfg.withDefaults()
-	return &Detector{cfg: cfg, srcs: newSources(cfg.MaxSources, cfg.MaxFlows)}
+	return &Detector{
+		cfg:    cfg,
+		srcs:   newSources(cfg.MaxSources, cfg.MaxFlows),
+		frags:  &fragTable{},
+		decoys: &decoyTable{window: int64(cfg.DecoyWindow)},
+	}
 }
 
 // Packet takes one IPv4 packet, starting at the IP header, seen at ts.
-// Anything it cannot use (not IPv4, a fragment, truncated or malformed
-// headers, protocols no technique tracks yet) is passed over silently. ip
-// is not retained. Once a packet's source and flow have state, Packet
-// allocates nothing.
+// Anything it cannot use (not IPv4, truncated or malformed headers,
+// protocols no technique tracks) is passed over silently; fragments are
+// held until the transport header they split is whole. ip is not
+// retained. Once a packet's source and flow have state, Packet allocates
+// nothing.
 func (d *Detector) Packet(ts time.Time, ip []byte) {
 	var p packet
-	l4, ok := decodeIPv4(ip, &p)
+	l4, h, ok := decodeIPv4(ip, &p)
 	if !ok {
 		return
 	}
 	p.ts = ts.UnixNano()
+	sent := h.total - h.ihl
+	if h.fragment() {
+		if l4, sent, ok = d.frags.add(&p, h, l4); !ok {
+			return
+		}
+	}
 	switch p.proto {
 	case protoTCP:
-		if decodeTCP(l4, &p) {
+		if decodeTCP(l4, sent, &p) {
 			d.tcp(&p)
+		}
+	case protoUDP:
+		if decodeUDP(l4, sent, &p) {
+			d.udp(&p)
+		}
+	case protoICMP:
+		if decodeICMP(l4, sent, &p) {
+			d.icmp(&p)
 		}
 	}
 }
 
-// tcp gives one TCP packet to the state of its source (what the source
-// sends) and of its destination (what comes back to a prober).
-func (d *Detector) tcp(p *packet) {
+// answer gives p to the state of its destination, when p answers a probe
+// or connection of that source. It reports whether it did.
+func (d *Detector) answer(p *packet) bool {
+	r := d.srcs.get(p.dst)
+	if r == nil || !r.flows.inbound(p) {
+		return false
+	}
+	d.srcs.touch(r)
+	if r.bounce != nil && p.proto == protoTCP {
+		r.bounce.reply(r, p)
+	}
+	return true
+}
+
+// prober returns p.src's state, creating it when probe says p can be a
+// probe; nil when the source has none and p is not one.
+func (d *Detector) prober(p *packet, probe bool) *source {
 	s := d.srcs.get(p.src)
-	if s == nil && isBareSYN(p.flags) {
+	if s == nil {
+		if !probe {
+			return nil
+		}
 		s = d.srcs.add(p.src)
 	}
-	if s != nil {
-		d.srcs.touch(s)
-		d.outboundTCP(s, p)
+	d.srcs.touch(s)
+	if p.frag.n > 0 {
+		s.frags.add(p)
 	}
-	// Looked up after add: making room for p.src may have evicted p.dst.
-	if r := d.srcs.get(p.dst); r != nil && r.tcp.inbound(p) {
-		d.srcs.touch(r)
-	}
+	return s
 }
 
 // Stats reports the current state sizes and what the caps cost so far.
 func (d *Detector) Stats() Stats {
-	st := Stats{Sources: len(d.srcs.byAddr), Flows: d.srcs.flows, Evicted: d.srcs.evicted}
+	st := Stats{Sources: len(d.srcs.byAddr), Flows: d.srcs.flows, Evicted: d.srcs.evicted, FragmentsLost: d.frags.lost}
 	for _, s := range d.srcs.byAddr {
-		st.Untracked += s.tcp.untracked
+		st.Untracked += s.flows.untracked
 	}
 	return st
 }

@@ -1,40 +1,71 @@
 // Package detector is siglab's reference detector: it reads IPv4 packets in
 // capture order and turns what each source did into findings labelled with
-// the product's vocabulary (scan.tcp-syn, tool.nmap-2.0x, ...), each with
-// the evidence an analyst would write down.
+// the product's vocabulary, each with the evidence an analyst would write
+// down:
+//
+//   - port scans: scan.tcp-syn, scan.tcp-connect, scan.tcp-fin,
+//     scan.tcp-xmas, scan.tcp-null, scan.tcp-ack, scan.udp, and
+//     scan.ftp-bounce (read from the FTP control connection's PORT
+//     commands and the server's replies);
+//   - host discovery: sweep.icmp-echo, sweep.tcp-ack;
+//   - OS detection: osdetect, one finding per target, with attrs
+//     generation (nmap-1: nmap 2.0x's T1-T7+PU; nmap-2: today's battery),
+//     outcome (fingerprinted, no-open-port, retried) and attempts; and
+//     seqprobe (runs of SYNs with consecutive ISNs to one port);
+//   - evasion: evasion.fragment (tiny first fragments, rebuilt to read
+//     the probe inside), evasion.decoy (the same probes from several
+//     sources; attr real_source when one alone answers SYN/ACKs);
+//   - tools: tool.nmap-2.0x, tool.nmap-modern, tool.other (attr tool:
+//     masscan, hping3, zmap), each from the features its packet builder
+//     keeps constant or varies. The rules are written so that today's nmap
+//     never passes for nmap 2.0x (it sends MSS on SYNs, a random seq on
+//     FIN probes, a new TTL per packet), nor the reverse.
 //
 // # Ownership and lifetimes
 //
 // A Detector owns all of its state. It is not safe for concurrent use: one
 // goroutine feeds it with Packet, in capture order, and may call Findings
 // or Stats at any point between packets. Packet never retains the slice it
-// is given; it copies the few header fields it needs, so the caller may
-// reuse its read buffer at once. Findings returns fresh values the caller
-// owns.
+// is given; it copies the few header fields it needs (a fragment's first
+// bytes go to a fixed table), so the caller may reuse its read buffer at
+// once. Findings returns fresh values the caller owns and changes no
+// state.
 //
 // # State and its bounds
 //
 // State is kept per source address, created only when the source sends a
-// packet that can be a probe (today: a bare SYN), so a host that merely
-// answers never gets any. Per source, a flow table records for each
-// (target, port) the first probe as sent (flags, seq, ack, sport, window,
-// TTL, IP length, options length), how many probes went there, and what
-// came back: SYN/ACK or RST from the target, then RST (half-open) or ACK
-// (full handshake) from the source. Sources are capped at
-// Config.MaxSources with least-recently-seen eviction, flows at
-// Config.MaxFlowsPerSource per source and Config.MaxFlows overall, so a
-// flood of spoofed sources or ports cannot exhaust memory. An evicted
-// source's state, and the findings it would have given, are gone; Stats
-// counts evictions so callers can warn.
+// packet that can be a probe: a bare SYN, a FIN/Xmas/Null probe, an ACK
+// that belongs to no connection the detector knows, a UDP datagram that
+// answers nobody, an ICMP echo or timestamp request, or an OS-detection
+// probe. A host that merely answers never gets any. Per source:
+//   - a flow table records for each (target, port, technique) the first
+//     probe as sent (flags, seq, ack, sport, window, TTL, IP ID and length,
+//     option class, payload length), how many probes went there, and what
+//     came back (SYN/ACK, RST, ICMP unreachable, a reply), then what the
+//     source did with a connection (reset half-open, completed and reset,
+//     sent data or FIN);
+//   - OS-detection probes (recognised by their option lists) go to a list
+//     of attempts instead, at most 32, so that T2 (no flags) or T4 (ACK)
+//     are never taken for a Null or ACK scan;
+//   - a sequence-run tracker keeps the current run of consecutive-ISN SYNs
+//     and at most 8 finished runs;
+//   - at most 16 decoy peers, fragment counters, and FTP bounce state.
+//
+// Sources are capped at Config.MaxSources with least-recently-seen
+// eviction, flows at Config.MaxFlowsPerSource per source and
+// Config.MaxFlows overall, so a flood of spoofed sources or ports cannot
+// exhaust memory. Detector-wide, a 256-slot table rebuilds fragments and
+// a 4096-slot table remembers recent probes for decoy pairing; both
+// overwrite on collision. An evicted source's state, and the findings it
+// would have given, are gone; Stats counts evictions and lost fragments.
 //
 // # Adding a technique
 //
-// Per-packet tracking (tcp.go) is separate from classification
-// (analyze.go). A new label adds, where it needs new facts, a field to
-// source with its tracking hook in Detector.Packet, and an analyzer to the
-// analyzers list; analyzers run in order on one source and may build on an
-// earlier analyzer's result, as tool.nmap-2.0x builds on scan.tcp-syn.
-//
-// Only TCP is tracked so far; UDP, ICMP and IP fragments are passed over
-// until their techniques are added.
+// Per-packet tracking (tcp.go, udpicmp.go, osprobe.go, seqrun.go,
+// decoy.go, ftp.go, frag.go) is separate from classification (analyze.go
+// and one file per label family). A new label adds, where it needs new
+// facts, a probe kind or a field to source with its tracking hook, and an
+// analyzer to the analyzers list; analyzers run in order on one source and
+// may build on an earlier analyzer's result, as the tool labels build on
+// the techniques.
 package detector

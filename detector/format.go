@@ -3,6 +3,7 @@ package detector
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -19,10 +20,13 @@ func seconds(ns int64) string {
 	return fmt.Sprintf("%.3f s", float64(ns)/1e9)
 }
 
-// plural returns "1 port", "2 ports".
+// plural returns "1 port", "2 ports", "2 addresses".
 func plural(n int, word string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return fmt.Sprintf("%d %s", n, word)
+	case strings.HasSuffix(word, "s"):
+		return fmt.Sprintf("%d %ses", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
@@ -43,4 +47,34 @@ func modal[T ~uint8 | ~uint16 | ~uint32](fs []*flow, key func(*flow) T) (T, int)
 		}
 	}
 	return best, n
+}
+
+// distinct returns how many different values key takes over fs.
+func distinct[T comparable](fs []*flow, key func(*flow) T) int {
+	seen := make(map[T]struct{}, 4)
+	for _, f := range fs {
+		seen[key(f)] = struct{}{}
+	}
+	return len(seen)
+}
+
+// all reports whether pred holds for every flow of fs.
+func all(fs []*flow, pred func(*flow) bool) bool {
+	for _, f := range fs {
+		if !pred(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// count returns for how many flows of fs pred holds.
+func count(fs []*flow, pred func(*flow) bool) int {
+	n := 0
+	for _, f := range fs {
+		if pred(f) {
+			n++
+		}
+	}
+	return n
 }

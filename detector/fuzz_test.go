@@ -14,7 +14,11 @@ import (
 // fail, and that the packet's bytes are not retained.
 func FuzzPacket(f *testing.F) {
 	scan := nmap202Scan().packets()
-	for _, ps := range [][]pkt{scan, benign(), connectScan()} {
+	// Seeds from every technique, so that the fuzzer starts from UDP,
+	// ICMP errors, fragments, OS probes and FTP payloads too.
+	for _, ps := range [][]pkt{scan, benign(), connectScan(), nmap202UDP().packets(), nmap202Sweep(2),
+		osAttempt1(t0, 42558, 1815095948, 1, 35401), osAttempt2(t0, 41457, 4121425137, 1, 2),
+		fragmented(nmap202Scan().packets()[:4], 16), ftpBounce([]uint16{22}, nil)} {
 		for _, p := range ps {
 			f.Add(p.data)
 		}

@@ -55,7 +55,8 @@ var _ = Describe("robustness", func() {
 		Entry("TCP header truncated", func(b []byte) []byte { return b[:30] }, 0),
 		Entry("data offset below 5", func(b []byte) []byte { b[32] = 0x40; return b }, 0),
 		Entry("data offset past the capture", func(b []byte) []byte { b[32] = 0xf0; return b }, 0),
-		Entry("UDP", func(b []byte) []byte { b[9] = 17; return b }, 0),
+		Entry("UDP: a lone datagram gets state (it may start a scan) but no finding", func(b []byte) []byte { b[9] = 17; return b }, 1),
+		Entry("ICMP of an unknown type", func(b []byte) []byte { b[9] = 1; b[20] = 42; return b }, 0),
 		Entry("SYN/ACK: an answer creates no state", func(b []byte) []byte { b[33] |= 0x10; return b }, 0),
 	)
 
@@ -98,7 +99,7 @@ var _ = Describe("robustness", func() {
 		st := d.Stats()
 		Expect(st.Flows).To(Equal(10))
 		Expect(st.Untracked).To(BeEquivalentTo(15))
-		Expect(finding(d.Findings(), "scan.tcp-syn").Evidence).To(ContainElement("15 further SYNs went to ports beyond the detector's tracking limit"))
+		Expect(finding(d.Findings(), "scan.tcp-syn").Evidence).To(ContainElement("15 further probes went to ports beyond the detector's tracking limit"))
 
 		// Overall: a second scanner takes the budget from the first.
 		other := nmap202Scan()

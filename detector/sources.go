@@ -6,7 +6,30 @@ type source struct {
 	// prev and next link the sources from most to least recently seen.
 	prev, next *source
 
-	tcp tcpTable
+	flows flowTable
+	// seq follows runs of SYNs with consecutive ISNs (seqprobe).
+	seq seqTracker
+	// os holds OS-detection attempts; nil until the first OS probe.
+	os *osTracker
+	// peers are other sources that sent this one's probes (decoys).
+	peers peerSet
+	// bounce is the FTP bounce state; nil until a PORT command names a
+	// third host.
+	bounce *bounceState
+	// frags sums up the probes that arrived as IP fragments.
+	frags fragStats
+}
+
+// reset empties s for reuse, keeping small allocations.
+func (s *source) reset(keep int) {
+	s.flows.reset(keep)
+	s.seq = seqTracker{}
+	if s.os != nil {
+		s.os.reset()
+	}
+	s.peers = peerSet{}
+	s.bounce = nil
+	s.frags = fragStats{}
 }
 
 // sources holds the per-source state: a map for lookup, a recency list for
@@ -86,9 +109,9 @@ func (ss *sources) unlink(s *source) {
 func (ss *sources) evict(s *source) {
 	ss.unlink(s)
 	delete(ss.byAddr, s.addr)
-	ss.flows -= len(s.tcp.flows)
+	ss.flows -= len(s.flows.flows)
 	ss.evicted++
-	s.tcp.reset(keepFlowCap)
+	s.reset(keepFlowCap)
 	ss.free = append(ss.free, s)
 }
 

@@ -3,7 +3,6 @@ package detector
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -31,8 +30,9 @@ type answers struct {
 // analyzeSYNScan reports a source that sent bare SYNs to at least
 // MinScanPorts distinct ports (of one target or across targets) and did
 // not complete the handshakes: it reset the SYN/ACKs or never answered.
+// SYNs a kernel made (a connect scan's) are left to analyzeConnect.
 func analyzeSYNScan(a *analysis) {
-	probes, completed := halfOpenProbes(&a.src.tcp)
+	probes, completed := halfOpenProbes(a.src)
 	ports := distinctPorts(probes)
 	if ports < a.cfg.MinScanPorts {
 		return
@@ -40,15 +40,15 @@ func analyzeSYNScan(a *analysis) {
 	ans := countAnswers(probes)
 	// A source completing more handshakes than it resets is connecting
 	// (connect scan or ordinary client); a SYN scanner completes none.
-	if completed > ans.reset {
+	if completed > ans.reset || kernelMade(probes) {
 		return
 	}
-	slices.SortFunc(probes, byTargetPort)
 	a.syn = &synScan{byTarget: splitByTarget(probes)}
 	f := Finding{
 		Label:   labelSYNScan,
 		Scanner: a.scanner,
 		Ports:   ports,
+		Targets: targetsOf(probes),
 		Attrs: map[string]string{
 			"open":       strconv.Itoa(ans.open),
 			"closed":     strconv.Itoa(ans.closed),
@@ -56,33 +56,50 @@ func analyzeSYNScan(a *analysis) {
 		},
 	}
 	f.First, f.Last, f.Packets = span(probes)
-	for _, run := range a.syn.byTarget {
-		f.Targets = append(f.Targets, addr4(run[0].target))
-	}
-	f.Evidence = append(targetLines(a.syn.byTarget), ans.evidence()...)
+	f.Evidence = append(targetLines(a.syn.byTarget, "SYN"), ans.evidence()...)
 	if completed > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s from this source completed the handshake and are not counted as probes", plural(completed, "other connection")))
 	}
-	if n := a.src.tcp.untracked; n > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%d further SYNs went to ports beyond the detector's tracking limit", n))
+	if n := a.src.flows.untracked; n > 0 {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%d further probes went to ports beyond the detector's tracking limit", n))
 	}
 	a.out = append(a.out, f)
 }
 
-// halfOpenProbes returns the flows opened by a bare SYN whose handshake
-// the source did not complete, and how many it did complete.
-func halfOpenProbes(t *tcpTable) (probes []*flow, completed int) {
-	for i := range t.flows {
-		f := &t.flows[i]
-		switch {
-		case !isBareSYN(f.flags):
-		case f.has(sentAck):
+// halfOpenProbes returns the SYN flows whose handshake the source did not
+// complete, and how many it did complete.
+func halfOpenProbes(s *source) (probes []*flow, completed int) {
+	for _, f := range flowsOf(s, kindSYN) {
+		if f.has(sentAck) {
 			completed++
-		default:
-			probes = append(probes, f)
+			continue
 		}
+		probes = append(probes, f)
 	}
 	return probes, completed
+}
+
+// kernelMade reports whether most SYNs look like a kernel's connect():
+// a stack's option list (MSS with SACK, timestamps or window scale), or
+// an MSS alone with a fresh source port on nearly every SYN and a window
+// other than the raw scanners' 1024.
+func kernelMade(fs []*flow) bool {
+	kernel, mssOnly := 0, 0
+	for _, f := range fs {
+		switch f.optClass {
+		case optKernel:
+			kernel++
+		case optMSS:
+			if f.window != 1024 {
+				mssOnly++
+			}
+		}
+	}
+	if 2*kernel > len(fs) {
+		return true
+	}
+	_, n := modal(fs, func(f *flow) uint16 { return f.sport })
+	return 2*mssOnly > len(fs) && 5*n < len(fs)
 }
 
 func distinctPorts(fs []*flow) int {
@@ -137,8 +154,9 @@ func (c answers) evidence() []string {
 }
 
 // targetLines gives one "N SYNs to P ports of T in S" line per target,
-// folding the targets past maxTargetLines into one summary line.
-func targetLines(byTarget [][]*flow) []string {
+// folding the targets past maxTargetLines into one summary line; noun
+// names the probes.
+func targetLines(byTarget [][]*flow, noun string) []string {
 	var ev []string
 	for i, run := range byTarget {
 		if i == maxTargetLines {
@@ -147,22 +165,22 @@ func targetLines(byTarget [][]*flow) []string {
 				rest = append(rest, r...)
 			}
 			_, _, n := span(rest)
-			ev = append(ev, fmt.Sprintf("and %s to %s of %d more targets", plural(n, "SYN"), plural(distinctPorts(rest), "port"), len(byTarget)-i))
+			ev = append(ev, fmt.Sprintf("and %s to %s of %d more targets", plural(n, noun), plural(distinctPorts(rest), "port"), len(byTarget)-i))
 			break
 		}
 		first, last, n := span(run)
-		ev = append(ev, fmt.Sprintf("%s to %s of %s in %s", plural(n, "SYN"), plural(len(run), "port"), addr4(run[0].target), seconds(last.Sub(first).Nanoseconds())))
+		ev = append(ev, fmt.Sprintf("%s to %s of %s in %s", plural(n, noun), plural(distinctPorts(run), "port"), addr4(run[0].target), seconds(last.Sub(first).Nanoseconds())))
 	}
 	return ev
 }
 
-// span returns the first and last SYN times of fs and how many SYNs they
-// carried, retransmissions included.
+// span returns the first and last probe times of fs and how many probes
+// they carried, retransmissions included.
 func span(fs []*flow) (first, last time.Time, syns int) {
 	lo, hi := fs[0].first, fs[0].last
 	for _, f := range fs {
 		lo, hi = min(lo, f.first), max(hi, f.last)
-		syns += int(f.syns)
+		syns += int(f.probes)
 	}
 	return ts(lo), ts(hi), syns
 }

@@ -48,11 +48,11 @@ var _ = Describe("scan.tcp-syn", func() {
 		))
 	})
 
-	It("reports modern nmap's SYN scan (MSS 1460 on every SYN) without the nmap 2.0x finding", func() {
+	It("reports modern nmap's SYN scan (MSS 1460 on every SYN) as today's nmap, never as nmap 2.0x", func() {
 		s := nmap202Scan()
 		s.opts = mss1460
 		fs, _ := detect(detector.Config{}, s.packets())
-		Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn"}))
+		Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn", "tool.nmap-modern"}))
 		Expect(fs[0].Packets).To(Equal(25))
 		Expect(fs[0].Attr("open")).To(Equal("9"))
 	})
@@ -151,7 +151,9 @@ var _ = Describe("scan.tcp-syn", func() {
 
 	It("orders findings by scanner, then label, one per label per scanner", func() {
 		late := nmap202Scan()
-		late.src = netip.MustParseAddr("198.18.0.9")
+		// Another scanner, with its own port and ISN: the same probes from
+		// two sources at once would be decoys.
+		late.src, late.sport, late.seq = netip.MustParseAddr("198.18.0.9"), 50000, 77
 		fs, _ := detect(detector.Config{}, byTime(late.packets(), nmap202Scan().packets(), nmap202Scan().packets()))
 		var got []string
 		for _, f := range fs {

@@ -1,142 +1,104 @@
 package detector
 
-// flowKey names one port of one target, from the prober's side.
-type flowKey struct {
-	target [4]byte
-	port   uint16
-}
-
-// Flow state bits: what came back from the target, then what the prober
-// did about a SYN/ACK.
-const (
-	gotSynAck     = 1 << iota // the target answered SYN/ACK: open
-	gotRST                    // the target answered RST before any SYN/ACK: closed
-	sentReset                 // the prober answered the SYN/ACK with RST: half-open
-	sentAck                   // the prober answered the SYN/ACK with ACK: handshake done
-	resetSeqIsAck             // that RST's seq was the SYN/ACK's ack, as a kernel's is
-)
-
-// flow is what one source did to one port of one target and what came
-// back. The first probe is kept as sent, because tools betray themselves
-// by what they keep constant across probes.
-type flow struct {
-	flowKey
-	// first and last are the times of the first and latest bare SYN.
-	first, last int64
-	seq, ack    uint32 // first probe's seq and ack fields
-	sport       uint16
-	window      uint16
-	ipLen       uint16
-	ttl         uint8
-	optLen      uint8
-	flags       uint8
-	state       uint8
-	// syns counts bare SYNs to this port: first tries and retransmissions.
-	syns uint32
-	// synAckAck is the ack of the target's latest SYN/ACK.
-	synAckAck uint32
-}
-
-func (f *flow) has(bits uint8) bool { return f.state&bits == bits }
-
-// tcpTable is one source's TCP flows. flows is indexed by index; both are
-// reused when the source is recycled.
-type tcpTable struct {
-	index map[flowKey]int32
-	flows []flow
-	// untracked counts bare SYNs to new flows refused by the caps.
-	untracked uint64
-}
-
-// reset empties t for reuse, keeping its memory unless it grew past keep.
-func (t *tcpTable) reset(keep int) {
-	if cap(t.flows) > keep {
-		t.index, t.flows = nil, nil
-	} else {
-		clear(t.index)
-		t.flows = t.flows[:0]
+// tcpKind says which scan technique a TCP packet is a probe of, or 0 when
+// it is no probe: stealth probes carry no payload, and a bare ACK counts
+// only when it belongs to no connection the detector knows (tcpOther).
+func tcpKind(p *packet) probeKind {
+	f := p.flags &^ (flagECE | flagCWR)
+	switch {
+	case isBareSYN(p.flags):
+		return kindSYN
+	case p.payLen > 0:
+		return 0
+	case f == flagFIN:
+		return kindFIN
+	case f == flagFIN|flagPSH|flagURG:
+		return kindXmas
+	case f == 0:
+		return kindNull
+	case f == flagACK:
+		return kindACK
 	}
-	t.untracked = 0
+	return 0
 }
 
-// outboundTCP records a TCP packet sent by s: a bare SYN opens or
-// refreshes a flow; RST or ACK after the target's SYN/ACK says whether s
-// left the connection half-open or completed it.
-func (d *Detector) outboundTCP(s *source, p *packet) {
-	k := flowKey{p.dst, p.dport}
-	i, ok := s.tcp.index[k]
-	if isBareSYN(p.flags) {
-		if !ok {
-			if i, ok = d.newFlow(s, k, p); !ok {
-				s.tcp.untracked++
-				return
-			}
-		}
-		f := &s.tcp.flows[i]
-		f.last = p.ts
-		if f.syns < ^uint32(0) {
-			f.syns++
+// tcp gives one TCP packet to the state of its destination (an answer to
+// a prober) and of its source (what a prober sends).
+func (d *Detector) tcp(p *packet) {
+	answered := d.answer(p)
+	osProbe := p.opts.osProbe()
+	kind := tcpKind(p)
+	s := d.prober(p, osProbe || kind == kindSYN || (!answered && kind != 0))
+	if s == nil {
+		return
+	}
+	switch {
+	case osProbe:
+		d.osTCP(s, p)
+	case kind == kindSYN:
+		d.synProbe(s, p)
+	default:
+		d.tcpOther(s, p, kind, answered)
+	}
+}
+
+// synProbe records a bare SYN: a scan probe, a connection attempt, a
+// sequence sample, or an FTP server's data connection.
+func (d *Detector) synProbe(s *source, p *packet) {
+	d.decoys.observe(d, s, p, kindSYN)
+	k := flowKey{p.dst, p.dport, kindSYN}
+	// Sequence samples are not scan probes: from the second SYN of a run
+	// on, leave them out of the port's flow, and take back the first.
+	if n := s.seq.observe(p); n > 1 {
+		if f := s.flows.find(k); n == 2 && f != nil && f.probes > 1 {
+			f.probes--
+			f.last = f.prevLast
 		}
 		return
 	}
-	if !ok {
+	f := d.probe(s, k, p)
+	if f != nil && p.sport == ftpDataPort {
+		d.relayedSYN(p, f)
+	}
+}
+
+// tcpOther handles every other TCP packet of s: the rest of a connection
+// s opened, or a stealth probe (FIN, Xmas, Null, ACK) to a port.
+func (d *Detector) tcpOther(s *source, p *packet, kind probeKind, answered bool) {
+	if f := s.flows.find(flowKey{p.dst, p.dport, kindSYN}); f != nil && f.has(gotSynAck) {
+		d.connection(s, f, p)
 		return
 	}
-	f := &s.tcp.flows[i]
-	if !f.has(gotSynAck) || f.state&(sentReset|sentAck) != 0 {
+	if answered || kind == 0 {
 		return
+	}
+	d.decoys.observe(d, s, p, kind)
+	d.probe(s, flowKey{p.dst, p.dport, kind}, p)
+}
+
+// connection records what s did with a connection the target accepted:
+// reset it half-open (a SYN scan), completed it and reset it at once (a
+// connect scan), or used it (data, FIN: an ordinary client).
+func (d *Detector) connection(s *source, f *flow, p *packet) {
+	if p.payLen > 0 {
+		f.state |= sentData
+		d.ftpCommand(s, p)
+	}
+	if p.flags&flagFIN != 0 {
+		f.state |= sentFin
 	}
 	switch {
 	case p.flags&flagRST != 0:
-		f.state |= sentReset
-		if p.seq == f.synAckAck {
-			f.state |= resetSeqIsAck
+		switch {
+		case f.has(sentAck):
+			f.state |= abortedAfter
+		case f.state&sentReset == 0:
+			f.state |= sentReset
+			if p.seq == f.synAckAck {
+				f.state |= resetSeqIsAck
+			}
 		}
-	case p.flags&flagACK != 0:
+	case p.flags&flagACK != 0 && f.state&sentReset == 0:
 		f.state |= sentAck
 	}
-}
-
-// newFlow adds the flow k to s, first probe p, if the caps allow.
-func (d *Detector) newFlow(s *source, k flowKey, p *packet) (int32, bool) {
-	if len(s.tcp.flows) >= d.cfg.MaxFlowsPerSource || !d.srcs.reserveFlow(s) {
-		return 0, false
-	}
-	if s.tcp.index == nil {
-		s.tcp.index = make(map[flowKey]int32)
-	}
-	i := int32(len(s.tcp.flows))
-	s.tcp.flows = append(s.tcp.flows, flow{
-		flowKey: k,
-		first:   p.ts,
-		seq:     p.seq,
-		ack:     p.ack,
-		sport:   p.sport,
-		window:  p.window,
-		ipLen:   p.ipLen,
-		ttl:     p.ttl,
-		optLen:  p.optLen,
-		flags:   p.flags,
-	})
-	s.tcp.index[k] = i
-	return i, true
-}
-
-// inbound records a TCP packet sent to the table's source from a port it
-// probed: SYN/ACK means open, RST before any SYN/ACK means closed. It
-// reports whether p came from a probed port.
-func (t *tcpTable) inbound(p *packet) bool {
-	i, ok := t.index[flowKey{p.src, p.sport}]
-	if !ok {
-		return false
-	}
-	f := &t.flows[i]
-	switch {
-	case p.flags&(flagSYN|flagACK|flagRST) == flagSYN|flagACK:
-		f.state |= gotSynAck
-		f.synAckAck = p.ack
-	case p.flags&flagRST != 0 && !f.has(gotSynAck):
-		f.state |= gotRST
-	}
-	return true
 }

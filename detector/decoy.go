@@ -1,0 +1,87 @@
+package detector
+
+// Decoys: nmap -D sends every probe once per address of the decoy list,
+// the same packet (same source port, sequence number, destination) with
+// only the source address changed. The decoy table remembers the last
+// probe seen under each such key; a copy from another source shortly
+// after makes the two sources peers.
+
+// decoySlots bounds the probes remembered; a new one takes over its hash
+// slot.
+const decoySlots = 4096
+
+// decoyKey is what the copies of one probe share.
+type decoyKey struct {
+	target       [4]byte
+	dport, sport uint16
+	seq          uint32
+	flags        uint8
+	kind         probeKind // 0 for OS-detection probes
+}
+
+type decoyEntry struct {
+	key  decoyKey
+	src  [4]byte
+	ts   int64
+	used bool
+}
+
+type decoyTable struct {
+	slots  [decoySlots]decoyEntry
+	window int64 // how far apart copies may be, ns
+}
+
+func (k decoyKey) hash() int {
+	h := uint32(2166136261)
+	mix := func(v uint32) { h = (h ^ v) * 16777619 }
+	for _, b := range k.target {
+		mix(uint32(b))
+	}
+	mix(uint32(k.dport))
+	mix(uint32(k.sport))
+	mix(k.seq)
+	mix(uint32(k.flags))
+	mix(uint32(k.kind))
+	return int(h % decoySlots)
+}
+
+// observe files probe p of s and pairs s with the source of an identical
+// probe seen within the window.
+func (t *decoyTable) observe(d *Detector, s *source, p *packet, kind probeKind) {
+	k := decoyKey{target: p.dst, dport: p.dport, sport: p.sport, seq: p.seq, flags: p.flags, kind: kind}
+	e := &t.slots[k.hash()]
+	if e.used && e.key == k && e.src != s.addr && p.ts >= e.ts && p.ts-e.ts <= t.window {
+		s.peers.add(e.src)
+		if o := d.srcs.get(e.src); o != nil {
+			o.peers.add(s.addr)
+		}
+	}
+	*e = decoyEntry{key: k, src: s.addr, ts: p.ts, used: true}
+}
+
+// maxPeers bounds the decoy peers kept per source: nmap 2.0x allowed
+// about as many decoys, and scanlogd-era advice was 6 or more.
+const maxPeers = 16
+
+type peer struct {
+	addr [4]byte
+	n    uint32 // identical probes seen from both
+}
+
+type peerSet struct {
+	p [maxPeers]peer
+	n uint8
+}
+
+func (ps *peerSet) add(a [4]byte) {
+	for i := range ps.p[:ps.n] {
+		if ps.p[i].addr == a {
+			ps.p[i].n++
+			return
+		}
+	}
+	if int(ps.n) < maxPeers {
+		ps.p[ps.n] = peer{addr: a, n: 1}
+		ps.n++
+	}
+}

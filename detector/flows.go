@@ -1,0 +1,247 @@
+package detector
+
+// probeKind is what a flow's probes are: the technique a port was probed
+// with. One port probed two ways (a SYN scan, then a FIN scan) has two
+// flows, so each technique's counts and answers stay its own.
+type probeKind uint8
+
+const (
+	kindSYN probeKind = iota + 1
+	kindFIN
+	kindXmas
+	kindNull
+	kindACK
+	kindUDP
+	kindEcho
+	kindTimestamp
+	kindBounce // a port named in an FTP PORT command
+)
+
+// tcpKinds are the kinds whose answers come back as TCP.
+const tcpKinds = 1<<kindSYN | 1<<kindFIN | 1<<kindXmas | 1<<kindNull | 1<<kindACK
+
+// flowKey names one port of one target, probed one way, from the
+// prober's side. ICMP flows have port 0.
+type flowKey struct {
+	target [4]byte
+	port   uint16
+	kind   probeKind
+}
+
+// Flow state bits: what came back from the target, then what the prober
+// did about it.
+const (
+	gotSynAck     = 1 << iota // SYN/ACK: open
+	gotRST                    // RST before any SYN/ACK, or ICMP port unreachable for UDP: closed
+	gotUnreach                // another ICMP unreachable: filtered
+	gotReply                  // a UDP datagram, echo or timestamp reply back: open / up
+	sentReset                 // the prober answered the SYN/ACK with RST: half-open
+	sentAck                   // the prober answered the SYN/ACK with ACK: handshake done
+	resetSeqIsAck             // that RST's seq was the SYN/ACK's ack, as a kernel's is
+	sentData                  // the prober sent payload on the connection
+	sentFin                   // the prober closed the connection with FIN
+	abortedAfter              // the prober reset the connection after completing it
+	relayed                   // an FTP server's data connection on a client's behalf
+	fragmented                // the first probe arrived as IP fragments
+	ttlChanged                // a later probe carried another TTL than the first
+)
+
+// flow is what one source did to one port of one target and what came
+// back. The first probe is kept as sent, because tools betray themselves
+// by what they keep constant across probes.
+type flow struct {
+	flowKey
+	// first and last are the times of the first and latest probe;
+	// prevLast the latest before that.
+	first, last, prevLast int64
+	// The first probe's fields. For ICMP, sport is the identifier and seq
+	// the sequence number.
+	seq, ack uint32
+	sport    uint16
+	window   uint16
+	ipLen    uint16
+	ipID     uint16
+	urg      uint16
+	mss      uint16
+	payLen   uint16
+	ttl      uint8
+	optLen   uint8
+	flags    uint8
+	optClass optClass
+	// payByte is the first payload byte; payUniform says every payload
+	// byte present equals it.
+	payByte    uint8
+	payUniform bool
+	df         bool
+	state      uint16
+	// probes counts the probes to this flow: first tries and
+	// retransmissions.
+	probes uint32
+	// synAckAck is the ack of the target's latest SYN/ACK.
+	synAckAck uint32
+}
+
+func (f *flow) has(bits uint16) bool { return f.state&bits == bits }
+
+// answered reports whether anything came back.
+func (f *flow) answered() bool { return f.state&(gotSynAck|gotRST|gotUnreach|gotReply) != 0 }
+
+// flowTable is one source's flows. flows is indexed by index; both are
+// reused when the source is recycled.
+type flowTable struct {
+	index map[flowKey]int32
+	flows []flow
+	// kinds has bit k set once the source sent a probe of kind k, so that
+	// an answer is looked up only under kinds in use.
+	kinds uint16
+	// untracked counts probes to new flows refused by the caps.
+	untracked uint64
+}
+
+// reset empties t for reuse, keeping its memory unless it grew past keep.
+func (t *flowTable) reset(keep int) {
+	if cap(t.flows) > keep {
+		t.index, t.flows = nil, nil
+	} else {
+		clear(t.index)
+		t.flows = t.flows[:0]
+	}
+	t.kinds, t.untracked = 0, 0
+}
+
+func (t *flowTable) find(k flowKey) *flow {
+	if t.kinds&(1<<k.kind) == 0 {
+		return nil
+	}
+	if i, ok := t.index[k]; ok {
+		return &t.flows[i]
+	}
+	return nil
+}
+
+// latest returns, among the flows to target:port of the kinds in mask,
+// the one probed last: the one an answer most likely belongs to.
+func (t *flowTable) latest(target [4]byte, port uint16, mask uint16) *flow {
+	var best *flow
+	for k := kindSYN; k <= kindBounce; k++ {
+		if mask&t.kinds&(1<<k) == 0 {
+			continue
+		}
+		if f := t.find(flowKey{target, port, k}); f != nil && (best == nil || f.last > best.last) {
+			best = f
+		}
+	}
+	return best
+}
+
+// probe opens or refreshes the flow k of s with probe p. It returns nil
+// when the caps refuse a new flow.
+func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
+	if f := s.flows.find(k); f != nil {
+		f.prevLast, f.last = f.last, p.ts
+		if f.probes < ^uint32(0) {
+			f.probes++
+		}
+		if p.ttl != f.ttl {
+			f.state |= ttlChanged
+		}
+		return f
+	}
+	t := &s.flows
+	if len(t.flows) >= d.cfg.MaxFlowsPerSource || !d.srcs.reserveFlow(s) {
+		t.untracked++
+		return nil
+	}
+	if t.index == nil {
+		t.index = make(map[flowKey]int32)
+	}
+	f := flow{
+		flowKey: k, first: p.ts, last: p.ts, probes: 1,
+		seq: p.seq, ack: p.ack, sport: p.sport, window: p.window,
+		ipLen: p.ipLen, ipID: p.ipID, urg: p.urg, mss: p.opts.mss,
+		payLen: uint16(min(p.payLen, 0xffff)), ttl: p.ttl, optLen: p.optLen,
+		flags: p.flags, optClass: p.opts.class, df: p.df,
+	}
+	if len(p.payload) > 0 {
+		f.payByte, f.payUniform = p.payload[0], uniform(p.payload)
+	}
+	if p.frag.n > 0 {
+		f.state |= fragmented
+	}
+	t.index[k] = int32(len(t.flows))
+	t.flows = append(t.flows, f)
+	t.kinds |= 1 << k.kind
+	return &t.flows[len(t.flows)-1]
+}
+
+// uniform reports whether every byte of b is b[0].
+func uniform(b []byte) bool {
+	for _, c := range b {
+		if c != b[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// inbound records an answer sent to the table's source by a target it
+// probed. It reports whether p answered one of its flows.
+func (t *flowTable) inbound(p *packet) bool {
+	switch p.proto {
+	case protoTCP:
+		f := t.latest(p.src, p.sport, tcpKinds)
+		if f == nil {
+			return false
+		}
+		switch {
+		case p.flags&(flagSYN|flagACK|flagRST) == flagSYN|flagACK:
+			if f.kind == kindSYN {
+				f.state |= gotSynAck
+				f.synAckAck = p.ack
+			}
+		case p.flags&flagRST != 0 && !f.has(gotSynAck):
+			f.state |= gotRST
+		}
+		return true
+	case protoUDP:
+		if f := t.find(flowKey{p.src, p.sport, kindUDP}); f != nil {
+			f.state |= gotReply
+			return true
+		}
+	case protoICMP:
+		return t.inboundICMP(p)
+	}
+	return false
+}
+
+func (t *flowTable) inboundICMP(p *packet) bool {
+	var f *flow
+	switch p.icmpType {
+	case icmpEchoReply:
+		f = t.find(flowKey{p.src, 0, kindEcho})
+	case icmpTimestamp + 1:
+		f = t.find(flowKey{p.src, 0, kindTimestamp})
+	case icmpUnreachable:
+		q := p.quote
+		switch {
+		case !q.ok:
+		case q.proto == protoUDP:
+			if f = t.find(flowKey{q.dst, q.dport, kindUDP}); f != nil && p.flags == 3 {
+				f.state |= gotRST
+				return true
+			}
+		case q.proto == protoTCP:
+			f = t.latest(q.dst, q.dport, tcpKinds)
+		}
+		if f != nil {
+			f.state |= gotUnreach
+			return true
+		}
+		return false
+	}
+	if f == nil {
+		return false
+	}
+	f.state |= gotReply
+	return true
+}
