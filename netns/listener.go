@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/siglab/siglab/generator"
 )
 
 // idleTimeout closes a target connection that sends nothing for this long.
@@ -121,9 +123,10 @@ func lineServer(c net.Conn, reply []byte) {
 	}
 }
 
-// listenUDP binds a UDP socket on ap inside ns and reads (and drops)
-// what arrives, so the kernel answers no port unreachable: the port is
-// open. nmap 2.02's UDP probes are empty; nothing is sent back.
+// listenUDP binds a UDP socket on ap inside ns and reads what arrives,
+// so the kernel answers no port unreachable: the port is open. nmap
+// 2.02's UDP probes are empty and get nothing back; on port 53 DNS
+// queries are answered.
 func (s *servers) listenUDP(ns NsHandle, ap netip.AddrPort) error {
 	var pc net.PacketConn
 	err := Do(ns, func() (err error) {
@@ -145,12 +148,25 @@ func (s *servers) listenUDP(ns NsHandle, ap netip.AddrPort) error {
 		defer s.wg.Done()
 		buf := make([]byte, 65536)
 		for {
-			if _, _, err := pc.ReadFrom(buf); errors.Is(err, net.ErrClosed) {
+			n, from, err := pc.ReadFrom(buf)
+			if errors.Is(err, net.ErrClosed) {
 				return
+			}
+			if err == nil && ap.Port() == 53 {
+				answerDNS(pc, from, buf[:n], ap.Addr())
 			}
 		}
 	}()
 	return nil
+}
+
+// answerDNS makes an open port 53 a DNS server: every A query gets the
+// host's own address (the lab has no other zone); anything else gets
+// nothing. Ordinary lookups are the DNS negatives of the catalogue.
+func answerDNS(pc net.PacketConn, to net.Addr, query []byte, self netip.Addr) {
+	if r, err := generator.DNSAnswer(query, self); err == nil {
+		_, _ = pc.WriteTo(r, to)
+	}
 }
 
 // close stops every listener and connection and waits for their

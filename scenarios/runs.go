@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ const maxCount = 10000
 
 var (
 	runKeys     = []string{"at", "nmap", "srand"}
-	trafficKeys = []string{"at", "session", "count", "every"}
+	trafficKeys = []string{"at", "session", "dns", "count", "every"}
 )
 
 // runs reads `scan:`, the nmap 2.02 processes.
@@ -98,13 +99,36 @@ func (p *parser) session(n *yaml.Node, s *Scenario) (Traffic, error) {
 		}
 		t.Count = int(c)
 	}
-	sn := get(fs, "session")
-	if isNull(sn) {
-		return Traffic{}, p.errf(n.Line, "traffic entry without session: give host:port, e.g. session: victim:22")
+	sn, dn := get(fs, "session"), get(fs, "dns")
+	switch {
+	case !isNull(sn) && !isNull(dn):
+		return Traffic{}, p.errf(n.Line, "traffic entry with both session and dns: one kind per entry")
+	case !isNull(dn):
+		return p.lookups(t, dn, s)
+	case isNull(sn):
+		return Traffic{}, p.errf(n.Line, "traffic entry without session or dns: give session: host:port or dns: host")
 	}
 	if t.Host, t.Port, err = p.target(sn, s); err != nil {
 		return Traffic{}, err
 	}
+	return t, nil
+}
+
+// lookups reads `dns: host`: name lookups to the host's DNS server (its
+// open_udp must hold 53).
+func (p *parser) lookups(t Traffic, n *yaml.Node, s *Scenario) (Traffic, error) {
+	name, err := p.str(n, "dns")
+	if err != nil {
+		return Traffic{}, err
+	}
+	h, ok := s.Host(name)
+	if !ok {
+		return Traffic{}, p.errf(n.Line, "dns: no host %q in network.hosts", name)
+	}
+	if !slices.Contains(h.OpenUDP, 53) {
+		return Traffic{}, p.errf(n.Line, "dns: host %q has no DNS server: add 53 to its open_udp", name)
+	}
+	t.Host, t.Port, t.DNS = name, 53, true
 	return t, nil
 }
 

@@ -71,11 +71,15 @@ type Run struct {
 }
 
 // Traffic is ordinary traffic: Count TCP sessions (handshake, a short
-// request and reply, orderly close) to Host:Port, Every apart, from At on.
+// request and reply, orderly close) to Host:Port, or Count DNS lookups to
+// Host, Every apart, from At on.
 type Traffic struct {
-	At    time.Duration
-	Host  string
-	Port  uint16
+	At   time.Duration
+	Host string
+	Port uint16
+	// DNS makes the entry name lookups (UDP to port 53) instead of TCP
+	// sessions.
+	DNS   bool
 	Count int
 	Every time.Duration
 	Line  int

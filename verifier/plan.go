@@ -20,7 +20,7 @@ type plan struct {
 	guard    *generator.Guard
 	names    map[string]netip.Addr
 	nmaps    []*generator.Nmap
-	sessions []*generator.Sessions
+	sessions []generator.Actor
 	rnd      *rand.Rand
 }
 
@@ -58,6 +58,10 @@ func newPlan(s *scenarios.Scenario, h generator.Host) (*plan, error) {
 		dst, ok := p.names[t.Host]
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: %w: no host %q", s.File, t.Line, ErrSetup, t.Host)
+		}
+		if t.DNS {
+			p.sessions = append(p.sessions, generator.NewDNSQueries(h, dst, t.Count, t.Every, p.rnd.Uint64()))
+			continue
 		}
 		p.sessions = append(p.sessions, generator.NewSessions(h, dst, t.Port, t.Count, t.Every, p.rnd.Uint64()))
 	}

@@ -77,7 +77,7 @@ func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
 	}
 	if ok && p.Proto() == protoUDP {
 		if h.openUDP[p.DPort()] {
-			return nil
+			return h.dns(p)
 		}
 		return [][]byte{h.unreachable(p, 3)}
 	}
@@ -186,4 +186,19 @@ func (h *kernelHost) unreachable(p generator.Packet, code uint8) []byte {
 	ih := generator.IPHeader{TOS: 0xc0, ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
 	body := make([]byte, 4, 4+len(p))
 	return generator.AppendICMP(nil, &ih, 3, code, append(body, p...))
+}
+
+// dns answers an A query to an open port 53 as the live lab's DNS
+// server does; other datagrams to open ports get nothing.
+func (h *kernelHost) dns(p generator.Packet) [][]byte {
+	if p.DPort() != 53 {
+		return nil
+	}
+	r, err := generator.DNSAnswer(p.L4()[8:], h.cfg.Addr)
+	if err != nil {
+		return nil
+	}
+	h.ipid++
+	ih := generator.IPHeader{ID: h.ipid, Frag: 0x4000, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
+	return [][]byte{generator.AppendUDP(nil, &ih, 53, p.SPort(), r)}
 }

@@ -1,0 +1,41 @@
+package generator_test
+
+import (
+	"context"
+	"encoding/binary"
+	"net/netip"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/simnet"
+)
+
+var _ = Describe("Ordinary DNS lookups", func() {
+	It("builds a query the lab's servers answer with an A record", func() {
+		q := generator.DNSQuery(0xbeef, "www.siglab.lab")
+		r, err := generator.DNSAnswer(q, victim)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(binary.BigEndian.Uint16(r)).To(Equal(uint16(0xbeef)))
+		Expect(r[2] & 0x80).NotTo(BeZero(), "QR: a response")
+		Expect(binary.BigEndian.Uint16(r[6:])).To(Equal(uint16(1)), "one answer")
+		Expect(r[len(r)-4:]).To(Equal(victim.AsSlice()))
+		_, err = generator.DNSAnswer(r, victim)
+		Expect(err).To(MatchError(generator.ErrNotDNSQuery), "a response is not answered")
+		_, err = generator.DNSAnswer([]byte{1, 2, 3}, victim)
+		Expect(err).To(MatchError(generator.ErrNotDNSQuery))
+	})
+
+	It("sends its lookups every interval and gets every answer from a simulated DNS server", func() {
+		net := simnet.New(simnet.Config{Seed: 4}, simnet.HostConfig{Addr: victim, OpenUDP: []uint16{53}})
+		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
+		e := generator.NewEngine(net, scanner, g, 1)
+		d := generator.NewDNSQueries(e, victim, 5, 300*time.Millisecond, 7)
+		e.Add(0, d)
+		Expect(e.Run(context.Background())).To(Succeed())
+		Expect(d.Answered).To(Equal(5))
+		Expect(d.Failures).To(BeZero())
+	})
+})
