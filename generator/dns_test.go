@@ -19,7 +19,7 @@ var _ = Describe("Ordinary DNS lookups", func() {
 		r, err := generator.DNSAnswer(q, victim)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(binary.BigEndian.Uint16(r)).To(Equal(uint16(0xbeef)))
-		Expect(r[2] & 0x80).NotTo(BeZero(), "QR: a response")
+		Expect(r[2]&0x80).NotTo(BeZero(), "QR: a response")
 		Expect(binary.BigEndian.Uint16(r[6:])).To(Equal(uint16(1)), "one answer")
 		Expect(r[len(r)-4:]).To(Equal(victim.AsSlice()))
 		_, err = generator.DNSAnswer(r, victim)
