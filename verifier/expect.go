@@ -108,7 +108,29 @@ func missing(det string, e scenarios.Expectation, fs []detector.Finding) string 
 			parts = append(parts, who+" reported "+d)
 		}
 	}
+	if len(near) == 0 {
+		parts = append(parts, related(e, fs)...)
+	}
 	return strings.Join(append(parts, reported(det, fs)), "; ")
+}
+
+// related explains a missing label by what the detector concluded
+// instead in the same family (tool.*, scan.*, ...), with its evidence:
+// "instead tool.nmap-modern from 198.19.0.1: MSS 1460 on every scan SYN".
+func related(e scenarios.Expectation, fs []detector.Finding) []string {
+	family, _, _ := strings.Cut(e.Label, ".")
+	var out []string
+	for _, f := range fs {
+		if fam, _, _ := strings.Cut(f.Label, "."); fam != family {
+			continue
+		}
+		line := "instead " + f.Label + " from " + scanner(f)
+		if len(f.Evidence) > 0 {
+			line += ": " + strings.Join(f.Evidence[:min(2, len(f.Evidence))], ", ")
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // attrDiffs lists, sorted by name, the expected attributes f does not

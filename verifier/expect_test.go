@@ -173,3 +173,13 @@ var _ = Describe("exact counts in expectations", func() {
 		Expect(c.Detail).To(ContainSubstring("ports=25, expected 24"))
 	})
 })
+
+var _ = Describe("explaining a miss", func() {
+	It("names what the detector concluded instead in the same family, with its evidence", func() {
+		fs := []detector.Finding{finding("tool.nmap-modern", nil, "MSS 1460 on every scan SYN", "window 1024"), finding("scan.tcp-syn", nil)}
+		de := scenarios.DetectorExpect{Present: []scenarios.Expectation{{Label: "tool.nmap-2.0x", Line: 7}}}
+		c := verifier.CheckFindings("reference", "x.yaml", de, fs)[0]
+		Expect(c.OK).To(BeFalse())
+		Expect(c.Detail).To(ContainSubstring("instead tool.nmap-modern from 198.18.0.2: MSS 1460 on every scan SYN, window 1024"))
+	})
+})
