@@ -107,10 +107,26 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 
 // runLive builds a test network, captures on its sensor while the
 // scenario plays through the scanner's TUN, and tears it all down.
-func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error) {
+func runLive(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: live runs need root (CAP_NET_ADMIN); use --offline", ErrSetup)
 	}
+	var out played
+	c, err := capturing(s, func(lab *netns.Lab) (err error) {
+		out, err = play(ctx, s, generator.NewTUNLink(lab.TUN()))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	annotate(c, out.truth)
+	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
+}
+
+// capturing builds s's test network, runs fn in it while the sensor
+// captures, and tears the network down; the capture is returned also when
+// fn fails, with fn's error.
+func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Capture, err error) {
 	spec, err := labSpec(s)
 	if err != nil {
 		return nil, err
@@ -128,17 +144,15 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (res *Result, err error
 	if err != nil {
 		return nil, fmt.Errorf("start sensor: %w", err)
 	}
-	link := generator.NewTUNLink(lab.TUN())
-	out, perr := play(ctx, s, link)
+	ferr := fn(lab)
 	c, serr := sn.Stop()
-	if perr != nil {
-		return nil, perr
+	if ferr != nil {
+		return c, ferr
 	}
 	if serr != nil {
-		return nil, fmt.Errorf("sensor: %w", serr)
+		return c, fmt.Errorf("sensor: %w", serr)
 	}
-	annotate(c, out.truth)
-	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
+	return c, nil
 }
 
 // play runs the scenario's actors on an engine over link and returns the
