@@ -26,6 +26,15 @@ type analysis struct {
 	ackPing []*flow // sweep.tcp-ack's probes
 	os      []osTarget
 	out     []Finding
+
+	// The source's half-open SYN flows, sorted (see halfOpen).
+	halfOpenFlows []*flow
+	completed     int
+	halfOpenDone  bool
+	// byKind caches flowsOf per kind: sorting a big scan's flows once
+	// instead of once per analyzer.
+	byKind   [kindBounce + 1][]*flow
+	kindDone uint16
 }
 
 // An analyzer turns tracked state into zero or more findings.
@@ -44,6 +53,7 @@ var analyzers = []analyzer{
 	analyzeSeqProbe,
 	analyzeFragments,
 	analyzeDecoy,
+	analyzeCampaigns,
 	analyzeNmap20x,
 	analyzeNmapModern,
 	analyzeOtherTool,
@@ -54,12 +64,25 @@ var analyzers = []analyzer{
 // label. It may be called at any point between packets and does not
 // change the state.
 func (d *Detector) Findings() []Finding {
+	srcs := d.sortedSources()
+	return d.findingsOf(srcs, d.decoyGroups(srcs))
+}
+
+// sortedSources returns every source with state, by address.
+func (d *Detector) sortedSources() []*source {
 	srcs := make([]*source, 0, len(d.srcs.byAddr))
 	for _, s := range d.srcs.byAddr {
 		srcs = append(srcs, s)
 	}
-	slices.SortFunc(srcs, func(a, b *source) int { return bytes.Compare(a.addr[:], b.addr[:]) })
-	groups := d.decoyGroups(srcs)
+	slices.SortFunc(srcs, bySourceAddr)
+	return srcs
+}
+
+func bySourceAddr(a, b *source) int { return bytes.Compare(a.addr[:], b.addr[:]) }
+
+// findingsOf runs the analyzers on srcs, sorted by address; groups are
+// the decoy groups of all sources.
+func (d *Detector) findingsOf(srcs []*source, groups map[[4]byte]*decoyGroup) []Finding {
 	var out []Finding
 	for _, s := range srcs {
 		a := analysis{cfg: &d.cfg, src: s, scanner: netip.AddrFrom4(s.addr), decoy: groups[s.addr]}
@@ -70,6 +93,17 @@ func (d *Detector) Findings() []Finding {
 		out = append(out, a.out...)
 	}
 	return out
+}
+
+// flowsOf is flowsOf(a.src, k), computed once per kind. The slice is
+// clipped, so a caller's append copies rather than writing into the
+// cache; callers must not reorder it.
+func (a *analysis) flowsOf(k probeKind) []*flow {
+	if a.kindDone&(1<<k) == 0 {
+		a.byKind[k] = slices.Clip(flowsOf(a.src, k))
+		a.kindDone |= 1 << k
+	}
+	return a.byKind[k]
 }
 
 // flowsOf returns s's flows of kind k, sorted by target and port, leaving

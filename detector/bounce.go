@@ -12,7 +12,7 @@ const labelBounce = "scan.ftp-bounce"
 // hosts other than the source itself, each followed by LIST.
 func analyzeBounce(a *analysis) {
 	b := a.src.bounce
-	fs := flowsOf(a.src, kindBounce)
+	fs := a.flowsOf(kindBounce)
 	if b == nil || distinctPorts(fs) < a.cfg.MinScanPorts {
 		return
 	}

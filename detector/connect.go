@@ -18,7 +18,7 @@ func analyzeConnect(a *analysis) {
 	}
 	var probes []*flow
 	aborted, held, used := 0, 0, 0
-	for _, f := range flowsOf(a.src, kindSYN) {
+	for _, f := range a.flowsOf(kindSYN) {
 		switch {
 		case f.state&(sentData|sentFin) != 0:
 			used++

@@ -87,7 +87,7 @@ func (d *Detector) answer(p *packet) bool {
 	if r == nil || !r.flows.inbound(p) {
 		return false
 	}
-	d.srcs.touch(r)
+	d.srcs.touch(r, p.ts)
 	if r.bounce != nil && p.proto == protoTCP {
 		r.bounce.reply(r, p)
 	}
@@ -104,7 +104,7 @@ func (d *Detector) prober(p *packet, probe bool) *source {
 		}
 		s = d.srcs.add(p.src)
 	}
-	d.srcs.touch(s)
+	d.srcs.touch(s, p.ts)
 	if p.frag.n > 0 {
 		s.frags.add(p)
 	}

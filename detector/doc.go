@@ -15,6 +15,13 @@
 //   - evasion: evasion.fragment (tiny first fragments, rebuilt to read
 //     the probe inside), evasion.decoy (the same probes from several
 //     sources; attr real_source when one alone answers SYN/ACKs);
+//   - campaigns (campaign.go), the FAQ's shapes across probes and
+//     processes: campaign.random-scan (one process, one sport and ISN,
+//     scattered ports in shuffled order, then OS detection),
+//     campaign.exploits-plus (several processes, each its own sport and
+//     ISN, at much-exploited ports, ending in OS detection) and
+//     campaign.sweep-then-scan (a scan of sweep responders that starts
+//     before the sweep ends);
 //   - tools: tool.nmap-2.0x, tool.nmap-modern, tool.other (attr tool:
 //     masscan, hping3, zmap), each from the features its packet builder
 //     keeps constant or varies. The rules are written so that today's nmap
@@ -30,6 +37,11 @@
 // bytes go to a fixed table), so the caller may reuse its read buffer at
 // once. Findings returns fresh values the caller owns and changes no
 // state.
+//
+// Live callers use Expire instead of Findings: it returns the findings
+// of sources quiet for a given time and forgets them. Output: WriteText,
+// WriteJSONLines, and WriteEVE (Suricata eve.json alerts; each label's
+// signature_id, 9000001.., is fixed in eve.go and never reused).
 //
 // # State and its bounds
 //

@@ -44,6 +44,7 @@ const (
 	relayed                   // an FTP server's data connection on a client's behalf
 	fragmented                // the first probe arrived as IP fragments
 	ttlChanged                // a later probe carried another TTL than the first
+	lastOther                 // the latest probe was counted in others
 )
 
 // flow is what one source did to one port of one target and what came
@@ -77,6 +78,12 @@ type flow struct {
 	// probes counts the probes to this flow: first tries and
 	// retransmissions.
 	probes uint32
+	// others counts the probes that cannot be retransmissions of an
+	// earlier probe: another ISN from a source port more than 62 past the
+	// first probe's and past every other process's the source is
+	// remembered to have (nmap 2.0x retries from M+3*round+try, round <
+	// 20), i.e. another process probing the same port.
+	others uint16
 	// synAckAck is the ack of the target's latest SYN/ACK.
 	synAckAck uint32
 }
@@ -134,6 +141,36 @@ func (t *flowTable) latest(target [4]byte, port uint16, mask uint16) *flow {
 	return best
 }
 
+// maxRetrySportStep is the farthest past its first source port nmap
+// 2.0x's retransmissions go: M + 3*round + try, round < 20, try < 3.
+const maxRetrySportStep = 62
+
+// retry reports whether sport can be a retransmission's from a process
+// whose base port is base.
+func retry(base, sport uint16) bool { return sport-base <= maxRetrySportStep }
+
+// procRing remembers the base ports of the last few extra processes a
+// source was seen to run, so that their retransmissions are not taken
+// for yet more processes. It is fixed-size: no allocation per packet.
+type procRing struct {
+	ports [16]uint16
+	n     uint8
+}
+
+func (r *procRing) add(sport uint16) {
+	r.ports[r.n%uint8(len(r.ports))] = sport
+	r.n++
+}
+
+func (r *procRing) retry(sport uint16) bool {
+	for i := range min(int(r.n), len(r.ports)) {
+		if retry(r.ports[i], sport) {
+			return true
+		}
+	}
+	return false
+}
+
 // probe opens or refreshes the flow k of s with probe p. It returns nil
 // when the caps refuse a new flow.
 func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
@@ -144,6 +181,12 @@ func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
 		}
 		if p.ttl != f.ttl {
 			f.state |= ttlChanged
+		}
+		f.state &^= lastOther
+		if p.seq != f.seq && !retry(f.sport, p.sport) && !s.procs.retry(p.sport) && f.others < ^uint16(0) {
+			f.others++
+			f.state |= lastOther
+			s.procs.add(p.sport)
 		}
 		return f
 	}

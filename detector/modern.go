@@ -100,7 +100,7 @@ func modernUDP(a *analysis, t *toolEvidence) {
 	t.fire(fs...)
 	t.add("UDP probes from one source port", l)
 	var payload []string
-	for _, f := range flowsOf(a.src, kindUDP) {
+	for _, f := range a.flowsOf(kindUDP) {
 		if f.payLen > 0 && f.sport == fs[0].sport && len(payload) < 8 {
 			payload = append(payload, strconv.Itoa(int(f.port)))
 		}
@@ -111,8 +111,8 @@ func modernUDP(a *analysis, t *toolEvidence) {
 }
 
 func modernPing(a *analysis, t *toolEvidence) {
-	tsq := flowsOf(a.src, kindTimestamp)
-	echo := flowsOf(a.src, kindEcho)
+	tsq := a.flowsOf(kindTimestamp)
+	echo := a.flowsOf(kindEcho)
 	if len(tsq) == 0 || len(echo) == 0 {
 		return
 	}
@@ -122,12 +122,12 @@ func modernPing(a *analysis, t *toolEvidence) {
 		t.add("a new ICMP identifier for every host")
 	}
 	var syn443, ack80 []*flow
-	for _, f := range flowsOf(a.src, kindSYN) {
+	for _, f := range a.flowsOf(kindSYN) {
 		if f.port == 443 && f.optClass == optMSS && f.window == 1024 {
 			syn443 = append(syn443, f)
 		}
 	}
-	for _, f := range flowsOf(a.src, kindACK) {
+	for _, f := range a.flowsOf(kindACK) {
 		if f.port == 80 && f.ack != 0 {
 			ack80 = append(ack80, f)
 		}

@@ -141,7 +141,7 @@ func nmap20xUDP(a *analysis, t *toolEvidence) {
 // written in the sender's little-endian order.
 func nmap20xPing(a *analysis, t *toolEvidence) {
 	var pings []*flow
-	for _, f := range flowsOf(a.src, kindACK) {
+	for _, f := range a.flowsOf(kindACK) {
 		if f.ack == 0 && f.seq&7 == 3 && f.optClass == optNone && window20x(f.window) {
 			pings = append(pings, f)
 		}
@@ -155,7 +155,7 @@ func nmap20xPing(a *analysis, t *toolEvidence) {
 			t.setWT(pings[0].window, pings[0].ttl)
 		}
 	}
-	echo := flowsOf(a.src, kindEcho)
+	echo := a.flowsOf(kindEcho)
 	if len(echo) < 2 || !all(echo, func(f *flow) bool { return f.payLen == 0 && f.sport == echo[0].sport }) {
 		return
 	}

@@ -17,7 +17,7 @@ const labelOtherTool = "tool.other"
 //     probe (its defaults with -S and -p ++N);
 //   - zmap: IP ID 54321 and window 65535 on every probe.
 func analyzeOtherTool(a *analysis) {
-	fs := flowsOf(a.src, kindSYN)
+	fs := a.flowsOf(kindSYN)
 	if len(fs) < a.cfg.MinScanPorts {
 		return
 	}

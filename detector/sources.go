@@ -3,6 +3,9 @@ package detector
 // source is everything the detector keeps about one sender address.
 type source struct {
 	addr [4]byte
+	// seen is when the source last sent a probe or got an answer, in
+	// Unix nanoseconds of capture time.
+	seen int64
 	// prev and next link the sources from most to least recently seen.
 	prev, next *source
 
@@ -18,6 +21,8 @@ type source struct {
 	bounce *bounceState
 	// frags sums up the probes that arrived as IP fragments.
 	frags fragStats
+	// procs remembers other processes' source ports (campaigns).
+	procs procRing
 }
 
 // reset empties s for reuse, keeping small allocations.
@@ -30,6 +35,7 @@ func (s *source) reset(keep int) {
 	s.peers = peerSet{}
 	s.bounce = nil
 	s.frags = fragStats{}
+	s.procs = procRing{}
 }
 
 // sources holds the per-source state: a map for lookup, a recency list for
@@ -76,7 +82,8 @@ func (ss *sources) add(a [4]byte) *source {
 // touch marks s as just seen: it sent a packet, or got an answer to a
 // probe. Recency, not age, decides eviction, so a scanner that is still
 // at work survives a flood of one-packet spoofed sources.
-func (ss *sources) touch(s *source) {
+func (ss *sources) touch(s *source, at int64) {
+	s.seen = at
 	if ss.head == s {
 		return
 	}
@@ -105,13 +112,19 @@ func (ss *sources) unlink(s *source) {
 	s.prev, s.next = nil, nil
 }
 
-// evict drops s's state and parks its memory on the free list.
+// evict drops s's state to make room, counting the loss.
 func (ss *sources) evict(s *source) {
+	ss.evicted++
+	ss.drop(s)
+}
+
+// drop forgets s and parks its memory on the free list.
+func (ss *sources) drop(s *source) {
 	ss.unlink(s)
 	delete(ss.byAddr, s.addr)
 	ss.flows -= len(s.flows.flows)
-	ss.evicted++
 	s.reset(keepFlowCap)
+	s.seen = 0
 	ss.free = append(ss.free, s)
 }
 

@@ -24,7 +24,7 @@ var stealthKinds = []struct {
 // keep silent on open ones; to an ACK every unfiltered port says RST.
 func analyzeStealth(a *analysis) {
 	for _, k := range stealthKinds {
-		fs := flowsOf(a.src, k.kind)
+		fs := a.flowsOf(k.kind)
 		ports := distinctPorts(fs)
 		if ports < a.cfg.MinScanPorts {
 			continue

@@ -16,7 +16,7 @@ const (
 // to one port, sent to at least MinSweepHosts addresses (nmap's ping:
 // both, to port 80). An answer (echo reply, RST) says the host is up.
 func analyzeSweeps(a *analysis) {
-	if echo := flowsOf(a.src, kindEcho); len(echo) >= a.cfg.MinSweepHosts {
+	if echo := a.flowsOf(kindEcho); len(echo) >= a.cfg.MinSweepHosts {
 		a.echo = echo
 		f := sweepFinding(a, labelSweepEcho, echo)
 		f.Evidence = append(f.Evidence, fmt.Sprintf("ICMP echo requests to %s", addrRange(echo)))
@@ -26,7 +26,7 @@ func analyzeSweeps(a *analysis) {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered with an echo reply", plural(count(echo, (*flow).answered), "address")))
 		a.out = append(a.out, f)
 	}
-	acks := ackPings(flowsOf(a.src, kindACK))
+	acks := ackPings(a.flowsOf(kindACK))
 	if len(acks) < a.cfg.MinSweepHosts {
 		return
 	}

@@ -32,7 +32,7 @@ type answers struct {
 // not complete the handshakes: it reset the SYN/ACKs or never answered.
 // SYNs a kernel made (a connect scan's) are left to analyzeConnect.
 func analyzeSYNScan(a *analysis) {
-	probes, completed := halfOpenProbes(a.src)
+	probes, completed := a.halfOpen()
 	ports := distinctPorts(probes)
 	if ports < a.cfg.MinScanPorts {
 		return
@@ -66,10 +66,24 @@ func analyzeSYNScan(a *analysis) {
 	a.out = append(a.out, f)
 }
 
+// halfOpen is halfOpenProbes of the analysed source, computed once for
+// the analyzers that need it.
+func (a *analysis) halfOpen() ([]*flow, int) {
+	if !a.halfOpenDone {
+		a.halfOpenFlows, a.completed = halfOpenOf(a.flowsOf(kindSYN))
+		a.halfOpenDone = true
+	}
+	return a.halfOpenFlows, a.completed
+}
+
 // halfOpenProbes returns the SYN flows whose handshake the source did not
 // complete, and how many it did complete.
 func halfOpenProbes(s *source) (probes []*flow, completed int) {
-	for _, f := range flowsOf(s, kindSYN) {
+	return halfOpenOf(flowsOf(s, kindSYN))
+}
+
+func halfOpenOf(syns []*flow) (probes []*flow, completed int) {
+	for _, f := range syns {
 		if f.has(sentAck) {
 			completed++
 			continue
@@ -102,12 +116,19 @@ func kernelMade(fs []*flow) bool {
 	return 2*mssOnly > len(fs) && 5*n < len(fs)
 }
 
+// distinctPorts counts the ports of fs with a bitmap of all 65536 ports:
+// no map, no allocation, whatever the scan's size.
 func distinctPorts(fs []*flow) int {
-	seen := make(map[uint16]struct{}, len(fs))
+	var seen [1 << 16 / 64]uint64
+	n := 0
 	for _, f := range fs {
-		seen[f.port] = struct{}{}
+		w, bit := f.port/64, uint64(1)<<(f.port%64)
+		if seen[w]&bit == 0 {
+			seen[w] |= bit
+			n++
+		}
 	}
-	return len(seen)
+	return n
 }
 
 func countAnswers(fs []*flow) answers {

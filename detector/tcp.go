@@ -53,6 +53,10 @@ func (d *Detector) synProbe(s *source, p *packet) {
 		if f := s.flows.find(k); n == 2 && f != nil && f.probes > 1 {
 			f.probes--
 			f.last = f.prevLast
+			if f.has(lastOther) {
+				f.others--
+				f.state &^= lastOther
+			}
 		}
 		return
 	}

@@ -18,7 +18,7 @@ const maxProbesPerPort = 10
 // unreachable; open ones a datagram, or nothing.
 func analyzeUDP(a *analysis) {
 	var fs []*flow
-	for _, f := range flowsOf(a.src, kindUDP) {
+	for _, f := range a.flowsOf(kindUDP) {
 		if f.probes <= maxProbesPerPort && (f.payLen == 0 || !f.has(gotReply)) {
 			fs = append(fs, f)
 		}

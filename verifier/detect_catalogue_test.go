@@ -42,7 +42,9 @@ const gen = "198.18.0.2 "
 var catalogueFindings = map[string][]string{
 	"benign-tcp":        nil,
 	"benign-monitoring": nil,
+	"benign-web-dns":    nil,
 	"faq-mapping-campaign": {
+		gen + "campaign.sweep-then-scan",
 		gen + "osdetect generation=nmap-1 outcome=retried attempts=3",       // a1, a kernel host 2.0x's database cannot name
 		gen + "osdetect generation=nmap-1 outcome=fingerprinted attempts=1", // a2, IRIX 6.2
 		gen + "osdetect generation=nmap-1 outcome=fingerprinted attempts=1", // b1, Linux 2.0.35
@@ -57,14 +59,14 @@ var catalogueFindings = map[string][]string{
 	"threshold-snort-under":    nil,
 	"threshold-zeek-over":      {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"threshold-zeek-under":     {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
-	"exploits-plus-linux": {gen + "osdetect generation=nmap-1 outcome=fingerprinted attempts=1",
+	"exploits-plus-linux": {gen + "campaign.exploits-plus", gen + "osdetect generation=nmap-1 outcome=fingerprinted attempts=1",
 		gen + "scan.tcp-syn", gen + "seqprobe", gen + "tool.nmap-2.0x"},
-	"fig1-random-scan": {gen + "osdetect generation=nmap-1 outcome=fingerprinted attempts=1",
+	"fig1-random-scan": {gen + "campaign.random-scan", gen + "osdetect generation=nmap-1 outcome=fingerprinted attempts=1",
 		gen + "scan.tcp-syn", gen + "seqprobe", gen + "tool.nmap-2.0x"},
 	"fig2-syn-os-irix": {gen + "osdetect generation=nmap-1 outcome=fingerprinted attempts=1",
 		gen + "scan.tcp-syn", gen + "seqprobe", gen + "tool.nmap-2.0x"},
 	"fig2-syn": {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
-	"fig45-exploits-plus": {gen + "osdetect generation=nmap-1 outcome=no-open-port attempts=3",
+	"fig45-exploits-plus": {gen + "campaign.exploits-plus", gen + "osdetect generation=nmap-1 outcome=no-open-port attempts=3",
 		gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-connect": {gen + "scan.tcp-connect"},
 	"tech-decoys": {gen + "evasion.decoy real_source=198.18.0.2", gen + "scan.tcp-syn", gen + "tool.nmap-2.0x",

@@ -8,7 +8,7 @@ import (
 )
 
 type detectCmd struct {
-	Format string   `enum:"text,json" default:"text" help:"Output format: text or json (one finding per line)."`
+	Format string   `enum:"text,json,eve" default:"text" help:"Output format: text, json (one finding per line) or eve (Suricata eve.json alert records, one per line)."`
 	Files  []string `arg:"" help:"pcap or pcapng files." name:"pcap"`
 }
 
@@ -19,9 +19,12 @@ func (d *detectCmd) Run(e *env) error {
 			return usageErr("%v", err)
 		}
 		fs := detector.DetectCapture(c)
-		if d.Format == "json" {
+		switch d.Format {
+		case "json":
 			err = detector.WriteJSONLines(e.stdout, fs)
-		} else {
+		case "eve":
+			err = detector.WriteEVE(e.stdout, fs)
+		default:
 			if len(d.Files) > 1 {
 				fmt.Fprintf(e.stdout, "== %s ==\n", f)
 			}

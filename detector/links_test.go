@@ -1,0 +1,88 @@
+package detector_test
+
+import (
+	"encoding/binary"
+	"net"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/verifier/capture"
+)
+
+// ipv6SYN is a SYN from 2001:db8::1 to 2001:db8::2 port p: traffic the
+// detector must pass over.
+func ipv6SYN(p uint16) []byte {
+	ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolTCP,
+		SrcIP: net.ParseIP("2001:db8::1"), DstIP: net.ParseIP("2001:db8::2")}
+	tcp := &layers.TCP{SrcPort: 40000, DstPort: layers.TCPPort(p), SYN: true, Window: 1024, Seq: 7}
+	if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
+		panic(err)
+	}
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ip, tcp); err != nil {
+		panic(err)
+	}
+	return append([]byte(nil), buf.Bytes()...)
+}
+
+// ethernet6 wraps an IPv6 packet in an Ethernet frame (type 0x86dd).
+func ethernet6(ip []byte) []byte {
+	f := ethernet(ip)
+	binary.BigEndian.PutUint16(f[12:], 0x86dd)
+	return f
+}
+
+// sll wraps a packet in a Linux cooked capture header (DLT_LINUX_SLL)
+// with protocol proto.
+func sll(proto uint16, ip []byte) []byte {
+	h := make([]byte, 16, 16+len(ip))
+	binary.BigEndian.PutUint16(h[0:], 4) // sent by us
+	binary.BigEndian.PutUint16(h[2:], 1) // ARPHRD_ETHER
+	binary.BigEndian.PutUint16(h[4:], 6)
+	copy(h[6:], []byte{2, 0, 0, 0, 0, 1})
+	binary.BigEndian.PutUint16(h[14:], proto)
+	return append(h, ip...)
+}
+
+var _ = Describe("link types and IPv6", func() {
+	want := func() []detector.Finding {
+		fs, _ := detect(detector.Config{}, nmap202Scan().packets())
+		return fs
+	}
+
+	// mixed interleaves a 6-port IPv6 SYN scan with the IPv4 exchange.
+	mixed := func(lt layers.LinkType, wrap4, wrap6 func([]byte) []byte) *capture.Capture {
+		c := &capture.Capture{LinkType: lt}
+		for i, p := range nmap202Scan().packets() {
+			if i < 6 {
+				c.Add(p.at, wrap6(ipv6SYN(uint16(20+i))), "")
+			}
+			c.Add(p.at, wrap4(p.data), "")
+		}
+		return c
+	}
+	raw := func(b []byte) []byte { return b }
+
+	DescribeTable("find in IPv4 what they would alone, passing IPv6 over",
+		func(c *capture.Capture) {
+			Expect(detector.DetectCapture(c)).To(Equal(want()))
+		},
+		Entry("Ethernet with 0x86dd frames", mixed(layers.LinkTypeEthernet, ethernet, ethernet6)),
+		Entry("raw IP with version-6 packets", mixed(layers.LinkTypeRaw, raw, raw)),
+		Entry("Linux cooked capture (SLL)", mixed(layers.LinkTypeLinuxSLL,
+			func(b []byte) []byte { return sll(0x0800, b) }, func(b []byte) []byte { return sll(0x86dd, b) })),
+	)
+
+	It("gives no finding for an IPv6-only scan fed straight to Packet", func() {
+		d := detector.New(detector.Config{})
+		for p := range uint16(50) {
+			d.Packet(t0, ipv6SYN(p+1))
+		}
+		Expect(d.Findings()).To(BeEmpty())
+		Expect(d.Stats()).To(Equal(detector.Stats{}))
+	})
+})
