@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/verifier/capture"
@@ -14,11 +17,10 @@ type detectCmd struct {
 
 func (d *detectCmd) Run(e *env) error {
 	for _, f := range d.Files {
-		c, err := capture.ReadFile(f)
+		fs, err := detectFile(f)
 		if err != nil {
 			return usageErr("%v", err)
 		}
-		fs := detector.DetectCapture(c)
 		switch d.Format {
 		case "json":
 			err = detector.WriteJSONLines(e.stdout, fs)
@@ -35,4 +37,32 @@ func (d *detectCmd) Run(e *env) error {
 		}
 	}
 	return nil
+}
+
+// detectFile streams a capture through the detector one packet at a time,
+// so memory stays the detector's own whatever the file's size.
+func detectFile(path string) ([]detector.Finding, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := capture.Open(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	d := detector.New(detector.Config{})
+	lt := src.LinkType()
+	for n := 1; ; n++ {
+		data, ci, err := src.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return d.Findings(), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: packet %d: %w", path, n, err)
+		}
+		if ip, err := capture.IPv4(lt, data); err == nil {
+			d.Packet(ci.Timestamp, ip)
+		}
+	}
 }
