@@ -31,8 +31,15 @@ demo: build
 		./$(BIN) run --offline; \
 	fi
 
+# The Go benchmarks (hot paths, allocations), then as root issue 7's
+# side-by-side comparisons (scripts/bench.sh: bench/results.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@if [ "$$(id -u)" = 0 ]; then \
+		scripts/bench.sh; \
+	else \
+		echo "*** not root: the side-by-side benchmarks (scripts/bench.sh: live scans, detection, lab life cycle) are NOT RUN ***"; \
+	fi
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Issue 7's side-by-side benchmarks (`make bench` runs it as root): siglab
+# against masscan, today's nmap, p0f and tcpdump, each comparison
+# BENCH_RUNS times (default 3) with the tools alternated, medians and
+# ratios per pair, PASS/MISS per target. Writes bench/results.json and
+# bench/results.md (the table the README quotes) and, for missed targets,
+# CPU profiles under bench/profiles/. Needs root (test networks); installs
+# masscan, nmap, p0f, tcpdump and time with apt-get when missing. Every
+# packet stays in the lab: targets are 198.18.1.x in siglab's namespaces.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (test networks)" >&2; exit 2; }
+export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
+runs=${BENCH_RUNS:-3}
+
+need=()
+for t in masscan nmap p0f tcpdump; do command -v "$t" >/dev/null || need+=("$t"); done
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+go build -o bin/siglab ./cmd/siglab
+go build -o bin/benchreport ./bench/benchreport
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+raw=$work/raw.tsv
+: >"$raw"
+victim=198.18.1.2             # bench/fullrange.yaml's only host
+open="22,80,443,3306,8080,31337,65000" # and its open ports, sorted
+
+# put SECTION SUBJECT TOOL RUN METRIC VALUE: one raw measurement.
+put() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$raw"; }
+note() { put note - - - - "$(printf '%s' "$*" | tr '\n\t' '  ')"; }
+# version CMD PATTERN: the first match of PATTERN in CMD's output; some
+# tools exit non-zero on their help or version flag.
+version() { { $1 2>&1 || true; } | grep -m1 -oE "$2" || echo "${1%% *} (version unknown)"; }
+now() { date +%s%N; }
+say() { echo "bench: $*" >&2; }
+
+# live TOOL RUN: one full-range SYN scan of the kernel host, unpaced.
+# packets/s is the probes the sensor saw over the time from the first to
+# the last of them; wall time is the whole command, lab build and removal
+# included (the same ~40 ms for every tool).
+live() {
+  local tool=$1 i=$2 pcap=$work/live-$1.pcap out=$work/live-$1.txt start end found
+  start=$(now)
+  case $tool in
+  siglab) bin/siglab scan --scenario bench/fullrange.yaml --pcap "$pcap" -sS -P0 -p1-65535 victim >"$out" 2>&1 ;;
+  # masscan reads no routing table: name the scanner namespace's uplink
+  # and its router; --wait 0 so it does not idle 10 s after sending.
+  masscan) bin/siglab capture --scenario bench/fullrange.yaml -o "$pcap" -- masscan '{victim}' -p1-65535 \
+    --rate 10000000 --wait 0 --interface siglab-up0 --router-ip 198.19.0.2 >"$out" 2>&1 ;;
+  nmap7) bin/siglab capture --scenario bench/fullrange.yaml -o "$pcap" -- nmap -n -Pn -sS -T5 -p1-65535 '{victim}' >"$out" 2>&1 ;;
+  esac
+  end=$(now)
+  case $tool in
+  siglab) found=$(grep -E '^[0-9]+ +open ' "$out" | awk '{print $1}') ;;
+  masscan) found=$(grep -oE 'Discovered open port [0-9]+' "$out" | awk '{print $4}') ;;
+  nmap7) found=$(grep -E '^[0-9]+/tcp +open ' "$out" | cut -d/ -f1) ;;
+  esac
+  found=$(echo "$found" | sort -n | paste -sd, -)
+  local packets probes span_s
+  read -r packets probes span_s <<<"$(bin/benchreport pcapstat "$pcap" "$victim" | sed 's/[a-z_]*=//g')"
+  put live fullrange "$tool" "$i" wall_ms $(((end - start) / 1000000))
+  put live fullrange "$tool" "$i" probes "$probes"
+  put live fullrange "$tool" "$i" pps "$(awk -v p="$probes" -v s="$span_s" 'BEGIN{printf "%.0f", (s > 0 ? p / s : 0)}')"
+  put live fullrange "$tool" "$i" exact "$([ "$found" = "$open" ] && echo 1 || echo 0)"
+  [ "$found" = "$open" ] || note "live run $i: $tool found open ports [$found], want [$open]"
+  if [ "$tool" = masscan ]; then # what masscan believes it sent, against what the sensor saw
+    note "live run $i: masscan's own status line peaked at $(grep -oE 'rate: *[0-9.]+-kpps' "$out" | awk -F'[: -]+' '{print $2}' | sort -g | tail -1) kpps"
+  fi
+  say "live $tool run $i: $probes probes in ${span_s}s, $(((end - start) / 1000000)) ms wall, found [$found]"
+}
+
+# generate RUN: the offline full-range scan with OS detection, to pcap.
+generate() {
+  local i=$1 start end packets
+  start=$(now)
+  bin/siglab generate bench/fullrange.yaml -o "$work/gen.pcap" >/dev/null 2>"$work/gen.err"
+  end=$(now)
+  packets=$(grep -oE 'wrote [0-9]+ packets' "$work/gen.err" | awk '{print $2}')
+  put generate fullrange siglab "$i" wall_ms $(((end - start) / 1000000))
+  put generate fullrange siglab "$i" packets "$packets"
+  put generate fullrange siglab "$i" pps "$(awk -v p="$packets" -v ns=$((end - start)) 'BEGIN{printf "%.0f", p / (ns / 1e9)}')"
+  say "generate run $i: $packets packets in $(((end - start) / 1000000)) ms"
+}
+
+# detect SUBJECT PCAP TOOL RUN: one tool reading one capture; wall time
+# and peak RSS from /usr/bin/time. tcpdump runs with -S: its relative
+# sequence numbers keep a per-connection table that makes it take minutes
+# on millions of flows, which is not the decoding being compared.
+detect() {
+  local subject=$1 pcap=$2 tool=$3 i=$4 packets=$5 t=$work/time.txt
+  case $tool in
+  siglab) /usr/bin/time -o "$t" -f '%e %M' bin/siglab detect "$pcap" >/dev/null ;;
+  p0f) /usr/bin/time -o "$t" -f '%e %M' p0f -r "$pcap" >/dev/null ;;
+  tcpdump) /usr/bin/time -o "$t" -f '%e %M' tcpdump -n -S -r "$pcap" >/dev/null 2>&1 ;;
+  esac
+  local secs kb
+  read -r secs kb <"$t"
+  put detect "$subject" "$tool" "$i" wall_ms "$(awk -v s="$secs" 'BEGIN{printf "%.0f", s * 1000}')"
+  put detect "$subject" "$tool" "$i" rss_kb "$kb"
+  put detect "$subject" "$tool" "$i" packets "$packets"
+  put detect "$subject" "$tool" "$i" pps "$(awk -v p="$packets" -v s="$secs" 'BEGIN{printf "%.0f", (s > 0 ? p / s : 0)}')"
+  say "detect $subject $tool run $i: ${secs}s, ${kb} KB"
+}
+
+# gobench PATTERN PKG METRIC SECTION SUBJECT TOOL ARGS...: a Go
+# benchmark's custom metric, one raw value per -count run.
+gobench() {
+  local pattern=$1 pkg=$2 metric=$3 section=$4 subject=$5 tool=$6 i=0 v
+  shift 6
+  for v in $(go test -run '^$' -bench "$pattern" -count "$runs" "$@" "$pkg" | awk -v m="$metric" '{for (f = 2; f <= NF; f++) if ($f == m) print $(f-1)}'); do
+    i=$((i + 1))
+    put "$section" "$subject" "$tool" "$i" "${metric//-/_}" "$v"
+  done
+}
+
+say "live full-range SYN scans, $runs runs each, tools alternated"
+for i in $(seq "$runs"); do
+  for tool in siglab masscan nmap7; do live "$tool" "$i"; done
+done
+
+say "offline generation"
+for i in $(seq "$runs"); do generate "$i"; done
+go test -run '^$' -bench 'GenerateFullRange$' -benchtime 3x -count "$runs" ./generator/ |
+  awk '$0 ~ /packets\/s/ {for (f = 2; f <= NF; f++) if ($f == "packets/s") print $(f-1)}' |
+  { i=0; while read -r v; do i=$((i + 1)); put generate fullrange engine "$i" pps "$v"; done; }
+
+say "detection: the offline full-range capture and a 10-million-packet one"
+start=$(now)
+bin/siglab generate bench/detect10m.yaml -o "$work/big.pcap" >/dev/null 2>&1
+end=$(now)
+note "the 10M capture (bench/detect10m.yaml) took $(((end - start) / 1000000)) ms to generate with siglab generate"
+for subject in fullrange 10m; do
+  pcap=$work/gen.pcap
+  [ "$subject" = 10m ] && pcap=$work/big.pcap
+  packets=$(bin/benchreport pcapstat "$pcap" "$victim" | sed 's/^packets=\([0-9]*\).*/\1/')
+  for i in $(seq "$runs"); do
+    for tool in siglab p0f tcpdump; do detect "$subject" "$pcap" "$tool" "$i" "$packets"; done
+  done
+done
+
+say "lab life cycle, 3 hosts"
+gobench 'Lab3Hosts$' ./netns/ median-ms lab 3hosts siglab -benchtime 30x
+gobench 'IPCommands3Hosts$' ./netns/ median-ms lab 3hosts ip -benchtime 30x
+
+note "versions: $(version 'masscan --version' 'version [0-9.]+') (masscan), $(version 'nmap --version' 'Nmap version [0-9.]+'), $(version 'p0f -h' 'p0f [0-9.]+[a-z]*'), $(version 'tcpdump --version' 'tcpdump version [0-9.]+')"
+cp "$raw" bench/results.raw.tsv
+bin/benchreport report "$raw" bench/results.json bench/results.md
+
+# A missed target keeps its issue open with a profile of the path.
+rm -rf bench/profiles
+if grep -q 'MISS' bench/results.md; then
+  mkdir -p bench/profiles
+  # siglab generate's own path (scenario, engine, verdict, pcap written),
+  # CPU and allocations, as bench/benchreport's BenchmarkGenerateCLI runs it.
+  go test -run '^$' -bench 'GenerateCLI$' -benchtime 3x -cpuprofile bench/profiles/generate.cpu.pprof \
+    -memprofile bench/profiles/generate.mem.pprof -o bench/profiles/benchreport.test ./bench/benchreport/ >/dev/null
+  go tool pprof -top -nodecount 30 bench/profiles/benchreport.test bench/profiles/generate.cpu.pprof >bench/profiles/generate.cpu.txt 2>/dev/null
+  go tool pprof -top -sample_index=alloc_space -nodecount 20 bench/profiles/benchreport.test bench/profiles/generate.mem.pprof >bench/profiles/generate.alloc.txt 2>/dev/null
+  rm -f bench/profiles/benchreport.test
+fi
+cat bench/results.md
