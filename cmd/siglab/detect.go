@@ -17,10 +17,11 @@ type detectCmd struct {
 
 func (d *detectCmd) Run(e *env) error {
 	for _, f := range d.Files {
-		fs, err := detectFile(f)
-		if err != nil {
-			return usageErr("%v", err)
+		fs, readErr := detectFile(f)
+		if fs == nil && readErr != nil {
+			return usageErr("%v", readErr)
 		}
+		var err error
 		switch d.Format {
 		case "json":
 			err = detector.WriteJSONLines(e.stdout, fs)
@@ -35,12 +36,17 @@ func (d *detectCmd) Run(e *env) error {
 		if err != nil {
 			return err
 		}
+		if readErr != nil { // findings from the packets before the damage, then the error
+			return usageErr("%v", readErr)
+		}
 	}
 	return nil
 }
 
 // detectFile streams a capture through the detector one packet at a time,
-// so memory stays the detector's own whatever the file's size.
+// so memory stays the detector's own whatever the file's size. A capture
+// damaged part way gives the findings of the packets before the damage
+// and the error naming the packet.
 func detectFile(path string) ([]detector.Finding, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -59,7 +65,7 @@ func detectFile(path string) ([]detector.Finding, error) {
 			return d.Findings(), nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: packet %d: %w", path, n, err)
+			return d.Findings(), fmt.Errorf("%s: packet %d: %w (findings are from the %d packets before it)", path, n, err, n-1)
 		}
 		if ip, err := capture.IPv4(lt, data); err == nil {
 			d.Packet(ci.Timestamp, ip)

@@ -205,6 +205,22 @@ var _ = Describe("siglab offline", func() {
 		}
 	})
 
+	It("detects what a truncated capture holds before the damage, then errors in one line with exit 2", func() {
+		dir := filepath.Dir(scenarioFile("unused.yaml", ""))
+		pcap := filepath.Join(dir, "cut.pcap")
+		Expect(siglab("generate", "fig2-syn", "-o", pcap).code).To(Equal(0))
+		b, err := os.ReadFile(pcap)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.WriteFile(pcap, b[:len(b)-30], 0o644)).To(Succeed())
+		r := siglab("detect", pcap)
+		Expect(r.code).To(Equal(2))
+		Expect(r.stdout).To(ContainSubstring("scan.tcp-syn"))
+		Expect(strings.Count(strings.TrimSpace(r.stderr), "\n")).To(BeZero(), r.stderr)
+		Expect(r.stderr).To(MatchRegexp(`cut\.pcap: packet \d+: `))
+		Expect(os.WriteFile(pcap, []byte("not a capture at all"), 0o644)).To(Succeed())
+		Expect(siglab("detect", pcap).code).To(Equal(2))
+	})
+
 	It("exits 1 and names the expectation that missed", func() {
 		p := scenarioFile("wrong.yaml", "name: wrong-label\nseed: 1\n"+victimNet+`
 scan:

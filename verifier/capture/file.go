@@ -28,7 +28,36 @@ type Source interface {
 }
 
 // Open returns a Source for a pcap or pcapng stream, told apart by magic.
-func Open(r io.Reader) (Source, error) {
+// gopacket v1.1.19's readers panic on some corrupt input (a zero
+// timestamp resolution divides by zero); Open and the Source it returns
+// turn such panics into errors wrapping ErrFormat.
+func Open(r io.Reader) (src Source, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			src, err = nil, fmt.Errorf("%w: corrupt header (%v)", ErrFormat, p)
+		}
+	}()
+	s, err := open(r)
+	if err != nil {
+		return nil, err
+	}
+	return guarded{s}, nil
+}
+
+// guarded is a Source whose reads cannot panic.
+type guarded struct{ Source }
+
+// ReadPacketData implements Source.
+func (g guarded) ReadPacketData() (data []byte, ci gopacket.CaptureInfo, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			data, err = nil, fmt.Errorf("%w: corrupt packet record (%v)", ErrFormat, p)
+		}
+	}()
+	return g.Source.ReadPacketData()
+}
+
+func open(r io.Reader) (Source, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	magic, err := br.Peek(4)
 	if err != nil {
