@@ -323,6 +323,18 @@ var _ = Describe("siglab live", Label("root"), func() {
 		passed, _ := strconv.Atoi(regexp.MustCompile(`(?m)^(\d+) passed, 0 failed$`).FindStringSubmatch(r.stdout)[1])
 		Expect(junit.Tests).To(Equal(passed))
 		Expect(junit.Failures + junit.Errors).To(BeZero())
+		By("the JSON summary counts the same")
+		var summary struct {
+			Scenarios int            `json:"scenarios"`
+			Counts    map[string]int `json:"counts"`
+			ExitCode  int            `json:"exit_code"`
+		}
+		sb, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(sb, &summary)).To(Succeed())
+		Expect(summary.Scenarios).To(Equal(passed))
+		Expect(summary.Counts["pass"]).To(Equal(passed))
+		Expect(summary.ExitCode).To(BeZero())
 		By("tshark opens the pcapng and shows the probe comments")
 		ng := filepath.Join(dir, "fig2-syn-os-irix", "capture.pcapng")
 		Expect(ng).To(BeARegularFile())

@@ -39,6 +39,12 @@ func (r *runCmd) Run(e *env) error {
 		if err := capture.WriteFileAtomic(junit, func(w io.Writer) error { return verifier.WriteJUnit(w, verdicts, started) }); err != nil {
 			return &exitError{code: 2, err: err}
 		}
+		summary := filepath.Join(r.Report, verifier.ReportSummary)
+		if err := capture.WriteFileAtomic(summary, func(w io.Writer) error {
+			return verifier.WriteSummary(w, verdicts, started, time.Since(started))
+		}); err != nil {
+			return &exitError{code: 2, err: err}
+		}
 	}
 	if e.ctx.Err() != nil {
 		return &exitError{code: 130, err: fmt.Errorf("interrupted; test networks removed")}
