@@ -59,7 +59,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 		err error
 	)
 	if offline {
-		res, err = runOffline(ctx, s)
+		res, err = runOffline(ctx, s, true)
 	} else {
 		res, err = runLive(ctx, s)
 	}
@@ -83,7 +83,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 
 // runOffline plays the scenario into the simulated network, whose tap
 // is the sensor.
-func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
+func runOffline(ctx context.Context, s *scenarios.Scenario, truth bool) (*Result, error) {
 	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
 	var hosts []simnet.HostConfig
 	for _, h := range s.Network.Hosts {
@@ -94,7 +94,7 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
 	}
-	out, err := play(ctx, s, net)
+	out, err := play(ctx, s, net, truth)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	}
 	var out played
 	c, err := capturing(s, func(lab *netns.Lab) (err error) {
-		out, err = play(ctx, s, generator.NewTUNLink(lab.TUN()))
+		out, err = play(ctx, s, generator.NewTUNLink(lab.TUN()), true)
 		return err
 	})
 	if err != nil {
@@ -157,14 +157,16 @@ func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Cap
 
 // play runs the scenario's actors on an engine over link and returns the
 // nmap output.
-func play(ctx context.Context, s *scenarios.Scenario, link generator.Link) (played, error) {
+func play(ctx context.Context, s *scenarios.Scenario, link generator.Link, truth bool) (played, error) {
 	e := generator.NewEngine(link, netns.DefaultScanner, nil, uint16(s.Seed))
 	p, err := newPlan(s, e)
 	if err != nil {
 		return played{}, err
 	}
 	e.SetGuard(p.guard)
-	e.RecordTruth()
+	if truth {
+		e.RecordTruth()
+	}
 	p.addTo(e, s)
 	err = e.Run(ctx)
 	out := played{output: p.output(), machine: p.machine(), truth: e.Truth()}
@@ -201,4 +203,22 @@ func Scan(ctx context.Context, s *scenarios.Scenario, cmdline string, offline bo
 	one.Scan = []scenarios.Run{{Nmap: cmdline}}
 	one.Traffic, one.Expect = nil, scenarios.Expect{}
 	return Run(ctx, &one, offline)
+}
+
+// Generate plays s against the simulated network and returns the capture
+// and nmap's output only: no ground truth, no detection, no checks, which
+// `siglab generate` does not need.
+func Generate(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
+	if err := Validate(s); err != nil {
+		return nil, err
+	}
+	if s.LiveOnly {
+		return nil, fmt.Errorf("%s: %w: live only (needs a real test network); it cannot be generated offline", s.File, ErrSetup)
+	}
+	res, err := runOffline(ctx, s, false)
+	if err != nil {
+		return nil, err
+	}
+	res.Verdict.Scenario, res.Verdict.File, res.Verdict.Packets = s.Name, s.File, len(res.Capture.Packets)
+	return res, nil
 }

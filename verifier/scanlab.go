@@ -34,7 +34,7 @@ func ScanLab(ctx context.Context, st netns.State, cmdline string) (*Result, erro
 		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
 	}
 	defer tun.Close()
-	out, err := play(ctx, s, generator.NewTUNLink(tun))
+	out, err := play(ctx, s, generator.NewTUNLink(tun), false)
 	if err != nil {
 		return nil, err
 	}

@@ -25,12 +25,9 @@ func (g *generateCmd) Run(e *env) error {
 		}
 		s.Seed = uint64(*g.Seed)
 	}
-	res, err := verifier.Run(e.ctx, s, true)
+	res, err := verifier.Generate(e.ctx, s)
 	if err != nil {
 		return usageErr("%v", err)
-	}
-	if res.Verdict.Skipped != "" {
-		return usageErr("%s: %s: it cannot be generated offline", s.File, res.Verdict.Skipped)
 	}
 	if err := capture.WriteFileAtomic(g.Out, res.Capture.WritePcap); err != nil {
 		return usageErr("%v", err)
