@@ -75,7 +75,6 @@ type Engine struct {
 	buf    []byte
 	start  time.Time
 	err    error
-	sent   int
 	// kernelNext is when the kernel's next SYN retransmission is due.
 	kernelNext time.Time
 	truth      *Truth
@@ -121,7 +120,6 @@ func (e *Engine) SendAs(p []byte, label string) error {
 		e.err = err
 		return err
 	}
-	e.sent++
 	if e.truth != nil && label != "" {
 		if key, ok := PacketKey(p); ok {
 			e.truth.add(key, label)
@@ -136,9 +134,6 @@ func (e *Engine) RecordTruth() { e.truth = newTruth() }
 
 // Truth returns the labels recorded since RecordTruth (nil without it).
 func (e *Engine) Truth() *Truth { return e.truth }
-
-// Sent counts the packets the engine has written.
-func (e *Engine) Sent() int { return e.sent }
 
 // Now implements Host.
 func (e *Engine) Now() time.Time { return e.link.Now() }

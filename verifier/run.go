@@ -127,11 +127,7 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 // captures, and tears the network down; the capture is returned also when
 // fn fails, with fn's error.
 func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Capture, err error) {
-	spec, err := labSpec(s)
-	if err != nil {
-		return nil, err
-	}
-	lab, err := netns.Build(spec)
+	lab, err := netns.Build(LabSpec(s))
 	if err != nil {
 		return nil, fmt.Errorf("build lab: %w", err)
 	}
@@ -182,8 +178,8 @@ type played struct {
 	truth           *generator.Truth
 }
 
-// labSpec is the live test network for s's hosts.
-func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
+// LabSpec is the live test network for s's hosts.
+func LabSpec(s *scenarios.Scenario) netns.Spec {
 	// Filtered and prohibited ports are firewall rules on kernel hosts
 	// and answered by the stack on personality hosts (netns.Build).
 	spec := netns.Spec{}
@@ -192,7 +188,7 @@ func labSpec(s *scenarios.Scenario) (netns.Spec, error) {
 			FTP: h.FTP, Stack: h.Stack, FilteredTCP: h.Filtered, ProhibitedTCP: h.Prohibited,
 			Seed: s.Seed ^ uint64(i)*0x9E37_79B9_7F4A_7C15}) // as simnet seeds its hosts
 	}
-	return spec, nil
+	return spec
 }
 
 // Scan runs one nmap 2.02 command line in a fresh network built from s's

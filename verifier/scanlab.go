@@ -9,10 +9,6 @@ import (
 	"github.com/siglab/siglab/scenarios"
 )
 
-// LabSpec is the live test network of s's hosts, as Run builds it; `lab
-// up` builds the same one to keep.
-func LabSpec(s *scenarios.Scenario) (netns.Spec, error) { return labSpec(s) }
-
 // ScanLab runs one nmap 2.02 command line in the running persistent lab
 // st (`siglab lab up`): it attaches to the lab's scanner TUN from this
 // process, plays the run over it and lets go of the TUN again. Targets

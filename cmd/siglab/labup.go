@@ -33,10 +33,7 @@ func (c *labUpCmd) Run(e *env) error {
 		return usageErr("%v", err)
 	}
 	s := list[0]
-	spec, err := verifier.LabSpec(s)
-	if err != nil {
-		return usageErr("%v", err)
-	}
+	spec := verifier.LabSpec(s)
 	ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGHUP)
 	defer stop()
 	lab, err := netns.Build(spec)
