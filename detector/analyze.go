@@ -35,6 +35,8 @@ type analysis struct {
 	// instead of once per analyzer.
 	byKind   [kindBounce + 1][]*flow
 	kindDone uint16
+	// isns caches isnGroups of the SYN scan, which two analyzers read.
+	isns *isnGroupSet
 }
 
 // An analyzer turns tracked state into zero or more findings.
@@ -95,6 +97,16 @@ func (d *Detector) findingsOf(srcs []*source, groups map[[4]byte]*decoyGroup) []
 	return out
 }
 
+// isnGroups is isnGroups(a.syn.byTarget), computed once. Callers check
+// a.syn first: it is set only when analyzeSYNScan found a scan.
+func (a *analysis) isnGroups() isnGroupSet {
+	if a.isns == nil {
+		g := isnGroups(a.syn.byTarget)
+		a.isns = &g
+	}
+	return *a.isns
+}
+
 // flowsOf is flowsOf(a.src, k), computed once per kind. The slice is
 // clipped, so a caller's append copies rather than writing into the
 // cache; callers must not reorder it.
@@ -110,17 +122,23 @@ func (a *analysis) flowsOf(k probeKind) []*flow {
 // out data connections an FTP server made for a bounce scan (a bounce
 // flow's relayed bit only says the server was seen connecting).
 func flowsOf(s *source, k probeKind) []*flow {
-	var fs []*flow
 	if s.flows.kinds&(1<<k) == 0 {
 		return nil
 	}
+	n := 0
+	for i := range s.flows.flows {
+		if s.flows.flows[i].kind == k {
+			n++
+		}
+	}
+	fs := make([]*flow, 0, n)
 	for i := range s.flows.flows {
 		f := &s.flows.flows[i]
 		if f.kind == k && (k == kindBounce || !f.has(relayed)) {
 			fs = append(fs, f)
 		}
 	}
-	slices.SortFunc(fs, byTargetPort)
+	sortByTargetPort(fs)
 	return fs
 }
 

@@ -102,7 +102,7 @@ func campaignRandomScan(a *analysis) {
 	var fired []*flow
 	var ev []string
 	var targets [][4]byte
-	for _, g := range isnGroups(a.syn.byTarget).targets {
+	for _, g := range a.isnGroups().targets {
 		fs := g.flows
 		sport, n := modal(fs, func(f *flow) uint16 { return f.sport })
 		if len(fs) < minRandomScanPorts || 10*len(fs) < 9*g.of || 10*n < 9*len(fs) || contiguous(fs) || !shuffled(portsFirstSeen(fs)) {
@@ -172,7 +172,7 @@ func exploitsPlus(a *analysis, run []*flow) (Finding, bool) {
 		return Finding{}, false
 	}
 	var names []string
-	for _, p := range slices.Sorted(mapKeys(portSet(run))) {
+	for _, p := range slices.Sorted(mapKeys(portsOf(run))) {
 		n := exploitedPorts[p]
 		if n == "" {
 			n = "?"
@@ -194,7 +194,7 @@ func exploitsPlus(a *analysis, run []*flow) (Finding, bool) {
 	return f, true
 }
 
-func portSet(fs []*flow) map[uint16]bool {
+func portsOf(fs []*flow) map[uint16]bool {
 	m := make(map[uint16]bool, len(fs))
 	for _, f := range fs {
 		m[f.port] = true

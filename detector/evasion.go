@@ -27,7 +27,7 @@ func analyzeFragments(a *analysis) {
 			fs = append(fs, f)
 		}
 	}
-	slices.SortFunc(fs, byTargetPort)
+	sortByTargetPort(fs)
 	f := Finding{
 		Label: labelFragment, Scanner: a.scanner, First: ts(fr.first), Last: ts(fr.last),
 		Packets: int(fr.tiny), Targets: targetsOf(fs), Ports: distinctPorts(fs),

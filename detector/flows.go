@@ -1,5 +1,7 @@
 package detector
 
+import "slices"
+
 // probeKind is what a flow's probes are: the technique a port was probed
 // with. One port probed two ways (a SYN scan, then a FIN scan) has two
 // flows, so each technique's counts and answers stay its own.
@@ -26,6 +28,14 @@ type flowKey struct {
 	target [4]byte
 	port   uint16
 	kind   probeKind
+}
+
+// packed is k as one integer: the flow index is a map[uint64]int32,
+// which Go hashes on its fast 64-bit path (a struct key takes the
+// generic one), on every packet.
+func (k flowKey) packed() uint64 {
+	return uint64(k.target[0])<<56 | uint64(k.target[1])<<48 | uint64(k.target[2])<<40 | uint64(k.target[3])<<32 |
+		uint64(k.port)<<16 | uint64(k.kind)
 }
 
 // Flow state bits: what came back from the target, then what the prober
@@ -86,6 +96,10 @@ type flow struct {
 	others uint16
 	// synAckAck is the ack of the target's latest SYN/ACK.
 	synAckAck uint32
+	// idx is the flow's place in its table, so that analyzers can keep
+	// sets of flows as bitmaps (the field fills padding: flow stays 80
+	// bytes).
+	idx int32
 }
 
 func (f *flow) has(bits uint16) bool { return f.state&bits == bits }
@@ -96,7 +110,7 @@ func (f *flow) answered() bool { return f.state&(gotSynAck|gotRST|gotUnreach|got
 // flowTable is one source's flows. flows is indexed by index; both are
 // reused when the source is recycled.
 type flowTable struct {
-	index map[flowKey]int32
+	index map[uint64]int32
 	flows []flow
 	// kinds has bit k set once the source sent a probe of kind k, so that
 	// an answer is looked up only under kinds in use.
@@ -120,7 +134,7 @@ func (t *flowTable) find(k flowKey) *flow {
 	if t.kinds&(1<<k.kind) == 0 {
 		return nil
 	}
-	if i, ok := t.index[k]; ok {
+	if i, ok := t.index[k.packed()]; ok {
 		return &t.flows[i]
 	}
 	return nil
@@ -196,7 +210,7 @@ func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
 		return nil
 	}
 	if t.index == nil {
-		t.index = make(map[flowKey]int32)
+		t.index = make(map[uint64]int32)
 	}
 	f := flow{
 		flowKey: k, first: p.ts, last: p.ts, probes: 1,
@@ -211,7 +225,14 @@ func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
 	if p.frag.n > 0 {
 		f.state |= fragmented
 	}
-	t.index[k] = int32(len(t.flows))
+	f.idx = int32(len(t.flows))
+	t.index[k.packed()] = f.idx
+	if len(t.flows) == cap(t.flows) {
+		// Double rather than append's 1.25x for big slices: a
+		// full-range scan's table is copied about once instead of
+		// five times over.
+		t.flows = slices.Grow(t.flows, max(len(t.flows), 16))
+	}
 	t.flows = append(t.flows, f)
 	t.kinds |= 1 << k.kind
 	return &t.flows[len(t.flows)-1]

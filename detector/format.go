@@ -33,31 +33,6 @@ func plural(n int, word string) string {
 
 func addr4(a [4]byte) netip.Addr { return netip.AddrFrom4(a) }
 
-// modal returns the most frequent value of key over fs and how often it
-// occurs; ties go to the smaller value so that output is deterministic.
-func modal[T ~uint8 | ~uint16 | ~uint32](fs []*flow, key func(*flow) T) (T, int) {
-	counts := make(map[T]int, 4)
-	var best T
-	n := 0
-	for _, f := range fs {
-		v := key(f)
-		counts[v]++
-		if c := counts[v]; c > n || (c == n && v < best) {
-			best, n = v, c
-		}
-	}
-	return best, n
-}
-
-// distinct returns how many different values key takes over fs.
-func distinct[T comparable](fs []*flow, key func(*flow) T) int {
-	seen := make(map[T]struct{}, 4)
-	for _, f := range fs {
-		seen[key(f)] = struct{}{}
-	}
-	return len(seen)
-}
-
 // all reports whether pred holds for every flow of fs.
 func all(fs []*flow, pred func(*flow) bool) bool {
 	for _, f := range fs {

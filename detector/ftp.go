@@ -57,7 +57,7 @@ func (s *source) bounceState() *bounceState {
 }
 
 // index returns f's position in t.
-func (f *flow) index(t *flowTable) int { return int(t.index[f.flowKey]) }
+func (f *flow) index(t *flowTable) int { return int(f.idx) }
 
 // reply reads a server-to-client payload: the first reply after LIST
 // settles the port the last PORT named.

@@ -55,7 +55,7 @@ func nmap20xSYN(a *analysis, t *toolEvidence) {
 	if a.syn == nil {
 		return
 	}
-	g := isnGroups(a.syn.byTarget)
+	g := a.isnGroups()
 	if g.probes() < a.cfg.MinScanPorts || !nmap20xShape(g.all) {
 		nmap20xSYNProcesses(a, t)
 		return
@@ -253,27 +253,48 @@ func (g isnGroupSet) probes() int { return len(g.all) }
 // probes (other ISNs, other flags) are the minority.
 func isnGroups(byTarget [][]*flow) isnGroupSet {
 	var gs isnGroupSet
+	total := 0
 	for _, run := range byTarget {
-		var plain []*flow
-		for _, f := range run {
-			if f.flags == flagSYN {
-				plain = append(plain, f)
-			}
-		}
-		seq, n := modal(plain, func(f *flow) uint32 { return f.seq })
+		total += len(run)
+	}
+	gs.all = make([]*flow, 0, total)
+	for _, run := range byTarget {
+		seq, n := majorityISN(run)
 		if n < 2 || 2*n <= len(run) {
 			continue
 		}
-		g := isnGroup{of: len(run)}
-		for _, f := range plain {
-			if f.seq == seq {
-				g.flows = append(g.flows, f)
+		start := len(gs.all)
+		for _, f := range run {
+			if f.flags == flagSYN && f.seq == seq {
+				gs.all = append(gs.all, f)
 			}
 		}
-		gs.targets = append(gs.targets, g)
-		gs.all = append(gs.all, g.flows...)
+		gs.targets = append(gs.targets, isnGroup{flows: gs.all[start:len(gs.all):len(gs.all)], of: len(run)})
 	}
 	return gs
+}
+
+// majorityISN returns the ISN that more than half of run's probes carry
+// as plain SYNs, and how many carry it (0 when none does). It is Boyer
+// and Moore's majority vote: probes other than plain SYNs vote against
+// every ISN; no map, no allocation, one pass plus the count.
+func majorityISN(run []*flow) (seq uint32, n int) {
+	votes, valid := 0, false
+	for _, f := range run {
+		plain := f.flags == flagSYN
+		switch {
+		case votes == 0:
+			seq, valid, votes = f.seq, plain, 1
+		case valid && plain && f.seq == seq:
+			votes++
+		default:
+			votes--
+		}
+	}
+	if !valid {
+		return 0, 0
+	}
+	return seq, count(run, func(f *flow) bool { return f.flags == flagSYN && f.seq == seq })
 }
 
 // nmap20xShape checks the features send_tcp_raw fixed for every probe.

@@ -1,7 +1,6 @@
 package detector
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"time"
@@ -83,6 +82,7 @@ func halfOpenProbes(s *source) (probes []*flow, completed int) {
 }
 
 func halfOpenOf(syns []*flow) (probes []*flow, completed int) {
+	probes = make([]*flow, 0, len(syns))
 	for _, f := range syns {
 		if f.has(sentAck) {
 			completed++
@@ -119,16 +119,11 @@ func kernelMade(fs []*flow) bool {
 // distinctPorts counts the ports of fs with a bitmap of all 65536 ports:
 // no map, no allocation, whatever the scan's size.
 func distinctPorts(fs []*flow) int {
-	var seen [1 << 16 / 64]uint64
-	n := 0
+	var ports portSet
 	for _, f := range fs {
-		w, bit := f.port/64, uint64(1)<<(f.port%64)
-		if seen[w]&bit == 0 {
-			seen[w] |= bit
-			n++
-		}
+		ports.add(f.port)
 	}
-	return n
+	return ports.n
 }
 
 func countAnswers(fs []*flow) answers {
@@ -204,13 +199,6 @@ func span(fs []*flow) (first, last time.Time, syns int) {
 		syns += int(f.probes)
 	}
 	return ts(lo), ts(hi), syns
-}
-
-func byTargetPort(x, y *flow) int {
-	if c := bytes.Compare(x.target[:], y.target[:]); c != 0 {
-		return c
-	}
-	return int(x.port) - int(y.port)
 }
 
 // splitByTarget cuts flows sorted by target into one run per target.

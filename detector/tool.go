@@ -12,7 +12,7 @@ import (
 type toolEvidence struct {
 	fired    bool
 	fs       []*flow
-	seen     map[*flow]bool
+	seen     flowSet
 	osProbes int
 	osPorts  map[uint16]bool
 	targets  map[[4]byte]bool
@@ -31,16 +31,19 @@ func (t *toolEvidence) fire(fs ...*flow) {
 
 // include counts fs towards the label, should it fire.
 func (t *toolEvidence) include(fs ...*flow) {
-	if t.seen == nil {
-		t.seen, t.targets = map[*flow]bool{}, map[[4]byte]bool{}
+	if t.targets == nil {
+		t.targets = map[[4]byte]bool{}
 	}
-	for _, f := range fs {
-		if t.seen[f] {
+	t.fs = slices.Grow(t.fs, len(fs))
+	var last [4]byte
+	for i, f := range fs {
+		if !t.seen.add(f) {
 			continue
 		}
-		t.seen[f] = true
 		t.fs = append(t.fs, f)
-		t.targets[f.target] = true
+		if i == 0 || f.target != last { // runs share a target: one map write per run
+			t.targets[f.target], last = true, f.target
+		}
 		t.span(f.first, f.first)
 	}
 }
@@ -64,7 +67,7 @@ func (t *toolEvidence) attempt(at osAttempt) {
 // are what the tool kept alike.
 func (t *toolEvidence) span(first, last int64) {
 	if t.targets == nil {
-		t.seen, t.targets = map[*flow]bool{}, map[[4]byte]bool{}
+		t.targets = map[[4]byte]bool{}
 	}
 	if t.first == 0 || first < t.first {
 		t.first = first
@@ -95,14 +98,14 @@ func (t *toolEvidence) finding(label string, scanner netip.Addr) Finding {
 		Label: label, Scanner: scanner, First: ts(t.first), Last: ts(t.last),
 		Packets: len(t.fs) + t.osProbes, Evidence: t.ev,
 	}
-	ports := map[uint16]bool{}
+	var ports portSet
 	for _, fl := range t.fs {
-		ports[fl.port] = true
+		ports.add(fl.port)
 	}
 	for p := range t.osPorts {
-		ports[p] = true
+		ports.add(p)
 	}
-	f.Ports = len(ports)
+	f.Ports = ports.n
 	for a := range t.targets {
 		f.Targets = append(f.Targets, addr4(a))
 	}
