@@ -177,9 +177,12 @@ func benign() []pkt {
 
 // connectScan is nmap -sT as the wire shows it: kernel SYNs with options;
 // the kernel completes handshakes on open ports and nmap then closes them.
-func connectScan() []pkt {
+func connectScan() []pkt { return connectScanOf(shuffled25) }
+
+// connectScanOf is connectScan probing ports in the order given.
+func connectScanOf(ports []uint16) []pkt {
 	var out []pkt
-	for i, port := range shuffled25 {
+	for i, port := range ports {
 		at := t0.Add(time.Duration(i) * time.Millisecond)
 		sport := 50000 + uint16(i)
 		syn := layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(port), Seq: 7000, SYN: true, Window: 64240, Options: linuxSYNOptions}

@@ -15,7 +15,9 @@ const labelNmapModern = "tool.nmap-modern"
 //     random ack, window 1024;
 //   - UDP probes from one source port with a new TTL per packet;
 //   - host discovery with ICMP timestamp requests beside the echoes;
-//   - second-generation OS detection (SEQ, ECN, T2-T7, IE, U1).
+//   - second-generation OS detection (SEQ, ECN, T2-T7, IE, U1);
+//   - on any TCP scan, connect() included, the popular ports probed
+//     first and the others shuffled (modernorder.go).
 func analyzeNmapModern(a *analysis) {
 	var t toolEvidence
 	modernSYN(a, &t)
@@ -23,6 +25,7 @@ func analyzeNmapModern(a *analysis) {
 	modernUDP(a, &t)
 	modernPing(a, &t)
 	modernOS(a, &t)
+	modernPortOrder(a, &t)
 	if !t.fired {
 		return
 	}

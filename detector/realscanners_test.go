@@ -50,7 +50,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 			}
 		},
 		Entry("nmap -sS", "nmap-syn", me+"scan.tcp-syn", me+"tool.nmap-modern"),
-		Entry("nmap -sT", "nmap-connect", me+"scan.tcp-connect"),
+		Entry("nmap -sT", "nmap-connect", me+"scan.tcp-connect", me+"tool.nmap-modern"),
 		Entry("nmap -sF", "nmap-fin", me+"scan.tcp-fin", me+"tool.nmap-modern"),
 		Entry("nmap -sX", "nmap-xmas", me+"scan.tcp-xmas", me+"tool.nmap-modern"),
 		Entry("nmap -sN", "nmap-null", me+"scan.tcp-null", me+"tool.nmap-modern"),

@@ -181,7 +181,7 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			Expect(findingLines(detector.DetectCapture(c), "generation", "tool", "real_source")).To(Equal(want))
 		},
 		Entry("nmap -sS", "fig2-syn", []string{"nmap", "-n", "-sS", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-syn", me+"tool.nmap-modern"),
-		Entry("nmap -sT", "fig2-syn", []string{"nmap", "-n", "-sT", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-connect"),
+		Entry("nmap -sT", "fig2-syn", []string{"nmap", "-n", "-sT", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-connect", me+"tool.nmap-modern"),
 		Entry("nmap -sF", "fig2-syn", []string{"nmap", "-n", "-sF", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-fin", me+"tool.nmap-modern"),
 		Entry("nmap -sX", "fig2-syn", []string{"nmap", "-n", "-sX", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-xmas", me+"tool.nmap-modern"),
 		Entry("nmap -sN", "fig2-syn", []string{"nmap", "-n", "-sN", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-null", me+"tool.nmap-modern"),
