@@ -126,14 +126,14 @@ func flowsOf(s *source, k probeKind) []*flow {
 		return nil
 	}
 	n := 0
-	for i := range s.flows.flows {
-		if s.flows.flows[i].kind == k {
+	for i := range s.flows.n {
+		if s.flows.at(i).kind == k {
 			n++
 		}
 	}
 	fs := make([]*flow, 0, n)
-	for i := range s.flows.flows {
-		f := &s.flows.flows[i]
+	for i := range s.flows.n {
+		f := s.flows.at(i)
 		if f.kind == k && (k == kindBounce || !f.has(relayed)) {
 			fs = append(fs, f)
 		}

@@ -22,8 +22,8 @@ func analyzeFragments(a *analysis) {
 		return
 	}
 	var fs []*flow
-	for i := range a.src.flows.flows {
-		if f := &a.src.flows.flows[i]; f.has(fragmented) {
+	for i := range a.src.flows.n {
+		if f := a.src.flows.at(i); f.has(fragmented) {
 			fs = append(fs, f)
 		}
 	}
@@ -139,8 +139,8 @@ func analyzeDecoy(a *analysis) {
 	var all []*flow
 	for _, s := range g.members {
 		addrs = append(addrs, addr4(s.addr).String())
-		for i := range s.flows.flows {
-			all = append(all, &s.flows.flows[i])
+		for i := range s.flows.n {
+			all = append(all, s.flows.at(i))
 		}
 	}
 	f := Finding{

@@ -1,7 +1,5 @@
 package detector
 
-import "slices"
-
 // probeKind is what a flow's probes are: the technique a port was probed
 // with. One port probed two ways (a SYN scan, then a FIN scan) has two
 // flows, so each technique's counts and answers stay its own.
@@ -30,9 +28,8 @@ type flowKey struct {
 	kind   probeKind
 }
 
-// packed is k as one integer: the flow index is a map[uint64]int32,
-// which Go hashes on its fast 64-bit path (a struct key takes the
-// generic one), on every packet.
+// packed is k as one integer, the flow index's key (flowindex.go); it
+// is never 0.
 func (k flowKey) packed() uint64 {
 	return uint64(k.target[0])<<56 | uint64(k.target[1])<<48 | uint64(k.target[2])<<40 | uint64(k.target[3])<<32 |
 		uint64(k.port)<<16 | uint64(k.kind)
@@ -107,11 +104,15 @@ func (f *flow) has(bits uint16) bool { return f.state&bits == bits }
 // answered reports whether anything came back.
 func (f *flow) answered() bool { return f.state&(gotSynAck|gotRST|gotUnreach|gotReply) != 0 }
 
-// flowTable is one source's flows. flows is indexed by index; both are
-// reused when the source is recycled.
+// flowTable is one source's flows, numbered in order of creation; index
+// maps keys to numbers. Flows live in chunks so that a table growing to a
+// full-range scan's 65535 flows is never copied: the first chunk starts
+// with room for one flow and doubles up to chunkFlows (a flood of
+// spoofed sources is mostly one flow each), then whole chunks are added. Both are reused when the source is recycled.
 type flowTable struct {
-	index map[uint64]int32
-	flows []flow
+	index  flowIndex
+	chunks [][]flow
+	n      int
 	// kinds has bit k set once the source sent a probe of kind k, so that
 	// an answer is looked up only under kinds in use.
 	kinds uint16
@@ -119,23 +120,52 @@ type flowTable struct {
 	untracked uint64
 }
 
+const (
+	chunkShift = 12
+	chunkFlows = 1 << chunkShift
+)
+
+// at returns flow number i.
+func (t *flowTable) at(i int) *flow { return &t.chunks[i>>chunkShift][i&(chunkFlows-1)] }
+
+// push appends f and returns where it is stored.
+func (t *flowTable) push(f flow) *flow {
+	if len(t.chunks) == 0 {
+		t.chunks = append(t.chunks, make([]flow, 0, 1))
+	}
+	c := &t.chunks[len(t.chunks)-1]
+	switch {
+	case len(*c) < cap(*c):
+	case cap(*c) < chunkFlows:
+		grown := make([]flow, len(*c), min(2*cap(*c), chunkFlows))
+		copy(grown, *c)
+		*c = grown
+	default:
+		t.chunks = append(t.chunks, make([]flow, 0, chunkFlows))
+		c = &t.chunks[len(t.chunks)-1]
+	}
+	*c = append(*c, f)
+	t.n++
+	return &(*c)[len(*c)-1]
+}
+
 // reset empties t for reuse, keeping its memory unless it grew past keep.
 func (t *flowTable) reset(keep int) {
-	if cap(t.flows) > keep {
-		t.index, t.flows = nil, nil
-	} else {
-		clear(t.index)
-		t.flows = t.flows[:0]
+	t.index.reset(2 * keep)
+	if len(t.chunks) > 1 || len(t.chunks) == 1 && cap(t.chunks[0]) > keep {
+		t.chunks = nil
+	} else if len(t.chunks) == 1 {
+		t.chunks[0] = t.chunks[0][:0]
 	}
-	t.kinds, t.untracked = 0, 0
+	t.n, t.kinds, t.untracked = 0, 0, 0
 }
 
 func (t *flowTable) find(k flowKey) *flow {
 	if t.kinds&(1<<k.kind) == 0 {
 		return nil
 	}
-	if i, ok := t.index[k.packed()]; ok {
-		return &t.flows[i]
+	if i, ok := t.index.get(k.packed()); ok {
+		return t.at(int(i))
 	}
 	return nil
 }
@@ -205,12 +235,9 @@ func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
 		return f
 	}
 	t := &s.flows
-	if len(t.flows) >= d.cfg.MaxFlowsPerSource || !d.srcs.reserveFlow(s) {
+	if t.n >= d.cfg.MaxFlowsPerSource || !d.srcs.reserveFlow(s) {
 		t.untracked++
 		return nil
-	}
-	if t.index == nil {
-		t.index = make(map[uint64]int32)
 	}
 	f := flow{
 		flowKey: k, first: p.ts, last: p.ts, probes: 1,
@@ -225,17 +252,10 @@ func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
 	if p.frag.n > 0 {
 		f.state |= fragmented
 	}
-	f.idx = int32(len(t.flows))
-	t.index[k.packed()] = f.idx
-	if len(t.flows) == cap(t.flows) {
-		// Double rather than append's 1.25x for big slices: a
-		// full-range scan's table is copied about once instead of
-		// five times over.
-		t.flows = slices.Grow(t.flows, max(len(t.flows), 16))
-	}
-	t.flows = append(t.flows, f)
+	f.idx = int32(t.n)
+	t.index.put(k.packed(), f.idx)
 	t.kinds |= 1 << k.kind
-	return &t.flows[len(t.flows)-1]
+	return t.push(f)
 }
 
 // uniform reports whether every byte of b is b[0].

@@ -67,10 +67,10 @@ func (b *bounceState) reply(s *source, p *packet) {
 	}
 	i := int(b.awaiting - 1)
 	b.awaiting = 0
-	if i >= len(s.flows.flows) {
+	if i >= s.flows.n {
 		return
 	}
-	f := &s.flows.flows[i]
+	f := s.flows.at(i)
 	switch p.payload[0] {
 	case '1', '2':
 		f.state |= gotReply

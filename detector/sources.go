@@ -122,7 +122,7 @@ func (ss *sources) evict(s *source) {
 func (ss *sources) drop(s *source) {
 	ss.unlink(s)
 	delete(ss.byAddr, s.addr)
-	ss.flows -= len(s.flows.flows)
+	ss.flows -= s.flows.n
 	s.reset(keepFlowCap)
 	s.seen = 0
 	ss.free = append(ss.free, s)
