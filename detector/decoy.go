@@ -68,20 +68,33 @@ type peer struct {
 	n    uint32 // identical probes seen from both
 }
 
+// peerSet is allocated on a source's first peer: most sources never
+// have one, and a flood of them should not carry 128 empty bytes each.
 type peerSet struct {
-	p [maxPeers]peer
+	p *[maxPeers]peer
 	n uint8
 }
 
 func (ps *peerSet) add(a [4]byte) {
-	for i := range ps.p[:ps.n] {
+	for i := range ps.list() {
 		if ps.p[i].addr == a {
 			ps.p[i].n++
 			return
 		}
 	}
+	if ps.p == nil {
+		ps.p = new([maxPeers]peer)
+	}
 	if int(ps.n) < maxPeers {
 		ps.p[ps.n] = peer{addr: a, n: 1}
 		ps.n++
 	}
+}
+
+// list returns the peers so far.
+func (ps *peerSet) list() []peer {
+	if ps.p == nil {
+		return nil
+	}
+	return ps.p[:ps.n]
 }

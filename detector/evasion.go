@@ -80,7 +80,7 @@ func (d *Detector) decoyGroups(srcs []*source) map[[4]byte]*decoyGroup {
 	}
 	copies := map[[4]byte]uint32{}
 	for _, s := range srcs {
-		for _, pr := range s.peers.p[:s.peers.n] {
+		for _, pr := range s.peers.list() {
 			if int(pr.n) < d.cfg.MinScanPorts || d.srcs.get(pr.addr) == nil {
 				continue
 			}

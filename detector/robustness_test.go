@@ -122,20 +122,28 @@ var _ = Describe("robustness", func() {
 		Expect(allocs).To(BeZero())
 	})
 
-	It("allocates nothing for new spoofed sources once the cap is reached", func() {
-		d := detector.New(detector.Config{MaxSources: 100})
-		flood := make([][]byte, 1000)
-		for i := range flood {
-			flood[i] = floodSYN(i)
-		}
-		for _, b := range flood[:200] {
-			d.Packet(t0, b)
-		}
-		allocs := testing.AllocsPerRun(5, func() {
-			for _, b := range flood {
+	DescribeTable("allocates nothing for new spoofed sources once the cap is reached",
+		func(flood func(i int) []byte) {
+			d := detector.New(detector.Config{MaxSources: 100})
+			ps := make([][]byte, 1000)
+			for i := range ps {
+				ps[i] = flood(i)
+			}
+			for _, b := range ps[:200] {
 				d.Packet(t0, b)
 			}
-		})
-		Expect(allocs).To(BeZero())
-	})
+			allocs := testing.AllocsPerRun(5, func() {
+				for _, b := range ps {
+					d.Packet(t0, b)
+				}
+			})
+			Expect(allocs).To(BeZero())
+		},
+		Entry("each with its own probe", floodSYN),
+		// Identical probes from every source pair up as decoy peers: the
+		// peer lists recycled sources carry must be reused, not dropped.
+		Entry("all sending one identical probe, as decoys do", func(i int) []byte {
+			return ipTCP(spoofed(i+1), targetAddr, 51, layers.TCP{SrcPort: 1024, DstPort: 80, Seq: 7, SYN: true, Window: 1024}, nil)
+		}),
+	)
 })

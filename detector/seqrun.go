@@ -28,8 +28,11 @@ type seqRun struct {
 }
 
 type seqTracker struct {
-	cur   seqRun
-	runs  [maxSeqRuns]seqRun
+	cur seqRun
+	// runs is allocated when the first run is filed: few sources ever
+	// sample sequences, and a flood of spoofed ones should not carry
+	// 300 empty bytes each.
+	runs  *[maxSeqRuns]seqRun
 	nruns uint8
 	more  uint32
 }
@@ -55,6 +58,9 @@ func (t *seqTracker) close() {
 	if t.cur.n < minSeqRun {
 		return
 	}
+	if t.runs == nil {
+		t.runs = new([maxSeqRuns]seqRun)
+	}
 	if int(t.nruns) < maxSeqRuns {
 		t.runs[t.nruns] = t.cur
 		t.nruns++
@@ -66,7 +72,10 @@ func (t *seqTracker) close() {
 // all returns the runs so far, the current one included when it is long
 // enough, without changing the tracker.
 func (t *seqTracker) all() []seqRun {
-	runs := append([]seqRun(nil), t.runs[:t.nruns]...)
+	var runs []seqRun
+	if t.runs != nil {
+		runs = append(runs, t.runs[:t.nruns]...)
+	}
 	if t.cur.n >= minSeqRun {
 		runs = append(runs, t.cur)
 	}

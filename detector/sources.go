@@ -28,11 +28,11 @@ type source struct {
 // reset empties s for reuse, keeping small allocations.
 func (s *source) reset(keep int) {
 	s.flows.reset(keep)
-	s.seq = seqTracker{}
+	s.seq = seqTracker{runs: s.seq.runs}
 	if s.os != nil {
 		s.os.reset()
 	}
-	s.peers = peerSet{}
+	s.peers.n = 0
 	s.bounce = nil
 	s.frags = fragStats{}
 	s.procs = procRing{}
