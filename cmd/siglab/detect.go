@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/verifier/capture"
@@ -16,6 +17,7 @@ type detectCmd struct {
 }
 
 func (d *detectCmd) Run(e *env) error {
+	tuneGC()
 	for _, f := range d.Files {
 		fs, readErr := detectFile(f)
 		if fs == nil && readErr != nil {
@@ -43,6 +45,21 @@ func (d *detectCmd) Run(e *env) error {
 	return nil
 }
 
+// tuneGC trades memory the detector does not need for time: the
+// collector runs at 5x the live heap instead of 2x, which saves about a
+// tenth of a full-range scan's detection time, under a soft limit of 80
+// MiB, well above the detector's own bound (a 10-million-packet flood
+// from a million spoofed sources keeps about 45 MB live), so memory stays
+// under 100 MB. GOGC and GOMEMLIMIT, when set, win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(80 << 20)
+	}
+}
+
 // detectFile streams a capture through the detector one packet at a time,
 // so memory stays the detector's own whatever the file's size. A capture
 // damaged part way gives the findings of the packets before the damage
@@ -60,7 +77,7 @@ func detectFile(path string) ([]detector.Finding, error) {
 	d := detector.New(detector.Config{})
 	lt := src.LinkType()
 	for n := 1; ; n++ {
-		data, ci, err := src.ReadPacketData()
+		data, ci, err := src.ZeroCopyReadPacketData() // Packet keeps nothing of it
 		if errors.Is(err, io.EOF) {
 			return d.Findings(), nil
 		}

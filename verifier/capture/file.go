@@ -22,8 +22,12 @@ var ErrFormat = errors.New("not a pcap or pcapng file")
 const snaplen = 262144
 
 // Source yields frames one at a time; both pcapgo readers satisfy it.
+// ZeroCopyReadPacketData returns a frame valid only until the next read:
+// for callers that do not keep frames (the detector copies nothing), it
+// saves an allocation per packet.
 type Source interface {
 	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 	LinkType() layers.LinkType
 }
 
@@ -55,6 +59,16 @@ func (g guarded) ReadPacketData() (data []byte, ci gopacket.CaptureInfo, err err
 		}
 	}()
 	return g.Source.ReadPacketData()
+}
+
+// ZeroCopyReadPacketData implements Source.
+func (g guarded) ZeroCopyReadPacketData() (data []byte, ci gopacket.CaptureInfo, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			data, err = nil, fmt.Errorf("%w: corrupt packet record (%v)", ErrFormat, p)
+		}
+	}()
+	return g.Source.ZeroCopyReadPacketData()
 }
 
 func open(r io.Reader) (Source, error) {
