@@ -22,16 +22,24 @@ func FuzzOpen(f *testing.F) {
 	f.Add(ng.Bytes())
 	f.Add(pcap.Bytes()[:len(pcap.Bytes())-7]) // truncated
 	f.Fuzz(func(t *testing.T, b []byte) {
-		src, err := capture.Open(bytes.NewReader(b))
-		if err != nil {
-			return
-		}
-		for i := 0; i < 10000; i++ {
-			data, _, err := src.ReadPacketData()
+		// Both read paths: copies (ReadFile, the verifier) and zero-copy
+		// (siglab detect's streaming).
+		for _, zeroCopy := range []bool{false, true} {
+			src, err := capture.Open(bytes.NewReader(b))
 			if err != nil {
 				return
 			}
-			_, _ = capture.IPv4(src.LinkType(), data)
+			read := src.ReadPacketData
+			if zeroCopy {
+				read = src.ZeroCopyReadPacketData
+			}
+			for i := 0; i < 10000; i++ {
+				data, _, err := read()
+				if err != nil {
+					break
+				}
+				_, _ = capture.IPv4(src.LinkType(), data)
+			}
 		}
 	})
 }
