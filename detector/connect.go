@@ -56,18 +56,11 @@ func analyzeConnect(a *analysis) {
 	}
 	f.First, f.Last, f.Packets = span(probes)
 	f.Evidence = targetLines(splitByTarget(probes), "SYN")
-	if aborted > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s completed the handshake and the scanner reset each at once without sending data", plural(aborted, "port")))
-	}
-	if held > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s completed the handshake with no data and no close seen", plural(held, "port")))
-	}
-	if closed > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered RST (closed)", plural(closed, "port")))
-	}
-	if silent > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s sent no answer the sensor saw (filtered or lost)", plural(silent, "port")))
-	}
+	f.Evidence = portLines(f.Evidence,
+		portCount{aborted, "completed the handshake and the scanner reset each at once without sending data"},
+		portCount{held, "completed the handshake with no data and no close seen"},
+		portCount{closed, "answered RST (closed)"},
+		portCount{silent, "sent no answer the sensor saw (filtered or lost)"})
 	f.Evidence = append(f.Evidence, kernelLine(probes))
 	if used > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s from this source carried data or closed with FIN and are not counted as probes", plural(used, "other connection")))

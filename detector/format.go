@@ -31,6 +31,22 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// portCount is one "N ports ..." evidence line, said only when N > 0.
+type portCount struct {
+	n    int
+	says string // what those ports did, after "N ports"
+}
+
+// portLines appends "N port(s) says" to ev for each count above zero.
+func portLines(ev []string, cs ...portCount) []string {
+	for _, c := range cs {
+		if c.n > 0 {
+			ev = append(ev, plural(c.n, "port")+" "+c.says)
+		}
+	}
+	return ev
+}
+
 func addr4(a [4]byte) netip.Addr { return netip.AddrFrom4(a) }
 
 // all reports whether pred holds for every flow of fs.

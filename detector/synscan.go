@@ -160,13 +160,9 @@ func (c answers) evidence() []string {
 	if c.reset > 0 && c.resetSeqIsAck == c.reset {
 		ev = append(ev, "each RST carries the SYN/ACK's ack as its seq, as the scanner's kernel sends it")
 	}
-	if c.closed > 0 {
-		ev = append(ev, fmt.Sprintf("%s answered RST (closed)", plural(c.closed, "port")))
-	}
-	if c.unanswered > 0 {
-		ev = append(ev, fmt.Sprintf("%s sent no answer the sensor saw (filtered or lost)", plural(c.unanswered, "port")))
-	}
-	return ev
+	return portLines(ev,
+		portCount{c.closed, "answered RST (closed)"},
+		portCount{c.unanswered, "sent no answer the sensor saw (filtered or lost)"})
 }
 
 // targetLines gives one "N SYNs to P ports of T in S" line per target,

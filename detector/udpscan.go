@@ -48,17 +48,10 @@ func analyzeUDP(a *analysis) {
 	case empty > 0:
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%d of %d ports got an empty datagram, the others a payload", empty, len(fs)))
 	}
-	if closed > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered ICMP port unreachable (closed)", plural(closed, "port")))
-	}
-	if open > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered with a datagram (open)", plural(open, "port")))
-	}
-	if filtered > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered another ICMP unreachable (filtered)", plural(filtered, "port")))
-	}
-	if silent > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s sent no answer (open or filtered)", plural(silent, "port")))
-	}
+	f.Evidence = portLines(f.Evidence,
+		portCount{closed, "answered ICMP port unreachable (closed)"},
+		portCount{open, "answered with a datagram (open)"},
+		portCount{filtered, "answered another ICMP unreachable (filtered)"},
+		portCount{silent, "sent no answer (open or filtered)"})
 	a.out = append(a.out, f)
 }
