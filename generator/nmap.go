@@ -93,8 +93,11 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 	if n.ports == nil && o.Scan != ScanPing { // a ping scan has no port list
 		n.ports = defaultPorts(o.FastPorts)
 	}
-	if !o.NoShuffle && len(n.ports) > 0 {
-		n.p.shortfry(n.ports) // once per run, before any host is scanned
+	// Once per run, before any host is scanned. A process without a host
+	// (a scenario being validated) never scans: it skips the 65,535
+	// rand() calls a full range costs, which nothing after them sees.
+	if !o.NoShuffle && len(n.ports) > 0 && env.Host != nil {
+		n.p.shortfry(n.ports)
 	}
 	for _, a := range n.targets {
 		n.hosts = append(n.hosts, &hostResult{addr: a, to: newTimeouts()})

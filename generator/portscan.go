@@ -79,10 +79,13 @@ func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *tim
 			s.seqs[i] = p.isn()
 		}
 	}
+	// Sized up front: grown by append, a full-range scan's lists were
+	// most of the bytes a run allocated.
+	s.ports, s.queue = make([]scanPort, len(ports)), make([]int, len(ports))
 	for i, port := range ports {
-		s.ports = append(s.ports, scanPort{port: port})
+		s.ports[i] = scanPort{port: port}
 		s.byPort.set(port, i)
-		s.queue = append(s.queue, i)
+		s.queue[i] = i
 	}
 	return s
 }

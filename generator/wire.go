@@ -147,9 +147,17 @@ func appendIPv4Raw(dst []byte, h *IPHeader, payload []byte) []byte {
 	return dst
 }
 
+// grow extends b by n bytes, reallocating when it must. A nil or empty
+// b gets exactly n: that is a stack's fresh reply, which nobody appends
+// to (64 spare bytes made a 40-byte RST take a 112-byte allocation); a
+// buffer being appended to gets room to spare.
 func grow(b []byte, n int) []byte {
 	if cap(b)-len(b) < n {
-		nb := make([]byte, len(b), len(b)+n+64)
+		spare := 64
+		if len(b) == 0 {
+			spare = 0
+		}
+		nb := make([]byte, len(b), len(b)+n+spare)
 		copy(nb, b)
 		b = nb
 	}
@@ -158,22 +166,39 @@ func grow(b []byte, n int) []byte {
 
 // transportChecksum is the TCP/UDP checksum over the pseudo-header and seg.
 func transportChecksum(h *IPHeader, seg []byte) uint16 {
-	s, d := h.Src.As4(), h.Dst.As4()
-	acc := sum(s[:], 0)
-	acc = sum(d[:], acc)
-	acc += uint32(h.Proto) + uint32(len(seg))
+	acc := words4(h.Src.As4()) + words4(h.Dst.As4()) + uint32(h.Proto) + uint32(len(seg))
 	return ^fold(sum(seg, acc))
 }
 
+// words4 is the sum of an address's two 16-bit words, without sum's loop.
+func words4(a [4]byte) uint32 {
+	return (uint32(a[0])<<8 | uint32(a[1])) + (uint32(a[2])<<8 | uint32(a[3]))
+}
+
+// sum adds b's big-endian 16-bit words (an odd last byte padded with
+// zero) to acc, one's-complement style, and returns it folded to at most
+// 0xFFFF: the same checksum as the plain word-by-word sum, read eight
+// bytes at a time, which is sound because 2^16 ≡ 1 modulo 0xFFFF (and a
+// non-zero sum never folds to zero). Every packet sent or answered is
+// summed at least twice, so this is on the per-packet path.
 func sum(b []byte, acc uint32) uint32 {
+	a := uint64(acc)
+	for len(b) >= 8 {
+		w := binary.BigEndian.Uint64(b)
+		a += w>>32 + w&0xffffffff
+		b = b[8:]
+	}
 	for len(b) >= 2 {
-		acc += uint32(b[0])<<8 | uint32(b[1])
+		a += uint64(b[0])<<8 | uint64(b[1])
 		b = b[2:]
 	}
 	if len(b) == 1 {
-		acc += uint32(b[0]) << 8
+		a += uint64(b[0]) << 8
 	}
-	return acc
+	for a > 0xffff {
+		a = a>>16 + a&0xffff
+	}
+	return uint32(a)
 }
 
 func fold(acc uint32) uint16 {

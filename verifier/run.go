@@ -59,7 +59,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 		err error
 	)
 	if offline {
-		res, err = runOffline(ctx, s, true)
+		res, err = runOffline(ctx, s)
 	} else {
 		res, err = runLive(ctx, s)
 	}
@@ -83,18 +83,13 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 
 // runOffline plays the scenario into the simulated network, whose tap
 // is the sensor.
-func runOffline(ctx context.Context, s *scenarios.Scenario, truth bool) (*Result, error) {
+func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
-	var hosts []simnet.HostConfig
-	for _, h := range s.Network.Hosts {
-		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Stack: h.Stack, Open: h.Open, Filtered: h.Filtered,
-			Prohibited: h.Prohibited, OpenUDP: h.OpenUDP})
-	}
-	net, err := simnet.Build(simnet.Config{Seed: s.Seed, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, hosts...)
+	net, err := simnet.Build(simnet.Config{Seed: s.Seed, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, simHosts(s)...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
 	}
-	out, err := play(ctx, s, net, truth)
+	out, err := play(ctx, s, net, true)
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +98,16 @@ func runOffline(ctx context.Context, s *scenarios.Scenario, truth bool) (*Result
 	sort.SliceStable(c.Packets, func(i, j int) bool { return c.Packets[i].Time.Before(c.Packets[j].Time) })
 	annotate(c, out.truth)
 	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, Machine: out.machine}, nil
+}
+
+// simHosts is s's hosts for the simulated network.
+func simHosts(s *scenarios.Scenario) []simnet.HostConfig {
+	var hosts []simnet.HostConfig
+	for _, h := range s.Network.Hosts {
+		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Stack: h.Stack, Open: h.Open, Filtered: h.Filtered,
+			Prohibited: h.Prohibited, OpenUDP: h.OpenUDP})
+	}
+	return hosts
 }
 
 // runLive builds a test network, captures on its sensor while the
@@ -199,22 +204,4 @@ func Scan(ctx context.Context, s *scenarios.Scenario, cmdline string, offline bo
 	one.Scan = []scenarios.Run{{Nmap: cmdline}}
 	one.Traffic, one.Expect = nil, scenarios.Expect{}
 	return Run(ctx, &one, offline)
-}
-
-// Generate plays s against the simulated network and returns the capture
-// and nmap's output only: no ground truth, no detection, no checks, which
-// `siglab generate` does not need.
-func Generate(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
-	if err := Validate(s); err != nil {
-		return nil, err
-	}
-	if s.LiveOnly {
-		return nil, fmt.Errorf("%s: %w: live only (needs a real test network); it cannot be generated offline", s.File, ErrSetup)
-	}
-	res, err := runOffline(ctx, s, false)
-	if err != nil {
-		return nil, err
-	}
-	res.Verdict.Scenario, res.Verdict.File, res.Verdict.Packets = s.Name, s.File, len(res.Capture.Packets)
-	return res, nil
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/siglab/siglab/verifier"
 	"github.com/siglab/siglab/verifier/capture"
@@ -25,14 +29,45 @@ func (g *generateCmd) Run(e *env) error {
 		}
 		s.Seed = uint64(*g.Seed)
 	}
-	res, err := verifier.Generate(e.ctx, s)
-	if err != nil {
+	// Refuse before the output file exists.
+	if err := verifier.CheckGenerate(s); err != nil {
 		return usageErr("%v", err)
 	}
-	if err := capture.WriteFileAtomic(g.Out, res.Capture.WritePcap); err != nil {
-		return usageErr("%v", err)
+	lessGC()
+	var (
+		res    *verifier.Generated
+		genErr error
+	)
+	err = capture.WriteFileAtomic(g.Out, func(w io.Writer) error {
+		res, genErr = verifier.GeneratePcap(e.ctx, s, w)
+		return genErr
+	})
+	switch {
+	case genErr != nil && !errors.Is(genErr, verifier.ErrOutput):
+		return usageErr("%v", genErr) // the scenario's, not the file's
+	case err != nil:
+		return usageErr("%v", err) // names the file
 	}
 	fmt.Fprint(e.stdout, res.Output)
-	fmt.Fprintf(e.stderr, "siglab: wrote %d packets to %s\n", len(res.Capture.Packets), g.Out)
+	fmt.Fprintf(e.stderr, "siglab: wrote %d packets to %s\n", res.Packets, g.Out)
 	return nil
+}
+
+// generateHeap is the heap `siglab generate` lets grow before it collects.
+// A generation streams its capture to the file, so what it keeps is small
+// (per-port scan state, the output text) while it allocates a little per
+// packet: collecting only at this size means a million-packet run
+// collects a few times instead of hundreds, at a footprint still modest
+// for a workstation or a CI runner.
+const generateHeap = 256 << 20
+
+// lessGC turns the collector's pacing from "when the heap doubles" to
+// "when it reaches generateHeap" for the rest of the process, unless the
+// user set GOGC or GOMEMLIMIT, which then rule as usual.
+func lessGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(generateHeap)
 }

@@ -13,5 +13,13 @@
 // queue and its clock. The engine that drives it is its only user and
 // calls it from one goroutine. The Tap callback sees every packet that
 // crosses the simulated wire, in both directions, with its virtual time:
-// it plays the sensor.
+// it plays the sensor. Plainly, it sees an answer when the scanner reads
+// it, possibly after later sends; with Config.InOrder it sees the wire's
+// order (wireOrder in order.go), and the Network owns the few packets it
+// holds for that (copies of sends, answers it queued) until it hands them
+// over or Flush does at the end of the run.
+//
+// The per-packet path does not allocate: answers wait in a FIFO (events
+// in events.go; they are queued in time order), held packets reuse their
+// buffers. What a stack's Answer allocates for its replies is the stack's.
 package simnet

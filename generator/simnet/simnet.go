@@ -27,8 +27,17 @@ type Config struct {
 	// SendCost is the virtual time one write takes (default 31µs, the
 	// spacing of back-to-back SYNs in the FAQ's figure 2).
 	SendCost time.Duration
-	// Tap, if set, sees every packet on the wire with its time.
+	// Tap, if set, sees every packet on the wire with its time: a send
+	// as it is written, an answer when the scanner reads it (which can be
+	// after later sends). pkt is valid only during the call.
 	Tap func(t time.Time, pkt []byte)
+	// InOrder makes Tap see the packets in wire order instead: by time,
+	// equal times in the order above, exactly what a stable sort of the
+	// taps by time gives. Each packet is held (copied) until nothing
+	// earlier can follow; Flush hands over the rest when the run is over.
+	// A sensor can then write a capture as it goes, holding and sorting
+	// nothing.
+	InOrder bool
 }
 
 // HostConfig describes one simulated target.
@@ -53,12 +62,14 @@ var ErrDuplicateHost = errors.New("simnet: duplicate host address")
 
 // Network is a simulated network of emulated hosts.
 type Network struct {
-	cfg   Config
-	now   time.Time
-	hosts map[netip.Addr]personality.Stack
-	queue events
-	seq   uint64
-	frags reassembler
+	cfg    Config
+	now    time.Time
+	nowKey int64 // now as a key (see key)
+	hosts  map[netip.Addr]personality.Stack
+	queue  events
+	seq    uint64
+	frags  reassembler
+	order  *wireOrder // with InOrder
 }
 
 // New returns a network holding hosts. It panics where Build returns an
@@ -87,6 +98,9 @@ func Build(cfg Config, hosts ...HostConfig) (*Network, error) {
 		cfg.SendCost = 31 * time.Microsecond
 	}
 	n := &Network{cfg: cfg, now: cfg.Start, hosts: map[netip.Addr]personality.Stack{}}
+	if cfg.InOrder && cfg.Tap != nil {
+		n.order = &wireOrder{tap: cfg.Tap}
+	}
 	for i, h := range hosts {
 		if _, dup := n.hosts[h.Addr]; dup {
 			return nil, fmt.Errorf("%w: %v", ErrDuplicateHost, h.Addr)
@@ -119,113 +133,97 @@ func (n *Network) WritePacket(p []byte) error {
 	if !ok {
 		return fmt.Errorf("simnet: malformed packet (%d bytes)", len(p))
 	}
-	at := n.now
-	n.now = n.now.Add(n.cfg.SendCost)
-	n.tap(at, p)
+	at, key := n.now, n.nowKey
+	n.now, n.nowKey = n.now.Add(n.cfg.SendCost), key+int64(n.cfg.SendCost)
+	switch {
+	case n.order != nil:
+		n.order.holdSend(at, key, p)
+	case n.cfg.Tap != nil:
+		n.cfg.Tap(at, p)
+	}
+	n.answer(at, key, pk, p, frag)
+	n.release()
+	return nil
+}
+
+// answer queues the addressed host's replies to a packet sent at (at,
+// key).
+func (n *Network) answer(at time.Time, key int64, pk generator.Packet, p []byte, frag bool) {
 	if frag {
 		whole := n.frags.add(at, p)
+		var ok bool
 		if pk, ok = generator.ParsePacket(whole); !ok {
-			return nil // incomplete, or reassembled into something no host could parse
+			return // incomplete, or reassembled into something no host could parse
 		}
 	}
 	h := n.hosts[pk.Dst()]
 	if h == nil {
-		return nil // nobody there: silence, like an unanswered ARP
+		return // nobody there: silence, like an unanswered ARP
 	}
+	arrive, arriveKey := at.Add(n.cfg.RTT), key+int64(n.cfg.RTT)
 	for _, r := range h.Answer(at.Add(n.cfg.RTT/2), pk) {
-		n.push(at.Add(n.cfg.RTT), r)
+		n.seq++
+		n.queue.push(event{at: arrive, key: arriveKey, seq: n.seq, pkt: r})
 	}
-	return nil
 }
 
 // ReadPacket returns the next queued answer if it arrives by deadline,
 // moving the clock to its arrival; otherwise it moves the clock to the
 // deadline and returns generator.ErrTimeout.
 func (n *Network) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, error) {
-	if len(n.queue) == 0 || n.queue[0].at.After(deadline) {
+	if next := n.queue.first(); next == nil || next.at.After(deadline) {
 		if deadline.After(n.now) {
-			n.now = deadline
+			n.now, n.nowKey = deadline, n.key(deadline)
 		}
 		return 0, time.Time{}, generator.ErrTimeout
 	}
 	ev := n.queue.pop()
-	if ev.at.After(n.now) {
-		n.now = ev.at
+	if ev.key > n.nowKey {
+		n.now, n.nowKey = ev.at, ev.key
 	}
-	n.tap(ev.at, ev.pkt)
-	return copy(buf, ev.pkt), ev.at, nil
+	switch {
+	case n.order != nil:
+		n.order.holdAnswer(ev.at, ev.key, ev.pkt) // nothing writes to it any more
+	case n.cfg.Tap != nil:
+		n.cfg.Tap(ev.at, ev.pkt)
+	}
+	c := copy(buf, ev.pkt)
+	n.release()
+	return c, ev.at, nil
 }
 
 // Now is the virtual clock.
 func (n *Network) Now() time.Time { return n.now }
 
-// Close does nothing; a Network holds no system resources.
-func (n *Network) Close() error { return nil }
-
-func (n *Network) tap(t time.Time, p []byte) {
-	if n.cfg.Tap != nil {
-		n.cfg.Tap(t, p)
+// Flush hands the tap every packet InOrder still holds; call it when the
+// run is over. Without InOrder there is nothing to flush.
+func (n *Network) Flush() {
+	if n.order != nil {
+		n.order.flush()
 	}
 }
 
-func (n *Network) push(at time.Time, p []byte) {
-	n.seq++
-	n.queue.push(event{at: at, seq: n.seq, pkt: p})
+// Close flushes (see Flush); a Network holds no system resources.
+func (n *Network) Close() error {
+	n.Flush()
+	return nil
 }
 
-// event is a packet due to reach the scanner at a time; seq keeps equal
-// times in the order they were queued.
-type event struct {
-	at  time.Time
-	seq uint64
-	pkt []byte
-}
-
-// events is a binary min-heap of events by (at, seq). It is typed, not
-// container/heap, whose interface boxing cost an allocation per packet.
-type events []event
-
-func (e events) less(i, j int) bool {
-	if !e[i].at.Equal(e[j].at) {
-		return e[i].at.Before(e[j].at)
+// release hands InOrder's tap what can no longer be overtaken: every
+// later send is at the clock or after, every answer still queued at the
+// queue's head or after, and every answer queued later one RTT after a
+// later send.
+func (n *Network) release() {
+	if n.order == nil {
+		return
 	}
-	return e[i].seq < e[j].seq
+	horizon := n.nowKey + min(int64(n.cfg.RTT), 0)
+	if next := n.queue.first(); next != nil {
+		horizon = min(horizon, next.key)
+	}
+	n.order.release(horizon)
 }
 
-func (e *events) push(ev event) {
-	*e = append(*e, ev)
-	h := *e
-	for i := len(h) - 1; i > 0; {
-		parent := (i - 1) / 2
-		if !h.less(i, parent) {
-			break
-		}
-		h[i], h[parent] = h[parent], h[i]
-		i = parent
-	}
-}
-
-func (e *events) pop() event {
-	h := *e
-	top := h[0]
-	last := len(h) - 1
-	h[0] = h[last]
-	h[last] = event{}
-	h = h[:last]
-	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(h) && h.less(l, m) {
-			m = l
-		}
-		if r < len(h) && h.less(r, m) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	*e = h
-	return top
-}
+// key is t as nanoseconds since the start: virtual times never precede
+// it, and integers order faster than time.Times.
+func (n *Network) key(t time.Time) int64 { return int64(t.Sub(n.cfg.Start)) }

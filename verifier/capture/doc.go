@@ -5,4 +5,9 @@
 // It is a leaf package: the live sensor, the offline simulated network,
 // the report writer and `siglab detect` all meet here. A Capture owns its
 // packets' bytes; nothing in it is shared with a socket or a parser.
+//
+// PcapWriter (pcapwriter.go) streams a pcap without holding a Capture:
+// `siglab generate` writes its file with it as the simulated network
+// emits packets, and WritePcap uses it too. It owns its buffer; what it
+// has not flushed is lost unless Flush is called.
 package capture

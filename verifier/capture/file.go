@@ -118,17 +118,13 @@ func ReadFile(path string) (*Capture, error) {
 // WritePcap writes the capture as a classic pcap stream with nanosecond
 // timestamps.
 func (c *Capture) WritePcap(w io.Writer) error {
-	pw := pcapgo.NewWriterNanos(w)
-	if err := pw.WriteFileHeader(snaplen, c.LinkType); err != nil {
-		return err
-	}
+	pw := NewPcapWriter(w, c.LinkType)
 	for _, p := range c.Packets {
-		ci := gopacket.CaptureInfo{Timestamp: p.Time, CaptureLength: len(p.Data), Length: len(p.Data)}
-		if err := pw.WritePacket(ci, p.Data); err != nil {
+		if err := pw.WritePacket(p.Time, p.Data); err != nil {
 			return err
 		}
 	}
-	return nil
+	return pw.Flush()
 }
 
 // WriteFileAtomic writes path through a temporary file in the same

@@ -1,0 +1,91 @@
+package verifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/gopacket/layers"
+
+	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/verifier/capture"
+)
+
+// CheckGenerate reports whether s can be generated offline: it must
+// validate (see Validate) and must not be live only. Generate and
+// GeneratePcap check the same; callers use it to refuse before they
+// create anything.
+func CheckGenerate(s *scenarios.Scenario) error {
+	if err := Validate(s); err != nil {
+		return err
+	}
+	if s.LiveOnly {
+		return fmt.Errorf("%s: %w: live only (needs a real test network); it cannot be generated offline", s.File, ErrSetup)
+	}
+	return nil
+}
+
+// Generate plays s against the simulated network and returns the capture
+// and nmap's output only: no ground truth, no detection, no checks, which
+// `siglab generate` does not need. The capture is the one Run's offline
+// mode takes, without its comments.
+func Generate(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
+	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	out, err := generate(ctx, s, func(t time.Time, p []byte) { c.Add(t, p, "") })
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Verdict: Verdict{Mode: ModeOffline, Scenario: s.Name, File: s.File, Packets: len(c.Packets)},
+		Capture: c, Output: out.output, Machine: out.machine}, nil
+}
+
+// ErrOutput is wrapped by GeneratePcap's error when writing the pcap
+// failed, as opposed to the scenario or its run.
+var ErrOutput = errors.New("cannot write the capture")
+
+// Generated is what GeneratePcap produced besides the pcap itself.
+type Generated struct {
+	Packets int    // packets written
+	Output  string // the nmap runs' output
+	Machine string // the nmap runs' -oM logs
+}
+
+// GeneratePcap is Generate streaming the capture to w as a classic pcap
+// (raw IPv4, nanosecond timestamps) while the packets cross the simulated
+// wire: nothing is held but the few packets an earlier one may still
+// overtake. The bytes are those Generate's capture writes with WritePcap;
+// `siglab generate` writes its file this way.
+func GeneratePcap(ctx context.Context, s *scenarios.Scenario, w io.Writer) (*Generated, error) {
+	pw := capture.NewPcapWriter(w, layers.LinkTypeRaw)
+	// A write error sticks in pw; its Flush returns it.
+	out, err := generate(ctx, s, func(t time.Time, p []byte) { _ = pw.WritePacket(t, p) })
+	if err != nil {
+		return nil, err
+	}
+	if err := pw.Flush(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	return &Generated{Packets: pw.Packets(), Output: out.output, Machine: out.machine}, nil
+}
+
+// generate plays s offline, handing tap every packet in wire order (by
+// time, ties in the order they crossed), which a stable sort of the
+// simulated network's plain taps by time would give.
+func generate(ctx context.Context, s *scenarios.Scenario, tap func(time.Time, []byte)) (played, error) {
+	if err := CheckGenerate(s); err != nil {
+		return played{}, err
+	}
+	net, err := simnet.Build(simnet.Config{Seed: s.Seed, InOrder: true, Tap: tap}, simHosts(s)...)
+	if err != nil {
+		return played{}, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
+	}
+	out, err := play(ctx, s, net, false)
+	if err != nil {
+		return played{}, err
+	}
+	net.Flush()
+	return out, nil
+}
