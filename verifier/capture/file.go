@@ -129,7 +129,13 @@ func (c *Capture) WritePcap(w io.Writer) error {
 
 // WriteFileAtomic writes path through a temporary file in the same
 // directory and renames it into place, so a reader never sees half a file.
+// A path that exists and is not a regular file (/dev/stdout, a FIFO, a
+// device) is written in place instead: renaming over it would replace
+// the device node with a file.
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return writeInPlace(path, fi, write)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -148,4 +154,27 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// writeInPlace writes a special file such as /dev/stdout or a FIFO.
+func writeInPlace(path string, fi os.FileInfo, write func(io.Writer) error) error {
+	if fi.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
