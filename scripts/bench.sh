@@ -4,14 +4,31 @@
 # BENCH_RUNS times (default 3) with the tools alternated, medians and
 # ratios per pair, PASS/MISS per target. Writes bench/results.json and
 # bench/results.md (the table the README quotes) and, for missed targets,
-# CPU profiles under bench/profiles/. Needs root (test networks); installs
+# profiles under bench/profiles/. Needs root (test networks); installs
 # masscan, nmap, p0f, tcpdump and time with apt-get when missing. Every
 # packet stays in the lab: targets are 198.18.1.x in siglab's namespaces.
+#
+# BENCH_ONLY=detect1m,lab runs only the named sections (live, generate,
+# detect, detect1m, lab); unset, all of them. A partial run must not
+# overwrite the full run's bench/results.*: it writes results.raw.tsv,
+# results.json, results.md and profiles/ to BENCH_OUT (default: a new
+# /tmp/siglab-bench.* directory, printed at the end), and the targets it
+# did not measure say NOT RUN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (test networks)" >&2; exit 2; }
 export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 runs=${BENCH_RUNS:-3}
+only=${BENCH_ONLY:-}
+for s in ${only//,/ }; do
+  case $s in live | generate | detect | detect1m | lab) ;;
+  *) echo "bench: BENCH_ONLY: unknown section '$s' (live, generate, detect, detect1m, lab)" >&2; exit 2 ;;
+  esac
+done
+# section NAME: whether this run measures NAME.
+section() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+if [ -n "$only" ]; then out=${BENCH_OUT:-$(mktemp -d /tmp/siglab-bench.XXXXXX)}; else out=${BENCH_OUT:-bench}; fi
+mkdir -p "$out"
 
 need=()
 for t in masscan nmap p0f tcpdump; do command -v "$t" >/dev/null || need+=("$t"); done
@@ -21,6 +38,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 go build -o bin/siglab ./cmd/siglab
 go build -o bin/benchreport ./bench/benchreport
+go build -o bin/spoofcap ./bench/spoofcap
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -61,7 +79,7 @@ live() {
   esac
   found=$(echo "$found" | sort -n | paste -sd, -)
   local packets probes span_s
-  read -r packets probes span_s <<<"$(bin/benchreport pcapstat "$pcap" "$victim" | sed 's/[a-z_]*=//g')"
+  read -r packets probes span_s _ <<<"$(bin/benchreport pcapstat "$pcap" "$victim" | sed 's/[a-z_]*=//g')"
   put live fullrange "$tool" "$i" wall_ms $(((end - start) / 1000000))
   put live fullrange "$tool" "$i" probes "$probes"
   put live fullrange "$tool" "$i" pps "$(awk -v p="$probes" -v s="$span_s" 'BEGIN{printf "%.0f", (s > 0 ? p / s : 0)}')"
@@ -86,12 +104,13 @@ generate() {
   say "generate run $i: $packets packets in $(((end - start) / 1000000)) ms"
 }
 
-# detect SUBJECT PCAP TOOL RUN: one tool reading one capture; wall time
-# and peak RSS from /usr/bin/time. tcpdump runs with -S: its relative
-# sequence numbers keep a per-connection table that makes it take minutes
-# on millions of flows, which is not the decoding being compared.
+# detect SUBJECT PCAP TOOL RUN PACKETS [SOURCES]: one tool reading one
+# capture; wall time and peak RSS from /usr/bin/time. tcpdump runs with
+# -S: its relative sequence numbers keep a per-connection table that makes
+# it take minutes on millions of flows, which is not the decoding being
+# compared.
 detect() {
-  local subject=$1 pcap=$2 tool=$3 i=$4 packets=$5 t=$work/time.txt
+  local subject=$1 pcap=$2 tool=$3 i=$4 packets=$5 sources=${6:-} t=$work/time.txt
   case $tool in
   siglab) /usr/bin/time -o "$t" -f '%e %M' bin/siglab detect "$pcap" >/dev/null ;;
   p0f) /usr/bin/time -o "$t" -f '%e %M' p0f -r "$pcap" >/dev/null ;;
@@ -103,6 +122,7 @@ detect() {
   put detect "$subject" "$tool" "$i" rss_kb "$kb"
   put detect "$subject" "$tool" "$i" packets "$packets"
   put detect "$subject" "$tool" "$i" pps "$(awk -v p="$packets" -v s="$secs" 'BEGIN{printf "%.0f", (s > 0 ? p / s : 0)}')"
+  [ -z "$sources" ] || put detect "$subject" "$tool" "$i" sources "$sources"
   say "detect $subject $tool run $i: ${secs}s, ${kb} KB"
 }
 
@@ -117,49 +137,101 @@ gobench() {
   done
 }
 
-say "live full-range SYN scans, $runs runs each, tools alternated"
-for i in $(seq "$runs"); do
-  for tool in siglab masscan nmap7; do live "$tool" "$i"; done
-done
-
-say "offline generation"
-for i in $(seq "$runs"); do generate "$i"; done
-go test -run '^$' -bench 'GenerateFullRange$' -benchtime 3x -count "$runs" ./generator/ |
-  awk '$0 ~ /packets\/s/ {for (f = 2; f <= NF; f++) if ($f == "packets/s") print $(f-1)}' |
-  { i=0; while read -r v; do i=$((i + 1)); put generate fullrange engine "$i" pps "$v"; done; }
-
-say "detection: the offline full-range capture and a 10-million-packet one"
-start=$(now)
-bin/siglab generate bench/detect10m.yaml -o "$work/big.pcap" >/dev/null 2>&1
-end=$(now)
-note "the 10M capture (bench/detect10m.yaml) took $(((end - start) / 1000000)) ms to generate with siglab generate"
-for subject in fullrange 10m; do
-  pcap=$work/gen.pcap
-  [ "$subject" = 10m ] && pcap=$work/big.pcap
-  packets=$(bin/benchreport pcapstat "$pcap" "$victim" | sed 's/^packets=\([0-9]*\).*/\1/')
+if section live; then
+  say "live full-range SYN scans, $runs runs each, tools alternated"
   for i in $(seq "$runs"); do
-    for tool in siglab p0f tcpdump; do detect "$subject" "$pcap" "$tool" "$i" "$packets"; done
+    for tool in siglab masscan nmap7; do live "$tool" "$i"; done
   done
-done
+fi
 
-say "lab life cycle, 3 hosts"
-gobench 'Lab3Hosts$' ./netns/ median-ms lab 3hosts siglab -benchtime 30x
-gobench 'IPCommands3Hosts$' ./netns/ median-ms lab 3hosts ip -benchtime 30x
+if section generate; then
+  say "offline generation"
+  for i in $(seq "$runs"); do generate "$i"; done
+  go test -run '^$' -bench 'GenerateFullRange$' -benchtime 3x -count "$runs" ./generator/ |
+    awk '$0 ~ /packets\/s/ {for (f = 2; f <= NF; f++) if ($f == "packets/s") print $(f-1)}' |
+    { i=0; while read -r v; do i=$((i + 1)); put generate fullrange engine "$i" pps "$v"; done; }
+fi
+
+if section detect; then
+  say "detection: the offline full-range capture and a 10-million-packet one"
+  # the generate section's capture, unmeasured when that section was skipped
+  [ -f "$work/gen.pcap" ] || bin/siglab generate bench/fullrange.yaml -o "$work/gen.pcap" >/dev/null 2>&1
+  start=$(now)
+  bin/siglab generate bench/detect10m.yaml -o "$work/big.pcap" >/dev/null 2>&1
+  end=$(now)
+  note "the 10M capture (bench/detect10m.yaml) took $(((end - start) / 1000000)) ms to generate with siglab generate"
+  for subject in fullrange 10m; do
+    pcap=$work/gen.pcap
+    [ "$subject" = 10m ] && pcap=$work/big.pcap
+    packets=$(bin/benchreport pcapstat "$pcap" "$victim" | sed 's/^packets=\([0-9]*\).*/\1/')
+    for i in $(seq "$runs"); do
+      for tool in siglab p0f tcpdump; do detect "$subject" "$pcap" "$tool" "$i" "$packets"; done
+    done
+  done
+  rm -f "$work/big.pcap"
+fi
+
+# The memory target's capture: 10 M SYNs from 2^20 spoofed sources taking
+# turns (bench/spoofcap; the addresses are only bytes in the file), the
+# worst case for per-source state. Its packet and source counts are
+# pcapstat's reading of the file, not spoofcap's word. tcpdump runs only
+# BENCH_TCPDUMP_1M_RUNS times (default 1): one run takes over ten minutes
+# here, because even under -n it caches every address's string in a
+# 4096-bucket hash with chained lists (addrtoname.c, getname()), 256 deep
+# for a million sources.
+spoofed=$work/spoofed.pcap
+if section detect1m; then
+  say "detection: 10 million SYNs from 1 million sources"
+  start=$(now)
+  bin/spoofcap -o "$spoofed" 2>/dev/null
+  end=$(now)
+  note "the spoofed-sources capture (bench/spoofcap) took $(((end - start) / 1000000)) ms to write"
+  read -r packets sources <<<"$(bin/benchreport pcapstat "$spoofed" "$victim" | sed -E 's/^packets=([0-9]+) .* sources=([0-9]+)$/\1 \2/')"
+  tcpdump_runs=${BENCH_TCPDUMP_1M_RUNS:-1}
+  [ "$tcpdump_runs" -ge "$runs" ] || note "tcpdump ran $tcpdump_runs of $runs times on the spoofed-sources capture (BENCH_TCPDUMP_1M_RUNS): its address cache makes one run take minutes"
+  for i in $(seq "$runs"); do
+    for tool in siglab p0f tcpdump; do
+      [ "$tool" != tcpdump ] || [ "$i" -le "$tcpdump_runs" ] || continue
+      detect spoofed1m "$spoofed" "$tool" "$i" "$packets" "$sources"
+    done
+  done
+fi
+
+if section lab; then
+  say "lab life cycle, 3 hosts"
+  gobench 'Lab3Hosts$' ./netns/ median-ms lab 3hosts siglab -benchtime 30x
+  gobench 'IPCommands3Hosts$' ./netns/ median-ms lab 3hosts ip -benchtime 30x
+fi
 
 note "versions: $(version 'masscan --version' 'version [0-9.]+') (masscan), $(version 'nmap --version' 'Nmap version [0-9.]+'), $(version 'p0f -h' 'p0f [0-9.]+[a-z]*'), $(version 'tcpdump --version' 'tcpdump version [0-9.]+')"
-cp "$raw" bench/results.raw.tsv
-bin/benchreport report "$raw" bench/results.json bench/results.md
+cp "$raw" "$out/results.raw.tsv"
+bin/benchreport report "$raw" "$out/results.json" "$out/results.md"
 
 # A missed target keeps its issue open with a profile of the path.
-rm -rf bench/profiles
-if grep -q 'MISS' bench/results.md; then
-  mkdir -p bench/profiles
+prof=$out/profiles
+rm -rf "$prof"
+missed() { grep -q "^| $1 |.*\*\*MISS\*\*" "$out/results.md"; }
+if missed 'offline generation'; then
+  mkdir -p "$prof"
   # siglab generate's own path (scenario, engine, verdict, pcap written),
   # CPU and allocations, as bench/benchreport's BenchmarkGenerateCLI runs it.
-  go test -run '^$' -bench 'GenerateCLI$' -benchtime 3x -cpuprofile bench/profiles/generate.cpu.pprof \
-    -memprofile bench/profiles/generate.mem.pprof -o bench/profiles/benchreport.test ./bench/benchreport/ >/dev/null
-  go tool pprof -top -nodecount 30 bench/profiles/benchreport.test bench/profiles/generate.cpu.pprof >bench/profiles/generate.cpu.txt 2>/dev/null
-  go tool pprof -top -sample_index=alloc_space -nodecount 20 bench/profiles/benchreport.test bench/profiles/generate.mem.pprof >bench/profiles/generate.alloc.txt 2>/dev/null
-  rm -f bench/profiles/benchreport.test
+  go test -run '^$' -bench 'GenerateCLI$' -benchtime 3x -cpuprofile "$prof/generate.cpu.pprof" \
+    -memprofile "$prof/generate.mem.pprof" -o "$prof/benchreport.test" ./bench/benchreport/ >/dev/null
+  go tool pprof -top -nodecount 30 "$prof/benchreport.test" "$prof/generate.cpu.pprof" >"$prof/generate.cpu.txt" 2>/dev/null
+  go tool pprof -top -sample_index=alloc_space -nodecount 20 "$prof/benchreport.test" "$prof/generate.mem.pprof" >"$prof/generate.alloc.txt" 2>/dev/null
+  rm -f "$prof/benchreport.test"
 fi
-cat bench/results.md
+if missed 'detection memory'; then
+  mkdir -p "$prof"
+  # Where the detector's state is allocated (the heap left at the end of
+  # a Go benchmark is empty, so allocated space is what shows it), and
+  # the real process's heap after each collection against the collector's
+  # goal: what is live, and what is garbage the goal lets through.
+  go test -run '^$' -bench 'SpoofedSources10M$' -benchtime 1x -memprofile "$prof/detect.mem.pprof" \
+    -o "$prof/detector.test" ./detector/ >"$prof/detect.bench.txt"
+  go tool pprof -top -sample_index=alloc_space -nodecount 20 "$prof/detector.test" "$prof/detect.mem.pprof" >"$prof/detect.alloc.txt" 2>/dev/null
+  rm -f "$prof/detector.test"
+  GODEBUG=gctrace=1 bin/siglab detect "$spoofed" 2>&1 >/dev/null | grep '^gc ' >"$prof/detect.gctrace.txt" || true
+fi
+cat "$out/results.md"
+[ "$out" = bench ] || say "partial run (BENCH_ONLY=$only): results in $out"

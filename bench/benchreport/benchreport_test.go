@@ -50,12 +50,15 @@ var _ = Describe("pcapstat", func() {
 		c.Add(t0.Add(3*time.Second), ipTCP(victim, 0x02, 5), "")                 // later fragment
 		c.Add(t0.Add(4*time.Second), ipTCP(victim, 0x02, 0), "")                 // probe
 		c.Add(t0.Add(5*time.Second), ipTCP(victim, 0x04, 0), "")                 // RST
+		other := ipTCP(victim, 0x10, 0)                                          // an ACK from a second source
+		other[15] = 3
+		c.Add(t0.Add(6*time.Second), other, "")
 		path := filepath.Join(GinkgoT().TempDir(), "c.pcap")
 		Expect(capture.WriteFileAtomic(path, c.WritePcap)).To(Succeed())
 
 		var out bytes.Buffer
 		Expect(run([]string{"pcapstat", path, "198.18.1.2"}, &out)).To(Succeed())
-		Expect(out.String()).To(Equal("packets=6 probes=2 span_s=4.000000\n"))
+		Expect(out.String()).To(Equal("packets=7 probes=2 span_s=4.000000 sources=2\n"))
 	})
 
 	It("refuses a target that is not an IPv4 address", func() {
@@ -95,7 +98,10 @@ var _ = Describe("report", func() {
 			"live\tfullrange\tmasscan\t1\tpps\t400",
 			"generate\tfullrange\tsiglab\t1\tpps\t2500000",
 			"detect\t10m\tsiglab\t1\tpps\t900", "detect\t10m\tp0f\t1\tpps\t300",
-			"detect\t10m\tsiglab\t1\trss_kb\t204800",
+			"detect\t10m\tsiglab\t1\trss_kb\t20480",
+			"detect\tspoofed1m\tsiglab\t1\trss_kb\t204800", "detect\tspoofed1m\tsiglab\t1\tsources\t1048576",
+			"detect\tspoofed1m\tsiglab\t1\tpackets\t10000000",
+			"detect\tspoofed1m\tp0f\t1\trss_kb\t4096",
 			"lab\t3hosts\tsiglab\t1\tmedian_ms\t39.4",
 			"note\t-\t-\t-\t-\tmasscan 1.3.2",
 		)
@@ -103,17 +109,34 @@ var _ = Describe("report", func() {
 			"live SYN scan":             "MISS", // 200 < 400 packets/s
 			"offline generation":        "PASS",
 			"detection speed":           "PASS", // exactly 3x
-			"detection memory":          "MISS", // 200 MB
+			"detection memory":          "MISS", // 200 MB on the spoofed sources; 20 MB on 10m does not count
 			"lab up plus down, 3 hosts": "PASS",
 		}))
 		Expect(md).To(ContainSubstring("| siglab scan (nmap 2.02 -sS -P0) | 200 |"))
 		Expect(md).To(ContainSubstring("| masscan --rate 10000000 | 400 | n/a | n/a | n/a | 0.50 |"))
 		Expect(md).To(ContainSubstring("2/2 runs"))
-		Expect(md).To(ContainSubstring("| siglab detect | 900 | n/a | 200 |")) // 204800 KB shown in MB
+		Expect(md).To(ContainSubstring("| siglab detect | 900 | n/a | 20.0 |")) // 20480 KB shown in MB
+		Expect(md).To(ContainSubstring("**Detection, 10 million packets from 1 million sources"))
+		Expect(md).To(ContainSubstring("| siglab detect | n/a | n/a | 200 | 10,000,000 | 1,048,576 | — |"))
+		Expect(md).To(ContainSubstring("| p0f -r | n/a | n/a | 4.0 | n/a | n/a | n/a |"))
+		Expect(md).To(ContainSubstring("| detection memory | siglab detect <= 100 MB peak RSS on 10M packets from 1M sources | 200.0 MB peak RSS on 10,000,000 packets from 1,048,576 sources | **MISS** |"))
 		Expect(md).To(ContainSubstring("| lab up plus down, 3 hosts | median <= 60 ms | 39.4 ms | **PASS** |"))
 		Expect(md).To(ContainSubstring("- masscan 1.3.2"))
 		Expect(res.Notes).To(Equal([]string{"masscan 1.3.2"}))
 	})
+
+	DescribeTable("judges detection memory on the spoofed-sources capture alone",
+		func(want string, lines ...string) {
+			res, _ := write(lines...)
+			Expect(verdicts(res)).To(HaveKeyWithValue("detection memory", want))
+		},
+		Entry("exactly 100 MB passes", "PASS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t102400"),
+		Entry("1 KB more misses", "MISS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t102401"),
+		Entry("the median of the runs is judged", "PASS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t900000",
+			"detect\tspoofed1m\tsiglab\t2\trss_kb\t50000", "detect\tspoofed1m\tsiglab\t3\trss_kb\t60000"),
+		Entry("the one-source 10m capture alone is not run", "NOT RUN", "detect\t10m\tsiglab\t1\trss_kb\t20480"),
+		Entry("another tool's RSS is not siglab's", "NOT RUN", "detect\tspoofed1m\tp0f\t1\trss_kb\t2048"),
+	)
 
 	It("misses the live target when siglab missed a port in any run, however fast", func() {
 		res, _ := write("live\tfullrange\tsiglab\t1\tpps\t900", "live\tfullrange\tsiglab\t1\texact\t1",

@@ -4,8 +4,8 @@
 //
 //   - `benchreport pcapstat PCAP TARGET` streams a capture once and prints
 //     the probes sent to TARGET (TCP SYNs without ACK), the time from the
-//     first to the last of them, and all packets, as key=value words the
-//     script reads with `read`;
+//     first to the last of them, all packets and the distinct IPv4
+//     sources, as key=value words the script reads with `read`;
 //   - `benchreport report RAW OUT.json OUT.md` reads the raw measurements
 //     the script appended (one tab-separated line each: section, subject,
 //     tool, run, metric, value), takes medians over the runs, computes the

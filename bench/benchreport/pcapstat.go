@@ -16,11 +16,12 @@ type stat struct {
 	Packets int           // every frame in the file
 	Probes  int           // TCP SYNs without ACK to the target
 	Span    time.Duration // first to last probe, as the sensor stamped them
+	Sources int           // distinct IPv4 source addresses, in any packet
 }
 
 // String is the script's interface: key=value words in a fixed order.
 func (s stat) String() string {
-	return fmt.Sprintf("packets=%d probes=%d span_s=%.6f", s.Packets, s.Probes, s.Span.Seconds())
+	return fmt.Sprintf("packets=%d probes=%d span_s=%.6f sources=%d", s.Packets, s.Probes, s.Span.Seconds(), s.Sources)
 }
 
 // pcapStat streams path once: the captures of the 10-million-packet
@@ -43,10 +44,13 @@ func pcapStat(path, target string) (stat, error) {
 }
 
 // count reads src to the end; a probe is a first fragment (or whole
-// packet) of TCP with SYN set and ACK clear, sent to dst.
+// packet) of TCP with SYN set and ACK clear, sent to dst. The set of
+// sources is what shows the spoofed-sources capture really has a
+// million of them (some MB of map there, a few bytes elsewhere).
 func count(src capture.Source, dst [4]byte) (stat, error) {
 	var st stat
 	var first, last time.Time
+	seen := map[[4]byte]struct{}{}
 	lt := src.LinkType()
 	for {
 		data, ci, err := src.ReadPacketData()
@@ -54,11 +58,16 @@ func count(src capture.Source, dst [4]byte) (stat, error) {
 			break
 		}
 		if err != nil {
+			st.Sources = len(seen)
 			return st, fmt.Errorf("packet %d: %w", st.Packets+1, err)
 		}
 		st.Packets++
 		ip, err := capture.IPv4(lt, data)
-		if err != nil || !isSYN(ip, dst) {
+		if err != nil {
+			continue
+		}
+		seen[[4]byte(ip[12:16])] = struct{}{}
+		if !isSYN(ip, dst) {
 			continue
 		}
 		if st.Probes == 0 {
@@ -68,6 +77,7 @@ func count(src capture.Source, dst [4]byte) (stat, error) {
 		st.Probes++
 	}
 	st.Span = last.Sub(first)
+	st.Sources = len(seen)
 	return st, nil
 }
 

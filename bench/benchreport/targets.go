@@ -59,12 +59,16 @@ func detectSpeedTarget(r *raw) target {
 	return t
 }
 
+// detectMemTarget is judged on the spoofed-sources capture, where a
+// detector's per-source state is at its worst; the 10M nmap capture's
+// one source would pass with any table size.
 func detectMemTarget(r *raw) target {
-	kb, ok := r.median(key{"detect", "10m", "siglab", "rss_kb"})
-	n, _ := r.median(key{"detect", "10m", "siglab", "packets"})
-	t := target{Name: "detection memory", Goal: "siglab detect <= 100 MB resident on 10M packets"}
+	kb, ok := r.median(key{"detect", "spoofed1m", "siglab", "rss_kb"})
+	n, _ := r.median(key{"detect", "spoofed1m", "siglab", "packets"})
+	s, _ := r.median(key{"detect", "spoofed1m", "siglab", "sources"})
+	t := target{Name: "detection memory", Goal: "siglab detect <= 100 MB peak RSS on 10M packets from 1M sources"}
 	if ok {
-		t.Measured = fmt.Sprintf("%.0f MB peak RSS on %s packets", kb/1024, num(n))
+		t.Measured = fmt.Sprintf("%.1f MB peak RSS on %s packets from %s sources", kb/1024, num(n), num(s))
 	}
 	t.Verdict = verdict(ok, kb <= 100*1024)
 	return t
