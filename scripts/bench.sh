@@ -33,6 +33,7 @@ mkdir -p "$out"
 need=()
 for t in masscan nmap p0f tcpdump; do command -v "$t" >/dev/null || need+=("$t"); done
 [ -x /usr/bin/time ] || need+=(time)
+command -v taskset >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
@@ -109,12 +110,15 @@ generate() {
 # -S: its relative sequence numbers keep a per-connection table that makes
 # it take minutes on millions of flows, which is not the decoding being
 # compared.
+# Every tool is pinned to one CPU (taskset): p0f and tcpdump are single
+# threaded, and siglab's garbage collector would otherwise borrow the
+# second core; issue 5's throughput target is one core's.
 detect() {
   local subject=$1 pcap=$2 tool=$3 i=$4 packets=$5 sources=${6:-} t=$work/time.txt
   case $tool in
-  siglab) /usr/bin/time -o "$t" -f '%e %M' bin/siglab detect "$pcap" >/dev/null ;;
-  p0f) /usr/bin/time -o "$t" -f '%e %M' p0f -r "$pcap" >/dev/null ;;
-  tcpdump) /usr/bin/time -o "$t" -f '%e %M' tcpdump -n -S -r "$pcap" >/dev/null 2>&1 ;;
+  siglab) /usr/bin/time -o "$t" -f '%e %M' taskset -c 1 bin/siglab detect "$pcap" >/dev/null ;;
+  p0f) /usr/bin/time -o "$t" -f '%e %M' taskset -c 1 p0f -r "$pcap" >/dev/null ;;
+  tcpdump) /usr/bin/time -o "$t" -f '%e %M' taskset -c 1 tcpdump -n -S -r "$pcap" >/dev/null 2>&1 ;;
   esac
   local secs kb
   read -r secs kb <"$t"

@@ -106,20 +106,21 @@ var _ = Describe("report", func() {
 			"note\t-\t-\t-\t-\tmasscan 1.3.2",
 		)
 		Expect(verdicts(res)).To(Equal(map[string]string{
-			"live SYN scan":             "MISS", // 200 < 400 packets/s
-			"offline generation":        "PASS",
-			"detection speed":           "PASS", // exactly 3x
-			"detection memory":          "MISS", // 200 MB on the spoofed sources; 20 MB on 10m does not count
-			"lab up plus down, 3 hosts": "PASS",
+			"live SYN scan":                  "MISS", // 200 < 400 packets/s
+			"offline generation":             "PASS",
+			"detection speed":                "PASS", // exactly 3x
+			"detection throughput, one core": "MISS", // 900 packets/s
+			"detection memory":               "MISS", // 200 MB on the spoofed sources; 20 MB on 10m does not count
+			"lab up plus down, 3 hosts":      "PASS",
 		}))
 		Expect(md).To(ContainSubstring("| siglab scan (nmap 2.02 -sS -P0) | 200 |"))
 		Expect(md).To(ContainSubstring("| masscan --rate 10000000 | 400 | n/a | n/a | n/a | 0.50 |"))
 		Expect(md).To(ContainSubstring("2/2 runs"))
-		Expect(md).To(ContainSubstring("| siglab detect | 900 | n/a | 20.0 |")) // 20480 KB shown in MB
+		Expect(md).To(ContainSubstring("| siglab detect | 900 | n/a | 21.0 |")) // 20480 KiB shown in decimal MB
 		Expect(md).To(ContainSubstring("**Detection, 10 million packets from 1 million sources"))
-		Expect(md).To(ContainSubstring("| siglab detect | n/a | n/a | 200 | 10,000,000 | 1,048,576 | — |"))
-		Expect(md).To(ContainSubstring("| p0f -r | n/a | n/a | 4.0 | n/a | n/a | n/a |"))
-		Expect(md).To(ContainSubstring("| detection memory | siglab detect <= 100 MB peak RSS on 10M packets from 1M sources | 200.0 MB peak RSS on 10,000,000 packets from 1,048,576 sources | **MISS** |"))
+		Expect(md).To(ContainSubstring("| siglab detect | n/a | n/a | 210 | 10,000,000 | 1,048,576 | — |"))
+		Expect(md).To(ContainSubstring("| p0f -r | n/a | n/a | 4.2 | n/a | n/a | n/a |"))
+		Expect(md).To(ContainSubstring("| detection memory | siglab detect <= 100 MB peak RSS on 10M packets from 1M sources | 209.7 MB peak RSS on 10,000,000 packets from 1,048,576 sources | **MISS** |"))
 		Expect(md).To(ContainSubstring("| lab up plus down, 3 hosts | median <= 60 ms | 39.4 ms | **PASS** |"))
 		Expect(md).To(ContainSubstring("- masscan 1.3.2"))
 		Expect(res.Notes).To(Equal([]string{"masscan 1.3.2"}))
@@ -130,12 +131,22 @@ var _ = Describe("report", func() {
 			res, _ := write(lines...)
 			Expect(verdicts(res)).To(HaveKeyWithValue("detection memory", want))
 		},
-		Entry("exactly 100 MB passes", "PASS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t102400"),
-		Entry("1 KB more misses", "MISS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t102401"),
+		Entry("just under 100 MB (97,656 KiB) passes", "PASS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t97656"),
+		Entry("1 KiB more misses", "MISS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t97657"),
 		Entry("the median of the runs is judged", "PASS", "detect\tspoofed1m\tsiglab\t1\trss_kb\t900000",
 			"detect\tspoofed1m\tsiglab\t2\trss_kb\t50000", "detect\tspoofed1m\tsiglab\t3\trss_kb\t60000"),
 		Entry("the one-source 10m capture alone is not run", "NOT RUN", "detect\t10m\tsiglab\t1\trss_kb\t20480"),
 		Entry("another tool's RSS is not siglab's", "NOT RUN", "detect\tspoofed1m\tp0f\t1\trss_kb\t2048"),
+	)
+
+	DescribeTable("judges one core's detection throughput on the big capture of full-range scans",
+		func(want string, lines ...string) {
+			res, _ := write(lines...)
+			Expect(verdicts(res)).To(HaveKeyWithValue("detection throughput, one core", want))
+		},
+		Entry("3 M packets/s passes", "PASS", "detect\t10m\tsiglab\t1\tpps\t3000000"),
+		Entry("just under misses", "MISS", "detect\t10m\tsiglab\t1\tpps\t2999999"),
+		Entry("the small capture alone is not the target", "NOT RUN", "detect\tfullrange\tsiglab\t1\tpps\t9000000"),
 	)
 
 	It("misses the live target when siglab missed a port in any run, however fast", func() {

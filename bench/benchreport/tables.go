@@ -6,7 +6,8 @@ type column struct {
 	// exact columns count the runs whose value is 1 ("3/3") instead of
 	// showing a median.
 	exact bool
-	// scale divides the median for display (rss_kb to MB).
+	// scale divides the median for display (rss_kb, KiB as /usr/bin/time
+	// reports them, to decimal MB: the targets say MB).
 	scale float64
 }
 
@@ -25,10 +26,13 @@ type table struct {
 var (
 	ppsCol  = column{metric: "pps", head: "packets/s"}
 	wallCol = column{metric: "wall_ms", head: "wall ms"}
-	rssCol  = column{metric: "rss_kb", head: "peak RSS MB", scale: 1024}
+	rssCol  = column{metric: "rss_kb", head: "peak RSS MB", scale: kibPerMB}
 	pktCol  = column{metric: "packets", head: "packets"}
 	srcCol  = column{metric: "sources", head: "sources"}
 )
+
+// kibPerMB converts /usr/bin/time's KiB to decimal megabytes.
+const kibPerMB = 1e6 / 1024
 
 var detectTools = []tool{{"siglab", "siglab detect"}, {"p0f", "p0f -r"}, {"tcpdump", "tcpdump -n -S -r"}}
 

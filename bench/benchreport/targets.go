@@ -23,7 +23,7 @@ func verdict(measured, pass bool) string {
 
 // judge applies the issue's targets to r.
 func judge(r *raw) []target {
-	return []target{liveTarget(r), genTarget(r), detectSpeedTarget(r), detectMemTarget(r), labTarget(r)}
+	return []target{liveTarget(r), genTarget(r), detectSpeedTarget(r), detectCoreTarget(r), detectMemTarget(r), labTarget(r)}
 }
 
 func liveTarget(r *raw) target {
@@ -59,6 +59,26 @@ func detectSpeedTarget(r *raw) target {
 	return t
 }
 
+// detectCoreTarget is issue 5's throughput goal. scripts/bench.sh pins
+// every detection tool to one CPU (taskset), so siglab's figure is one
+// core's, its garbage collector included. It is judged on the big
+// capture of full-range SYN scans, where process start-up (about 10 ms,
+// a third of it gopacket's package init) is amortized; the single
+// full-range scan's figure, start-up included, is shown beside it.
+func detectCoreTarget(r *raw) target {
+	big, ok := r.median(key{"detect", "10m", "siglab", "pps"})
+	small, okSmall := r.median(key{"detect", "fullrange", "siglab", "pps"})
+	t := target{Name: "detection throughput, one core", Goal: "siglab detect >= 3,000,000 packets/s on captures of full-range SYN scans"}
+	if ok {
+		t.Measured = num(big) + " packets/s on the 10M-packet capture"
+		if okSmall {
+			t.Measured += "; " + num(small) + " on the single 131k-packet scan, process start included"
+		}
+	}
+	t.Verdict = verdict(ok, big >= 3e6)
+	return t
+}
+
 // detectMemTarget is judged on the spoofed-sources capture, where a
 // detector's per-source state is at its worst; the 10M nmap capture's
 // one source would pass with any table size.
@@ -68,9 +88,9 @@ func detectMemTarget(r *raw) target {
 	s, _ := r.median(key{"detect", "spoofed1m", "siglab", "sources"})
 	t := target{Name: "detection memory", Goal: "siglab detect <= 100 MB peak RSS on 10M packets from 1M sources"}
 	if ok {
-		t.Measured = fmt.Sprintf("%.1f MB peak RSS on %s packets from %s sources", kb/1024, num(n), num(s))
+		t.Measured = fmt.Sprintf("%.1f MB peak RSS on %s packets from %s sources", kb/kibPerMB, num(n), num(s))
 	}
-	t.Verdict = verdict(ok, kb <= 100*1024)
+	t.Verdict = verdict(ok, kb <= 100*kibPerMB)
 	return t
 }
 
