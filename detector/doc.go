@@ -60,8 +60,18 @@
 //     of attempts instead, at most 32, so that T2 (no flags) or T4 (ACK)
 //     are never taken for a Null or ACK scan;
 //   - a sequence-run tracker keeps the current run of consecutive-ISN SYNs
-//     and at most 8 finished runs;
-//   - at most 16 decoy peers, fragment counters, and FTP bounce state.
+//     and at most 8 finished runs (allocated with the first);
+//   - at most 16 decoy peers (allocated with the first), fragment
+//     counters, and FTP bounce state.
+//
+// The flow table stores flows in chunks that are never copied as it
+// grows (a full-range scan reaches 65535 flows) and finds them through
+// an open-addressing index (flowindex.go); a recycled source keeps its
+// small allocations, so a flood of spoofed sources allocates nothing
+// once the cap is reached. Classification runs in linear time on such
+// tables: value counts in a reused open-addressing tally (tally.go),
+// a radix sort by target and port (flowsort.go), sets of flows and
+// ports as bitmaps (sets.go).
 //
 // Sources are capped at Config.MaxSources with least-recently-seen
 // eviction, flows at Config.MaxFlowsPerSource per source and
