@@ -163,7 +163,7 @@ func exploitsPlus(a *analysis, run []*flow) (Finding, bool) {
 	_, perISN := modal(run, func(f *flow) uint32 { return f.seq })
 	// Several processes, each probing at most two ports, nearly all of
 	// them much-exploited services.
-	if procs < 3 || ports < 3 || perISN > 2 || 10*exploited < 9*len(run) || !nmap20xShape(run) {
+	if procs < 3 || ports < 3 || perISN > 2 || 10*exploited < 9*len(run) || !nmap20xProbes(run) {
 		return Finding{}, false
 	}
 	first, _, _ := span(run)

@@ -1,12 +1,14 @@
 package detector_test
 
 import (
+	"path/filepath"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/verifier/capture"
 )
 
 // scattered is 40 ports spread over 1..7000 in no sorted order, as
@@ -117,6 +119,17 @@ var _ = Describe("campaigns", func() {
 		Expect(f.Ports).To(Equal(5))
 		Expect(f.Evidence).To(ContainElement(ContainSubstring("31337 (back-orifice)")))
 		Expect(f.Last).To(BeTemporally(">", t0.Add(5*time.Second)), "the finding runs to the last OS attempt")
+	})
+
+	// A live run of scenarios/exploits-plus-linux.yaml in which one of the
+	// 17 processes drew another TTL, so its SYN carries window 4096 where
+	// the others carry 1024: each nmap 2.0x process has its own window.
+	It("tells exploits plus when the processes' windows differ (testdata/live)", func() {
+		c, err := capture.ReadFile(filepath.Join("testdata", "live", "exploits-plus-mixed-windows.pcap"))
+		Expect(err).NotTo(HaveOccurred())
+		fs := detector.DetectCapture(c)
+		Expect(finding(fs, "campaign.exploits-plus").Attr("processes")).To(Equal("17"))
+		Expect(finding(fs, "tool.nmap-2.0x").Evidence).To(ContainElement(ContainSubstring("window 1024 or 4096")))
 	})
 
 	It("says how many addresses the mapping swept, found up and scanned", func() {

@@ -86,12 +86,12 @@ func nmap20xSYNProcesses(a *analysis, t *toolEvidence) {
 	for _, run := range a.syn.byTarget {
 		fs = append(fs, run...)
 	}
-	if !nmap20xShape(fs) {
+	if !nmap20xProbes(fs) {
 		return
 	}
 	t.include(fs...)
-	t.add(fmt.Sprintf("%s without options, with ack 0 and window %d: nmap 2.0x's SYN probe, from %s and %s (one per process)",
-		plural(len(fs), "SYN"), fs[0].window, plural(distinct(fs, func(f *flow) uint16 { return f.sport }), "source port"), plural(distinct(fs, func(f *flow) uint32 { return f.seq }), "ISN")))
+	t.add(fmt.Sprintf("%s without options, with ack 0 and window %s: nmap 2.0x's SYN probe, from %s and %s (one per process)",
+		plural(len(fs), "SYN"), windowList(fs), plural(distinct(fs, func(f *flow) uint16 { return f.sport }), "source port"), plural(distinct(fs, func(f *flow) uint32 { return f.seq }), "ISN")))
 }
 
 // nmap20xStealth is the FIN/Xmas/Null rule: seq 0 and ack 0 (send_tcp_raw
@@ -297,18 +297,31 @@ func majorityISN(run []*flow) (seq uint32, n int) {
 	return seq, count(run, func(f *flow) bool { return f.flags == flagSYN && f.seq == seq })
 }
 
-// nmap20xShape checks the features send_tcp_raw fixed for every probe.
+// nmap20xShape checks the features send_tcp_raw fixed for every probe
+// of one process: no options, ack 0, one window of the four.
 func nmap20xShape(fs []*flow) bool {
-	w := fs[0].window
-	if w != 1024 && w != 2048 && w != 3072 && w != 4096 {
-		return false
-	}
-	for _, f := range fs {
-		if f.optLen != 0 || f.ipLen != 40 || f.ack != 0 || f.window != w {
-			return false
+	return nmap20xProbes(fs) && all(fs, func(f *flow) bool { return f.window == fs[0].window })
+}
+
+// windowList names the windows of fs, in increasing order: "1024" or
+// "1024 or 4096".
+func windowList(fs []*flow) string {
+	var ws []string
+	for w := uint16(1024); w <= 4096; w += 1024 {
+		if slices.ContainsFunc(fs, func(f *flow) bool { return f.window == w }) {
+			ws = append(ws, strconv.Itoa(int(w)))
 		}
 	}
-	return true
+	return strings.Join(ws, " or ")
+}
+
+// nmap20xProbes is nmap20xShape for probes of several processes: each
+// process draws its own TTL and so its own window (1024 x (TTL%4 + 1)),
+// so only the shape of each probe is common.
+func nmap20xProbes(fs []*flow) bool {
+	return all(fs, func(f *flow) bool {
+		return f.optLen == 0 && f.ipLen == 40 && f.ack == 0 && window20x(f.window)
+	})
 }
 
 func (g isnGroupSet) isnLines() []string {
