@@ -21,8 +21,7 @@ func analyzeOtherTool(a *analysis) {
 	if len(fs) < a.cfg.MinScanPorts {
 		return
 	}
-	f := Finding{Label: labelOtherTool, Scanner: a.scanner, Targets: targetsOf(fs), Ports: distinctPorts(fs), Packets: len(fs)}
-	f.First, f.Last = firstTries(fs)
+	var f Finding
 	switch {
 	case masscanID(fs):
 		f.Attrs = map[string]string{"tool": "masscan"}
@@ -47,6 +46,8 @@ func analyzeOtherTool(a *analysis) {
 	default:
 		return
 	}
+	f.Label, f.Scanner, f.Targets, f.Ports, f.Packets = labelOtherTool, a.scanner, targetsOf(fs), distinctPorts(fs), len(fs)
+	f.First, f.Last = firstTries(fs)
 	a.out = append(a.out, f)
 }
 
