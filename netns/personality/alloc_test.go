@@ -27,6 +27,10 @@ var _ = Describe("The per-packet path", func() {
 		Entry("filtered", "windows-nt4", scanProbe(111, syn), 0.0),
 		Entry("UDP to a closed port (PU)", "os2-warp-3", puProbe(), 1.0),
 		Entry("not addressed to it", "os2-warp-3", generator.Packet(make([]byte, 40)), 0.0),
+		Entry("the simulated kernel host: SYN to a closed port", "kernel", scanProbe(80, syn), 1.0),
+		// An open port's SYN also opens a connection, as a real kernel
+		// allocates a socket: its state is the second allocation.
+		Entry("the simulated kernel host: SYN to an open port", "kernel", scanProbe(22, syn), 2.0),
 	)
 })
 

@@ -32,6 +32,15 @@ type kernelHost struct {
 	conns      map[kernelConnKey]*kernelConn
 	rnd        *rand.Rand
 	ipid       uint16
+	// out is Answer's outer slice, reused from call to call as the Stack
+	// contract allows: a reply's only allocation is then its bytes.
+	out [1][]byte
+}
+
+// one returns r as Answer's single reply.
+func (h *kernelHost) one(r []byte) [][]byte {
+	h.out[0] = r
+	return h.out[:]
 }
 
 type kernelConnKey struct{ sport, dport uint16 }
@@ -73,19 +82,19 @@ func (h *kernelHost) Name() string { return "kernel" }
 func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
 	p, ok := accept(pk, h.cfg.Addr)
 	if ok && p.Proto() == protoICMP && p.ICMPType() == 8 && p.ICMPCode() == 0 {
-		return [][]byte{h.echoReply(p)}
+		return h.one(h.echoReply(p))
 	}
 	if ok && p.Proto() == protoUDP {
 		if h.openUDP[p.DPort()] {
 			return h.dns(p)
 		}
-		return [][]byte{h.unreachable(p, 3)}
+		return h.one(h.unreachable(p, 3))
 	}
 	if !ok || !p.IsTCP() || h.filtered[p.DPort()] {
 		return nil
 	}
 	if h.prohibited[p.DPort()] {
-		return [][]byte{h.unreachable(p, 13)}
+		return h.one(h.unreachable(p, 13))
 	}
 	k := kernelConnKey{p.SPort(), p.DPort()}
 	c := h.conns[k]
@@ -98,7 +107,7 @@ func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
 	case c == nil && h.open[p.DPort()] && !p.HasFlags(generator.FlagACK):
 		return nil // tcp_rcv_state_process in LISTEN: neither SYN nor ACK, discard
 	case c == nil:
-		return [][]byte{h.reset(p)}
+		return h.one(h.reset(p))
 	default:
 		return h.segment(p, k, c)
 	}
@@ -106,14 +115,14 @@ func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
 
 func (h *kernelHost) syn(p generator.Packet, k kernelConnKey) [][]byte {
 	if !h.open[p.DPort()] {
-		return [][]byte{h.reset(p)}
+		return h.one(h.reset(p))
 	}
 	c := &kernelConn{snd: h.rnd.Uint32(), rcv: p.Seq() + 1}
 	h.conns[k] = c
 	opts := []byte{2, 4, linuxMSS >> 8, linuxMSS & 0xff}
 	r := h.tcp(p, c.snd, c.rcv, generator.FlagSYN|generator.FlagACK, opts, nil)
 	c.snd++
-	return [][]byte{r}
+	return h.one(r)
 }
 
 // segment handles the client's ACKs, data and FIN on a connection.
@@ -200,5 +209,5 @@ func (h *kernelHost) dns(p generator.Packet) [][]byte {
 	}
 	h.ipid++
 	ih := generator.IPHeader{ID: h.ipid, Frag: 0x4000, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
-	return [][]byte{generator.AppendUDP(nil, &ih, 53, p.SPort(), r)}
+	return h.one(generator.AppendUDP(nil, &ih, 53, p.SPort(), r))
 }
