@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,9 +11,6 @@ import (
 // outputKey is the expect: key for the nmap output; every other key names
 // a detector.
 const outputKey = "nmap_output"
-
-// detectorRE is the form of detector names ("reference", "p0f").
-var detectorRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 
 // expect reads `expect:`.
 func (p *parser) expect(n *yaml.Node) (Expect, error) {
@@ -30,8 +26,11 @@ func (p *parser) expect(n *yaml.Node) (Expect, error) {
 			}
 			continue
 		}
-		if !detectorRE.MatchString(f.key) {
-			return Expect{}, p.errf(f.line, "expect: %q is neither nmap_output nor a detector name (e.g. reference)", f.key)
+		if _, ok := vocabularies[f.key]; !ok {
+			// Refused here rather than at run time, so a scenario never
+			// passes with a section nothing checks.
+			return Expect{}, p.errf(f.line, "expect: %q is neither nmap_output nor a known detector (known: %s)",
+				f.key, strings.Join(Detectors(), ", "))
 		}
 		de, err := p.detector(f)
 		if err != nil {
@@ -78,10 +77,10 @@ func (p *parser) detector(f field) (DetectorExpect, error) {
 		return DetectorExpect{}, err
 	}
 	var de DetectorExpect
-	if de.Present, err = p.expectations(get(fs, "present"), f.key+".present"); err != nil {
+	if de.Present, err = p.expectations(get(fs, "present"), f.key, "present"); err != nil {
 		return DetectorExpect{}, err
 	}
-	if de.Absent, err = p.expectations(get(fs, "absent"), f.key+".absent"); err != nil {
+	if de.Absent, err = p.expectations(get(fs, "absent"), f.key, "absent"); err != nil {
 		return DetectorExpect{}, err
 	}
 	for _, a := range de.Absent {
@@ -94,15 +93,17 @@ func (p *parser) detector(f field) (DetectorExpect, error) {
 	return de, nil
 }
 
-// expectations reads a list of bare labels and {label: X, attr: v} maps.
-func (p *parser) expectations(n *yaml.Node, what string) ([]Expectation, error) {
+// expectations reads det's list (list is "present" or "absent") of bare
+// labels and {label: X, attr: v} maps.
+func (p *parser) expectations(n *yaml.Node, det, list string) ([]Expectation, error) {
+	what := det + "." + list
 	items, err := p.seq(n, what)
 	if err != nil {
 		return nil, err
 	}
 	var out []Expectation
 	for _, it := range items {
-		e, err := p.expectation(it, what)
+		e, err := p.expectation(it, det, what)
 		if err != nil {
 			return nil, err
 		}
@@ -111,12 +112,12 @@ func (p *parser) expectations(n *yaml.Node, what string) ([]Expectation, error) 
 	return out, nil
 }
 
-// expectation reads one list item.
-func (p *parser) expectation(n *yaml.Node, what string) (Expectation, error) {
+// expectation reads one item of det's list what.
+func (p *parser) expectation(n *yaml.Node, det, what string) (Expectation, error) {
 	e := Expectation{Line: n.Line}
 	if n.Kind == yaml.ScalarNode {
 		e.Label = n.Value
-		return e, p.label(n.Line, e.Label)
+		return e, p.label(det, n.Line, e.Label)
 	}
 	fs, err := p.fields(n, what+" entry")
 	if err != nil {
@@ -129,7 +130,7 @@ func (p *parser) expectation(n *yaml.Node, what string) (Expectation, error) {
 	if e.Label, err = p.str(ln, "label"); err != nil {
 		return Expectation{}, err
 	}
-	if err := p.label(ln.Line, e.Label); err != nil {
+	if err := p.label(det, ln.Line, e.Label); err != nil {
 		return Expectation{}, err
 	}
 	for _, f := range fs {
@@ -147,15 +148,17 @@ func (p *parser) expectation(n *yaml.Node, what string) (Expectation, error) {
 	return e, nil
 }
 
-// label refuses labels outside the contract's vocabulary.
-func (p *parser) label(line int, l string) error {
-	if KnownLabel(l) {
+// label refuses labels outside det's vocabulary (the contract's for the
+// reference detector, the tool's own for external ones).
+func (p *parser) label(det string, line int, l string) error {
+	vocab := vocabularies[det]
+	if slices.Contains(vocab, l) {
 		return nil
 	}
-	if near := nearestLabel(l); near != "" {
-		return p.errf(line, "unknown label %q (did you mean %s?)", l, near)
+	if near := nearestLabel(vocab, l); near != "" {
+		return p.errf(line, "unknown %s label %q (did you mean %s?)", det, l, near)
 	}
-	return p.errf(line, "unknown label %q (known: %s)", l, strings.Join(labels, ", "))
+	return p.errf(line, "unknown %s label %q (known: %s)", det, l, strings.Join(vocab, ", "))
 }
 
 // String renders the expectation as a scenario file would write it:

@@ -79,10 +79,10 @@ func checkAccepted(t *testing.T, s *scenarios.Scenario) {
 			t.Fatalf("accepted run %+v", r)
 		}
 	}
-	for _, d := range s.Expect.Detectors {
+	for name, d := range s.Expect.Detectors {
 		for _, e := range append(append([]scenarios.Expectation{}, d.Present...), d.Absent...) {
-			if !scenarios.KnownLabel(e.Label) {
-				t.Fatalf("accepted label %q", e.Label)
+			if !scenarios.KnownDetectorLabel(name, e.Label) {
+				t.Fatalf("accepted %s label %q", name, e.Label)
 			}
 		}
 	}

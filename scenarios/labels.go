@@ -22,14 +22,14 @@ func Labels() []string { return slices.Clone(labels) }
 // KnownLabel reports whether l is one of the contract's labels.
 func KnownLabel(l string) bool { return slices.Contains(labels, l) }
 
-// nearestLabel returns the known label within two edits of l, for a
+// nearestLabel returns the label of vocab within two edits of l, for a
 // "did you mean" hint, or "" when none is that close.
-func nearestLabel(l string) string {
+func nearestLabel(vocab []string, l string) string {
 	if len(l) > 64 { // no label is that long; spare the quadratic work
 		return ""
 	}
 	best, bestDist := "", 3
-	for _, k := range labels {
+	for _, k := range vocab {
 		if d := editDistance(l, k); d < bestDist {
 			best, bestDist = k, d
 		}

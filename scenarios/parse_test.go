@@ -51,9 +51,9 @@ var _ = Describe("Parse", func() {
 		Entry("duplicate key", "name: t\nname: u\n", "bad.yaml:2: ", `key "name" appears twice`),
 		Entry("missing name", strings.Replace(minimal, "name: t\n", "summary: x\n", 1), "bad.yaml:1: ", "missing name"),
 		Entry("bad name", strings.Replace(minimal, "name: t", "name: Fig_2", 1), "bad.yaml:1: ", `name "Fig_2"`),
-		Entry("bad label", strings.Replace(minimal, "scan.tcp-syn]", "scan.tcp-sin]", 1), "bad.yaml:10: ", `unknown label "scan.tcp-sin" (did you mean scan.tcp-syn?)`),
-		Entry("label far from any", strings.Replace(minimal, "scan.tcp-syn]", "portscan]", 1), "bad.yaml:10: ", `unknown label "portscan" (known: scan.tcp-syn, `),
-		Entry("bad label in a map", strings.Replace(minimal, "[scan.tcp-syn]", "\n      - {label: os-detect, outcome: retried}", 1), "bad.yaml:11: ", `unknown label "os-detect"`),
+		Entry("bad label", strings.Replace(minimal, "scan.tcp-syn]", "scan.tcp-sin]", 1), "bad.yaml:10: ", `unknown reference label "scan.tcp-sin" (did you mean scan.tcp-syn?)`),
+		Entry("label far from any", strings.Replace(minimal, "scan.tcp-syn]", "portscan]", 1), "bad.yaml:10: ", `unknown reference label "portscan" (known: scan.tcp-syn, `),
+		Entry("bad label in a map", strings.Replace(minimal, "[scan.tcp-syn]", "\n      - {label: os-detect, outcome: retried}", 1), "bad.yaml:11: ", `unknown reference label "os-detect"`),
 		Entry("map without label", strings.Replace(minimal, "[scan.tcp-syn]", "\n      - {outcome: retried}", 1), "bad.yaml:11: ", "without label"),
 		Entry("label both present and absent", minimal+"    absent: [scan.tcp-syn]\n", "bad.yaml:11: ", "both present (line 10) and absent"),
 		Entry("bad duration", strings.Replace(minimal, "- nmap:", "- at: 5x\n    nmap:", 1), "bad.yaml:7: ", `bad duration "5x"`),
@@ -124,7 +124,9 @@ var _ = Describe("Parse", func() {
 			{Label: "osdetect", Attrs: map[string]string{"generation": "nmap-1", "attempts": "1"}, Line: 35},
 		}))
 		Expect(ref.Absent).To(Equal([]scenarios.Expectation{{Label: "tool.nmap-modern", Line: 36}}))
-		Expect(s.Expect.Detectors["p0f"].Absent).To(HaveLen(1))
+		p0f := s.Expect.Detectors["p0f"]
+		Expect(p0f.Present).To(Equal([]scenarios.Expectation{{Label: "syn", Attrs: map[string]string{"subj": "cli", "os": "???"}, Line: 38}}))
+		Expect(p0f.Absent).To(Equal([]scenarios.Expectation{{Label: "host change", Line: 39}, {Label: "http request", Line: 39}}))
 	})
 
 	It("finds hosts by name", func() {
@@ -196,5 +198,6 @@ expect:
       - {label: osdetect, generation: nmap-1, attempts: 1}
     absent: [tool.nmap-modern]
   p0f:
-    absent: [tool.other]
+    present: [{label: syn, subj: cli, os: "???"}]
+    absent: [host change, http request]
 `

@@ -5,6 +5,10 @@
 // CheckOutput: one Check per expectation, with a plain-words reason when
 // it fails), table.go (Verdict, its Status, the verdict table and the exit
 // code) and report.go (WriteReport: the per-scenario report directory).
+// External detectors have one adapter each: p0f.go runs Debian's p0f on
+// a run's capture in a temporary directory it removes, and p0flog.go
+// turns its log lines into findings the same checks read; the log is
+// kept in Result.P0fLog for the report's p0f.log.
 // The run orchestration that produces captures, findings and nmap output
 // lives in the package's other files.
 //

@@ -37,12 +37,19 @@ type Check struct {
 // file (file) says must and must not be present, in file order: present
 // expectations first, then absent ones.
 func CheckFindings(det string, file string, de scenarios.DetectorExpect, fs []detector.Finding) []Check {
+	return checkFindings(det, file, de, fs, describe)
+}
+
+// checkFindings is CheckFindings with the way a finding is named in the
+// explanations: an external detector's findings carry every field of its
+// output, most of them noise in a sentence (describeP0f).
+func checkFindings(det string, file string, de scenarios.DetectorExpect, fs []detector.Finding, describe func(detector.Finding) string) []Check {
 	out := make([]Check, 0, len(de.Present)+len(de.Absent))
 	for _, e := range de.Present {
 		c := Check{Detector: det, Want: "present " + e.String(), Present: true, Pos: pos(file, e.Line)}
 		c.OK = slices.ContainsFunc(fs, func(f detector.Finding) bool { return matches(e, f) })
 		if !c.OK {
-			c.Detail = missing(det, e, fs)
+			c.Detail = missing(det, e, fs, describe)
 		}
 		out = append(out, c)
 	}
@@ -50,7 +57,7 @@ func CheckFindings(det string, file string, de scenarios.DetectorExpect, fs []de
 		c := Check{Detector: det, Want: "absent " + e.String(), Pos: pos(file, e.Line), OK: true}
 		if i := slices.IndexFunc(fs, func(f detector.Finding) bool { return matches(e, f) }); i >= 0 {
 			c.OK = false
-			c.Detail = unwanted(det, e, fs, i)
+			c.Detail = unwanted(det, e, fs, i, describe)
 		}
 		out = append(out, c)
 	}
@@ -91,7 +98,7 @@ func value(f detector.Finding, k string) (string, bool) {
 
 // missing explains a present expectation that no finding met: first the
 // near misses (same label, other attributes), then everything det said.
-func missing(det string, e scenarios.Expectation, fs []detector.Finding) string {
+func missing(det string, e scenarios.Expectation, fs []detector.Finding, describe func(detector.Finding) string) string {
 	var near []detector.Finding
 	for _, f := range fs {
 		if f.Label == e.Label {
@@ -105,13 +112,17 @@ func missing(det string, e scenarios.Expectation, fs []detector.Finding) string 
 			who += " from " + scanner(f)
 		}
 		for _, d := range attrDiffs(e, f) {
-			parts = append(parts, who+" reported "+d)
+			// Many findings of one scanner can miss the same way (p0f
+			// logs every SYN); say it once.
+			if line := who + " reported " + d; !slices.Contains(parts, line) {
+				parts = append(parts, line)
+			}
 		}
 	}
 	if len(near) == 0 {
 		parts = append(parts, related(e, fs)...)
 	}
-	return strings.Join(append(parts, reported(det, fs)), "; ")
+	return strings.Join(append(parts, reported(det, fs, describe)), "; ")
 }
 
 // related explains a missing label by what the detector concluded
@@ -151,7 +162,7 @@ func attrDiffs(e scenarios.Expectation, f detector.Finding) []string {
 }
 
 // reported lists what det reported, each label once per attribute set.
-func reported(det string, fs []detector.Finding) string {
+func reported(det string, fs []detector.Finding, describe func(detector.Finding) string) string {
 	if len(fs) == 0 {
 		return det + " reported nothing"
 	}
@@ -166,7 +177,7 @@ func reported(det string, fs []detector.Finding) string {
 
 // unwanted explains an absent expectation that fs[i] (and maybe more)
 // met: which finding, from which scanner, and why the detector said so.
-func unwanted(det string, e scenarios.Expectation, fs []detector.Finding, i int) string {
+func unwanted(det string, e scenarios.Expectation, fs []detector.Finding, i int, describe func(detector.Finding) string) string {
 	f := fs[i]
 	why := "with no evidence"
 	if len(f.Evidence) > 0 {

@@ -26,6 +26,7 @@ const (
 	ReportFindings = "findings.jsonl"
 	ReportOutput   = "nmap.txt"
 	ReportVerdict  = "verdict.json"
+	ReportP0fLog   = "p0f.log" // p0f's own log, when the scenario has p0f expectations
 )
 
 // verdictJSON is verdict.json: the verdict as a machine reads it.
@@ -81,6 +82,21 @@ func WriteReport(dir string, v Verdict, c *capture.Capture, findings []detector.
 	}
 	return capture.WriteFileAtomic(filepath.Join(sub, ReportVerdict), func(w io.Writer) error {
 		return writeVerdict(w, v)
+	})
+}
+
+// WriteReport writes the run's report directory as the package's
+// WriteReport does, plus p0f.log when p0f ran and logged something.
+func (r *Result) WriteReport(dir string) error {
+	if err := WriteReport(dir, r.Verdict, r.Capture, r.Findings, r.Output); err != nil {
+		return err
+	}
+	if r.P0fLog == nil {
+		return nil
+	}
+	return capture.WriteFileAtomic(filepath.Join(dir, r.Verdict.Scenario, ReportP0fLog), func(w io.Writer) error {
+		_, err := w.Write(r.P0fLog)
+		return err
 	})
 }
 

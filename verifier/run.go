@@ -24,6 +24,9 @@ type Result struct {
 	Findings []detector.Finding
 	Output   string // the nmap runs' output
 	Machine  string // the nmap runs' -oM logs
+	// P0fLog is p0f's log of the capture; nil when the scenario has no
+	// p0f expectations (p0f only runs for those) or p0f logged nothing.
+	P0fLog []byte
 }
 
 // Mode names.
@@ -71,11 +74,17 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 	v.Scenario, v.File, v.Elapsed = s.Name, s.File, time.Since(started)
 	v.Packets, v.Dropped = len(res.Capture.Packets), res.Capture.Dropped
 	for _, name := range s.Expect.DetectorOrder {
-		if name != "reference" {
-			v.Checks = append(v.Checks, Check{Detector: name, Pos: s.File, Detail: "no adapter for detector " + name + " yet"})
-			continue
+		de := s.Expect.Detectors[name]
+		switch name {
+		case scenarios.DetectorReference:
+			v.Checks = append(v.Checks, CheckFindings(name, s.File, de, res.Findings)...)
+		case scenarios.DetectorP0f:
+			var cs []Check
+			cs, res.P0fLog = checkP0f(ctx, s.File, de, res.Capture)
+			v.Checks = append(v.Checks, cs...)
+		default: // the parser refuses other names; this guards a new one without an adapter
+			v.Checks = append(v.Checks, Check{Detector: name, Pos: s.File, Detail: "no adapter for detector " + name})
 		}
-		v.Checks = append(v.Checks, CheckFindings(name, s.File, s.Expect.Detectors[name], res.Findings)...)
 	}
 	v.Checks = append(v.Checks, CheckOutput(s.File, s.Expect.NmapOutput, res.Output)...)
 	return res, nil

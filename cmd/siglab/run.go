@@ -109,7 +109,7 @@ func (r *runCmd) runOne(e *env, s *scenarios.Scenario) verifier.Verdict {
 		return verifier.Verdict{Scenario: s.Name, File: s.File, Mode: mode, Err: err}
 	}
 	if r.Report != "" {
-		if err := verifier.WriteReport(r.Report, res.Verdict, res.Capture, res.Findings, res.Output); err != nil {
+		if err := res.WriteReport(r.Report); err != nil {
 			res.Verdict.Err = fmt.Errorf("report: %w", err)
 		}
 	}

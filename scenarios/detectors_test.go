@@ -1,0 +1,63 @@
+package scenarios_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/scenarios"
+)
+
+// withSection is minimal with one more detector section appended under
+// expect: (its first line is line 11).
+func withSection(section string) string { return minimal + section }
+
+var _ = Describe("detector sections", func() {
+	It("knows reference and p0f, each with its own vocabulary", func() {
+		Expect(scenarios.Detectors()).To(Equal([]string{"p0f", "reference"}))
+		Expect(scenarios.DetectorLabels("p0f")).To(ContainElements("syn", "syn+ack", "mtu", "uptime",
+			"host change", "ip sharing", "http request", "http response"))
+		Expect(scenarios.DetectorLabels("reference")).To(Equal(scenarios.Labels()))
+		Expect(scenarios.DetectorLabels("snort")).To(BeNil())
+		Expect(scenarios.KnownDetectorLabel("p0f", "scan.tcp-syn")).To(BeFalse())
+		Expect(scenarios.KnownDetectorLabel("reference", "syn")).To(BeFalse())
+	})
+
+	DescribeTable("refuses what no detector knows, with file:line",
+		func(src, prefix, says string) {
+			s, err := scenarios.Parse("bad.yaml", []byte(src))
+			Expect(s).To(BeNil())
+			Expect(err).To(MatchError(scenarios.ErrInvalid))
+			Expect(err.Error()).To(HavePrefix(prefix))
+			Expect(err.Error()).To(ContainSubstring(says))
+			Expect(err.Error()).NotTo(ContainSubstring("\n"))
+		},
+		Entry("unknown detector", withSection("  snort:\n    present: [scan]\n"), "bad.yaml:11: ",
+			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, reference)`),
+		Entry("detector name with capitals", withSection("  P0f:\n    present: [syn]\n"), "bad.yaml:11: ", `"P0f" is neither`),
+		Entry("p0f label near a known one", withSection("  p0f:\n    present: [syn-ack]\n"), "bad.yaml:12: ",
+			`unknown p0f label "syn-ack" (did you mean syn+ack?)`),
+		Entry("p0f label far from any", withSection("  p0f:\n    absent: [osdetect]\n"), "bad.yaml:12: ",
+			`unknown p0f label "osdetect" (known: syn, syn+ack, `),
+		Entry("p0f label in a map", withSection("  p0f:\n    present:\n      - {label: http-request, app: curl}\n"), "bad.yaml:13: ",
+			`unknown p0f label "http-request" (did you mean http request?)`),
+		Entry("reference label under p0f", withSection("  p0f:\n    absent: [scan.tcp-syn]\n"), "bad.yaml:12: ",
+			`unknown p0f label "scan.tcp-syn"`),
+		Entry("misspelt detector", withSection("  reference2: {}\n"), "bad.yaml:11: ", `"reference2" is neither`),
+		Entry("p0f entry both present and absent", withSection("  p0f:\n    present: [mtu]\n    absent: [mtu]\n"), "bad.yaml:13: ",
+			"both present (line 12) and absent"),
+	)
+
+	DescribeTable("accepts p0f's mod values, spaces and all",
+		func(section string, want scenarios.Expectation) {
+			s, err := scenarios.Parse("ok.yaml", []byte(withSection(section)))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.Expect.DetectorOrder).To(Equal([]string{"reference", "p0f"}))
+			de := s.Expect.Detectors["p0f"]
+			Expect(append(de.Present, de.Absent...)).To(Equal([]scenarios.Expectation{want}))
+		},
+		Entry("bare label with a space", "  p0f:\n    absent: [host change]\n", scenarios.Expectation{Label: "host change", Line: 12}),
+		Entry("plus sign", "  p0f:\n    present:\n      - syn+ack\n", scenarios.Expectation{Label: "syn+ack", Line: 13}),
+		Entry("map with p0f fields", "  p0f:\n    present:\n      - {label: syn, subj: cli, os: \"???\", client: 198.18.0.2}\n",
+			scenarios.Expectation{Label: "syn", Attrs: map[string]string{"subj": "cli", "os": "???", "client": "198.18.0.2"}, Line: 13}),
+	)
+})

@@ -1,0 +1,91 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/verifier/capture"
+)
+
+// Errors of RunP0f.
+var (
+	// ErrP0fMissing: no p0f on PATH.
+	ErrP0fMissing = errors.New("p0f is not installed (apt-get install p0f)")
+	// ErrP0fFailed: p0f ran and exited non-zero, or could not be run.
+	ErrP0fFailed = errors.New("p0f failed")
+)
+
+// RunP0f runs p0f 3 over c offline (`p0f -r PCAP -o LOG` in a temporary
+// directory, removed afterwards) and returns its log and the records
+// that parse, in log order.
+func RunP0f(ctx context.Context, c *capture.Capture) (log []byte, recs []P0fRecord, err error) {
+	bin, err := exec.LookPath("p0f")
+	if err != nil {
+		return nil, nil, ErrP0fMissing
+	}
+	dir, err := os.MkdirTemp("", "siglab-p0f-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrP0fFailed, err)
+	}
+	defer os.RemoveAll(dir)
+	pcap, logPath := filepath.Join(dir, "capture.pcap"), filepath.Join(dir, "p0f.log")
+	if err := capture.WriteFileAtomic(pcap, c.WritePcap); err != nil {
+		return nil, nil, fmt.Errorf("%w: write capture: %w", ErrP0fFailed, err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "-r", pcap, "-o", logPath)
+	cmd.Stderr = &stderr // stdout repeats the log in a long form: dropped
+	if err := cmd.Run(); err != nil {
+		return nil, nil, fmt.Errorf("%w: %w: %s", ErrP0fFailed, err, lastP0fError(stderr.String()))
+	}
+	log, err = os.ReadFile(logPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, nil // p0f writes its log only when it observed something
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrP0fFailed, err)
+	}
+	recs, err = ParseP0fLog(bytes.NewReader(log))
+	if err != nil {
+		return log, nil, fmt.Errorf("%w: read log: %w", ErrP0fFailed, err)
+	}
+	return log, recs, nil
+}
+
+// lastP0fError picks the line that says what went wrong from p0f's
+// stderr: the last "[-] ..." line (its "Location :" lines follow it),
+// else the last non-empty one.
+func lastP0fError(stderr string) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "[-]") {
+			return l
+		}
+	}
+	if l := strings.TrimSpace(lines[len(lines)-1]); l != "" {
+		return l
+	}
+	return "no message on stderr"
+}
+
+// checkP0f runs p0f over c and checks de against its records; when p0f
+// cannot run, the result is one failing check saying why.
+func checkP0f(ctx context.Context, file string, de scenarios.DetectorExpect, c *capture.Capture) ([]Check, []byte) {
+	log, recs, err := RunP0f(ctx, c)
+	if err != nil {
+		return []Check{{Detector: scenarios.DetectorP0f, Want: "p0f runs", Present: true, Pos: file, Detail: err.Error()}}, log
+	}
+	fs := make([]detector.Finding, len(recs))
+	for i, r := range recs {
+		fs[i] = r.Finding()
+	}
+	return checkFindings(scenarios.DetectorP0f, file, de, fs, describeP0f), log
+}
