@@ -47,6 +47,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./generator/fingerprint/
 	$(GO) test -run '^$$' -fuzz '^FuzzAnswer$$' -fuzztime $(FUZZTIME) ./netns/personality/
 	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./verifier/capture/
+	$(GO) test -run '^$$' -fuzz '^FuzzP0fLine$$' -fuzztime $(FUZZTIME) ./verifier/
 
 clean:
 	rm -rf bin reports
