@@ -106,6 +106,7 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	// later sends; the sensor's view is in wire order.
 	sort.SliceStable(c.Packets, func(i, j int) bool { return c.Packets[i].Time.Before(c.Packets[j].Time) })
 	annotate(c, out.truth)
+	annotateReplies(c)
 	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
@@ -134,6 +135,7 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 		return nil, err
 	}
 	annotate(c, out.truth)
+	annotateReplies(c)
 	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
