@@ -61,3 +61,22 @@ func (e *events) pop() event {
 	e.head++
 	return ev
 }
+
+// bufPool keeps packet buffers for reuse. The network copies each answer
+// into one (a stack's replies live only until its next Answer) and takes
+// it back once the scanner has read it and the tap has seen it; wireOrder
+// does the same for the sends it holds. Once the pool is warm nothing
+// allocates per packet.
+type bufPool struct{ free [][]byte }
+
+// copyOf returns p in a pooled buffer.
+func (b *bufPool) copyOf(p []byte) []byte {
+	var buf []byte
+	if n := len(b.free); n > 0 {
+		buf, b.free = b.free[n-1][:0], b.free[:n-1]
+	}
+	return append(buf, p...)
+}
+
+// put returns a buffer from copyOf to the pool.
+func (b *bufPool) put(p []byte) { b.free = append(b.free, p) }

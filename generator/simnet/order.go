@@ -13,28 +13,26 @@ import "time"
 // of the two lanes' heads: O(1) a packet. A lane still inserts an
 // out-of-order packet at its place, so the order holds regardless.
 //
-// A send is copied into a reused buffer (the scanner reuses its own); an
-// answer is kept as it is, since nothing writes to a queued answer once
-// it is read. Once the buffers exist nothing allocates per packet.
+// A send is copied into a pooled buffer (the scanner reuses its own); an
+// answer already is in one (the network's, see bufPool), which goes back
+// to the pool once tapped. Once the pool is warm nothing allocates per
+// packet.
 type wireOrder struct {
 	tap     func(t time.Time, pkt []byte)
 	sends   events
 	answers events
-	free    [][]byte // send buffers for reuse
+	pool    *bufPool
 	seq     uint64
 }
 
 // holdSend keeps a copy of a send tapped at (at, key).
 func (w *wireOrder) holdSend(at time.Time, key int64, p []byte) {
-	var buf []byte
-	if n := len(w.free); n > 0 {
-		buf, w.free = w.free[n-1][:0], w.free[:n-1]
-	}
 	w.seq++
-	w.sends.push(event{at: at, key: key, seq: w.seq, pkt: append(buf, p...)})
+	w.sends.push(event{at: at, key: key, seq: w.seq, pkt: w.pool.copyOf(p)})
 }
 
-// holdAnswer keeps an answer tapped at (at, key); p must not change.
+// holdAnswer keeps an answer tapped at (at, key); p is a pooled buffer
+// that now belongs to w.
 func (w *wireOrder) holdAnswer(at time.Time, key int64, p []byte) {
 	w.seq++
 	w.answers.push(event{at: at, key: key, seq: w.seq, pkt: p})
@@ -50,10 +48,11 @@ func (w *wireOrder) release(horizon int64) {
 		case s != nil && (a == nil || s.before(a)) && s.key <= horizon:
 			h := w.sends.pop()
 			w.tap(h.at, h.pkt)
-			w.free = append(w.free, h.pkt)
+			w.pool.put(h.pkt)
 		case a != nil && (s == nil || a.before(s)) && a.key <= horizon:
 			h := w.answers.pop()
 			w.tap(h.at, h.pkt)
+			w.pool.put(h.pkt)
 		default:
 			return
 		}

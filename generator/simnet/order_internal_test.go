@@ -41,7 +41,7 @@ var _ = Describe("The event queues, fed out of order", func() {
 			b   byte
 		}
 		var got []out
-		w := &wireOrder{tap: func(t time.Time, p []byte) { got = append(got, out{int64(t.Sub(Epoch)), p[0]}) }}
+		w := &wireOrder{tap: func(t time.Time, p []byte) { got = append(got, out{int64(t.Sub(Epoch)), p[0]}) }, pool: &bufPool{}}
 		var in []out
 		for i := range 3000 {
 			key := int64(r.IntN(500))

@@ -70,6 +70,7 @@ type Network struct {
 	seq    uint64
 	frags  reassembler
 	order  *wireOrder // with InOrder
+	pool   bufPool    // buffers of queued answers (and InOrder's held sends)
 }
 
 // New returns a network holding hosts. It panics where Build returns an
@@ -99,7 +100,7 @@ func Build(cfg Config, hosts ...HostConfig) (*Network, error) {
 	}
 	n := &Network{cfg: cfg, now: cfg.Start, hosts: map[netip.Addr]personality.Stack{}}
 	if cfg.InOrder && cfg.Tap != nil {
-		n.order = &wireOrder{tap: cfg.Tap}
+		n.order = &wireOrder{tap: cfg.Tap, pool: &n.pool}
 	}
 	for i, h := range hosts {
 		if _, dup := n.hosts[h.Addr]; dup {
@@ -162,8 +163,8 @@ func (n *Network) answer(at time.Time, key int64, pk generator.Packet, p []byte,
 	}
 	arrive, arriveKey := at.Add(n.cfg.RTT), key+int64(n.cfg.RTT)
 	for _, r := range h.Answer(at.Add(n.cfg.RTT/2), pk) {
-		n.seq++
-		n.queue.push(event{at: arrive, key: arriveKey, seq: n.seq, pkt: r})
+		n.seq++ // a reply lives only until the host's next Answer: copy it
+		n.queue.push(event{at: arrive, key: arriveKey, seq: n.seq, pkt: n.pool.copyOf(r)})
 	}
 }
 
@@ -181,13 +182,16 @@ func (n *Network) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, er
 	if ev.key > n.nowKey {
 		n.now, n.nowKey = ev.at, ev.key
 	}
+	c := copy(buf, ev.pkt)
 	switch {
 	case n.order != nil:
-		n.order.holdAnswer(ev.at, ev.key, ev.pkt) // nothing writes to it any more
+		n.order.holdAnswer(ev.at, ev.key, ev.pkt) // the pool gets it back once tapped
 	case n.cfg.Tap != nil:
 		n.cfg.Tap(ev.at, ev.pkt)
+		n.pool.put(ev.pkt)
+	default:
+		n.pool.put(ev.pkt)
 	}
-	c := copy(buf, ev.pkt)
 	n.release()
 	return c, ev.at, nil
 }

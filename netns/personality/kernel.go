@@ -32,15 +32,15 @@ type kernelHost struct {
 	conns      map[kernelConnKey]*kernelConn
 	rnd        *rand.Rand
 	ipid       uint16
-	// out is Answer's outer slice, reused from call to call as the Stack
-	// contract allows: a reply's only allocation is then its bytes.
-	out [1][]byte
+	replies
+	// quote is the scratch an ICMP error's body is built in.
+	quote []byte
 }
 
-// one returns r as Answer's single reply.
+// one returns r, built on h.next(), as Answer's single reply.
 func (h *kernelHost) one(r []byte) [][]byte {
-	h.out[0] = r
-	return h.out[:]
+	h.add(r)
+	return h.out
 }
 
 type kernelConnKey struct{ sport, dport uint16 }
@@ -80,6 +80,7 @@ func (h *kernelHost) Name() string { return "kernel" }
 
 // Answer returns the host's replies to one packet.
 func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
+	h.begin()
 	p, ok := accept(pk, h.cfg.Addr)
 	if ok && p.Proto() == protoICMP && p.ICMPType() == 8 && p.ICMPCode() == 0 {
 		return h.one(h.echoReply(p))
@@ -131,21 +132,20 @@ func (h *kernelHost) segment(p generator.Packet, k kernelConnKey, c *kernelConn)
 		delete(h.conns, k) // LAST-ACK: the client's ACK closes it quietly
 		return nil
 	}
-	var out [][]byte
 	data := p.TCPPayload()
 	if len(data) > 0 && p.Seq() == c.rcv {
 		c.rcv += uint32(len(data))
 		reply := fmt.Appendf(nil, "siglab %d ok\r\n", p.DPort())
-		out = append(out, h.tcp(p, c.snd, c.rcv, generator.FlagPSH|generator.FlagACK, nil, reply))
+		h.add(h.tcp(p, c.snd, c.rcv, generator.FlagPSH|generator.FlagACK, nil, reply))
 		c.snd += uint32(len(reply))
 	}
 	if p.HasFlags(generator.FlagFIN) && p.Seq()+uint32(len(data)) == c.rcv {
 		c.rcv++
-		out = append(out, h.tcp(p, c.snd, c.rcv, generator.FlagFIN|generator.FlagACK, nil, nil))
+		h.add(h.tcp(p, c.snd, c.rcv, generator.FlagFIN|generator.FlagACK, nil, nil))
 		c.snd++
 		c.lastAck = true
 	}
-	return out
+	return h.out
 }
 
 // reset is Linux's RST for a segment no socket wants: seq = its ack when
@@ -175,7 +175,7 @@ func (h *kernelHost) tcp(to generator.Packet, seq, ack uint32, flags uint8, opts
 	}
 	ih := generator.IPHeader{ID: id, Frag: 0x4000, TTL: linuxTTL, Src: to.Dst(), Dst: to.Src()}
 	t := generator.TCPSegment{SPort: to.DPort(), DPort: to.SPort(), Seq: seq, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
-	return generator.AppendTCP(nil, &ih, &t)
+	return generator.AppendTCP(h.next(), &ih, &t)
 }
 
 // echoReply is Linux's icmp_echo: the request's identifier, sequence and
@@ -184,7 +184,7 @@ func (h *kernelHost) tcp(to generator.Packet, seq, ack uint32, flags uint8, opts
 func (h *kernelHost) echoReply(p generator.Packet) []byte {
 	h.ipid++
 	ih := generator.IPHeader{TOS: p[1], ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
-	return generator.AppendICMP(nil, &ih, 0, 0, p.L4()[4:])
+	return generator.AppendICMP(h.next(), &ih, 0, 0, p.L4()[4:])
 }
 
 // unreachable is Linux's ICMP destination unreachable for p: TOS 0xC0
@@ -193,8 +193,8 @@ func (h *kernelHost) echoReply(p generator.Packet) []byte {
 func (h *kernelHost) unreachable(p generator.Packet, code uint8) []byte {
 	h.ipid++
 	ih := generator.IPHeader{TOS: 0xc0, ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
-	body := make([]byte, 4, 4+len(p))
-	return generator.AppendICMP(nil, &ih, 3, code, append(body, p...))
+	h.quote = append(append(h.quote[:0], 0, 0, 0, 0), p...)
+	return generator.AppendICMP(h.next(), &ih, 3, code, h.quote)
 }
 
 // dns answers an A query to an open port 53 as the live lab's DNS
@@ -209,5 +209,5 @@ func (h *kernelHost) dns(p generator.Packet) [][]byte {
 	}
 	h.ipid++
 	ih := generator.IPHeader{ID: h.ipid, Frag: 0x4000, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
-	return h.one(generator.AppendUDP(nil, &ih, 53, p.SPort(), r))
+	return h.one(generator.AppendUDP(h.next(), &ih, 53, p.SPort(), r))
 }

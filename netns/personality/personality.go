@@ -41,8 +41,9 @@ type Config struct {
 type Stack interface {
 	Name() string
 	// Answer returns the host's replies to one IPv4 packet addressed to
-	// it, in order; each reply is a fresh slice the caller may keep. The
-	// returned outer slice itself may be reused by the next call.
+	// it, in order. The replies and the outer slice are valid until the
+	// next call: a stack builds them in buffers it reuses, so answering
+	// allocates nothing; a caller that keeps a reply copies it.
 	Answer(now time.Time, p generator.Packet) [][]byte
 }
 

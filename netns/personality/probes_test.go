@@ -3,6 +3,7 @@ package personality_test
 import (
 	"bytes"
 	"net/netip"
+	"slices"
 	"time"
 
 	. "github.com/onsi/gomega"
@@ -75,11 +76,12 @@ func newStack(name string) personality.Stack {
 	return s
 }
 
-// answer sends one packet and copies the replies out.
+// answer sends one packet and copies the replies out: they are valid
+// only until the stack's next Answer.
 func answer(s personality.Stack, at time.Time, p generator.Packet) [][]byte {
 	var out [][]byte
 	for _, r := range s.Answer(at, p) {
-		out = append(out, r)
+		out = append(out, slices.Clone(r))
 	}
 	return out
 }

@@ -40,7 +40,7 @@ type stack struct {
 	conns                               map[connKey]conn
 	icmp                                limiter
 	opts                                optWriter
-	out                                 [][]byte
+	replies
 }
 
 func newStack(p *profile, c Config) *stack {
@@ -63,7 +63,7 @@ func (s *stack) Answer(now time.Time, p generator.Packet) [][]byte {
 	if !s.started {
 		s.start, s.started = now, true
 	}
-	s.out = s.out[:0]
+	s.begin()
 	switch pk.Proto() {
 	case protoTCP:
 		s.tcp(now, pk)
@@ -107,7 +107,7 @@ func (s *stack) echo(pk generator.Packet) {
 		return
 	}
 	h := s.ipHeader(pk, 0, s.p.unreach.df)
-	s.out = append(s.out, generator.AppendICMP(nil, &h, 0, 0, pk.L4()[4:]))
+	s.add(generator.AppendICMP(s.next(), &h, 0, 0, pk.L4()[4:]))
 }
 
 // unreachable sends ICMP destination unreachable (code 3: port, 13:
@@ -119,7 +119,7 @@ func (s *stack) unreachable(now time.Time, pk generator.Packet, code uint8) {
 	var body [4 + maxQuote]byte
 	n := s.p.unreach.quoteBody(body[:], pk)
 	h := s.ipHeader(pk, s.p.unreach.tos, s.p.unreach.df)
-	s.out = append(s.out, generator.AppendICMP(nil, &h, 3, code, body[:n]))
+	s.add(generator.AppendICMP(s.next(), &h, 3, code, body[:n]))
 }
 
 // ipHeader is the header of a reply to pk, taking the next IP ID.

@@ -107,5 +107,5 @@ func (s *stack) emit(pk generator.Packet, df bool, seq, ackNo uint32, flags uint
 	h := s.ipHeader(pk, 0, df)
 	t := generator.TCPSegment{SPort: pk.DPort(), DPort: pk.SPort(), Seq: seq, Ack: ackNo,
 		Flags: flags, Window: win, Options: opts, Payload: data}
-	s.out = append(s.out, generator.AppendTCP(nil, &h, &t))
+	s.add(generator.AppendTCP(s.next(), &h, &t))
 }
