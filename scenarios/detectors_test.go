@@ -23,14 +23,7 @@ var _ = Describe("detector sections", func() {
 	})
 
 	DescribeTable("refuses what no detector knows, with file:line",
-		func(src, prefix, says string) {
-			s, err := scenarios.Parse("bad.yaml", []byte(src))
-			Expect(s).To(BeNil())
-			Expect(err).To(MatchError(scenarios.ErrInvalid))
-			Expect(err.Error()).To(HavePrefix(prefix))
-			Expect(err.Error()).To(ContainSubstring(says))
-			Expect(err.Error()).NotTo(ContainSubstring("\n"))
-		},
+		expectRefused,
 		Entry("unknown detector", withSection("  snort:\n    present: [scan]\n"), "bad.yaml:11: ",
 			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, reference)`),
 		Entry("detector name with capitals", withSection("  P0f:\n    present: [syn]\n"), "bad.yaml:11: ", `"P0f" is neither`),

@@ -26,16 +26,20 @@ expect:
     present: [scan.tcp-syn]
 `
 
+// expectRefused parses src as bad.yaml and expects a one-line ErrInvalid
+// starting with prefix (file:line) and saying says.
+func expectRefused(src, prefix, says string) {
+	s, err := scenarios.Parse("bad.yaml", []byte(src))
+	Expect(s).To(BeNil())
+	Expect(err).To(MatchError(scenarios.ErrInvalid))
+	Expect(err.Error()).To(HavePrefix(prefix))
+	Expect(err.Error()).To(ContainSubstring(says))
+	Expect(err.Error()).NotTo(ContainSubstring("\n"))
+}
+
 var _ = Describe("Parse", func() {
 	DescribeTable("refuses malformed files with file:line and ErrInvalid",
-		func(src, prefix, says string) {
-			s, err := scenarios.Parse("bad.yaml", []byte(src))
-			Expect(s).To(BeNil())
-			Expect(err).To(MatchError(scenarios.ErrInvalid))
-			Expect(err.Error()).To(HavePrefix(prefix))
-			Expect(err.Error()).To(ContainSubstring(says))
-			Expect(err.Error()).NotTo(ContainSubstring("\n"))
-		},
+		expectRefused,
 		Entry("bad YAML syntax", "name: t\nscan:\n  - nmap: [unclosed\nexpect: {}\n", "bad.yaml:3: ", "bad YAML: did not find expected ',' or ']'"),
 		Entry("bad YAML on the first line", "name: [t\n", "bad.yaml:1: ", "bad YAML"),
 		Entry("bad YAML, block mapping", "name: t\nseed: 2\n- c\n", "bad.yaml:3: ", "bad YAML: did not find expected key"),
