@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 	"github.com/siglab/siglab/verifier/capture"
@@ -30,7 +31,7 @@ func BenchmarkDetectFullRangeFile(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		fs, err := detectFile(path)
+		fs, _, err := detectFile(path, detector.Config{})
 		if err != nil || len(fs) == 0 {
 			b.Fatalf("detect: %d findings, %v", len(fs), err)
 		}

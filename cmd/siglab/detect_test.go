@@ -39,6 +39,27 @@ var _ = Describe("siglab detect --format eve", func() {
 		}))
 	})
 
+	It("says on stderr when the detector's bounds cost findings, and lets --max-sources raise them", func() {
+		pcap := filepath.Join(GinkgoT().TempDir(), "decoys.pcap")
+		Expect(siglab("generate", "tech-decoys", "-o", pcap).code).To(Equal(0))
+
+		r := siglab("detect", pcap) // the default bound holds every source: no note
+		Expect(r.code).To(Equal(0), r.stderr)
+		Expect(r.stderr).To(BeEmpty())
+		Expect(r.stdout).To(ContainSubstring("evasion.decoy"))
+
+		r = siglab("detect", "--max-sources", "1", pcap) // the decoys evict one another
+		Expect(r.code).To(Equal(0), r.stderr)
+		Expect(r.stderr).To(MatchRegexp(`^siglab: .*decoys\.pcap: findings may be incomplete: the detector evicted a source's state \d+ times \(raise --max-sources to keep more\)\n$`))
+		Expect(r.stdout).NotTo(ContainSubstring("evasion.decoy"))
+	})
+
+	It("refuses a bound below one as a usage error naming the option", func() {
+		r := siglab("detect", "--max-sources", "0", "/dev/null")
+		Expect(r.code).To(Equal(2))
+		Expect(r.stderr).To(ContainSubstring("--max-sources: 0 is not a positive number"))
+	})
+
 	It("refuses an unknown format as a usage error", func() {
 		Expect(siglab("detect", "--format", "xml", "/dev/null").code).To(Equal(2))
 	})
