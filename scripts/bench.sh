@@ -106,28 +106,31 @@ generate() {
 }
 
 # detect SUBJECT PCAP TOOL RUN PACKETS [SOURCES]: one tool reading one
-# capture; wall time and peak RSS from /usr/bin/time. tcpdump runs with
-# -S: its relative sequence numbers keep a per-connection table that makes
-# it take minutes on millions of flows, which is not the decoding being
-# compared.
+# capture; wall time in nanoseconds around the command (/usr/bin/time's
+# %e has 10 ms steps, a fifth of a small capture's run) and peak RSS from
+# /usr/bin/time. tcpdump runs with -S: its relative sequence numbers keep
+# a per-connection table that makes it take minutes on millions of flows,
+# which is not the decoding being compared.
 # Every tool is pinned to one CPU (taskset): p0f and tcpdump are single
 # threaded, and siglab's garbage collector would otherwise borrow the
 # second core; issue 5's throughput target is one core's.
 detect() {
-  local subject=$1 pcap=$2 tool=$3 i=$4 packets=$5 sources=${6:-} t=$work/time.txt
+  local subject=$1 pcap=$2 tool=$3 i=$4 packets=$5 sources=${6:-} t=$work/time.txt start end
+  start=$(date +%s%N)
   case $tool in
-  siglab) /usr/bin/time -o "$t" -f '%e %M' taskset -c 1 bin/siglab detect "$pcap" >/dev/null ;;
-  p0f) /usr/bin/time -o "$t" -f '%e %M' taskset -c 1 p0f -r "$pcap" >/dev/null ;;
-  tcpdump) /usr/bin/time -o "$t" -f '%e %M' taskset -c 1 tcpdump -n -S -r "$pcap" >/dev/null 2>&1 ;;
+  siglab) /usr/bin/time -o "$t" -f '%M' taskset -c 1 bin/siglab detect "$pcap" >/dev/null ;;
+  p0f) /usr/bin/time -o "$t" -f '%M' taskset -c 1 p0f -r "$pcap" >/dev/null ;;
+  tcpdump) /usr/bin/time -o "$t" -f '%M' taskset -c 1 tcpdump -n -S -r "$pcap" >/dev/null 2>&1 ;;
   esac
-  local secs kb
-  read -r secs kb <"$t"
-  put detect "$subject" "$tool" "$i" wall_ms "$(awk -v s="$secs" 'BEGIN{printf "%.0f", s * 1000}')"
+  end=$(date +%s%N)
+  local ns=$((end - start)) kb
+  read -r kb <"$t"
+  put detect "$subject" "$tool" "$i" wall_ms "$(awk -v ns="$ns" 'BEGIN{printf "%.1f", ns / 1e6}')"
   put detect "$subject" "$tool" "$i" rss_kb "$kb"
   put detect "$subject" "$tool" "$i" packets "$packets"
-  put detect "$subject" "$tool" "$i" pps "$(awk -v p="$packets" -v s="$secs" 'BEGIN{printf "%.0f", (s > 0 ? p / s : 0)}')"
+  put detect "$subject" "$tool" "$i" pps "$(awk -v p="$packets" -v ns="$ns" 'BEGIN{printf "%.0f", (ns > 0 ? p / (ns / 1e9) : 0)}')"
   [ -z "$sources" ] || put detect "$subject" "$tool" "$i" sources "$sources"
-  say "detect $subject $tool run $i: ${secs}s, ${kb} KB"
+  say "detect $subject $tool run $i: $((ns / 1000000)) ms, ${kb} KB"
 }
 
 # gobench PATTERN PKG METRIC SECTION SUBJECT TOOL ARGS...: a Go
