@@ -71,18 +71,24 @@ func GeneratePcap(ctx context.Context, s *scenarios.Scenario, w io.Writer) (*Gen
 	return &Generated{Packets: pw.Packets(), Output: out.output, Machine: out.machine}, nil
 }
 
-// generate plays s offline, handing tap every packet in wire order (by
-// time, ties in the order they crossed), which a stable sort of the
-// simulated network's plain taps by time would give.
+// generate plays s offline for `siglab generate`: no ground truth.
 func generate(ctx context.Context, s *scenarios.Scenario, tap func(time.Time, []byte)) (played, error) {
 	if err := CheckGenerate(s); err != nil {
 		return played{}, err
 	}
+	return playOffline(ctx, s, tap, false)
+}
+
+// playOffline plays s against the simulated network, handing tap every
+// packet in wire order (by time, ties in the order they crossed), which a
+// stable sort of the simulated network's plain taps by time would give;
+// truth says whether the engine labels what it sends.
+func playOffline(ctx context.Context, s *scenarios.Scenario, tap func(time.Time, []byte), truth bool) (played, error) {
 	net, err := simnet.Build(simnet.Config{Seed: s.Seed, InOrder: true, Tap: tap}, simHosts(s)...)
 	if err != nil {
 		return played{}, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
 	}
-	out, err := play(ctx, s, net, false)
+	out, err := play(ctx, s, net, truth)
 	if err != nil {
 		return played{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/google/gopacket/layers"
@@ -94,19 +93,11 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 // is the sensor.
 func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
-	net, err := simnet.Build(simnet.Config{Seed: s.Seed, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, simHosts(s)...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
-	}
-	out, err := play(ctx, s, net, true)
+	out, err := playOffline(ctx, s, func(t time.Time, p []byte) { c.Add(t, p, "") }, true)
 	if err != nil {
 		return nil, err
 	}
-	// Answers are tapped when the scanner reads them, which can be after
-	// later sends; the sensor's view is in wire order.
-	sort.SliceStable(c.Packets, func(i, j int) bool { return c.Packets[i].Time.Before(c.Packets[j].Time) })
 	annotate(c, out.truth)
-	annotateReplies(c)
 	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
@@ -135,7 +126,6 @@ func runLive(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 		return nil, err
 	}
 	annotate(c, out.truth)
-	annotateReplies(c)
 	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 

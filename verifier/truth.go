@@ -7,8 +7,9 @@ import (
 
 // annotate writes the run's ground truth into the capture: every packet
 // the sensor saw that the engine sent gets the engine's label as its
-// comment ("T3", "SYN probe, decoy 2 of 3", "scanner RST"). The sensor
-// saw packets one hop on, which PacketKey allows for.
+// comment ("T3", "SYN probe, decoy 2 of 3", "scanner RST"), then every
+// answer the probe it answers (annotateReplies). The sensor saw packets
+// one hop on, which PacketKey allows for.
 func annotate(c *capture.Capture, t *generator.Truth) {
 	if t == nil {
 		return
@@ -24,4 +25,5 @@ func annotate(c *capture.Capture, t *generator.Truth) {
 			}
 		}
 	}
+	annotateReplies(c)
 }
