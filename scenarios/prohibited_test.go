@@ -37,13 +37,7 @@ var _ = Describe("prohibited: TCP ports answered with ICMP 3/13", func() {
 	})
 
 	DescribeTable("refuses a port in two lists, with file:line",
-		func(lines, prefix, says string) {
-			s, err := scenarios.Parse("bad.yaml", []byte(withPorts(lines)))
-			Expect(s).To(BeNil())
-			Expect(err).To(MatchError(scenarios.ErrInvalid))
-			Expect(err.Error()).To(HavePrefix(prefix))
-			Expect(err.Error()).To(ContainSubstring(says))
-		},
+		func(lines, prefix, says string) { expectRefused(withPorts(lines), prefix, says) },
 		Entry("open and prohibited", "      open: [22]\n      prohibited:\n        - 22\n", "bad.yaml:7: ", "port 22 is both open (line 5) and prohibited"),
 		Entry("filtered and prohibited", "      filtered: [25]\n      prohibited: [80, 25]\n", "bad.yaml:6: ", "port 25 is both filtered (line 5) and prohibited"),
 		// The lists are read open, filtered, prohibited whatever their
