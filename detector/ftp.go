@@ -37,7 +37,7 @@ func (d *Detector) ftpCommand(s *source, p *packet) {
 			b.commands++
 		}
 		if f := d.probe(s, flowKey{host, port, kindBounce}, p); f != nil {
-			b.last = int32(f.index(&s.flows)) + 1
+			b.last = f.idx + 1
 		}
 		d.relays.add(p.dst, s.addr)
 	case bytes.HasPrefix(pl, []byte("LIST")), bytes.HasPrefix(pl, []byte("NLST")), bytes.HasPrefix(pl, []byte("RETR")):
@@ -55,9 +55,6 @@ func (s *source) bounceState() *bounceState {
 	}
 	return s.bounce
 }
-
-// index returns f's position in t.
-func (f *flow) index(t *flowTable) int { return int(f.idx) }
 
 // reply reads a server-to-client payload: the first reply after LIST
 // settles the port the last PORT named.

@@ -17,8 +17,6 @@ var popularPorts = func() (set portSet) {
 	return set
 }()
 
-func (s *portSet) has(p uint16) bool { return s.bits[p/64]&(1<<(p%64)) != 0 }
-
 // Thresholds for the port-order rule: enough popular ports that their
 // all coming first is no accident (3 of 100 shuffled ports: about one
 // chance in 160,000), and enough others to see them shuffled.

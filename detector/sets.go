@@ -30,3 +30,5 @@ func (s *portSet) add(p uint16) {
 		s.n++
 	}
 }
+
+func (s *portSet) has(p uint16) bool { return s.bits[p/64]&(1<<(p%64)) != 0 }
