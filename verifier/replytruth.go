@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -63,7 +64,7 @@ func probeTuple(pk generator.Packet) (flowTuple, bool) {
 	case (pk.IsTCP() || pk.Proto() == protoUDP) && len(l4) >= 4:
 		return flowTuple{pk.Proto(), netip.AddrPortFrom(pk.Src(), pk.SPort()), netip.AddrPortFrom(pk.Dst(), pk.DPort())}, true
 	case pk.Proto() == protoICMP && len(l4) >= 8 && l4[0] == 8: // echo request
-		return flowTuple{protoICMP, netip.AddrPortFrom(pk.Src(), be16(l4[4:])), netip.AddrPortFrom(pk.Dst(), be16(l4[6:]))}, true
+		return flowTuple{protoICMP, netip.AddrPortFrom(pk.Src(), binary.BigEndian.Uint16(l4[4:])), netip.AddrPortFrom(pk.Dst(), binary.BigEndian.Uint16(l4[6:]))}, true
 	}
 	return flowTuple{}, false
 }
@@ -77,7 +78,7 @@ func answerTuple(pk generator.Packet) (flowTuple, string, bool) {
 	case pk.Proto() == protoUDP && len(l4) >= 4:
 		return flowTuple{protoUDP, netip.AddrPortFrom(pk.Dst(), pk.DPort()), netip.AddrPortFrom(pk.Src(), pk.SPort())}, "UDP reply", true
 	case pk.Proto() == protoICMP && len(l4) >= 8 && l4[0] == 0: // echo reply
-		return flowTuple{protoICMP, netip.AddrPortFrom(pk.Dst(), be16(l4[4:])), netip.AddrPortFrom(pk.Src(), be16(l4[6:]))}, "echo reply", true
+		return flowTuple{protoICMP, netip.AddrPortFrom(pk.Dst(), binary.BigEndian.Uint16(l4[4:])), netip.AddrPortFrom(pk.Src(), binary.BigEndian.Uint16(l4[6:]))}, "echo reply", true
 	}
 	if q, ok := pk.Quoted(); ok {
 		if k, ok := probeTuple(q); ok {
@@ -86,8 +87,6 @@ func answerTuple(pk generator.Packet) (flowTuple, string, bool) {
 	}
 	return flowTuple{}, "", false
 }
-
-func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
 
 // tcpFlagNames spells flags as tcpdump users say them: "SYN/ACK",
 // "RST/ACK", "FIN/PSH/URG".
