@@ -16,12 +16,12 @@ vet:
 # -p 1: suites that build and clean labs must not see each other's.
 # -v so each Ginkgo suite prints its "Ran N of M Specs ... Skipped" line:
 # the live end-to-end specs must show as run, not skipped.
-# The users'-suite package (verifier/lab) runs under the Ginkgo CLI with two
+# The users'-suite package (siglabtest) runs under the Ginkgo CLI with two
 # parallel processes, each on its own test networks.
 test: vet
 	@if [ "$$(id -u)" != 0 ]; then echo "*** not root: live (Label root) specs will be SKIPPED ***"; fi
-	$(GO) test -p 1 -count=1 -timeout 20m -v $$($(GO) list ./... | grep -v /verifier/lab$$)
-	$(GO) tool ginkgo --procs=2 --timeout=20m ./verifier/lab
+	$(GO) test -p 1 -count=1 -timeout 20m -v $$($(GO) list ./... | grep -v /siglabtest$$)
+	$(GO) tool ginkgo --procs=2 --timeout=20m ./siglabtest
 
 demo: build
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -45,8 +45,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/
 	$(GO) test -run '^$$' -fuzz '^FuzzPacket$$' -fuzztime $(FUZZTIME) ./detector/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./generator/fingerprint/
-	$(GO) test -run '^$$' -fuzz '^FuzzAnswer$$' -fuzztime $(FUZZTIME) ./netns/personality/
-	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./verifier/capture/
+	$(GO) test -run '^$$' -fuzz '^FuzzAnswer$$' -fuzztime $(FUZZTIME) ./personality/
+	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./capture/
 	$(GO) test -run '^$$' -fuzz '^FuzzP0fLine$$' -fuzztime $(FUZZTIME) ./verifier/
 
 clean:

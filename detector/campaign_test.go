@@ -8,7 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // scattered is 40 ports spread over 1..7000 in no sorted order, as

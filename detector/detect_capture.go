@@ -1,6 +1,6 @@
 package detector
 
-import "github.com/siglab/siglab/verifier/capture"
+import "github.com/siglab/siglab/capture"
 
 // DetectCapture runs a fresh default Detector over every frame of c, in
 // order, and returns its findings. Frames without IPv4 are skipped.

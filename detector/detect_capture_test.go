@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // ethernet wraps an IPv4 packet in an Ethernet frame (padded to 60 bytes

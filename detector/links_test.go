@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // ipv6SYN is a SYN from 2001:db8::1 to 2001:db8::2 port p: traffic the

@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/simnet"
 )
 
 var _ = Describe("the engine's per-packet path", func() {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/simnet"
 )
 
 // BenchmarkGenerateFullRange is offline generation of nmap 2.02's

@@ -12,7 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/simnet"
 )
 
 var _ = Describe("Several nmap processes in one run", func() {

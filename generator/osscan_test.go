@@ -19,7 +19,7 @@ import (
 
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/generator/fingerprint"
-	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/simnet"
 )
 
 // osLink is the simulated network with a hand on the wire: it records
@@ -755,7 +755,7 @@ var _ = Describe("OS detection with decoys (-D)", func() {
 	})
 })
 
-var _ = Describe("OS detection end to end against the FAQ's hosts (netns/personality through simnet)", func() {
+var _ = Describe("OS detection end to end against the FAQ's hosts (personality through simnet)", func() {
 	It("tells IRIX 6.2 by its 64K-rule sequence numbers and its battery answers (figures 2 and 3)", func() {
 		run := runOS("-v -sS -P0 -O -p1-25 victim", 34885, simnet.HostConfig{Addr: victim, Open: faqOpen, Stack: "irix-6.2"}, &osLink{})
 		ps := run.osProbes()

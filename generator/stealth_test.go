@@ -7,7 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/simnet"
 )
 
 // fromScanner are the packets the scanner sent that are not its kernel's

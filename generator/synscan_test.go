@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/simnet"
 )
 
 // nmapDraws replays nmap 2.01's rand() calls for `-sS -P0 -p1-N` against

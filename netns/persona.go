@@ -11,7 +11,7 @@ import (
 	"github.com/songgao/water"
 
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/netns/personality"
+	"github.com/siglab/siglab/personality"
 )
 
 // A persona is a host with an emulated 1990s stack: a TUN device in the

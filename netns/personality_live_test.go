@@ -12,7 +12,7 @@ import (
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/generator/fingerprint"
 	"github.com/siglab/siglab/netns"
-	"github.com/siglab/siglab/netns/personality"
+	"github.com/siglab/siglab/personality"
 )
 
 // The first-generation battery as nmap 2.02 sent it (generator/osscan.go,

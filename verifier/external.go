@@ -10,7 +10,7 @@ import (
 
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // RunExternal builds the scenario's test network, runs argv (another

@@ -5,7 +5,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator/fingerprint"
-	"github.com/siglab/siglab/netns/personality"
+	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/scenarios"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/scenarios"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // Errors of RunP0f.

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // IP protocol numbers.

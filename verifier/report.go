@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/verifier/capture"
-	"github.com/siglab/siglab/verifier/render"
+	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/render"
 )
 
 // ErrReportName is returned by WriteReport for a scenario name that is

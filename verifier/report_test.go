@@ -15,7 +15,7 @@ import (
 
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 var _ = Describe("WriteReport", func() {

@@ -9,11 +9,11 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/generator/simnet"
+	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
-	"github.com/siglab/siglab/verifier/capture"
-	"github.com/siglab/siglab/verifier/sensor"
+	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/sensor"
 )
 
 // Result is everything one scenario run produced.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 var _ = Describe("a ping sweep of a routed /24", Label("root"), func() {

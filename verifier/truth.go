@@ -2,7 +2,7 @@ package verifier
 
 import (
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // annotate writes the run's ground truth into the capture: every packet

@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // stat is what the live comparison needs from one capture.

@@ -12,7 +12,7 @@
 // -sS put on the wire (IPv4 without options or DF, TCP SYN without
 // options, window tied to the TTL, one source port and ISN per scanner),
 // crafted by the generator's AppendTCP (valid IP and TCP checksums), one
-// per 1 µs, written by verifier/capture's PcapWriter: a classic pcap with
+// per 1 µs, written by capture's PcapWriter: a classic pcap with
 // nanosecond timestamps and LINKTYPE_RAW (bare IPv4, 56 bytes a record).
 //
 // Sources are 10.0.0.0/8 addresses and targets 198.18.1.2 onwards (inside

@@ -14,7 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // reserialized is p rebuilt by gopacket with lengths and both checksums
@@ -37,7 +37,7 @@ var _ = Describe("spoofcap", func() {
 	var dir string
 	BeforeEach(func() { dir = GinkgoT().TempDir() })
 
-	// spoof runs the command and reads its file back with verifier/capture.
+	// spoof runs the command and reads its file back with capture.
 	spoof := func(args ...string) *capture.Capture {
 		out := filepath.Join(dir, "s.pcap")
 		var stderr bytes.Buffer

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/gopacket/layers"
 
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // recLen is one record in the file: the 16-byte record header and the

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 type captureCmd struct {

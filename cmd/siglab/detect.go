@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 type detectCmd struct {

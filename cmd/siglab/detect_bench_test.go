@@ -8,7 +8,7 @@ import (
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // BenchmarkDetectFullRangeFile is `siglab detect` on the capture of

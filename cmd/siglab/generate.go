@@ -8,7 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 type generateCmd struct {

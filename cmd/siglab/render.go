@@ -3,8 +3,8 @@ package main
 import (
 	"net/netip"
 
-	"github.com/siglab/siglab/verifier/capture"
-	"github.com/siglab/siglab/verifier/render"
+	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/render"
 )
 
 type renderCmd struct {

@@ -8,7 +8,7 @@ import (
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/verifier/capture"
+	"github.com/siglab/siglab/capture"
 )
 
 // scanCmd's own flags come first; everything from the first other

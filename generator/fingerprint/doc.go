@@ -8,7 +8,7 @@
 // reference file embedded at build time (nmap-os-fingerprints, next to
 // this file). The generator's OS detection phase (generator/osscan.go)
 // owns the probing and calls TCPTest, PUTest and Match; the emulated
-// stacks (netns/personality) own the records of the operating systems
+// stacks (personality) own the records of the operating systems
 // they imitate and append them to the embedded file.
 //
 // Ownership and lifetime: a DB returned by Parse belongs to its caller.

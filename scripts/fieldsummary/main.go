@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/siglab/siglab/verifier/capture"
-	"github.com/siglab/siglab/verifier/render"
+	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/render"
 )
 
 var zeroTime = time.Time{}

@@ -1,0 +1,58 @@
+package siglabtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/verifier"
+)
+
+// Result is a scenario run's outcome, or the error that stopped it.
+type Result struct {
+	*verifier.Result
+	Scenario *scenarios.Scenario
+	Err      error
+}
+
+// Run runs a scenario, named by catalogue name or file path: live as
+// root, offline otherwise.
+func Run(name string) *Result { return run(name, os.Geteuid() != 0) }
+
+// RunOffline runs a scenario against the simulated network.
+func RunOffline(name string) *Result { return run(name, true) }
+
+func run(name string, offline bool) *Result {
+	s, err := load(name)
+	if err != nil {
+		return &Result{Err: err}
+	}
+	res, err := verifier.Run(context.Background(), s, offline)
+	return &Result{Result: res, Scenario: s, Err: err}
+}
+
+// load finds a scenario by file path, then by catalogue name.
+func load(name string) (*scenarios.Scenario, error) {
+	if _, err := os.Stat(name); err == nil {
+		return scenarios.LoadFile(name)
+	}
+	s, err := scenarios.Find(name)
+	if err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	return s, nil
+}
+
+// Catalogue names the built-in scenarios, for table-driven suites.
+func Catalogue() ([]string, error) {
+	list, err := scenarios.Catalogue()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(list))
+	for i, s := range list {
+		names[i] = s.Name
+	}
+	return names, nil
+}

@@ -1,0 +1,90 @@
+package simnet_test
+
+import (
+	"encoding/binary"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/simnet"
+)
+
+// fragments splits a 40-byte TCP probe as nmap 2.02's -f did: 36 bytes
+// (the IP header and the first 16 TCP bytes, MF) and 24 (the last 4, at
+// offset 16), one IP ID.
+func fragments(whole []byte) (first, second []byte) {
+	mk := func(off int, payload []byte, mf bool) []byte {
+		b := append(append([]byte{}, whole[:20]...), payload...)
+		binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
+		frag := uint16(off / 8)
+		if mf {
+			frag |= 0x2000
+		}
+		binary.BigEndian.PutUint16(b[6:], frag)
+		b[10], b[11] = 0, 0
+		var acc uint32
+		for i := 0; i < 20; i += 2 {
+			acc += uint32(b[i])<<8 | uint32(b[i+1])
+		}
+		acc = acc>>16 + acc&0xffff
+		binary.BigEndian.PutUint16(b[10:], ^uint16(acc))
+		return b
+	}
+	return mk(0, whole[20:36], true), mk(16, whole[36:], false)
+}
+
+var _ = Describe("IP fragments (nmap's -f)", func() {
+	var (
+		n    *simnet.Network
+		wire [][]byte
+	)
+	BeforeEach(func() {
+		wire = nil
+		n = simnet.New(simnet.Config{Seed: 1, Tap: func(_ time.Time, p []byte) { wire = append(wire, append([]byte{}, p...)) }},
+			simnet.HostConfig{Addr: victim, Stack: "irix-6.2", Open: []uint16{22}})
+	})
+	read := func() generator.Packet {
+		buf := make([]byte, 1500)
+		l, _, err := n.ReadPacket(buf, n.Now().Add(time.Second))
+		if err != nil {
+			return nil
+		}
+		return generator.Packet(buf[:l])
+	}
+
+	It("crosses the wire in pieces and is answered once whole", func() {
+		a, b := fragments(syn(victim, 40000, 22))
+		Expect(n.WritePacket(a)).To(Succeed())
+		Expect(read()).To(BeNil(), "half a datagram gets no answer")
+		Expect(n.WritePacket(b)).To(Succeed())
+		r := read()
+		Expect(r).NotTo(BeNil())
+		Expect(r.HasFlags(generator.FlagSYN | generator.FlagACK)).To(BeTrue())
+		Expect(r.Ack()).To(Equal(uint32(1001)))
+		Expect(wire[:2]).To(Equal([][]byte{a, b}), "the sensor sees the fragments, not the reassembly")
+	})
+
+	It("takes the pieces in any order", func() {
+		a, b := fragments(syn(victim, 40000, 22))
+		Expect(n.WritePacket(b)).To(Succeed())
+		Expect(n.WritePacket(a)).To(Succeed())
+		Expect(read()).NotTo(BeNil())
+	})
+
+	It("forgets pieces that waited more than 30 seconds", func() {
+		a, b := fragments(syn(victim, 40000, 22))
+		Expect(n.WritePacket(a)).To(Succeed())
+		Expect(read()).To(BeNil())
+		buf := make([]byte, 10)
+		n.ReadPacket(buf, n.Now().Add(31*time.Second))
+		Expect(n.WritePacket(b)).To(Succeed())
+		Expect(read()).To(BeNil())
+	})
+
+	It("still refuses a malformed fragment", func() {
+		a, _ := fragments(syn(victim, 40000, 22))
+		Expect(n.WritePacket(a[:30])).To(MatchError(ContainSubstring("malformed")))
+	})
+})
