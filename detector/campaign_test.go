@@ -7,8 +7,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/detector"
 )
 
 // scattered is 40 ports spread over 1..7000 in no sorted order, as

@@ -1,24 +1,9 @@
 package detector
 
-import "encoding/binary"
+import (
+	"encoding/binary"
 
-// TCP flag bits as they sit in byte 13 of the TCP header.
-const (
-	flagFIN = 0x01
-	flagSYN = 0x02
-	flagRST = 0x04
-	flagPSH = 0x08
-	flagACK = 0x10
-	flagURG = 0x20
-	flagECE = 0x40 // nmap 1998's "bogus" flag in T1
-	flagCWR = 0x80
-)
-
-// IP protocol numbers the detector decodes.
-const (
-	protoICMP = 1
-	protoTCP  = 6
-	protoUDP  = 17
+	"github.com/siglab/siglab/wire"
 )
 
 // ICMP types the detector reads.
@@ -98,12 +83,12 @@ func decodeIPv4(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
 	}
 	frag := binary.BigEndian.Uint16(ip[6:])
 	h.id = binary.BigEndian.Uint16(ip[4:])
-	h.mf = frag&0x2000 != 0
-	h.offset = int(frag&0x1fff) * 8
+	h.mf = frag&wire.FlagMF != 0
+	h.offset = int(frag&wire.OffsetMask) * 8
 	p.ipLen = uint16(h.total)
 	p.ipID = h.id
 	p.tos = ip[1]
-	p.df = frag&0x4000 != 0
+	p.df = frag&wire.FlagDF != 0
 	p.ttl = ip[8]
 	p.proto = ip[9]
 	p.src = [4]byte(ip[12:16])
@@ -197,7 +182,7 @@ func decodeQuote(q []byte) quoted {
 // isBareSYN is a connection opener: SYN without ACK, RST or FIN. The
 // reserved bits (ECN, or nmap 1998's "bogus" 0x40) do not matter here.
 func isBareSYN(flags uint8) bool {
-	return flags&(flagSYN|flagACK|flagRST|flagFIN) == flagSYN
+	return flags&(wire.FlagSYN|wire.FlagACK|wire.FlagRST|wire.FlagFIN) == wire.FlagSYN
 }
 
 // bswap16 reverses the bytes of v: nmap 2.0x wrote ICMP ids and sequence

@@ -8,8 +8,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/detector"
 )
 
 // ethernet wraps an IPv4 packet in an Ethernet frame (padded to 60 bytes

@@ -1,6 +1,10 @@
 package detector
 
-import "time"
+import (
+	"time"
+
+	"github.com/siglab/siglab/wire"
+)
 
 // Detector is the streaming reference detector. Create it with New, feed
 // it with Packet in capture order, read it with Findings. It is not safe
@@ -65,15 +69,15 @@ func (d *Detector) Packet(ts time.Time, ip []byte) {
 		}
 	}
 	switch p.proto {
-	case protoTCP:
+	case wire.ProtoTCP:
 		if decodeTCP(l4, sent, &p) {
 			d.tcp(&p)
 		}
-	case protoUDP:
+	case wire.ProtoUDP:
 		if decodeUDP(l4, sent, &p) {
 			d.udp(&p)
 		}
-	case protoICMP:
+	case wire.ProtoICMP:
 		if decodeICMP(l4, sent, &p) {
 			d.icmp(&p)
 		}
@@ -88,7 +92,7 @@ func (d *Detector) answer(p *packet) bool {
 		return false
 	}
 	d.srcs.touch(r, p.ts)
-	if r.bounce != nil && p.proto == protoTCP {
+	if r.bounce != nil && p.proto == wire.ProtoTCP {
 		r.bounce.reply(r, p)
 	}
 	return true

@@ -1,5 +1,7 @@
 package detector
 
+import "github.com/siglab/siglab/wire"
+
 // probeKind is what a flow's probes are: the technique a port was probed
 // with. One port probed two ways (a SYN scan, then a FIN scan) has two
 // flows, so each technique's counts and answers stay its own.
@@ -272,27 +274,27 @@ func uniform(b []byte) bool {
 // probed. It reports whether p answered one of its flows.
 func (t *flowTable) inbound(p *packet) bool {
 	switch p.proto {
-	case protoTCP:
+	case wire.ProtoTCP:
 		f := t.latest(p.src, p.sport, tcpKinds)
 		if f == nil {
 			return false
 		}
 		switch {
-		case p.flags&(flagSYN|flagACK|flagRST) == flagSYN|flagACK:
+		case p.flags&(wire.FlagSYN|wire.FlagACK|wire.FlagRST) == wire.FlagSYN|wire.FlagACK:
 			if f.kind == kindSYN {
 				f.state |= gotSynAck
 				f.synAckAck = p.ack
 			}
-		case p.flags&flagRST != 0 && !f.has(gotSynAck):
+		case p.flags&wire.FlagRST != 0 && !f.has(gotSynAck):
 			f.state |= gotRST
 		}
 		return true
-	case protoUDP:
+	case wire.ProtoUDP:
 		if f := t.find(flowKey{p.src, p.sport, kindUDP}); f != nil {
 			f.state |= gotReply
 			return true
 		}
-	case protoICMP:
+	case wire.ProtoICMP:
 		return t.inboundICMP(p)
 	}
 	return false
@@ -309,12 +311,12 @@ func (t *flowTable) inboundICMP(p *packet) bool {
 		q := p.quote
 		switch {
 		case !q.ok:
-		case q.proto == protoUDP:
+		case q.proto == wire.ProtoUDP:
 			if f = t.find(flowKey{q.dst, q.dport, kindUDP}); f != nil && p.flags == 3 {
 				f.state |= gotRST
 				return true
 			}
-		case q.proto == protoTCP:
+		case q.proto == wire.ProtoTCP:
 			f = t.latest(q.dst, q.dport, tcpKinds)
 		}
 		if f != nil {

@@ -1,5 +1,7 @@
 package detector
 
+import "github.com/siglab/siglab/wire"
+
 // Fragment reassembly, just far enough to read the transport header a
 // fragmented probe carries: nmap's -f splits each TCP probe so that no
 // single fragment holds the whole header, and a filter that reads only
@@ -108,7 +110,7 @@ func (t *fragTable) add(p *packet, h ipHeader, data []byte) (l4 []byte, sent int
 // for a filter to read the whole header.
 func headerLen(proto uint8, l4 []byte) int {
 	switch proto {
-	case protoTCP:
+	case wire.ProtoTCP:
 		if len(l4) > 12 {
 			return max(int(l4[12]>>4)*4, 20)
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 const labelNmap20x = "tool.nmap-2.0x"
@@ -265,7 +267,7 @@ func isnGroups(byTarget [][]*flow) isnGroupSet {
 		}
 		start := len(gs.all)
 		for _, f := range run {
-			if f.flags == flagSYN && f.seq == seq {
+			if f.flags == wire.FlagSYN && f.seq == seq {
 				gs.all = append(gs.all, f)
 			}
 		}
@@ -281,7 +283,7 @@ func isnGroups(byTarget [][]*flow) isnGroupSet {
 func majorityISN(run []*flow) (seq uint32, n int) {
 	votes, valid := 0, false
 	for _, f := range run {
-		plain := f.flags == flagSYN
+		plain := f.flags == wire.FlagSYN
 		switch {
 		case votes == 0:
 			seq, valid, votes = f.seq, plain, 1
@@ -294,7 +296,7 @@ func majorityISN(run []*flow) (seq uint32, n int) {
 	if !valid {
 		return 0, 0
 	}
-	return seq, count(run, func(f *flow) bool { return f.flags == flagSYN && f.seq == seq })
+	return seq, count(run, func(f *flow) bool { return f.flags == wire.FlagSYN && f.seq == seq })
 }
 
 // nmap20xShape checks the features send_tcp_raw fixed for every probe

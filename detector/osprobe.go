@@ -1,5 +1,7 @@
 package detector
 
+import "github.com/siglab/siglab/wire"
+
 // OS-detection probes are kept apart from the port-scan flows: they go to
 // ports the scan also probed, with flags of other techniques, and would
 // otherwise pass for a FIN or Null scan of one port. Each attempt (one
@@ -111,15 +113,15 @@ func (d *Detector) osTCP(s *source, p *packet) {
 	}
 	a.note(p)
 	switch f := p.flags; {
-	case f == flagSYN|flagECE|flagCWR:
+	case f == wire.FlagSYN|wire.FlagECE|wire.FlagCWR:
 		a.open(testECN, p.dport)
-	case f&^flagECE == flagSYN && gen == 1:
-		if f&flagECE != 0 {
+	case f&^wire.FlagECE == wire.FlagSYN && gen == 1:
+		if f&wire.FlagECE != 0 {
 			a.open(testT1, p.dport)
 		} else {
 			a.closed(testT5, p.dport)
 		}
-	case f == flagSYN: // gen 2: T5 has window 31337, the six SEQ probes others
+	case f == wire.FlagSYN: // gen 2: T5 has window 31337, the six SEQ probes others
 		if p.window == 31337 {
 			a.closed(testT5, p.dport)
 		} else {
@@ -127,15 +129,15 @@ func (d *Detector) osTCP(s *source, p *packet) {
 		}
 	case f == 0:
 		a.open(testT2, p.dport)
-	case f == flagSYN|flagFIN|flagPSH|flagURG:
+	case f == wire.FlagSYN|wire.FlagFIN|wire.FlagPSH|wire.FlagURG:
 		a.open(testT3, p.dport)
-	case f == flagACK:
+	case f == wire.FlagACK:
 		if a.openPort != 0 && p.dport == a.openPort {
 			a.tests |= testT4
 		} else {
 			a.closed(testT6, p.dport)
 		}
-	case f == flagFIN|flagPSH|flagURG:
+	case f == wire.FlagFIN|wire.FlagPSH|wire.FlagURG:
 		a.closed(testT7, p.dport)
 	}
 }

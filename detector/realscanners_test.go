@@ -7,8 +7,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/detector"
 )
 
 // summary is one line per finding: scanner, label and the attributes

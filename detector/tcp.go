@@ -1,22 +1,24 @@
 package detector
 
+import "github.com/siglab/siglab/wire"
+
 // tcpKind says which scan technique a TCP packet is a probe of, or 0 when
 // it is no probe: stealth probes carry no payload, and a bare ACK counts
 // only when it belongs to no connection the detector knows (tcpOther).
 func tcpKind(p *packet) probeKind {
-	f := p.flags &^ (flagECE | flagCWR)
+	f := p.flags &^ (wire.FlagECE | wire.FlagCWR)
 	switch {
 	case isBareSYN(p.flags):
 		return kindSYN
 	case p.payLen > 0:
 		return 0
-	case f == flagFIN:
+	case f == wire.FlagFIN:
 		return kindFIN
-	case f == flagFIN|flagPSH|flagURG:
+	case f == wire.FlagFIN|wire.FlagPSH|wire.FlagURG:
 		return kindXmas
 	case f == 0:
 		return kindNull
-	case f == flagACK:
+	case f == wire.FlagACK:
 		return kindACK
 	}
 	return 0
@@ -88,11 +90,11 @@ func (d *Detector) connection(s *source, f *flow, p *packet) {
 		f.state |= sentData
 		d.ftpCommand(s, p)
 	}
-	if p.flags&flagFIN != 0 {
+	if p.flags&wire.FlagFIN != 0 {
 		f.state |= sentFin
 	}
 	switch {
-	case p.flags&flagRST != 0:
+	case p.flags&wire.FlagRST != 0:
 		switch {
 		case f.has(sentAck):
 			f.state |= abortedAfter
@@ -102,7 +104,7 @@ func (d *Detector) connection(s *source, f *flow, p *packet) {
 				f.state |= resetSeqIsAck
 			}
 		}
-	case p.flags&flagACK != 0 && f.state&sentReset == 0:
+	case p.flags&wire.FlagACK != 0 && f.state&sentReset == 0:
 		f.state |= sentAck
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 // BenchmarkGenerateFullRange is offline generation of nmap 2.02's
@@ -43,10 +44,10 @@ func BenchmarkGenerateFullRange(b *testing.B) {
 func BenchmarkAppendTCP(b *testing.B) {
 	b.ReportAllocs()
 	buf := make([]byte, 0, 64)
-	h := generator.IPHeader{ID: 1, TTL: 51, Src: scanner, Dst: victim}
-	t := generator.TCPSegment{SPort: 42558, DPort: 13, Seq: 3596953827, Flags: generator.FlagSYN, Window: 4096}
+	h := wire.IPHeader{ID: 1, TTL: 51, Src: scanner, Dst: victim}
+	t := wire.TCPSegment{SPort: 42558, DPort: 13, Seq: 3596953827, Flags: wire.FlagSYN, Window: 4096}
 	for i := range b.N {
 		t.DPort = uint16(i)
-		buf = generator.AppendTCP(buf[:0], &h, &t)
+		buf = wire.AppendTCP(buf[:0], &h, &t)
 	}
 }

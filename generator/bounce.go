@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // FTP bounce defaults from nmap 2.01 (-b [user:pass@]server[:port]).
@@ -109,16 +111,16 @@ func (b *bounceScan) wake(now time.Time) (time.Time, error) {
 	return b.since.Add(bounceStall), nil
 }
 
-func (b *bounceScan) receive(now time.Time, pk Packet) time.Time {
+func (b *bounceScan) receive(now time.Time, pk wire.Packet) time.Time {
 	if b.done || !pk.IsTCP() || pk.Src() != b.ftp.addr || pk.DPort() != b.sport {
 		return time.Time{}
 	}
-	if b.state == ftpConnecting && pk.HasFlags(FlagRST) {
+	if b.state == ftpConnecting && pk.HasFlags(wire.FlagRST) {
 		b.out.printf("Your ftp bounce server lied to us or is not there: connection refused.\n")
 		b.finish()
 		return now
 	}
-	if b.state == ftpConnecting && pk.HasFlags(FlagSYN|FlagACK) {
+	if b.state == ftpConnecting && pk.HasFlags(wire.FlagSYN|wire.FlagACK) {
 		b.state = ftpGreeting
 	}
 	data, alive := b.p.host.ReadTCP(b.sport)

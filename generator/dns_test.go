@@ -11,21 +11,22 @@ import (
 
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 var _ = Describe("Ordinary DNS lookups", func() {
 	It("builds a query the lab's servers answer with an A record", func() {
-		q := generator.DNSQuery(0xbeef, "www.siglab.lab")
-		r, err := generator.DNSAnswer(q, victim)
+		q := wire.DNSQuery(0xbeef, "www.siglab.lab")
+		r, err := wire.DNSAnswer(q, victim)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(binary.BigEndian.Uint16(r)).To(Equal(uint16(0xbeef)))
 		Expect(r[2]&0x80).NotTo(BeZero(), "QR: a response")
 		Expect(binary.BigEndian.Uint16(r[6:])).To(Equal(uint16(1)), "one answer")
 		Expect(r[len(r)-4:]).To(Equal(victim.AsSlice()))
-		_, err = generator.DNSAnswer(r, victim)
-		Expect(err).To(MatchError(generator.ErrNotDNSQuery), "a response is not answered")
-		_, err = generator.DNSAnswer([]byte{1, 2, 3}, victim)
-		Expect(err).To(MatchError(generator.ErrNotDNSQuery))
+		_, err = wire.DNSAnswer(r, victim)
+		Expect(err).To(MatchError(wire.ErrNotDNSQuery), "a response is not answered")
+		_, err = wire.DNSAnswer([]byte{1, 2, 3}, victim)
+		Expect(err).To(MatchError(wire.ErrNotDNSQuery))
 	})
 
 	It("sends its lookups every interval and gets every answer from a simulated DNS server", func() {

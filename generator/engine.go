@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // Actor is one program on the scanner host: an nmap process or an
@@ -18,7 +20,7 @@ type Actor interface {
 	// Receive shows the actor a packet that reached the scanner host, as a
 	// pcap listener would: every actor sees every packet. It returns the
 	// actor's next wake time (the zero time leaves it unchanged).
-	Receive(now time.Time, p Packet) (next time.Time)
+	Receive(now time.Time, p wire.Packet) (next time.Time)
 }
 
 // Host is what an actor may use of the scanner host.
@@ -265,7 +267,7 @@ func (e *Engine) wakeDue(now time.Time) {
 }
 
 func (e *Engine) deliver(at time.Time, b []byte) {
-	p, ok := ParsePacket(b)
+	p, ok := wire.ParsePacket(b)
 	if !ok || p.Dst() != e.kernel.addr {
 		return
 	}

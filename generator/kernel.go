@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // The scanner's kernel is Linux 2.0.3x, nmap 2.0x's home platform. What it
@@ -59,14 +61,14 @@ func newKernel(addr netip.Addr, ipid uint16) *kernel {
 }
 
 // answer returns the kernel's reply to p, or nil. The slice is reused.
-func (k *kernel) answer(p Packet) []byte {
+func (k *kernel) answer(p wire.Packet) []byte {
 	if !p.IsTCP() {
 		return nil
 	}
 	if s := k.socks[p.DPort()]; s != nil && p.Src() == s.dst && p.SPort() == s.dport {
 		return k.socketSegment(s, p)
 	}
-	if k.bound[p.DPort()] || p.HasFlags(FlagRST) {
+	if k.bound[p.DPort()] || p.HasFlags(wire.FlagRST) {
 		return nil
 	}
 	return k.reset(p)
@@ -74,29 +76,29 @@ func (k *kernel) answer(p Packet) []byte {
 
 // socketSegment completes a connect() handshake with an ACK, or notes a
 // refusal.
-func (k *kernel) socketSegment(s *ksock, p Packet) []byte {
+func (k *kernel) socketSegment(s *ksock, p wire.Packet) []byte {
 	switch {
-	case p.HasFlags(FlagRST):
+	case p.HasFlags(wire.FlagRST):
 		s.refused = true
-	case !s.established && p.HasFlags(FlagSYN|FlagACK) && p.Ack() == s.snd:
+	case !s.established && p.HasFlags(wire.FlagSYN|wire.FlagACK) && p.Ack() == s.snd:
 		s.established, s.rcv = true, p.Seq()+1
-		return k.segment(s, FlagACK, kernelWindow)
-	case s.closing && p.HasFlags(FlagFIN):
+		return k.segment(s, wire.FlagACK, kernelWindow)
+	case s.closing && p.HasFlags(wire.FlagFIN):
 		s.rcv = p.Seq() + uint32(len(p.TCPPayload())) + 1
 		delete(k.socks, s.sport)
-		return k.segment(s, FlagACK, kernelWindow)
+		return k.segment(s, wire.FlagACK, kernelWindow)
 	case s.closing:
 		return nil
 	case s.established && p.Seq() == s.rcv:
 		data := p.TCPPayload()
 		s.rx = append(s.rx, data...)
 		s.rcv += uint32(len(data))
-		if p.HasFlags(FlagFIN) {
+		if p.HasFlags(wire.FlagFIN) {
 			s.rcv++
 			s.peerClosed = true
 		}
-		if len(data) > 0 || p.HasFlags(FlagFIN) {
-			return k.segment(s, FlagACK, kernelWindow)
+		if len(data) > 0 || p.HasFlags(wire.FlagFIN) {
+			return k.segment(s, wire.FlagACK, kernelWindow)
 		}
 	}
 	return nil
@@ -109,7 +111,7 @@ func (k *kernel) write(sport uint16, data []byte) []byte {
 	if s == nil || !s.established {
 		return nil
 	}
-	t := TCPSegment{SPort: s.sport, DPort: s.dport, Seq: s.snd, Ack: s.rcv, Flags: FlagPSH | FlagACK, Window: kernelWindow, Payload: data}
+	t := wire.TCPSegment{SPort: s.sport, DPort: s.dport, Seq: s.snd, Ack: s.rcv, Flags: wire.FlagPSH | wire.FlagACK, Window: kernelWindow, Payload: data}
 	s.snd += uint32(len(data))
 	return k.emit(s.dst, &t)
 }
@@ -134,7 +136,7 @@ func (k *kernel) shutdown(sport uint16) []byte {
 		delete(k.socks, sport)
 		return nil
 	}
-	fin := k.segment(s, FlagFIN|FlagACK, kernelWindow)
+	fin := k.segment(s, wire.FlagFIN|wire.FlagACK, kernelWindow)
 	s.snd++
 	s.closing = true
 	if s.peerClosed {
@@ -169,7 +171,7 @@ func (k *kernel) ephemeral() uint16 {
 }
 
 func (k *kernel) syn(s *ksock) []byte {
-	t := TCPSegment{SPort: s.sport, DPort: s.dport, Seq: s.snd, Flags: FlagSYN, Window: kernelSynWindow,
+	t := wire.TCPSegment{SPort: s.sport, DPort: s.dport, Seq: s.snd, Flags: wire.FlagSYN, Window: kernelSynWindow,
 		Options: []byte{2, 4, kernelMSS >> 8, kernelMSS & 0xff}}
 	return k.emit(s.dst, &t)
 }
@@ -182,7 +184,7 @@ func (k *kernel) close(sport uint16) []byte {
 	if s == nil || !s.established || s.refused {
 		return nil
 	}
-	return k.segment(s, FlagRST|FlagACK, 0)
+	return k.segment(s, wire.FlagRST|wire.FlagACK, 0)
 }
 
 // timers retransmits unanswered SYNs and returns when it next has to.
@@ -213,40 +215,40 @@ func (k *kernel) timers(now time.Time, send func([]byte)) time.Time {
 }
 
 func (k *kernel) segment(s *ksock, flags uint8, win uint16) []byte {
-	t := TCPSegment{SPort: s.sport, DPort: s.dport, Seq: s.snd, Ack: s.rcv, Flags: flags, Window: win}
+	t := wire.TCPSegment{SPort: s.sport, DPort: s.dport, Seq: s.snd, Ack: s.rcv, Flags: flags, Window: win}
 	return k.emit(s.dst, &t)
 }
 
 // reset builds the RFC 793 reset for a segment that reached a closed port:
 // with ACK set, seq = the segment's ack and flags R; otherwise seq 0,
 // ack = seq + segment length and flags R|A.
-func (k *kernel) reset(p Packet) []byte {
-	t := TCPSegment{SPort: p.DPort(), DPort: p.SPort(), Flags: FlagRST}
-	if p.HasFlags(FlagACK) {
+func (k *kernel) reset(p wire.Packet) []byte {
+	t := wire.TCPSegment{SPort: p.DPort(), DPort: p.SPort(), Flags: wire.FlagRST}
+	if p.HasFlags(wire.FlagACK) {
 		t.Seq = p.Ack()
 	} else {
 		n := uint32(len(p.TCPPayload()))
-		if p.HasFlags(FlagSYN) {
+		if p.HasFlags(wire.FlagSYN) {
 			n++
 		}
-		if p.HasFlags(FlagFIN) {
+		if p.HasFlags(wire.FlagFIN) {
 			n++
 		}
-		t.Ack, t.Flags = p.Seq()+n, FlagRST|FlagACK
+		t.Ack, t.Flags = p.Seq()+n, wire.FlagRST|wire.FlagACK
 	}
 	return k.emit(p.Src(), &t)
 }
 
-func (k *kernel) emit(dst netip.Addr, t *TCPSegment) []byte {
+func (k *kernel) emit(dst netip.Addr, t *wire.TCPSegment) []byte {
 	k.ipid++
-	h := IPHeader{ID: k.ipid, TTL: kernelTTL, Src: k.addr, Dst: dst}
-	k.buf = AppendTCP(k.buf[:0], &h, t)
+	h := wire.IPHeader{ID: k.ipid, TTL: kernelTTL, Src: k.addr, Dst: dst}
+	k.buf = wire.AppendTCP(k.buf[:0], &h, t)
 	return k.buf
 }
 
 // label names a packet the kernel sent on its own (ground truth).
 func (k *kernel) label(p []byte) string {
-	if len(p) >= 34 && p[33]&FlagRST != 0 {
+	if len(p) >= 34 && p[33]&wire.FlagRST != 0 {
 		return "scanner RST"
 	}
 	return "scanner kernel ACK"

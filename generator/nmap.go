@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // NmapEnv is what an nmap process needs from the scenario around it.
@@ -195,7 +197,7 @@ type phase interface {
 	// wake runs the phase's due work; it returns when it next wants to run.
 	wake(now time.Time) (time.Time, error)
 	// receive shows the phase a packet that reached the scanner.
-	receive(now time.Time, p Packet) time.Time
+	receive(now time.Time, p wire.Packet) time.Time
 	// finished reports that the phase is over and its results are in.
 	finished() bool
 }
@@ -329,7 +331,7 @@ func (n *Nmap) osPhase(h *hostResult) phase {
 }
 
 // Receive implements Actor.
-func (n *Nmap) Receive(now time.Time, p Packet) time.Time {
+func (n *Nmap) Receive(now time.Time, p wire.Packet) time.Time {
 	if n.cur == nil {
 		return time.Time{}
 	}

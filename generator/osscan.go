@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/generator/fingerprint"
+	"github.com/siglab/siglab/wire"
 )
 
 // OS detection constants from nmap 2.01's osscan.c (nmap-2.0x-internals.md
@@ -37,13 +38,13 @@ var osProbes = [7]struct {
 	flags uint8
 	open  bool
 }{
-	{FlagBogus | FlagSYN, true},
+	{wire.FlagBogus | wire.FlagSYN, true},
 	{0, true},
-	{FlagSYN | FlagFIN | FlagURG | FlagPSH, true},
-	{FlagACK, true},
-	{FlagSYN, false},
-	{FlagACK, false},
-	{FlagFIN | FlagPSH | FlagURG, false},
+	{wire.FlagSYN | wire.FlagFIN | wire.FlagURG | wire.FlagPSH, true},
+	{wire.FlagACK, true},
+	{wire.FlagSYN, false},
+	{wire.FlagACK, false},
+	{wire.FlagFIN | wire.FlagPSH | wire.FlagURG, false},
 }
 
 // Test slots, numbered as get_fingerprint()'s FPtests[]: 0 TSeq, 1..7
@@ -251,7 +252,7 @@ func (s *osScan) nextSeq() error {
 	i := uint16(s.seqSent/copies + 1)
 	src := s.p.sources[s.seqSent%copies]
 	s.seqSent++
-	if err := s.p.as(seqTags[i-1]).sendTCPRawFrom(src, s.dst, s.p.magic+i, s.open, s.base+uint32(i), FlagSYN); err != nil {
+	if err := s.p.as(seqTags[i-1]).sendTCPRawFrom(src, s.dst, s.p.magic+i, s.open, s.base+uint32(i), wire.FlagSYN); err != nil {
 		return err
 	}
 	s.wakeAt = s.p.host.Now().Add(s.seqGap())
@@ -272,7 +273,7 @@ func (s *osScan) seqGap() time.Duration {
 // attempt, so what arrives while the TSeq SYNs go out waits in its
 // buffer and is read, in order, when the collection starts; between
 // attempts the handle is closed and packets are lost.
-func (s *osScan) receive(now time.Time, pk Packet) time.Time {
+func (s *osScan) receive(now time.Time, pk wire.Packet) time.Time {
 	if !s.captures(pk) {
 		return time.Time{}
 	}
@@ -294,15 +295,15 @@ func (s *osScan) receive(now time.Time, pk Packet) time.Time {
 // captures is get_fingerprint()'s pcap filter: "(icmp and dst host ME) or
 // (tcp and src host TARGET and dst host ME)"; the engine only shows the
 // phase packets for the scanner.
-func (s *osScan) captures(pk Packet) bool {
-	return pk.Proto() == protoICMP || (pk.IsTCP() && pk.Src() == s.dst)
+func (s *osScan) captures(pk wire.Packet) bool {
+	return pk.Proto() == wire.ProtoICMP || (pk.IsTCP() && pk.Src() == s.dst)
 }
 
 // batteryRead is one turn of the battery's read loop, while ((ip =
 // readip_pcap()) && !timeout): a packet read after oshard has passed sets
 // timeout and is still used; the read after that ends the loop, and the
 // packet it returned is lost.
-func (s *osScan) batteryRead(now time.Time, pk Packet) {
+func (s *osScan) batteryRead(now time.Time, pk wire.Packet) {
 	if s.over {
 		return
 	}
@@ -320,7 +321,7 @@ func (s *osScan) batteryRead(now time.Time, pk Packet) {
 // catch takes a reply for the battery: TCP by its dport (test = dport -
 // (M+7) + 1), ICMP when it is the port unreachable PU asks for. The
 // first answer to a test counts.
-func (s *osScan) catch(pk Packet) {
+func (s *osScan) catch(pk wire.Packet) {
 	slot := 0
 	switch {
 	case pk.IsTCP():
@@ -346,7 +347,7 @@ func (s *osScan) catch(pk Packet) {
 // it (after being used); six SYN/ACKs end it; otherwise the next read
 // comes back empty after ossoft and ends it (nmap's "more than ossoft
 // since the loop began" holds by then).
-func (s *osScan) seqRead(now time.Time, pk Packet) {
+func (s *osScan) seqRead(now time.Time, pk wire.Packet) {
 	if s.over {
 		return
 	}
@@ -362,7 +363,7 @@ func (s *osScan) seqRead(now time.Time, pk Packet) {
 // seqCatch takes a TSeq answer: TCP from the open port to M..M+6. A RST
 // is ignored, with a warning if no SYN/ACK came before it; a SYN/ACK's
 // sequence number is recorded.
-func (s *osScan) seqCatch(pk Packet) {
+func (s *osScan) seqCatch(pk wire.Packet) {
 	if !pk.IsTCP() {
 		return
 	}
@@ -371,11 +372,11 @@ func (s *osScan) seqCatch(pk Packet) {
 		return
 	}
 	switch {
-	case pk.HasFlags(FlagRST):
+	case pk.HasFlags(wire.FlagRST):
 		if s.responses == 0 { // stderr in nmap
 			s.out.printf("WARNING:  RST from port %d -- is this port really open?\n", s.open)
 		}
-	case pk.HasFlags(FlagSYN | FlagACK):
+	case pk.HasFlags(wire.FlagSYN | wire.FlagACK):
 		s.seqs[s.responses] = pk.Seq()
 		s.responses++
 	}
@@ -461,8 +462,8 @@ func (p *process) sendClosedUDPProbe(dst netip.Addr, sport, dport uint16, data *
 	ttl := p.ttl(&p.closedUDPTTL)
 	probe := fingerprint.UDPProbe{Target: dst.As4(), SPort: sport, DPort: dport, Pattern: p.puPattern}
 	for _, src := range p.sources {
-		h := IPHeader{ID: bits.ReverseBytes16(p.puID), TTL: ttl, Src: src, Dst: dst}
-		p.buf = AppendUDP(p.buf[:0], &h, sport, dport, data[:])
+		h := wire.IPHeader{ID: bits.ReverseBytes16(p.puID), TTL: ttl, Src: src, Dst: dst}
+		p.buf = wire.AppendUDP(p.buf[:0], &h, sport, dport, data[:])
 		if src == p.host.Addr() {
 			probe.IPID = binary.BigEndian.Uint16(p.buf[4:])
 			probe.UDPSum = binary.BigEndian.Uint16(p.buf[26:])
@@ -479,9 +480,9 @@ func (p *process) sendClosedUDPProbe(dst netip.Addr, sport, dport uint16, data *
 // after every one.
 func (p *process) sendTCPRawFrom(src, dst netip.Addr, sport, dport uint16, seq uint32, flags uint8) error {
 	ttl := p.ttl(&p.tcpTTL)
-	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(ttl)}
-	h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
-	p.buf = AppendTCP(p.buf[:0], &h, &t)
+	t := wire.TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(ttl)}
+	h := wire.IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+	p.buf = wire.AppendTCP(p.buf[:0], &h, &t)
 	return p.send(src, p.buf)
 }
 

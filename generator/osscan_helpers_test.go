@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/generator/fingerprint"
+	"github.com/siglab/siglab/wire"
 )
 
 // SwapOSDatabase makes OS detection match against db instead of the
@@ -31,17 +32,17 @@ func OSReceiveAllocs() (battery, portUnreach, seqSynAck float64) {
 	s.soft, s.hard = osSoftFloor, osHardFloor
 	now := time.Unix(0, 0)
 
-	ih := IPHeader{TTL: 64, Src: target, Dst: scanner}
-	tcp := AppendTCP(nil, &ih, &TCPSegment{SPort: 1, DPort: magic + 7, Ack: 1, Flags: FlagSYN | FlagACK, Window: 0x7FE0})
-	probe := AppendUDP(nil, &IPHeader{TTL: 55, Src: scanner, Dst: target}, magic, 35000, make([]byte, puDataLen))
-	icmp := AppendICMP(nil, &IPHeader{TOS: 0xC0, TTL: 64, Src: target, Dst: scanner}, 3, 3, append(make([]byte, 4), probe...))
-	synack := AppendTCP(nil, &ih, &TCPSegment{SPort: 1, DPort: magic + 1, Seq: 7, Ack: 1, Flags: FlagSYN | FlagACK})
+	ih := wire.IPHeader{TTL: 64, Src: target, Dst: scanner}
+	tcp := wire.AppendTCP(nil, &ih, &wire.TCPSegment{SPort: 1, DPort: magic + 7, Ack: 1, Flags: wire.FlagSYN | wire.FlagACK, Window: 0x7FE0})
+	probe := wire.AppendUDP(nil, &wire.IPHeader{TTL: 55, Src: scanner, Dst: target}, magic, 35000, make([]byte, puDataLen))
+	icmp := wire.AppendICMP(nil, &wire.IPHeader{TOS: 0xC0, TTL: 64, Src: target, Dst: scanner}, 3, 3, append(make([]byte, 4), probe...))
+	synack := wire.AppendTCP(nil, &ih, &wire.TCPSegment{SPort: 1, DPort: magic + 1, Seq: 7, Ack: 1, Flags: wire.FlagSYN | wire.FlagACK})
 	s.upi = fingerprint.UDPProbe{Target: target.As4(), SPort: magic, DPort: 35000}
 
 	take := func(st osStage, pk []byte) float64 {
 		return testing.AllocsPerRun(100, func() {
 			s.stage, s.got, s.over, s.responses, s.listen = st, [slots]bool{}, false, 0, now
-			s.receive(now, Packet(pk))
+			s.receive(now, wire.Packet(pk))
 		})
 	}
 	battery = take(osBattery, tcp)

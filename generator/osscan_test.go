@@ -20,6 +20,7 @@ import (
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/generator/fingerprint"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 // osLink is the simulated network with a hand on the wire: it records
@@ -654,13 +655,13 @@ var _ = Describe("OS detection's sequence analysis", func() {
 		useDB(simnetLinux) // the first attempt matches: its numbers are the report's
 		resets := map[uint16]bool{1: true, 3: true}
 		mangle := func(l *osLink, b []byte) {
-			pk, ok := generator.ParsePacket(b)
-			if !ok || !pk.IsTCP() || !pk.HasFlags(generator.FlagSYN|generator.FlagACK) {
+			pk, ok := wire.ParsePacket(b)
+			if !ok || !pk.IsTCP() || !pk.HasFlags(wire.FlagSYN|wire.FlagACK) {
 				return
 			}
 			if off := pk.DPort() - l.magic; resets[off] {
 				resets[off] = false
-				b[20+13] = generator.FlagRST | generator.FlagACK
+				b[20+13] = wire.FlagRST | wire.FlagACK
 			}
 		}
 		run := runOS("-v -sS -P0 -O -p1-25 victim", 5, simnet.HostConfig{Addr: victim, Open: faqOpen}, &osLink{mangle: mangle})

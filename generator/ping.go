@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"net/netip"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // Host discovery constants from nmap 2.01's massping() (targets.c).
@@ -113,9 +115,9 @@ func (g *pingPhase) probe(i int) error {
 		return nil
 	}
 	seq := g.p.rnd.Rand()<<19 + uint32(idx)<<3 + 3
-	flags, tag := uint8(FlagACK), "ping ACK"
+	flags, tag := uint8(wire.FlagACK), "ping ACK"
 	if g.kind == PingSYN {
-		flags, tag = FlagSYN, "ping SYN"
+		flags, tag = wire.FlagSYN, "ping SYN"
 	}
 	return g.p.as(tag).sendTCPRaw(dst, g.sport(), g.dport, seq, flags, nil)
 }
@@ -130,17 +132,17 @@ func (g *pingPhase) sport() uint16 {
 
 // receive marks hosts up on an echo reply or on any RST or SYN/ACK to the
 // ping ports, and down on an ICMP unreachable or time exceeded.
-func (g *pingPhase) receive(now time.Time, pk Packet) time.Time {
+func (g *pingPhase) receive(now time.Time, pk wire.Packet) time.Time {
 	i := g.index(pk.Src())
 	if i < 0 || g.state[i] != pingUnknown {
 		return time.Time{}
 	}
 	switch {
-	case pk.Proto() == protoICMP && pk.ICMPType() == 0:
+	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 0:
 		g.up(i, now)
-	case pk.IsTCP() && (pk.HasFlags(FlagRST) || pk.HasFlags(FlagSYN|FlagACK)) && g.pingPort(pk.DPort()):
+	case pk.IsTCP() && (pk.HasFlags(wire.FlagRST) || pk.HasFlags(wire.FlagSYN|wire.FlagACK)) && g.pingPort(pk.DPort()):
 		g.up(i, now)
-	case pk.Proto() == protoICMP && (pk.ICMPType() == 3 || pk.ICMPType() == 11):
+	case pk.Proto() == wire.ProtoICMP && (pk.ICMPType() == 3 || pk.ICMPType() == 11):
 		g.state[i], g.news = pingDown, true
 	default:
 		return time.Time{}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // Constants shared by nmap 2.01's port scan engines, pos_scan() and
@@ -195,7 +197,7 @@ func (s *portScan) nextRound() bool {
 }
 
 // receive classifies a reply from the target.
-func (s *portScan) receive(now time.Time, pk Packet) time.Time {
+func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	if s.done || pk.Src() != s.dst {
 		return time.Time{}
 	}

@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"net/netip"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // process is the state one nmap 2.02 process keeps for its whole life and
@@ -119,35 +121,10 @@ func (p *process) isn() uint32 { return p.rnd.Rand() + p.rnd.Rand() }
 // the TTL-derived window and the given options.
 func (p *process) sendTCPRaw(dst netip.Addr, sport, dport uint16, seq uint32, flags uint8, opts []byte) error {
 	ttl := p.ttl(&p.tcpTTL)
-	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(ttl), Options: opts}
+	t := wire.TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: windowFor(ttl), Options: opts}
 	for _, src := range p.sources {
-		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
-		p.buf = AppendTCP(p.buf[:0], &h, &t)
-		if err := p.send(src, p.buf); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// sendSmallFragz is send_small_fragz(), -f: the TCP header (window 2048,
-// no options, checksum over the whole header) split after 16 bytes into
-// two IP fragments with one random ID and the helper's own static TTL:
-// 36 bytes with MF set, then 24 bytes at offset 2 (16 bytes).
-func (p *process) sendSmallFragz(dst netip.Addr, sport, dport uint16, seq uint32, flags uint8) error {
-	ttl := p.ttl(&p.fragTTL)
-	t := TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: 2048}
-	for _, src := range p.sources {
-		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
-		whole := AppendTCP(p.buf[:0], &h, &t) // 40 bytes, checksums set
-		tcp := append([]byte(nil), whole[20:40]...)
-		h.Frag = ipMF
-		p.buf = appendIPv4Raw(p.buf[:0], &h, tcp[:16])
-		if err := p.send(src, p.buf); err != nil {
-			return err
-		}
-		h.Frag = 2 // offset in 8-byte units: 16 bytes
-		p.buf = appendIPv4Raw(p.buf[:0], &h, tcp[16:])
+		h := wire.IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+		p.buf = wire.AppendTCP(p.buf[:0], &h, &t)
 		if err := p.send(src, p.buf); err != nil {
 			return err
 		}
@@ -160,8 +137,8 @@ func (p *process) sendSmallFragz(dst netip.Addr, sport, dport uint16, seq uint32
 func (p *process) sendUDPRaw(dst netip.Addr, sport, dport uint16, payload []byte) error {
 	ttl := p.ttl(&p.udpTTL)
 	for _, src := range p.sources {
-		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
-		p.buf = AppendUDP(p.buf[:0], &h, sport, dport, payload)
+		h := wire.IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+		p.buf = wire.AppendUDP(p.buf[:0], &h, sport, dport, payload)
 		if err := p.send(src, p.buf); err != nil {
 			return err
 		}
@@ -176,8 +153,8 @@ func (p *process) sendEcho(dst netip.Addr, id, seq uint16) error {
 	ttl := p.ttl(&p.ipTTL)
 	body := [4]byte{byte(id >> 8), byte(id), byte(seq >> 8), byte(seq)}
 	for _, src := range p.sources {
-		h := IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
-		p.buf = AppendICMP(p.buf[:0], &h, 8, 0, body[:])
+		h := wire.IPHeader{ID: p.ipID(), TTL: ttl, Src: src, Dst: dst}
+		p.buf = wire.AppendICMP(p.buf[:0], &h, 8, 0, body[:])
 		if err := p.send(src, p.buf); err != nil {
 			return err
 		}

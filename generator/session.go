@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"time"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // Sessions is an Actor for ordinary traffic: Count TCP sessions to one
@@ -90,17 +92,17 @@ func (s *Sessions) open(now time.Time) {
 	s.host.BindTCP(c.sport)
 	s.cur, s.nextAt = c, now.Add(s.every)
 	s.started++
-	s.send(c, FlagSYN, clientOptions, nil)
+	s.send(c, wire.FlagSYN, clientOptions, nil)
 	c.snd++
 }
 
 // Receive implements Actor.
-func (s *Sessions) Receive(now time.Time, p Packet) time.Time {
+func (s *Sessions) Receive(now time.Time, p wire.Packet) time.Time {
 	c := s.cur
 	if c == nil || c.state == closed || !p.IsTCP() || p.Src() != s.dst || p.SPort() != s.dport || p.DPort() != c.sport {
 		return time.Time{}
 	}
-	if p.HasFlags(FlagRST) {
+	if p.HasFlags(wire.FlagRST) {
 		c.state, s.Failures = closed, s.Failures+1
 		return now
 	}
@@ -116,45 +118,45 @@ func (s *Sessions) Receive(now time.Time, p Packet) time.Time {
 }
 
 // step advances the client on one segment from the server.
-func (s *Sessions) step(c *session, p Packet) {
+func (s *Sessions) step(c *session, p wire.Packet) {
 	switch {
-	case c.state == synSent && p.HasFlags(FlagSYN|FlagACK) && p.Ack() == c.snd:
+	case c.state == synSent && p.HasFlags(wire.FlagSYN|wire.FlagACK) && p.Ack() == c.snd:
 		c.rcv = p.Seq() + 1
-		s.send(c, FlagACK, nil, nil)
+		s.send(c, wire.FlagACK, nil, nil)
 		req := sessionRequest(s.dport)
-		s.send(c, FlagPSH|FlagACK, nil, req)
+		s.send(c, wire.FlagPSH|wire.FlagACK, nil, req)
 		c.snd += uint32(len(req))
 		c.state = requested
 	case c.state == requested && len(p.TCPPayload()) > 0 && p.Seq() == c.rcv:
 		c.rcv += uint32(len(p.TCPPayload()))
-		if p.HasFlags(FlagFIN) {
+		if p.HasFlags(wire.FlagFIN) {
 			c.rcv++
 		}
-		s.send(c, FlagFIN|FlagACK, nil, nil)
+		s.send(c, wire.FlagFIN|wire.FlagACK, nil, nil)
 		c.snd++
 		c.state = finSent
-		if p.HasFlags(FlagFIN) {
+		if p.HasFlags(wire.FlagFIN) {
 			c.state = closed
 		}
-	case c.state == finSent && p.HasFlags(FlagFIN):
+	case c.state == finSent && p.HasFlags(wire.FlagFIN):
 		c.rcv = p.Seq() + uint32(len(p.TCPPayload())) + 1
-		s.send(c, FlagACK, nil, nil)
+		s.send(c, wire.FlagACK, nil, nil)
 		c.state = closed
 	}
 }
 
 func (s *Sessions) send(c *session, flags uint8, opts, data []byte) {
 	ack := c.rcv
-	if flags&FlagACK == 0 {
+	if flags&wire.FlagACK == 0 {
 		ack = 0
 	}
 	win := uint16(502) // 64240 scaled down by the window scale 7 agreed in the handshake
-	if flags&FlagSYN != 0 {
+	if flags&wire.FlagSYN != 0 {
 		win = 64240
 	}
 	c.ipid++
-	h := IPHeader{ID: c.ipid, Frag: ipDF, TTL: 64, Src: s.host.Addr(), Dst: s.dst}
-	t := TCPSegment{SPort: c.sport, DPort: s.dport, Seq: c.snd, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
-	c.buf = AppendTCP(c.buf[:0], &h, &t)
+	h := wire.IPHeader{ID: c.ipid, Frag: wire.FlagDF, TTL: 64, Src: s.host.Addr(), Dst: s.dst}
+	t := wire.TCPSegment{SPort: c.sport, DPort: s.dport, Seq: c.snd, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
+	c.buf = wire.AppendTCP(c.buf[:0], &h, &t)
 	_ = s.host.SendAs(c.buf, "benign session") // a failed send stops the engine, which reports it
 }

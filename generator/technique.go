@@ -1,6 +1,10 @@
 package generator
 
-import "time"
+import (
+	"time"
+
+	"github.com/siglab/siglab/wire"
+)
 
 // technique is what differs between nmap 2.01's port scan engines:
 // pos_scan() for the SYN scan and super_scan() for FIN, Xmas, Null and
@@ -32,9 +36,9 @@ const connectWidthCap = 125
 
 var techniques = map[ScanType]*technique{
 	ScanConnect: {kind: ScanConnect, tags: tags("connect()"), proto: "tcp", protoName: "TCP", initiating: "TCP connect() scan", took: "TCP connect scan", tries: 3, sleeps: true, maxRounds: 20},
-	ScanSYN:     {kind: ScanSYN, tags: tags("SYN"), proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: FlagSYN, maxRounds: 20},
-	ScanFIN:     {kind: ScanFIN, tags: tags("FIN"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN, maxRounds: 100},
-	ScanXmas:    {kind: ScanXmas, tags: tags("Xmas"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: FlagFIN | FlagURG | FlagPSH, maxRounds: 100},
+	ScanSYN:     {kind: ScanSYN, tags: tags("SYN"), proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: wire.FlagSYN, maxRounds: 20},
+	ScanFIN:     {kind: ScanFIN, tags: tags("FIN"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: wire.FlagFIN, maxRounds: 100},
+	ScanXmas:    {kind: ScanXmas, tags: tags("Xmas"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: wire.FlagFIN | wire.FlagURG | wire.FlagPSH, maxRounds: 100},
 	ScanNull:    {kind: ScanNull, tags: tags("Null"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
 	ScanUDP:     {kind: ScanUDP, tags: tags("UDP"), proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
 }
@@ -57,9 +61,9 @@ func (t *technique) probe(s *portScan, port uint16, try int) error {
 	if t.kind == ScanSYN {
 		sport := p.magic + uint16(3*s.round+try)
 		if p.fragment {
-			return p.sendSmallFragz(s.dst, sport, port, s.seqs[try], FlagSYN)
+			return p.sendSmallFragz(s.dst, sport, port, s.seqs[try], wire.FlagSYN)
 		}
-		return p.sendTCPRaw(s.dst, sport, port, s.seqs[try], FlagSYN, nil)
+		return p.sendTCPRaw(s.dst, sport, port, s.seqs[try], wire.FlagSYN, nil)
 	}
 	sport := p.magic + uint16(try)
 	if s.fixedPort {
@@ -76,18 +80,18 @@ func (t *technique) probe(s *portScan, port uint16, try int) error {
 
 // answer classifies a reply: the port it answers, the try it answers and
 // the port's new state.
-func (t *technique) answer(s *portScan, pk Packet) (uint16, int, portState, bool) {
+func (t *technique) answer(s *portScan, pk wire.Packet) (uint16, int, portState, bool) {
 	if t.kind == ScanConnect {
 		return t.connectAnswer(s, pk)
 	}
-	if pk.Proto() == protoICMP {
+	if pk.Proto() == wire.ProtoICMP {
 		return t.unreachable(s, pk)
 	}
 	if !pk.IsTCP() || t.kind == ScanUDP || pk.DPort()-s.p.magic >= magicSpan {
 		return 0, 0, 0, false
 	}
 	if t.kind != ScanSYN {
-		if !pk.HasFlags(FlagRST) {
+		if !pk.HasFlags(wire.FlagRST) {
 			return 0, 0, 0, false
 		}
 		return pk.SPort(), min(int(pk.DPort()-s.p.magic), t.tries-1), psClosed, true
@@ -97,9 +101,9 @@ func (t *technique) answer(s *portScan, pk Packet) (uint16, int, portState, bool
 			continue
 		}
 		switch {
-		case pk.HasFlags(FlagSYN | FlagACK):
+		case pk.HasFlags(wire.FlagSYN | wire.FlagACK):
 			return pk.SPort(), try, psOpen, true
-		case pk.HasFlags(FlagRST):
+		case pk.HasFlags(wire.FlagRST):
 			return pk.SPort(), try, psClosed, true
 		}
 	}
@@ -109,7 +113,7 @@ func (t *technique) answer(s *portScan, pk Packet) (uint16, int, portState, bool
 // unreachable classifies ICMP destination unreachables that quote one of
 // our probes: port unreachable closes a UDP port; codes 2 and 13 (and 3
 // for TCP) mark the port Firewalled.
-func (t *technique) unreachable(s *portScan, pk Packet) (uint16, int, portState, bool) {
+func (t *technique) unreachable(s *portScan, pk wire.Packet) (uint16, int, portState, bool) {
 	if pk.ICMPType() != 3 {
 		return 0, 0, 0, false
 	}
@@ -117,7 +121,7 @@ func (t *technique) unreachable(s *portScan, pk Packet) (uint16, int, portState,
 	if !ok || q.Dst() != s.dst || q.SPort()-s.p.magic >= magicSpan {
 		return 0, 0, 0, false
 	}
-	if (t.kind == ScanUDP) != (q.Proto() == protoUDP) {
+	if (t.kind == ScanUDP) != (q.Proto() == wire.ProtoUDP) {
 		return 0, 0, 0, false
 	}
 	i, known := s.byPort.get(q.DPort())
@@ -180,17 +184,17 @@ type socketRef struct {
 // connectAnswer reads a connect() socket's fate off its packets, as nmap's
 // select() loop saw it: a SYN/ACK makes it writable (open; nmap closes it
 // with linger 0, so the kernel resets the connection), a RST refuses it.
-func (t *technique) connectAnswer(s *portScan, pk Packet) (uint16, int, portState, bool) {
+func (t *technique) connectAnswer(s *portScan, pk wire.Packet) (uint16, int, portState, bool) {
 	ref, ok := s.sockets[pk.DPort()]
 	if !ok || !pk.IsTCP() {
 		return 0, 0, 0, false
 	}
 	switch {
-	case pk.HasFlags(FlagSYN | FlagACK):
+	case pk.HasFlags(wire.FlagSYN | wire.FlagACK):
 		delete(s.sockets, pk.DPort())
 		_ = s.p.host.CloseTCP(pk.DPort())
 		return ref.port, ref.try, psOpen, true
-	case pk.HasFlags(FlagRST):
+	case pk.HasFlags(wire.FlagRST):
 		delete(s.sockets, pk.DPort())
 		_ = s.p.host.CloseTCP(pk.DPort())
 		return ref.port, ref.try, psClosed, true

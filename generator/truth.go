@@ -3,6 +3,8 @@ package generator
 import (
 	"encoding/binary"
 	"hash/fnv"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // Truth is a run's ground truth: what each packet the engine sent was
@@ -48,7 +50,7 @@ func PacketKey(ip []byte) (uint64, bool) {
 	h.Write(ip[12:20]) // addresses
 	l4 := ip[ihl:]
 	if n := min(len(l4), 16); n > 0 {
-		if ip[9] == protoICMP && n >= 4 {
+		if ip[9] == wire.ProtoICMP && n >= 4 {
 			h.Write(l4[:2]) // type, code (the checksum varies with nothing else)
 			h.Write(l4[4:n])
 		} else {

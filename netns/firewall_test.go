@@ -10,8 +10,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/wire"
 )
 
 // The lab of the live firewall specs: a kernel host and a personality
@@ -47,7 +47,7 @@ func fwSport(port uint16) uint16 { return 40000 + port }
 // verdict says in words what host answered to the probe of proto from
 // sport to port among the packets read: "SYN/ACK", "RST/ACK",
 // "ICMP 3/13", "silence".
-func verdict(seen []generator.Packet, host netip.Addr, proto uint8, sport, port uint16) string {
+func verdict(seen []wire.Packet, host netip.Addr, proto uint8, sport, port uint16) string {
 	for _, pk := range seen {
 		if !answers(pk, host, proto, sport, port) {
 			continue
@@ -55,8 +55,8 @@ func verdict(seen []generator.Packet, host netip.Addr, proto uint8, sport, port 
 		if pk.Proto() == protoICMP {
 			return fmt.Sprintf("ICMP %d/%d", pk.ICMPType(), pk.ICMPCode())
 		}
-		v := map[uint8]string{generator.FlagSYN | generator.FlagACK: "SYN/ACK",
-			generator.FlagRST | generator.FlagACK: "RST/ACK"}[pk.TCPFlags()]
+		v := map[uint8]string{wire.FlagSYN | wire.FlagACK: "SYN/ACK",
+			wire.FlagRST | wire.FlagACK: "RST/ACK"}[pk.TCPFlags()]
 		if v == "" {
 			v = fmt.Sprintf("TCP flags %#x", pk.TCPFlags())
 		}
@@ -71,7 +71,7 @@ func verdict(seen []generator.Packet, host netip.Addr, proto uint8, sport, port 
 var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), func() {
 	var (
 		lab  *netns.Lab
-		seen []generator.Packet
+		seen []wire.Packet
 	)
 	tcpPorts := []uint16{21, 22, 23, 24, 25, 111, 113}
 	udpPorts := []uint16{53, 54, 69, 161, 22}
@@ -85,7 +85,7 @@ var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), 
 		var pkts [][]byte
 		for _, host := range []netip.Addr{fwKernel, fwPersona} {
 			for _, port := range tcpPorts {
-				pkts = append(pkts, tcpProbe(lab, host, fwSport(port), port, fwSeq, generator.FlagSYN, nil))
+				pkts = append(pkts, tcpProbe(lab, host, fwSport(port), port, fwSeq, wire.FlagSYN, nil))
 			}
 		}
 		for i, port := range udpPorts {
@@ -125,7 +125,7 @@ var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), 
 	)
 
 	It("answers the reject from the host's own address, quoting the probe whole", func() {
-		var icmp []generator.Packet
+		var icmp []wire.Packet
 		for _, pk := range seen {
 			if pk.Proto() == protoICMP && pk.ICMPCode() == 13 && pk.Src() == fwKernel {
 				icmp = append(icmp, pk)
@@ -162,7 +162,7 @@ var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), 
 	DescribeTable("applies the same rules to a SYN split into fragments, as nmap -f sends it",
 		func(port uint16, want string) {
 			sport := fwSport(port) + 1000 // not the sport of the first round's probe
-			frags := fragments(tcpProbe(lab, fwKernel, sport, port, fwSeq, generator.FlagSYN, nil), 8)
+			frags := fragments(tcpProbe(lab, fwKernel, sport, port, fwSeq, wire.FlagSYN, nil), 8)
 			Expect(frags).To(HaveLen(3))
 			writeTUN(lab, frags...)
 			Expect(verdict(readTUN(lab, fwWindow), fwKernel, protoTCP, sport, port)).To(Equal(want))
@@ -173,8 +173,8 @@ var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), 
 	)
 
 	It("keeps a plain kernel host's ports as the kernel answers them", func() {
-		writeTUN(lab, tcpProbe(lab, fwPlain, fwSport(23), 23, fwSeq, generator.FlagSYN, nil),
-			tcpProbe(lab, fwPlain, fwSport(22), 22, fwSeq, generator.FlagSYN, nil))
+		writeTUN(lab, tcpProbe(lab, fwPlain, fwSport(23), 23, fwSeq, wire.FlagSYN, nil),
+			tcpProbe(lab, fwPlain, fwSport(22), 22, fwSeq, wire.FlagSYN, nil))
 		more := readTUN(lab, fwWindow)
 		Expect(verdict(more, fwPlain, protoTCP, fwSport(22), 22)).To(Equal("SYN/ACK"))
 		Expect(verdict(more, fwPlain, protoTCP, fwSport(23), 23)).To(Equal("RST/ACK"))

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // idleTimeout closes a target connection that sends nothing for this long.
@@ -164,7 +164,7 @@ func (s *servers) listenUDP(ns NsHandle, ap netip.AddrPort) error {
 // host's own address (the lab has no other zone); anything else gets
 // nothing. Ordinary lookups are the DNS negatives of the catalogue.
 func answerDNS(pc net.PacketConn, to net.Addr, query []byte, self netip.Addr) {
-	if r, err := generator.DNSAnswer(query, self); err == nil {
+	if r, err := wire.DNSAnswer(query, self); err == nil {
 		_, _ = pc.WriteTo(r, to)
 	}
 }

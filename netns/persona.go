@@ -10,8 +10,8 @@ import (
 
 	"github.com/songgao/water"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/wire"
 )
 
 // A persona is a host with an emulated 1990s stack: a TUN device in the
@@ -63,7 +63,7 @@ func (p *persona) serve() {
 		if err != nil {
 			return // closed by the lab
 		}
-		pk, ok := generator.ParsePacket(buf[:n])
+		pk, ok := wire.ParsePacket(buf[:n])
 		if !ok {
 			continue
 		}

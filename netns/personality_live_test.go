@@ -13,6 +13,7 @@ import (
 	"github.com/siglab/siglab/generator/fingerprint"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/wire"
 )
 
 // The first-generation battery as nmap 2.02 sent it (generator/osscan.go,
@@ -42,13 +43,13 @@ var osProbes = []struct {
 	flags uint8
 	dport uint16
 }{
-	{"T1", generator.FlagBogus | generator.FlagSYN, osOpen},
+	{"T1", wire.FlagBogus | wire.FlagSYN, osOpen},
 	{"T2", 0, osOpen},
-	{"T3", generator.FlagSYN | generator.FlagFIN | generator.FlagURG | generator.FlagPSH, osOpen},
-	{"T4", generator.FlagACK, osOpen},
-	{"T5", generator.FlagSYN, osClosed},
-	{"T6", generator.FlagACK, osClosed},
-	{"T7", generator.FlagFIN | generator.FlagPSH | generator.FlagURG, osClosed},
+	{"T3", wire.FlagSYN | wire.FlagFIN | wire.FlagURG | wire.FlagPSH, osOpen},
+	{"T4", wire.FlagACK, osOpen},
+	{"T5", wire.FlagSYN, osClosed},
+	{"T6", wire.FlagACK, osClosed},
+	{"T7", wire.FlagFIN | wire.FlagPSH | wire.FlagURG, osClosed},
 }
 
 // faqOpen are the open ports of the FAQ's figure 2 victim.
@@ -99,14 +100,14 @@ func liveBattery(lab *netns.Lab) *fingerprint.Fingerprint {
 // started reading, and returns the SYN/ACKs' ISNs in probe order.
 func liveTSeq(lab *netns.Lab) []uint32 {
 	for k := uint16(1); k <= 6; k++ {
-		writeTUN(lab, tcpProbe(lab, personaHost, osMagic+k, osOpen, osSeqBase+uint32(k), generator.FlagSYN, nil))
+		writeTUN(lab, tcpProbe(lab, personaHost, osMagic+k, osOpen, osSeqBase+uint32(k), wire.FlagSYN, nil))
 		time.Sleep(osSeqGap)
 	}
 	seen := readTUN(lab, osListen)
 	var isns []uint32
 	for k := uint16(1); k <= 6; k++ {
-		r := generator.Packet(firstAnswer(seen, protoTCP, osMagic+k, osOpen))
-		if r != nil && r.HasFlags(generator.FlagSYN|generator.FlagACK) {
+		r := wire.Packet(firstAnswer(seen, protoTCP, osMagic+k, osOpen))
+		if r != nil && r.HasFlags(wire.FlagSYN|wire.FlagACK) {
 			isns = append(isns, r.Seq())
 		}
 	}
@@ -114,7 +115,7 @@ func liveTSeq(lab *netns.Lab) []uint32 {
 }
 
 // firstAnswer is the first packet among seen that answers the probe.
-func firstAnswer(seen []generator.Packet, proto uint8, sport, dport uint16) []byte {
+func firstAnswer(seen []wire.Packet, proto uint8, sport, dport uint16) []byte {
 	for _, pk := range seen {
 		if answers(pk, personaHost, proto, sport, dport) {
 			return pk

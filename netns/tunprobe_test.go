@@ -8,12 +8,12 @@ import (
 
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/wire"
 )
 
 // Probes written into a lab's TUN, built by the generator's own packet
-// builders, and the replies read back from it, as generator.Packet views.
+// builders, and the replies read back from it, as wire.Packet views.
 // The live firewall and personality specs share them.
 
 // probeTTL is the TTL of the specs' probes (nmap 2.02's 51..64 range).
@@ -21,21 +21,21 @@ const probeTTL = 52
 
 // probeHeader is the IP header of a raw probe from the lab's scanner:
 // no DF, TOS 0, as nmap 2.02's send_tcp_raw and send_udp_raw made them.
-func probeHeader(lab *netns.Lab, dst netip.Addr, id uint16) generator.IPHeader {
-	return generator.IPHeader{ID: id, TTL: probeTTL, Src: lab.Scanner(), Dst: dst}
+func probeHeader(lab *netns.Lab, dst netip.Addr, id uint16) wire.IPHeader {
+	return wire.IPHeader{ID: id, TTL: probeTTL, Src: lab.Scanner(), Dst: dst}
 }
 
 // tcpProbe is a TCP segment from the scanner to dst:dport.
 func tcpProbe(lab *netns.Lab, dst netip.Addr, sport, dport uint16, seq uint32, flags uint8, opts []byte) []byte {
 	h := probeHeader(lab, dst, sport^0x1234)
-	t := generator.TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: 1024, Options: opts}
-	return generator.AppendTCP(nil, &h, &t)
+	t := wire.TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: 1024, Options: opts}
+	return wire.AppendTCP(nil, &h, &t)
 }
 
 // udpProbe is a UDP datagram from the scanner to dst:dport.
 func udpProbe(lab *netns.Lab, dst netip.Addr, id, sport, dport uint16, payload []byte) []byte {
 	h := probeHeader(lab, dst, id)
-	return generator.AppendUDP(nil, &h, sport, dport, payload)
+	return wire.AppendUDP(nil, &h, sport, dport, payload)
 }
 
 // writeTUN writes packets into the lab as the generator does.
@@ -48,8 +48,8 @@ func writeTUN(lab *netns.Lab, pkts ...[]byte) {
 
 // readTUN returns every IPv4 packet to the scanner that the TUN gives
 // within d (copies, in arrival order).
-func readTUN(lab *netns.Lab, d time.Duration) []generator.Packet {
-	var out []generator.Packet
+func readTUN(lab *netns.Lab, d time.Duration) []wire.Packet {
+	var out []wire.Packet
 	buf := make([]byte, 65536)
 	Expect(lab.TUN().SetReadDeadline(time.Now().Add(d))).To(Succeed())
 	for {
@@ -58,7 +58,7 @@ func readTUN(lab *netns.Lab, d time.Duration) []generator.Packet {
 			return out
 		}
 		Expect(err).NotTo(HaveOccurred())
-		if pk, ok := generator.ParsePacket(append([]byte(nil), buf[:n]...)); ok && pk.Dst() == lab.Scanner() {
+		if pk, ok := wire.ParsePacket(append([]byte(nil), buf[:n]...)); ok && pk.Dst() == lab.Scanner() {
 			out = append(out, pk)
 		}
 	}
@@ -66,7 +66,7 @@ func readTUN(lab *netns.Lab, d time.Duration) []generator.Packet {
 
 // awaitTUN reads until a packet satisfying want arrives (returned) or d
 // passes (nil).
-func awaitTUN(lab *netns.Lab, d time.Duration, want func(generator.Packet) bool) generator.Packet {
+func awaitTUN(lab *netns.Lab, d time.Duration, want func(wire.Packet) bool) wire.Packet {
 	buf := make([]byte, 65536)
 	Expect(lab.TUN().SetReadDeadline(time.Now().Add(d))).To(Succeed())
 	for {
@@ -75,7 +75,7 @@ func awaitTUN(lab *netns.Lab, d time.Duration, want func(generator.Packet) bool)
 			return nil
 		}
 		Expect(err).NotTo(HaveOccurred())
-		if pk, ok := generator.ParsePacket(append([]byte(nil), buf[:n]...)); ok && want(pk) {
+		if pk, ok := wire.ParsePacket(append([]byte(nil), buf[:n]...)); ok && want(pk) {
 			return pk
 		}
 	}
@@ -84,7 +84,7 @@ func awaitTUN(lab *netns.Lab, d time.Duration, want func(generator.Packet) bool)
 // answers reports whether pk is host's answer to a probe of proto from
 // the scanner's sport to host's dport: a TCP segment between those
 // ports, or an ICMP error quoting that probe.
-func answers(pk generator.Packet, host netip.Addr, proto uint8, sport, dport uint16) bool {
+func answers(pk wire.Packet, host netip.Addr, proto uint8, sport, dport uint16) bool {
 	if pk.Src() != host {
 		return false
 	}

@@ -7,8 +7,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/wire"
 )
 
 var _ = Describe("The per-packet path", func() {
@@ -16,7 +16,7 @@ var _ = Describe("The per-packet path", func() {
 	// next Answer), so once those exist answering allocates nothing; only
 	// a new connection's state does, as a kernel allocates a socket.
 	DescribeTable("allocates nothing once its reply buffers exist",
-		func(name string, p generator.Packet, allocs float64) {
+		func(name string, p wire.Packet, allocs float64) {
 			s, err := personality.New(name, personality.Config{Addr: victim, OpenTCP: faqOpen, FilteredTCP: []uint16{111}, Seed: 7})
 			Expect(err).NotTo(HaveOccurred())
 			s.Answer(t0, p) // first use: lazy state
@@ -27,7 +27,7 @@ var _ = Describe("The per-packet path", func() {
 		Entry("FIN to an open port (silence)", "linux-2.0.35", scanProbe(22, fin), 0.0),
 		Entry("filtered", "windows-nt4", scanProbe(111, syn), 0.0),
 		Entry("UDP to a closed port (PU)", "os2-warp-3", puProbe(), 0.0),
-		Entry("not addressed to it", "os2-warp-3", generator.Packet(make([]byte, 40)), 0.0),
+		Entry("not addressed to it", "os2-warp-3", wire.Packet(make([]byte, 40)), 0.0),
 		Entry("the simulated kernel host: SYN to a closed port", "kernel", scanProbe(80, syn), 0.0),
 		Entry("the simulated kernel host: SYN to an open port (a new connection's state)", "kernel", scanProbe(22, syn), 1.0),
 	)

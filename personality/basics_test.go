@@ -11,24 +11,24 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/wire"
 )
 
 const (
-	fin = generator.FlagFIN
-	syn = generator.FlagSYN
-	rst = generator.FlagRST
-	psh = generator.FlagPSH
-	ack = generator.FlagACK
-	urg = generator.FlagURG
+	fin = wire.FlagFIN
+	syn = wire.FlagSYN
+	rst = wire.FlagRST
+	psh = wire.FlagPSH
+	ack = wire.FlagACK
+	urg = wire.FlagURG
 )
 
 // all is every personality, today's kernel included.
 var all = append([]string{"kernel"}, historic...)
 
 // one sends p at t0 to a fresh stack and returns its decoded replies.
-func one(name string, p generator.Packet) []decoded {
+func one(name string, p wire.Packet) []decoded {
 	var out []decoded
 	for _, r := range answer(newStack(name), t0, p) {
 		out = append(out, decode(r))
@@ -38,7 +38,7 @@ func one(name string, p generator.Packet) []decoded {
 
 // scanProbe is a SYN/FIN/Xmas/Null scan probe from M: no options, seq
 // zero unless SYN.
-func scanProbe(dport uint16, flags uint8) generator.Packet {
+func scanProbe(dport uint16, flags uint8) wire.Packet {
 	seq := uint32(0)
 	if flags&syn != 0 {
 		seq = seqBase
@@ -186,8 +186,8 @@ var _ = Describe("Port-scan answers", func() {
 var _ = Describe("UDP and ICMP answers", func() {
 	DescribeTable("UDP to a closed port: ICMP port unreachable quoting our datagram; to an open one: nothing",
 		func(name string) {
-			h := generator.IPHeader{ID: 77, TTL: probeTTL, Src: scanner, Dst: victim}
-			r := one(name, generator.Packet(generator.AppendUDP(nil, &h, magic, 137, nil)))
+			h := wire.IPHeader{ID: 77, TTL: probeTTL, Src: scanner, Dst: victim}
+			r := one(name, wire.Packet(wire.AppendUDP(nil, &h, magic, 137, nil)))
 			Expect(r).To(HaveLen(1))
 			Expect(r[0].icmp).NotTo(BeNil())
 			Expect(r[0].icmp.TypeCode).To(Equal(layers.CreateICMPv4TypeCode(3, 3)))
@@ -196,7 +196,7 @@ var _ = Describe("UDP and ICMP answers", func() {
 			Expect(binary.BigEndian.Uint16(q[20:])).To(BeEquivalentTo(magic))
 			Expect(binary.BigEndian.Uint16(q[22:])).To(BeEquivalentTo(137))
 			Expect(internetChecksum(r[0].raw[r[0].ip.IHL*4:])).To(BeZero(), "ICMP checksum")
-			Expect(one(name, generator.Packet(generator.AppendUDP(nil, &h, magic, 53, nil)))).To(BeEmpty())
+			Expect(one(name, wire.Packet(wire.AppendUDP(nil, &h, magic, 53, nil)))).To(BeEmpty())
 		},
 		Entry(nil, "irix-6.2"), Entry(nil, "laserwriter-600"), Entry(nil, "linux-2.0.35"),
 		Entry(nil, "os2-warp-3"), Entry(nil, "solaris-2.6"), Entry(nil, "windows-nt4"),
@@ -204,9 +204,9 @@ var _ = Describe("UDP and ICMP answers", func() {
 
 	DescribeTable("ICMP echo: an echo reply with the request's id, sequence and data (every stack)",
 		func(name string) {
-			h := generator.IPHeader{ID: 9, TTL: probeTTL, Src: scanner, Dst: victim}
+			h := wire.IPHeader{ID: 9, TTL: probeTTL, Src: scanner, Dst: victim}
 			body := []byte{0x12, 0x34, 0x01, 0x00, 'h', 'i'}
-			r := one(name, generator.Packet(generator.AppendICMP(nil, &h, 8, 0, body)))
+			r := one(name, wire.Packet(wire.AppendICMP(nil, &h, 8, 0, body)))
 			Expect(r).To(HaveLen(1))
 			Expect(r[0].icmp.TypeCode).To(Equal(layers.CreateICMPv4TypeCode(0, 0)))
 			Expect(r[0].icmp.Id).To(Equal(uint16(0x1234)))
@@ -219,8 +219,8 @@ var _ = Describe("UDP and ICMP answers", func() {
 	)
 
 	It("answers UDP to a closed port on the kernel stack with port unreachable, quoting it all (the lab lifts the live rate limit)", func() {
-		h := generator.IPHeader{ID: 9, TTL: probeTTL, Src: scanner, Dst: victim}
-		r := one("kernel", generator.Packet(generator.AppendUDP(nil, &h, magic, 137, nil)))
+		h := wire.IPHeader{ID: 9, TTL: probeTTL, Src: scanner, Dst: victim}
+		r := one("kernel", wire.Packet(wire.AppendUDP(nil, &h, magic, 137, nil)))
 		Expect(r).To(HaveLen(1))
 		Expect(r[0].raw[1]).To(Equal(byte(0xc0)), "TOS")
 		Expect(r[0].raw[20:22]).To(Equal([]byte{3, 3}))
@@ -262,9 +262,9 @@ var _ = Describe("Connections (connect scans and the lab's listeners)", func() {
 			Expect(sa.tcp.SYN && sa.tcp.ACK).To(BeTrue())
 			isn := sa.tcp.Seq
 			seg := func(seq, ackNo uint32, flags uint8, data []byte) [][]byte {
-				h := generator.IPHeader{ID: 1, TTL: 64, Src: scanner, Dst: victim}
-				t := generator.TCPSegment{SPort: 40000, DPort: 22, Seq: seq, Ack: ackNo, Flags: flags, Window: 5840, Payload: data}
-				return answer(s, t0, generator.Packet(generator.AppendTCP(nil, &h, &t)))
+				h := wire.IPHeader{ID: 1, TTL: 64, Src: scanner, Dst: victim}
+				t := wire.TCPSegment{SPort: 40000, DPort: 22, Seq: seq, Ack: ackNo, Flags: flags, Window: 5840, Payload: data}
+				return answer(s, t0, wire.Packet(wire.AppendTCP(nil, &h, &t)))
 			}
 			Expect(seg(1001, isn+1, ack, nil)).To(BeEmpty(), "the handshake's ACK")
 			r := seg(1001, isn+1, psh|ack, []byte("HELO\r\n"))
@@ -310,7 +310,7 @@ var _ = Describe("What a stack refuses to answer", func() {
 			bad := tcpProbe(magic, 22, 1, syn, nil)
 			bad[32] = 0x20 // data offset 2
 			Expect(s.Answer(t0, bad)).To(BeEmpty(), "a TCP header shorter than 20 bytes")
-			Expect(s.Answer(t0, generator.Packet(bytes.Repeat([]byte{0x45}, 19)))).To(BeEmpty())
+			Expect(s.Answer(t0, wire.Packet(bytes.Repeat([]byte{0x45}, 19)))).To(BeEmpty())
 		},
 		Entry(nil, "kernel"), Entry(nil, "irix-6.2"), Entry(nil, "laserwriter-600"), Entry(nil, "linux-2.0.35"),
 		Entry(nil, "os2-warp-3"), Entry(nil, "solaris-2.6"), Entry(nil, "windows-nt4"),
@@ -361,13 +361,13 @@ var _ = Describe("New, Names and Fingerprint", func() {
 })
 
 // withAck sets a probe's ack field.
-func withAck(p generator.Packet, a uint32) generator.Packet {
+func withAck(p wire.Packet, a uint32) wire.Packet {
 	binary.BigEndian.PutUint32(p[28:], a)
 	return p
 }
 
 // reChecksum redoes a probe's IP and TCP checksums after an edit.
-func reChecksum(p generator.Packet) generator.Packet {
+func reChecksum(p wire.Packet) wire.Packet {
 	p[10], p[11] = 0, 0
 	binary.BigEndian.PutUint16(p[10:], internetChecksum(p[:20]))
 	if p[9] == 6 {

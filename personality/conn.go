@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // connKey names a connection from the stack's side.
@@ -22,7 +22,7 @@ type conn struct {
 }
 
 // track remembers a connection the stack answered a SYN for.
-func (s *stack) track(pk generator.Packet, snd, rcv uint32) {
+func (s *stack) track(pk wire.Packet, snd, rcv uint32) {
 	if len(s.conns) < maxConns {
 		s.conns[connKey{pk.Src(), pk.SPort(), pk.DPort()}] = conn{snd: snd, rcv: rcv}
 	}
@@ -31,7 +31,7 @@ func (s *stack) track(pk generator.Packet, snd, rcv uint32) {
 // segment handles the peer's ACKs, data and FIN on a connection: the
 // listener acknowledges data with one line, as the live lab's listeners
 // do, and closes when the peer does.
-func (s *stack) segment(pk generator.Packet, k connKey, c conn) {
+func (s *stack) segment(pk wire.Packet, k connKey, c conn) {
 	if c.lastAck {
 		delete(s.conns, k) // LAST-ACK: the peer's ACK closes it quietly
 		return

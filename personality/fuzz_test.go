@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/wire"
 )
 
 var lab = netip.MustParsePrefix("198.18.0.0/15")
@@ -44,8 +44,8 @@ func FuzzAnswer(f *testing.F) {
 		}
 		for _, s := range stacks {
 			for _, in := range [][]byte{b, patched} {
-				for _, r := range s.Answer(time.Unix(915000000, 0), generator.Packet(in)) {
-					p, ok := generator.ParsePacket(r)
+				for _, r := range s.Answer(time.Unix(915000000, 0), wire.Packet(in)) {
+					p, ok := wire.ParsePacket(r)
 					from := netip.AddrFrom4([4]byte(in[12:16]))
 					if !ok || p.Dst() != from || !lab.Contains(p.Dst()) || p.Src() != victim || len(p) != len(r) {
 						t.Fatalf("%s: malformed reply % x to % x", s.Name(), r, in)

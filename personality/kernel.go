@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // The "kernel" personality answers as today's Linux kernel target does in
@@ -79,13 +79,13 @@ func newKernel(c Config) Stack {
 func (h *kernelHost) Name() string { return "kernel" }
 
 // Answer returns the host's replies to one packet.
-func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
+func (h *kernelHost) Answer(_ time.Time, pk wire.Packet) [][]byte {
 	h.begin()
 	p, ok := accept(pk, h.cfg.Addr)
-	if ok && p.Proto() == protoICMP && p.ICMPType() == 8 && p.ICMPCode() == 0 {
+	if ok && p.Proto() == wire.ProtoICMP && p.ICMPType() == 8 && p.ICMPCode() == 0 {
 		return h.one(h.echoReply(p))
 	}
-	if ok && p.Proto() == protoUDP {
+	if ok && p.Proto() == wire.ProtoUDP {
 		if h.openUDP[p.DPort()] {
 			return h.dns(p)
 		}
@@ -100,12 +100,12 @@ func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
 	k := kernelConnKey{p.SPort(), p.DPort()}
 	c := h.conns[k]
 	switch {
-	case p.HasFlags(generator.FlagRST):
+	case p.HasFlags(wire.FlagRST):
 		delete(h.conns, k)
 		return nil
-	case p.TCPFlags()&(generator.FlagSYN|generator.FlagACK) == generator.FlagSYN:
+	case p.TCPFlags()&(wire.FlagSYN|wire.FlagACK) == wire.FlagSYN:
 		return h.syn(p, k)
-	case c == nil && h.open[p.DPort()] && !p.HasFlags(generator.FlagACK):
+	case c == nil && h.open[p.DPort()] && !p.HasFlags(wire.FlagACK):
 		return nil // tcp_rcv_state_process in LISTEN: neither SYN nor ACK, discard
 	case c == nil:
 		return h.one(h.reset(p))
@@ -114,20 +114,20 @@ func (h *kernelHost) Answer(_ time.Time, pk generator.Packet) [][]byte {
 	}
 }
 
-func (h *kernelHost) syn(p generator.Packet, k kernelConnKey) [][]byte {
+func (h *kernelHost) syn(p wire.Packet, k kernelConnKey) [][]byte {
 	if !h.open[p.DPort()] {
 		return h.one(h.reset(p))
 	}
 	c := &kernelConn{snd: h.rnd.Uint32(), rcv: p.Seq() + 1}
 	h.conns[k] = c
 	opts := []byte{2, 4, linuxMSS >> 8, linuxMSS & 0xff}
-	r := h.tcp(p, c.snd, c.rcv, generator.FlagSYN|generator.FlagACK, opts, nil)
+	r := h.tcp(p, c.snd, c.rcv, wire.FlagSYN|wire.FlagACK, opts, nil)
 	c.snd++
 	return h.one(r)
 }
 
 // segment handles the client's ACKs, data and FIN on a connection.
-func (h *kernelHost) segment(p generator.Packet, k kernelConnKey, c *kernelConn) [][]byte {
+func (h *kernelHost) segment(p wire.Packet, k kernelConnKey, c *kernelConn) [][]byte {
 	if c.lastAck {
 		delete(h.conns, k) // LAST-ACK: the client's ACK closes it quietly
 		return nil
@@ -136,12 +136,12 @@ func (h *kernelHost) segment(p generator.Packet, k kernelConnKey, c *kernelConn)
 	if len(data) > 0 && p.Seq() == c.rcv {
 		c.rcv += uint32(len(data))
 		reply := fmt.Appendf(nil, "siglab %d ok\r\n", p.DPort())
-		h.add(h.tcp(p, c.snd, c.rcv, generator.FlagPSH|generator.FlagACK, nil, reply))
+		h.add(h.tcp(p, c.snd, c.rcv, wire.FlagPSH|wire.FlagACK, nil, reply))
 		c.snd += uint32(len(reply))
 	}
-	if p.HasFlags(generator.FlagFIN) && p.Seq()+uint32(len(data)) == c.rcv {
+	if p.HasFlags(wire.FlagFIN) && p.Seq()+uint32(len(data)) == c.rcv {
 		c.rcv++
-		h.add(h.tcp(p, c.snd, c.rcv, generator.FlagFIN|generator.FlagACK, nil, nil))
+		h.add(h.tcp(p, c.snd, c.rcv, wire.FlagFIN|wire.FlagACK, nil, nil))
 		c.snd++
 		c.lastAck = true
 	}
@@ -150,64 +150,64 @@ func (h *kernelHost) segment(p generator.Packet, k kernelConnKey, c *kernelConn)
 
 // reset is Linux's RST for a segment no socket wants: seq = its ack when
 // it carries one, else RST|ACK acknowledging it.
-func (h *kernelHost) reset(p generator.Packet) []byte {
-	if p.HasFlags(generator.FlagACK) {
-		return h.tcp(p, p.Ack(), 0, generator.FlagRST, nil, nil)
+func (h *kernelHost) reset(p wire.Packet) []byte {
+	if p.HasFlags(wire.FlagACK) {
+		return h.tcp(p, p.Ack(), 0, wire.FlagRST, nil, nil)
 	}
 	n := uint32(len(p.TCPPayload()))
-	if p.HasFlags(generator.FlagSYN) {
+	if p.HasFlags(wire.FlagSYN) {
 		n++
 	}
-	if p.HasFlags(generator.FlagFIN) {
+	if p.HasFlags(wire.FlagFIN) {
 		n++
 	}
-	return h.tcp(p, 0, p.Seq()+n, generator.FlagRST|generator.FlagACK, nil, nil)
+	return h.tcp(p, 0, p.Seq()+n, wire.FlagRST|wire.FlagACK, nil, nil)
 }
 
-func (h *kernelHost) tcp(to generator.Packet, seq, ack uint32, flags uint8, opts, data []byte) []byte {
+func (h *kernelHost) tcp(to wire.Packet, seq, ack uint32, flags uint8, opts, data []byte) []byte {
 	win := uint16(linuxWindow)
 	id := uint16(0) // Linux sends ID 0 on DF packets outside a connection
-	if flags&generator.FlagRST != 0 {
+	if flags&wire.FlagRST != 0 {
 		win = 0
-	} else if flags&generator.FlagSYN == 0 {
+	} else if flags&wire.FlagSYN == 0 {
 		h.ipid++
 		id = h.ipid
 	}
-	ih := generator.IPHeader{ID: id, Frag: 0x4000, TTL: linuxTTL, Src: to.Dst(), Dst: to.Src()}
-	t := generator.TCPSegment{SPort: to.DPort(), DPort: to.SPort(), Seq: seq, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
-	return generator.AppendTCP(h.next(), &ih, &t)
+	ih := wire.IPHeader{ID: id, Frag: wire.FlagDF, TTL: linuxTTL, Src: to.Dst(), Dst: to.Src()}
+	t := wire.TCPSegment{SPort: to.DPort(), DPort: to.SPort(), Seq: seq, Ack: ack, Flags: flags, Window: win, Options: opts, Payload: data}
+	return wire.AppendTCP(h.next(), &ih, &t)
 }
 
 // echoReply is Linux's icmp_echo: the request's identifier, sequence and
 // data back, with its TOS, no DF (the ICMP socket does no path MTU
 // discovery).
-func (h *kernelHost) echoReply(p generator.Packet) []byte {
+func (h *kernelHost) echoReply(p wire.Packet) []byte {
 	h.ipid++
-	ih := generator.IPHeader{TOS: p[1], ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
-	return generator.AppendICMP(h.next(), &ih, 0, 0, p.L4()[4:])
+	ih := wire.IPHeader{TOS: p[1], ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
+	return wire.AppendICMP(h.next(), &ih, 0, 0, p.L4()[4:])
 }
 
 // unreachable is Linux's ICMP destination unreachable for p: TOS 0xC0
 // (precedence "internetwork control"), no DF, quoting the whole datagram
 // (Linux quotes up to 576 bytes in all).
-func (h *kernelHost) unreachable(p generator.Packet, code uint8) []byte {
+func (h *kernelHost) unreachable(p wire.Packet, code uint8) []byte {
 	h.ipid++
-	ih := generator.IPHeader{TOS: 0xc0, ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
+	ih := wire.IPHeader{TOS: 0xc0, ID: h.ipid, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
 	h.quote = append(append(h.quote[:0], 0, 0, 0, 0), p...)
-	return generator.AppendICMP(h.next(), &ih, 3, code, h.quote)
+	return wire.AppendICMP(h.next(), &ih, 3, code, h.quote)
 }
 
 // dns answers an A query to an open port 53 as the live lab's DNS
 // server does; other datagrams to open ports get nothing.
-func (h *kernelHost) dns(p generator.Packet) [][]byte {
+func (h *kernelHost) dns(p wire.Packet) [][]byte {
 	if p.DPort() != 53 {
 		return nil
 	}
-	r, err := generator.DNSAnswer(p.L4()[8:], h.cfg.Addr)
+	r, err := wire.DNSAnswer(p.L4()[8:], h.cfg.Addr)
 	if err != nil {
 		return nil
 	}
 	h.ipid++
-	ih := generator.IPHeader{ID: h.ipid, Frag: 0x4000, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
-	return h.one(generator.AppendUDP(h.next(), &ih, 53, p.SPort(), r))
+	ih := wire.IPHeader{ID: h.ipid, Frag: wire.FlagDF, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
+	return h.one(wire.AppendUDP(h.next(), &ih, 53, p.SPort(), r))
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // Errors New and Fingerprint wrap.
@@ -44,7 +44,7 @@ type Stack interface {
 	// it, in order. The replies and the outer slice are valid until the
 	// next call: a stack builds them in buffers it reuses, so answering
 	// allocates nothing; a caller that keeps a reply copies it.
-	Answer(now time.Time, p generator.Packet) [][]byte
+	Answer(now time.Time, p wire.Packet) [][]byte
 }
 
 // builder makes a Stack for a Config; every personality registers one.

@@ -8,8 +8,8 @@ import (
 
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/wire"
 )
 
 // The lab of every spec: the FAQ's figure 2 run against one host.
@@ -39,17 +39,17 @@ var t1Options = []byte{3, 3, 10, 1, 2, 4, 1, 9, 8, 10, 0x3f, 0x3f, 0x3f, 0x3f, 0
 
 // tcpProbe builds a raw TCP probe as send_tcp_raw did: TOS 0, no DF, the
 // process TTL and the window that follows from it.
-func tcpProbe(sport, dport uint16, seq uint32, flags uint8, opts []byte) generator.Packet {
-	h := generator.IPHeader{ID: sport ^ 0x1234, TTL: probeTTL, Src: scanner, Dst: victim}
-	t := generator.TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: probeWin, Options: opts}
-	return generator.Packet(generator.AppendTCP(nil, &h, &t))
+func tcpProbe(sport, dport uint16, seq uint32, flags uint8, opts []byte) wire.Packet {
+	h := wire.IPHeader{ID: sport ^ 0x1234, TTL: probeTTL, Src: scanner, Dst: victim}
+	t := wire.TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: probeWin, Options: opts}
+	return wire.Packet(wire.AppendTCP(nil, &h, &t))
 }
 
 // puProbe is send_closedudp_probe's datagram: 300 pattern bytes from M to
 // the closed port, IP total 328, static ID.
-func puProbe() generator.Packet {
-	h := generator.IPHeader{ID: puID, TTL: probeTTL, Src: scanner, Dst: victim}
-	return generator.Packet(generator.AppendUDP(nil, &h, magic, closedPort, bytes.Repeat([]byte{puPattern}, 300)))
+func puProbe() wire.Packet {
+	h := wire.IPHeader{ID: puID, TTL: probeTTL, Src: scanner, Dst: victim}
+	return wire.Packet(wire.AppendUDP(nil, &h, magic, closedPort, bytes.Repeat([]byte{puPattern}, 300)))
 }
 
 // osTest is one probe of the first-generation battery.
@@ -60,13 +60,13 @@ type osTest struct {
 }
 
 var osTests = []osTest{
-	{"T1", magic + 7, openPort, generator.FlagSYN | generator.FlagBogus},
+	{"T1", magic + 7, openPort, wire.FlagSYN | wire.FlagBogus},
 	{"T2", magic + 8, openPort, 0},
-	{"T3", magic + 9, openPort, generator.FlagSYN | generator.FlagFIN | generator.FlagURG | generator.FlagPSH},
-	{"T4", magic + 10, openPort, generator.FlagACK},
-	{"T5", magic + 11, closedPort, generator.FlagSYN},
-	{"T6", magic + 12, closedPort, generator.FlagACK},
-	{"T7", magic + 13, closedPort, generator.FlagFIN | generator.FlagPSH | generator.FlagURG},
+	{"T3", magic + 9, openPort, wire.FlagSYN | wire.FlagFIN | wire.FlagURG | wire.FlagPSH},
+	{"T4", magic + 10, openPort, wire.FlagACK},
+	{"T5", magic + 11, closedPort, wire.FlagSYN},
+	{"T6", magic + 12, closedPort, wire.FlagACK},
+	{"T7", magic + 13, closedPort, wire.FlagFIN | wire.FlagPSH | wire.FlagURG},
 }
 
 // newStack is a personality on the victim with the FAQ's open ports.
@@ -78,7 +78,7 @@ func newStack(name string) personality.Stack {
 
 // answer sends one packet and copies the replies out: they are valid
 // only until the stack's next Answer.
-func answer(s personality.Stack, at time.Time, p generator.Packet) [][]byte {
+func answer(s personality.Stack, at time.Time, p wire.Packet) [][]byte {
 	var out [][]byte
 	for _, r := range s.Answer(at, p) {
 		out = append(out, slices.Clone(r))
@@ -111,7 +111,7 @@ func play(s personality.Stack, tseqGap time.Duration) attempt {
 	a.replies["PU"] = first(answer(s, at, puProbe()))
 	at = at.Add(200 * time.Millisecond)
 	for k := uint16(1); k <= 6; k++ {
-		for _, r := range answer(s, at, tcpProbe(magic+k, openPort, seqBase+uint32(k), generator.FlagSYN, nil)) {
+		for _, r := range answer(s, at, tcpProbe(magic+k, openPort, seqBase+uint32(k), wire.FlagSYN, nil)) {
 			if p := decode(r); p.tcp != nil && p.tcp.SYN && p.tcp.ACK {
 				a.isns = append(a.isns, p.tcp.Seq)
 			}

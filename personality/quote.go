@@ -1,6 +1,10 @@
 package personality
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/siglab/siglab/wire"
+)
 
 // maxICMPError is the largest ICMP error a 1990s stack sent (RFC 1812's
 // 576 bytes in all); what is quoted fits in it after the new IP and ICMP
@@ -49,7 +53,7 @@ func (q *quoting) mangleIP(d []byte, ihl int) {
 		d[10], d[11] = 0, 0
 	case sumRecompute, sumBroken:
 		d[10], d[11] = 0, 0
-		c := ^fold(sum(d[:ihl]))
+		c := wire.Checksum(d[:ihl])
 		if q.ripck == sumBroken {
 			c = broken(c)
 		}
@@ -79,23 +83,4 @@ func broken(c uint16) uint16 {
 		c = 1
 	}
 	return c
-}
-
-// sum is the Internet checksum's one's-complement accumulation.
-func sum(b []byte) uint32 {
-	var acc uint32
-	for ; len(b) >= 2; b = b[2:] {
-		acc += uint32(b[0])<<8 | uint32(b[1])
-	}
-	if len(b) == 1 {
-		acc += uint32(b[0]) << 8
-	}
-	return acc
-}
-
-func fold(acc uint32) uint16 {
-	for acc > 0xffff {
-		acc = acc>>16 + acc&0xffff
-	}
-	return uint16(acc)
 }

@@ -7,8 +7,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // The quoting knobs the six records do not all use (RIPTL+20, ULEN, DAT,
@@ -17,8 +16,8 @@ import (
 var _ = Describe("ICMP error quoting", func() {
 	var orig []byte
 	BeforeEach(func() {
-		h := generator.IPHeader{ID: 0x1234, TTL: 52, Src: netip.MustParseAddr("198.18.0.2"), Dst: netip.MustParseAddr("198.18.1.2")}
-		orig = generator.AppendUDP(nil, &h, 42558, 35401, bytes.Repeat([]byte{'A'}, 300))
+		h := wire.IPHeader{ID: 0x1234, TTL: 52, Src: netip.MustParseAddr("198.18.0.2"), Dst: netip.MustParseAddr("198.18.1.2")}
+		orig = wire.AppendUDP(nil, &h, 42558, 35401, bytes.Repeat([]byte{'A'}, 300))
 	})
 	quote := func(q quoting) []byte {
 		var buf [4 + maxQuote]byte
@@ -26,7 +25,7 @@ var _ = Describe("ICMP error quoting", func() {
 		Expect(buf[:4]).To(Equal([]byte{0, 0, 0, 0}), "the unused word")
 		return append([]byte(nil), buf[4:n]...)
 	}
-	hdrOK := func(d []byte) bool { return ^fold(sum(d[:20])) == 0 }
+	hdrOK := func(d []byte) bool { return wire.Checksum(d[:20]) == 0 }
 
 	DescribeTable("how much is quoted (IPLEN = 28 + this)",
 		func(q quoting, n int) { Expect(quote(q)).To(HaveLen(n)) },

@@ -6,16 +6,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/siglab/siglab/generator"
-)
-
-// IP protocol numbers and header bits a stack looks at.
-const (
-	protoICMP = 1
-	protoTCP  = 6
-	protoUDP  = 17
-	ipDF      = 0x4000
-	ipMF      = 0x2000
+	"github.com/siglab/siglab/wire"
 )
 
 // seedStream is the second word of every stack's PCG source; with it a
@@ -55,7 +46,7 @@ func newStack(p *profile, c Config) *stack {
 func (s *stack) Name() string { return s.p.name }
 
 // Answer dispatches one packet by protocol.
-func (s *stack) Answer(now time.Time, p generator.Packet) [][]byte {
+func (s *stack) Answer(now time.Time, p wire.Packet) [][]byte {
 	pk, ok := accept(p, s.addr)
 	if !ok {
 		return nil
@@ -65,11 +56,11 @@ func (s *stack) Answer(now time.Time, p generator.Packet) [][]byte {
 	}
 	s.begin()
 	switch pk.Proto() {
-	case protoTCP:
+	case wire.ProtoTCP:
 		s.tcp(now, pk)
-	case protoUDP:
+	case wire.ProtoUDP:
 		s.udp(now, pk)
-	case protoICMP:
+	case wire.ProtoICMP:
 		s.echo(pk)
 	}
 	return s.out
@@ -78,15 +69,15 @@ func (s *stack) Answer(now time.Time, p generator.Packet) [][]byte {
 // accept returns p as a packet a stack may answer: a whole, unfragmented
 // IPv4 packet to self from a lab address, with a sane TCP header if it is
 // TCP. Anything else is dropped, as a host drops what it cannot parse.
-func accept(p generator.Packet, self netip.Addr) (generator.Packet, bool) {
-	pk, ok := generator.ParsePacket(p)
+func accept(p wire.Packet, self netip.Addr) (wire.Packet, bool) {
+	pk, ok := wire.ParsePacket(p)
 	if !ok || pk.Dst() != self || !labPrefix.Contains(pk.Src()) {
 		return nil, false
 	}
-	if binary.BigEndian.Uint16(pk[6:])&ipMF != 0 {
+	if binary.BigEndian.Uint16(pk[6:])&wire.FlagMF != 0 {
 		return nil, false // a first fragment: 1990s stacks answered the reassembled datagram only
 	}
-	if pk.Proto() == protoTCP {
+	if pk.Proto() == wire.ProtoTCP {
 		if hl := int(pk.L4()[12]>>4) * 4; hl < 20 || hl > len(pk.L4()) {
 			return nil, false
 		}
@@ -95,39 +86,39 @@ func accept(p generator.Packet, self netip.Addr) (generator.Packet, bool) {
 }
 
 // udp answers a datagram to a closed port with ICMP port unreachable.
-func (s *stack) udp(now time.Time, pk generator.Packet) {
+func (s *stack) udp(now time.Time, pk wire.Packet) {
 	if !s.openUDP.has(pk.DPort()) {
 		s.unreachable(now, pk, 3)
 	}
 }
 
 // echo answers ICMP echo requests; other ICMP needs no answer.
-func (s *stack) echo(pk generator.Packet) {
+func (s *stack) echo(pk wire.Packet) {
 	if pk.ICMPType() != 8 || pk.ICMPCode() != 0 {
 		return
 	}
 	h := s.ipHeader(pk, 0, s.p.unreach.df)
-	s.add(generator.AppendICMP(s.next(), &h, 0, 0, pk.L4()[4:]))
+	s.add(wire.AppendICMP(s.next(), &h, 0, 0, pk.L4()[4:]))
 }
 
 // unreachable sends ICMP destination unreachable (code 3: port, 13:
 // administratively prohibited) quoting pk as the profile says.
-func (s *stack) unreachable(now time.Time, pk generator.Packet, code uint8) {
+func (s *stack) unreachable(now time.Time, pk wire.Packet, code uint8) {
 	if !s.icmp.allow(now) {
 		return
 	}
 	var body [4 + maxQuote]byte
 	n := s.p.unreach.quoteBody(body[:], pk)
 	h := s.ipHeader(pk, s.p.unreach.tos, s.p.unreach.df)
-	s.add(generator.AppendICMP(s.next(), &h, 3, code, body[:n]))
+	s.add(wire.AppendICMP(s.next(), &h, 3, code, body[:n]))
 }
 
 // ipHeader is the header of a reply to pk, taking the next IP ID.
-func (s *stack) ipHeader(pk generator.Packet, tos uint8, df bool) generator.IPHeader {
+func (s *stack) ipHeader(pk wire.Packet, tos uint8, df bool) wire.IPHeader {
 	s.ipid += s.p.ipidStep
-	h := generator.IPHeader{TOS: tos, ID: s.ipid, TTL: s.p.ttl, Src: s.addr, Dst: pk.Src()}
+	h := wire.IPHeader{TOS: tos, ID: s.ipid, TTL: s.p.ttl, Src: s.addr, Dst: pk.Src()}
 	if df {
-		h.Frag = ipDF
+		h.Frag = wire.FlagDF
 	}
 	return h
 }

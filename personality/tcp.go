@@ -3,24 +3,24 @@ package personality
 import (
 	"time"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // TCP flags.
 const (
-	fin   = generator.FlagFIN
-	syn   = generator.FlagSYN
-	rst   = generator.FlagRST
-	psh   = generator.FlagPSH
-	ack   = generator.FlagACK
-	urg   = generator.FlagURG
-	bogus = generator.FlagBogus
+	fin   = wire.FlagFIN
+	syn   = wire.FlagSYN
+	rst   = wire.FlagRST
+	psh   = wire.FlagPSH
+	ack   = wire.FlagACK
+	urg   = wire.FlagURG
+	bogus = wire.FlagBogus
 )
 
 // tcp sorts a segment into the cases a profile answers: the port's state
 // first, then the flags, in the order a BSD-style tcp_input looks at
 // them.
-func (s *stack) tcp(now time.Time, pk generator.Packet) {
+func (s *stack) tcp(now time.Time, pk wire.Packet) {
 	dport, flags := pk.DPort(), pk.TCPFlags()
 	switch {
 	case s.filtered.has(dport):
@@ -51,7 +51,7 @@ func (s *stack) tcp(now time.Time, pk generator.Packet) {
 }
 
 // closed answers a segment to a closed port.
-func (s *stack) closed(now time.Time, pk generator.Packet, flags uint8) {
+func (s *stack) closed(now time.Time, pk wire.Packet, flags uint8) {
 	switch {
 	case flags&(syn|ack) == syn:
 		s.send(now, pk, &s.p.synClosed)
@@ -64,7 +64,7 @@ func (s *stack) closed(now time.Time, pk generator.Packet, flags uint8) {
 
 // send builds the reply r to pk; a reply that takes an ISN and carries
 // SYN opens a connection.
-func (s *stack) send(now time.Time, pk generator.Packet, r *reply) {
+func (s *stack) send(now time.Time, pk wire.Packet, r *reply) {
 	if !r.send {
 		return
 	}
@@ -88,7 +88,7 @@ func (s *stack) send(now time.Time, pk generator.Packet, r *reply) {
 }
 
 // ackFor computes an acknowledgement number by rule.
-func (s *stack) ackFor(pk generator.Packet, rule ackRule) uint32 {
+func (s *stack) ackFor(pk wire.Packet, rule ackRule) uint32 {
 	if rule == ackZero {
 		return 0
 	}
@@ -103,9 +103,9 @@ func (s *stack) ackFor(pk generator.Packet, rule ackRule) uint32 {
 }
 
 // emit appends one TCP segment to the answer.
-func (s *stack) emit(pk generator.Packet, df bool, seq, ackNo uint32, flags uint8, win uint16, opts, data []byte) {
+func (s *stack) emit(pk wire.Packet, df bool, seq, ackNo uint32, flags uint8, win uint16, opts, data []byte) {
 	h := s.ipHeader(pk, 0, df)
-	t := generator.TCPSegment{SPort: pk.DPort(), DPort: pk.SPort(), Seq: seq, Ack: ackNo,
+	t := wire.TCPSegment{SPort: pk.DPort(), DPort: pk.SPort(), Seq: seq, Ack: ackNo,
 		Flags: flags, Window: win, Options: opts, Payload: data}
-	s.add(generator.AppendTCP(s.next(), &h, &t))
+	s.add(wire.AppendTCP(s.next(), &h, &t))
 }

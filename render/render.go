@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/wire"
 )
 
 // Options choose what is printed.
@@ -52,7 +53,7 @@ func Line(t time.Time, ip []byte, o Options) string {
 	src, dst := netip.AddrFrom4([4]byte(ip[12:16])), netip.AddrFrom4([4]byte(ip[16:20]))
 	frag := binary.BigEndian.Uint16(ip[6:])
 	l4 := ip[ihl:total]
-	if frag&0x1fff != 0 { // a later fragment: no transport header
+	if frag&wire.OffsetMask != 0 { // a later fragment: no transport header
 		endpoints(&b, o, src, dst, -1, -1)
 		fragNote(&b, ip, frag, len(l4))
 		return b.String()
@@ -68,7 +69,7 @@ func Line(t time.Time, ip []byte, o Options) string {
 		endpoints(&b, o, src, dst, -1, -1)
 		fmt.Fprintf(&b, " ip-proto-%d %d", ip[9], len(l4))
 	}
-	if frag&0x2000 != 0 {
+	if frag&wire.FlagMF != 0 {
 		fragNote(&b, ip, frag, len(l4))
 	}
 	return b.String()
@@ -97,10 +98,10 @@ func endpoints(b *strings.Builder, o Options, src, dst netip.Addr, sport, dport 
 // fragNote is tcpdump's "(frag id:size@offset+)".
 func fragNote(b *strings.Builder, ip []byte, frag uint16, size int) {
 	more := ""
-	if frag&0x2000 != 0 {
+	if frag&wire.FlagMF != 0 {
 		more = "+"
 	}
-	fmt.Fprintf(b, " (frag %d:%d@%d%s)", binary.BigEndian.Uint16(ip[4:]), size, int(frag&0x1fff)*8, more)
+	fmt.Fprintf(b, " (frag %d:%d@%d%s)", binary.BigEndian.Uint16(ip[4:]), size, int(frag&wire.OffsetMask)*8, more)
 }
 
 func tcpLine(b *strings.Builder, o Options, src, dst netip.Addr, t []byte) {

@@ -9,9 +9,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/render"
+	"github.com/siglab/siglab/wire"
 )
 
 var (
@@ -21,9 +21,9 @@ var (
 	t1Opts  = []byte{3, 3, 10, 1, 2, 4, 1, 9, 8, 10, 0x3f, 0x3f, 0x3f, 0x3f, 0, 0, 0, 0, 0, 0}
 )
 
-func tcp(src, dst netip.Addr, t generator.TCPSegment) []byte {
-	h := generator.IPHeader{TTL: 51, Src: src, Dst: dst}
-	return generator.AppendTCP(nil, &h, &t)
+func tcp(src, dst netip.Addr, t wire.TCPSegment) []byte {
+	h := wire.IPHeader{TTL: 51, Src: src, Dst: dst}
+	return wire.AppendTCP(nil, &h, &t)
 }
 
 var _ = Describe("render", func() {
@@ -33,35 +33,35 @@ var _ = Describe("render", func() {
 			Expect(render.Line(at, pkt, render.Options{FAQ: true})).To(Equal("18:42:25.241999 > " + faq))
 		},
 		Entry("the FAQ's figure 1 SYN",
-			tcp(scanner, victim, generator.TCPSegment{SPort: 42558, DPort: 13, Seq: 3596953827, Flags: generator.FlagSYN, Window: 4096}),
+			tcp(scanner, victim, wire.TCPSegment{SPort: 42558, DPort: 13, Seq: 3596953827, Flags: wire.FlagSYN, Window: 4096}),
 			"198.18.0.2.42558 > 198.18.1.2.13: S 3596953827:3596953827(0) win 4096",
 			"S 3596953827:3596953827(0) win 4096"),
 		Entry("T3: SYN|FIN|URG|PSH with nmap's option block",
-			tcp(scanner, victim, generator.TCPSegment{SPort: 42565, DPort: 1, Seq: 1769772146, Flags: 0x2b, Window: 4096, Options: t1Opts}),
+			tcp(scanner, victim, wire.TCPSegment{SPort: 42565, DPort: 1, Seq: 1769772146, Flags: 0x2b, Window: 4096, Options: t1Opts}),
 			"198.18.0.2.42565 > 198.18.1.2.1: SFP 1769772146:1769772146(0) win 4096 urg 0 <wscale 10,nop,mss 265,timestamp 1061109567 0,eol,eol>",
 			"SFP 1769772146:1769772146(0) win 4096 urg 0"),
 		Entry("a SYN/ACK with ack and options",
-			tcp(victim, scanner, generator.TCPSegment{SPort: 13, DPort: 42558, Seq: 7, Ack: 3596953828, Flags: 0x12, Window: 64240, Options: []byte{2, 4, 5, 0xb4}}),
+			tcp(victim, scanner, wire.TCPSegment{SPort: 13, DPort: 42558, Seq: 7, Ack: 3596953828, Flags: 0x12, Window: 64240, Options: []byte{2, 4, 5, 0xb4}}),
 			"198.18.1.2.13 > 198.18.0.2.42558: S 7:7(0) ack 3596953828 win 64240 <mss 1460>",
 			"S 7:7(0) ack 3596953828 win 64240"),
 		Entry("a bare ACK: no seq, a dot for flags",
-			tcp(scanner, victim, generator.TCPSegment{SPort: 1000, DPort: 80, Seq: 5, Ack: 9, Flags: 0x10, Window: 502}),
+			tcp(scanner, victim, wire.TCPSegment{SPort: 1000, DPort: 80, Seq: 5, Ack: 9, Flags: 0x10, Window: 502}),
 			"198.18.0.2.1000 > 198.18.1.2.80: . ack 9 win 502",
 			". ack 9 win 502"),
 		Entry("the 300-byte PU probe",
-			generator.AppendUDP(nil, &generator.IPHeader{TTL: 51, Src: scanner, Dst: victim}, 42558, 35401, bytes.Repeat([]byte{'A'}, 300)),
+			wire.AppendUDP(nil, &wire.IPHeader{TTL: 51, Src: scanner, Dst: victim}, 42558, 35401, bytes.Repeat([]byte{'A'}, 300)),
 			"198.18.0.2.42558 > 198.18.1.2.35401: udp 300",
 			"udp 300"),
 		Entry("an ICMP echo request",
-			generator.AppendICMP(nil, &generator.IPHeader{TTL: 51, Src: scanner, Dst: victim}, 8, 0, []byte{0, 1, 0, 0}),
+			wire.AppendICMP(nil, &wire.IPHeader{TTL: 51, Src: scanner, Dst: victim}, 8, 0, []byte{0, 1, 0, 0}),
 			"198.18.0.2 > 198.18.1.2: icmp: echo request",
 			"icmp: echo request"),
 	)
 
 	It("renders a capture, skipping frames without IPv4 and keeping only one source when asked", func() {
 		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
-		c.Add(at, tcp(scanner, victim, generator.TCPSegment{SPort: 1, DPort: 2, Seq: 3, Flags: generator.FlagSYN, Window: 1024}), "")
-		c.Add(at, tcp(victim, scanner, generator.TCPSegment{SPort: 2, DPort: 1, Ack: 4, Flags: 0x14}), "")
+		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 1, DPort: 2, Seq: 3, Flags: wire.FlagSYN, Window: 1024}), "")
+		c.Add(at, tcp(victim, scanner, wire.TCPSegment{SPort: 2, DPort: 1, Ack: 4, Flags: 0x14}), "")
 		c.Add(at, []byte{0x60, 0, 0, 0}, "")
 		var out bytes.Buffer
 		Expect(render.Write(&out, c, render.Options{FAQ: true, From: scanner})).To(Succeed())

@@ -12,8 +12,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/netns"
 )
 
 var victim = netip.MustParseAddr("198.18.1.2")

@@ -14,8 +14,8 @@ import (
 	"github.com/google/gopacket/pcapgo"
 	"golang.org/x/sys/unix"
 
-	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/netns"
 )
 
 const (

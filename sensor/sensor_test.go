@@ -12,8 +12,8 @@ import (
 	. "github.com/onsi/gomega"
 	. "github.com/onsi/gomega/gstruct"
 
-	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/sensor"
 )
 

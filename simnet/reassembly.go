@@ -4,12 +4,8 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"time"
-)
 
-// IPv4 fragmentation fields.
-const (
-	ipMF      = 0x2000
-	ipOffMask = 0x1fff
+	"github.com/siglab/siglab/wire"
 )
 
 // Bounds of the reassembly queue: how long a datagram's pieces wait for
@@ -23,7 +19,7 @@ const (
 // isFragment reports whether p is a piece of a larger datagram: MF set,
 // or a non-zero fragment offset.
 func isFragment(p []byte) bool {
-	return len(p) >= 20 && binary.BigEndian.Uint16(p[6:])&(ipMF|ipOffMask) != 0
+	return len(p) >= 20 && binary.BigEndian.Uint16(p[6:])&(wire.FlagMF|wire.OffsetMask) != 0
 }
 
 // wellFormedIPv4 checks what reassembly reads: version, header length and
@@ -71,7 +67,7 @@ func (r *reassembler) add(now time.Time, p []byte) []byte {
 	r.expire(now)
 	ihl, total := int(p[0]&0x0f)*4, int(binary.BigEndian.Uint16(p[2:]))
 	frag := binary.BigEndian.Uint16(p[6:])
-	off, payload := int(frag&ipOffMask)*8, p[ihl:total]
+	off, payload := int(frag&wire.OffsetMask)*8, p[ihl:total]
 	end := off + len(payload)
 	if end > 65535-ihl {
 		return nil // would not fit in a datagram: dropped, as a kernel does
@@ -88,7 +84,7 @@ func (r *reassembler) add(now time.Time, p []byte) []byte {
 	if off == 0 {
 		d.header = append(d.header[:0], p[:ihl]...)
 	}
-	if frag&ipMF == 0 {
+	if frag&wire.FlagMF == 0 {
 		d.total = end
 	}
 	if len(d.data) < end {
@@ -127,7 +123,7 @@ func (d *pending) datagram() []byte {
 	ihl := len(d.header)
 	b := append(append(make([]byte, 0, ihl+d.total), d.header...), d.data[:d.total]...)
 	binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
-	binary.BigEndian.PutUint16(b[6:], binary.BigEndian.Uint16(b[6:])&^(ipMF|ipOffMask))
+	binary.BigEndian.PutUint16(b[6:], binary.BigEndian.Uint16(b[6:])&^(wire.FlagMF|wire.OffsetMask))
 	b[10], b[11] = 0, 0
 	var acc uint32
 	for i := 0; i < ihl; i += 2 {

@@ -7,8 +7,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 // fragments splits a 40-byte TCP probe as nmap 2.02's -f did: 36 bytes
@@ -37,21 +37,21 @@ func fragments(whole []byte) (first, second []byte) {
 
 var _ = Describe("IP fragments (nmap's -f)", func() {
 	var (
-		n    *simnet.Network
-		wire [][]byte
+		n      *simnet.Network
+		onWire [][]byte
 	)
 	BeforeEach(func() {
-		wire = nil
-		n = simnet.New(simnet.Config{Seed: 1, Tap: func(_ time.Time, p []byte) { wire = append(wire, append([]byte{}, p...)) }},
+		onWire = nil
+		n = simnet.New(simnet.Config{Seed: 1, Tap: func(_ time.Time, p []byte) { onWire = append(onWire, append([]byte{}, p...)) }},
 			simnet.HostConfig{Addr: victim, Stack: "irix-6.2", Open: []uint16{22}})
 	})
-	read := func() generator.Packet {
+	read := func() wire.Packet {
 		buf := make([]byte, 1500)
 		l, _, err := n.ReadPacket(buf, n.Now().Add(time.Second))
 		if err != nil {
 			return nil
 		}
-		return generator.Packet(buf[:l])
+		return wire.Packet(buf[:l])
 	}
 
 	It("crosses the wire in pieces and is answered once whole", func() {
@@ -61,9 +61,9 @@ var _ = Describe("IP fragments (nmap's -f)", func() {
 		Expect(n.WritePacket(b)).To(Succeed())
 		r := read()
 		Expect(r).NotTo(BeNil())
-		Expect(r.HasFlags(generator.FlagSYN | generator.FlagACK)).To(BeTrue())
+		Expect(r.HasFlags(wire.FlagSYN | wire.FlagACK)).To(BeTrue())
 		Expect(r.Ack()).To(Equal(uint32(1001)))
-		Expect(wire[:2]).To(Equal([][]byte{a, b}), "the sensor sees the fragments, not the reassembly")
+		Expect(onWire[:2]).To(Equal([][]byte{a, b}), "the sensor sees the fragments, not the reassembly")
 	})
 
 	It("takes the pieces in any order", func() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/wire"
 )
 
 // Epoch is the default start of virtual time: the minute of the FAQ's
@@ -127,7 +128,7 @@ func Build(cfg Config, hosts ...HostConfig) (*Network, error) {
 // its last piece is in, as a real IP layer would.
 func (n *Network) WritePacket(p []byte) error {
 	frag := isFragment(p)
-	pk, ok := generator.ParsePacket(p)
+	pk, ok := wire.ParsePacket(p)
 	if frag {
 		ok = wellFormedIPv4(p)
 	}
@@ -149,11 +150,11 @@ func (n *Network) WritePacket(p []byte) error {
 
 // answer queues the addressed host's replies to a packet sent at (at,
 // key).
-func (n *Network) answer(at time.Time, key int64, pk generator.Packet, p []byte, frag bool) {
+func (n *Network) answer(at time.Time, key int64, pk wire.Packet, p []byte, frag bool) {
 	if frag {
 		whole := n.frags.add(at, p)
 		var ok bool
-		if pk, ok = generator.ParsePacket(whole); !ok {
+		if pk, ok = wire.ParsePacket(whole); !ok {
 			return // incomplete, or reassembled into something no host could parse
 		}
 	}

@@ -11,8 +11,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/personality"
+	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 var (
@@ -22,13 +23,13 @@ var (
 )
 
 func syn(dst netip.Addr, sport, dport uint16) []byte {
-	h := generator.IPHeader{ID: 1, TTL: 52, Src: scanner, Dst: dst}
-	t := generator.TCPSegment{SPort: sport, DPort: dport, Seq: 1000, Flags: generator.FlagSYN, Window: 1024}
-	return generator.AppendTCP(nil, &h, &t)
+	h := wire.IPHeader{ID: 1, TTL: 52, Src: scanner, Dst: dst}
+	t := wire.TCPSegment{SPort: sport, DPort: dport, Seq: 1000, Flags: wire.FlagSYN, Window: 1024}
+	return wire.AppendTCP(nil, &h, &t)
 }
 
 // exchange writes p and reads the answer, if one comes within a second.
-func exchange(n *simnet.Network, p []byte) (generator.Packet, time.Time) {
+func exchange(n *simnet.Network, p []byte) (wire.Packet, time.Time) {
 	Expect(n.WritePacket(p)).To(Succeed())
 	buf := make([]byte, 1500)
 	l, at, err := n.ReadPacket(buf, n.Now().Add(time.Second))
@@ -36,7 +37,7 @@ func exchange(n *simnet.Network, p []byte) (generator.Packet, time.Time) {
 		return nil, at
 	}
 	Expect(err).NotTo(HaveOccurred())
-	return generator.Packet(buf[:l]), at
+	return wire.Packet(buf[:l]), at
 }
 
 var _ = Describe("Hosts backed by personalities", func() {
@@ -53,7 +54,7 @@ var _ = Describe("Hosts backed by personalities", func() {
 			n := simnet.New(simnet.Config{Seed: 1}, simnet.HostConfig{Addr: victim, Stack: stack, Open: []uint16{22}})
 			r, _ := exchange(n, syn(victim, 40000, 22))
 			Expect(r).NotTo(BeNil())
-			Expect(r.HasFlags(generator.FlagSYN | generator.FlagACK)).To(BeTrue())
+			Expect(r.HasFlags(wire.FlagSYN | wire.FlagACK)).To(BeTrue())
 			Expect(r.Window()).To(Equal(window))
 		},
 		Entry("kernel", "kernel", uint16(64240)),
@@ -86,13 +87,13 @@ var _ = Describe("Hosts backed by personalities", func() {
 
 	It("answers UDP and ICMP where the stack does", func() {
 		n := simnet.New(simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim, Stack: "solaris-2.6", OpenUDP: []uint16{53}})
-		h := generator.IPHeader{ID: 5, TTL: 52, Src: scanner, Dst: victim}
-		r, _ := exchange(n, generator.AppendUDP(nil, &h, 40000, 137, nil))
+		h := wire.IPHeader{ID: 5, TTL: 52, Src: scanner, Dst: victim}
+		r, _ := exchange(n, wire.AppendUDP(nil, &h, 40000, 137, nil))
 		Expect(r.ICMPType()).To(Equal(uint8(3)))
 		Expect(r.ICMPCode()).To(Equal(uint8(3)))
-		r, _ = exchange(n, generator.AppendUDP(nil, &h, 40000, 53, nil))
+		r, _ = exchange(n, wire.AppendUDP(nil, &h, 40000, 53, nil))
 		Expect(r).To(BeNil(), "an open UDP port is silent")
-		r, _ = exchange(n, generator.AppendICMP(nil, &h, 8, 0, []byte{0, 1, 0, 1}))
+		r, _ = exchange(n, wire.AppendICMP(nil, &h, 8, 0, []byte{0, 1, 0, 1}))
 		Expect(r.ICMPType()).To(BeZero(), "echo reply")
 	})
 

@@ -8,9 +8,9 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
-	"github.com/siglab/siglab/capture"
 )
 
 // RunExternal builds the scenario's test network, runs argv (another

@@ -9,9 +9,9 @@ import (
 
 	"github.com/google/gopacket/layers"
 
-	"github.com/siglab/siglab/simnet"
-	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/simnet"
 )
 
 // CheckGenerate reports whether s can be generated offline: it must

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/scenarios"
-	"github.com/siglab/siglab/capture"
 )
 
 // Errors of RunP0f.

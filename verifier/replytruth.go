@@ -6,15 +6,8 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/capture"
-)
-
-// IP protocol numbers.
-const (
-	protoICMP = 1
-	protoTCP  = 6
-	protoUDP  = 17
+	"github.com/siglab/siglab/wire"
 )
 
 // flowTuple is one direction of a conversation as the probe went: its
@@ -39,7 +32,7 @@ func annotateReplies(c *capture.Capture) {
 		if err != nil {
 			continue
 		}
-		pk, ok := generator.ParsePacket(ip)
+		pk, ok := wire.ParsePacket(ip)
 		if !ok {
 			continue
 		}
@@ -58,27 +51,27 @@ func annotateReplies(c *capture.Capture) {
 }
 
 // probeTuple is pk's tuple as a probe.
-func probeTuple(pk generator.Packet) (flowTuple, bool) {
+func probeTuple(pk wire.Packet) (flowTuple, bool) {
 	l4 := pk.L4()
 	switch {
-	case (pk.IsTCP() || pk.Proto() == protoUDP) && len(l4) >= 4:
+	case (pk.IsTCP() || pk.Proto() == wire.ProtoUDP) && len(l4) >= 4:
 		return flowTuple{pk.Proto(), netip.AddrPortFrom(pk.Src(), pk.SPort()), netip.AddrPortFrom(pk.Dst(), pk.DPort())}, true
-	case pk.Proto() == protoICMP && len(l4) >= 8 && l4[0] == 8: // echo request
-		return flowTuple{protoICMP, netip.AddrPortFrom(pk.Src(), binary.BigEndian.Uint16(l4[4:])), netip.AddrPortFrom(pk.Dst(), binary.BigEndian.Uint16(l4[6:]))}, true
+	case pk.Proto() == wire.ProtoICMP && len(l4) >= 8 && l4[0] == 8: // echo request
+		return flowTuple{wire.ProtoICMP, netip.AddrPortFrom(pk.Src(), binary.BigEndian.Uint16(l4[4:])), netip.AddrPortFrom(pk.Dst(), binary.BigEndian.Uint16(l4[6:]))}, true
 	}
 	return flowTuple{}, false
 }
 
 // answerTuple is the tuple of the probe pk answers, and what pk is.
-func answerTuple(pk generator.Packet) (flowTuple, string, bool) {
+func answerTuple(pk wire.Packet) (flowTuple, string, bool) {
 	l4 := pk.L4()
 	switch {
 	case pk.IsTCP() && len(l4) >= 14:
-		return flowTuple{protoTCP, netip.AddrPortFrom(pk.Dst(), pk.DPort()), netip.AddrPortFrom(pk.Src(), pk.SPort())}, tcpFlagNames(pk.TCPFlags()), true
-	case pk.Proto() == protoUDP && len(l4) >= 4:
-		return flowTuple{protoUDP, netip.AddrPortFrom(pk.Dst(), pk.DPort()), netip.AddrPortFrom(pk.Src(), pk.SPort())}, "UDP reply", true
-	case pk.Proto() == protoICMP && len(l4) >= 8 && l4[0] == 0: // echo reply
-		return flowTuple{protoICMP, netip.AddrPortFrom(pk.Dst(), binary.BigEndian.Uint16(l4[4:])), netip.AddrPortFrom(pk.Src(), binary.BigEndian.Uint16(l4[6:]))}, "echo reply", true
+		return flowTuple{wire.ProtoTCP, netip.AddrPortFrom(pk.Dst(), pk.DPort()), netip.AddrPortFrom(pk.Src(), pk.SPort())}, tcpFlagNames(pk.TCPFlags()), true
+	case pk.Proto() == wire.ProtoUDP && len(l4) >= 4:
+		return flowTuple{wire.ProtoUDP, netip.AddrPortFrom(pk.Dst(), pk.DPort()), netip.AddrPortFrom(pk.Src(), pk.SPort())}, "UDP reply", true
+	case pk.Proto() == wire.ProtoICMP && len(l4) >= 8 && l4[0] == 0: // echo reply
+		return flowTuple{wire.ProtoICMP, netip.AddrPortFrom(pk.Dst(), binary.BigEndian.Uint16(l4[4:])), netip.AddrPortFrom(pk.Src(), binary.BigEndian.Uint16(l4[6:]))}, "echo reply", true
 	}
 	if q, ok := pk.Quoted(); ok {
 		if k, ok := probeTuple(q); ok {

@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/render"
 )
 

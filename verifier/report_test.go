@@ -13,9 +13,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/capture"
 )
 
 var _ = Describe("WriteReport", func() {

@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/google/gopacket/layers"
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/generator"
-	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
-	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/sensor"
+	"github.com/siglab/siglab/simnet"
 )
 
 // Result is everything one scenario run produced.

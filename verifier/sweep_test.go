@@ -8,9 +8,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/capture"
 )
 
 var _ = Describe("a ping sweep of a routed /24", Label("root"), func() {

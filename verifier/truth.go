@@ -1,8 +1,8 @@
 package verifier
 
 import (
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/generator"
 )
 
 // annotate writes the run's ground truth into the capture: every packet

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // Address bases: the spoofed sources count up from 10.0.0.0, the targets
@@ -30,11 +30,11 @@ func syn(dst []byte, cfg config, n int) []byte {
 	k := n / cfg.sources
 	h := mix(uint64(s))
 	ttl := uint8(51 + h%14)
-	ih := generator.IPHeader{ID: uint16(mix(uint64(n) | 1<<63)), TTL: ttl,
+	ih := wire.IPHeader{ID: uint16(mix(uint64(n) | 1<<63)), TTL: ttl,
 		Src: addr(srcBase + uint32(s)), Dst: addr(dstBase + uint32(s%cfg.targets))}
-	t := generator.TCPSegment{SPort: uint16(33000 + (h>>8)%31000), DPort: uint16(1 + (s+k)%1024),
-		Seq: uint32(h >> 32), Flags: generator.FlagSYN, Window: 1024 * (uint16(ttl)%4 + 1)}
-	return generator.AppendTCP(dst, &ih, &t)
+	t := wire.TCPSegment{SPort: uint16(33000 + (h>>8)%31000), DPort: uint16(1 + (s+k)%1024),
+		Seq: uint32(h >> 32), Flags: wire.FlagSYN, Window: 1024 * (uint16(ttl)%4 + 1)}
+	return wire.AppendTCP(dst, &ih, &t)
 }
 
 func addr(a uint32) netip.Addr {

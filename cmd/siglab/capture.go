@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
-	"github.com/siglab/siglab/verifier"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/verifier"
 )
 
 type captureCmd struct {

@@ -8,8 +8,8 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/detector"
 )
 
 type detectCmd struct {

@@ -5,10 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/capture"
 )
 
 // BenchmarkDetectFullRangeFile is `siglab detect` on the capture of

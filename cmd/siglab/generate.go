@@ -7,8 +7,8 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/siglab/siglab/verifier"
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/verifier"
 )
 
 type generateCmd struct {

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/capture"
 )
 
 type runCmd struct {

@@ -5,10 +5,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/verifier"
-	"github.com/siglab/siglab/capture"
 )
 
 // scanCmd's own flags come first; everything from the first other

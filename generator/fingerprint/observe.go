@@ -4,20 +4,14 @@ import (
 	"encoding/binary"
 	"strconv"
 	"strings"
+
+	"github.com/siglab/siglab/wire"
 )
 
 // EchoedMSS is the MSS nmap 2.0x's T1..T7 carry (option block WScale 10,
 // NOP, MSS 265, Timestamp, EOL, EOL); a reply echoing it is marked "E"
 // in Ops.
 const EchoedMSS = 265
-
-// IP protocol numbers and header bits read here.
-const (
-	protoICMP = 1
-	protoTCP  = 6
-	protoUDP  = 17
-	ipDF      = 0x4000
-)
 
 // TCPTest is fingerprint_iptcppacket(): the observed test for a TCP reply
 // to one of T1..T7. ip is the whole IPv4 packet; seqBase is the attempt's
@@ -30,7 +24,7 @@ const (
 //
 // ok is false when ip is not a whole IPv4+TCP packet.
 func TCPTest(name string, ip []byte, seqBase uint32) (Test, bool) {
-	tcp, ok := l4(ip, protoTCP, 20)
+	tcp, ok := l4(ip, wire.ProtoTCP, 20)
 	if !ok {
 		return Test{}, false
 	}
@@ -44,7 +38,7 @@ func TCPTest(name string, ip []byte, seqBase uint32) (Test, bool) {
 	}
 	return Test{Name: name, Attrs: []Attr{
 		{"Resp", "Y"},
-		{"DF", yesNo(binary.BigEndian.Uint16(ip[6:])&ipDF != 0)},
+		{"DF", yesNo(binary.BigEndian.Uint16(ip[6:])&wire.FlagDF != 0)},
 		{"W", hexUpper(uint64(binary.BigEndian.Uint16(tcp[14:])))},
 		{"ACK", ackv},
 		{"Flags", flagLetters(tcp[13])},
@@ -134,7 +128,7 @@ func PUReply(ip []byte, probe UDPProbe) bool {
 
 // puQuote returns the offset of the quoted IP header in ip.
 func puQuote(ip []byte, probe UDPProbe) (int, bool) {
-	icmp, ok := l4(ip, protoICMP, 8+20+8)
+	icmp, ok := l4(ip, wire.ProtoICMP, 8+20+8)
 	if !ok || [4]byte(ip[12:16]) != probe.Target || icmp[0] != 3 || icmp[1] != 3 {
 		return 0, false
 	}
@@ -169,7 +163,7 @@ func PUTest(ip []byte, probe UDPProbe) (Test, bool) {
 	total := int(binary.BigEndian.Uint16(ip[2:]))
 	return Test{Name: "PU", Attrs: []Attr{
 		{"Resp", "Y"},
-		{"DF", yesNo(binary.BigEndian.Uint16(ip[6:])&ipDF != 0)},
+		{"DF", yesNo(binary.BigEndian.Uint16(ip[6:])&wire.FlagDF != 0)},
 		{"TOS", hexUpper(uint64(ip[1]))},
 		{"IPLEN", hexUpper(uint64(total))},
 		{"RIPTL", hexUpper(uint64(binary.BigEndian.Uint16(quoted[2:])))},

@@ -1,4 +1,4 @@
-package generator
+package wire
 
 import (
 	"math/rand/v2"
