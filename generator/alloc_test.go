@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -24,7 +25,7 @@ var _ = Describe("the engine's per-packet path", func() {
 		allocs := testing.AllocsPerRun(1, func() {
 			pkts = 0
 			net := simnet.New(simnet.Config{Seed: 1, Tap: func(time.Time, []byte) { pkts++ }},
-				simnet.HostConfig{Addr: victim, Open: []uint16{22, 80, 443}})
+				labnet.Host{Addr: victim, OpenTCP: []uint16{22, 80, 443}})
 			g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
 			e := generator.NewEngine(net, scanner, g, 1)
 			nm, err := generator.NewNmap("-sS -P0 -O -p1-65535 victim", generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": victim}, Guard: g, Seed: 1})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/wire"
 )
@@ -22,7 +23,7 @@ func BenchmarkGenerateFullRange(b *testing.B) {
 	for range b.N {
 		n := 0
 		net := simnet.New(simnet.Config{Seed: 1, Tap: func(time.Time, []byte) { n++ }},
-			simnet.HostConfig{Addr: victim, Open: []uint16{22, 80, 443}})
+			labnet.Host{Addr: victim, OpenTCP: []uint16{22, 80, 443}})
 		g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
 		e := generator.NewEngine(net, scanner, g, 1)
 		nm, err := generator.NewNmap("-sS -P0 -O -p1-65535 victim", generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": victim}, Guard: g, Seed: 1})

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -30,7 +31,7 @@ var _ = Describe("Several nmap processes in one run", func() {
 			if tc, ok := pk.Layer(layers.LayerTypeTCP).(*layers.TCP); ok && tc.SYN && !tc.ACK {
 				syns = append(syns, syn{t, uint16(tc.SrcPort), tc.Seq})
 			}
-		}}, simnet.HostConfig{Addr: victim})
+		}}, labnet.Host{Addr: victim})
 		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
 		e := generator.NewEngine(net, scanner, g, 1)
 		var runs []*generator.Nmap

@@ -6,12 +6,13 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
 var _ = Describe("Connect scan (-sT)", func() {
 	It("connects through the scanner's Linux 2.0 kernel and resets open connections on close (linger 0)", func() {
-		run := runNmap("-v -sT -P0 -p20-25 victim", 8, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim, Open: []uint16{22}})
+		run := runNmap("-v -sT -P0 -p20-25 victim", 8, simnet.Config{Seed: 3}, labnet.Host{Addr: victim, OpenTCP: []uint16{22}})
 		var syns int
 		var flow []string
 		var openSport uint16
@@ -46,7 +47,7 @@ var _ = Describe("Connect scan (-sT)", func() {
 	})
 
 	It("lets the kernel retransmit an unanswered SYN after 3 s, and retries from a new port after nmap's timeout", func() {
-		run := runNmap("-sT -P0 -p7 victim", 8, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim, Filtered: []uint16{7}})
+		run := runNmap("-sT -P0 -p7 victim", 8, simnet.Config{Seed: 3}, labnet.Host{Addr: victim, FilteredTCP: []uint16{7}})
 		var syns []wirePacket
 		for _, w := range run.wire {
 			if w.tcp != nil && w.tcp.SYN {

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -14,7 +15,7 @@ var _ = Describe("Decoys (-D)", func() {
 	d1, d2 := netip.MustParseAddr("198.18.0.7"), netip.MustParseAddr("198.18.0.9")
 
 	It("sends every probe once per address in list order, ME where it stands, sharing sport and seq", func() {
-		run := runNmap("-sS -P0 -D 198.18.0.7,ME,198.18.0.9 -p1-5 victim", 31, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim})
+		run := runNmap("-sS -P0 -D 198.18.0.7,ME,198.18.0.9 -p1-5 victim", 31, simnet.Config{Seed: 3}, labnet.Host{Addr: victim})
 		var syns []wirePacket
 		for _, w := range run.wire {
 			if w.tcp != nil && w.tcp.SYN && !w.tcp.ACK {
@@ -38,7 +39,7 @@ var _ = Describe("Decoys (-D)", func() {
 
 	It("puts the real address at rand()%n without ME, drawn right after M, never last", func() {
 		for seed := uint32(1); seed < 40; seed++ {
-			run := runNmap("-sS -P0 -D 198.18.0.7,198.18.0.9 -p1 victim", seed, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim})
+			run := runNmap("-sS -P0 -D 198.18.0.7,198.18.0.9 -p1 victim", seed, simnet.Config{Seed: 3}, labnet.Host{Addr: victim})
 			g := generator.NewLibcRand(seed)
 			g.Rand() // M
 			turn := int(g.Rand() % 2)
@@ -57,7 +58,7 @@ var _ = Describe("Decoys (-D)", func() {
 
 	It("refuses decoys outside the lab", func() {
 		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
-		_, err := generator.NewNmap("-sS -P0 -D 10.0.0.1 victim", generator.NmapEnv{Guard: g, Names: map[string]netip.Addr{"victim": victim}})
-		Expect(err).To(MatchError(generator.ErrOutsideLab))
+		_, err := generator.ResolveNmap("-sS -P0 -D 10.0.0.1 victim", map[string]netip.Addr{"victim": victim}, g)
+		Expect(err).To(MatchError(labnet.ErrOutsideLab))
 	})
 })

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/wire"
 )
@@ -30,7 +31,7 @@ var _ = Describe("Ordinary DNS lookups", func() {
 	})
 
 	It("sends its lookups every interval and gets every answer from a simulated DNS server", func() {
-		net := simnet.New(simnet.Config{Seed: 4}, simnet.HostConfig{Addr: victim, OpenUDP: []uint16{53}})
+		net := simnet.New(simnet.Config{Seed: 4}, labnet.Host{Addr: victim, OpenUDP: []uint16{53}})
 		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
 		e := generator.NewEngine(net, scanner, g, 1)
 		d := generator.NewDNSQueries(e, victim, 5, 300*time.Millisecond, 7)

@@ -2,7 +2,7 @@
 //
 // One Engine drives every program on the scanner host (Actor: an nmap
 // process, an ordinary TCP session) against one Link: a TUN device in live
-// runs (TUNLink), the simulated network offline (package simnet). The
+// runs (link.TUN), the simulated network offline (package simnet). The
 // engine owns the scanner's kernel emulation (the RST after a SYN/ACK) and
 // the containment Guard every packet passes before it is written. Actors
 // never touch the Link; they send through the Host the engine gives them

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -70,7 +72,7 @@ type slot struct {
 // reaches a port no socket holds (nmap relied on it; the scanner address
 // lives behind the TUN, so siglab must send it).
 type Engine struct {
-	link   Link
+	link   link.Link
 	guard  *Guard
 	kernel *kernel
 	slots  []*slot
@@ -84,18 +86,14 @@ type Engine struct {
 
 // NewEngine returns an engine for the scanner address addr that may send
 // only to destinations guard allows.
-func NewEngine(link Link, addr netip.Addr, guard *Guard, ipidSeed uint16) *Engine {
+func NewEngine(l link.Link, addr netip.Addr, guard *Guard, ipidSeed uint16) *Engine {
 	return &Engine{
-		link:   link,
+		link:   l,
 		guard:  guard,
 		kernel: newKernel(addr, ipidSeed),
 		buf:    make([]byte, 65536),
 	}
 }
-
-// SetGuard replaces the containment guard (the plan that knows the lab's
-// addresses is made after the engine it sends through).
-func (e *Engine) SetGuard(g *Guard) { e.guard = g }
 
 // Add schedules actor a to start at offset at from the run's start.
 func (e *Engine) Add(at time.Duration, a Actor) {
@@ -111,7 +109,7 @@ func (e *Engine) SendAs(p []byte, label string) error {
 		return e.err
 	}
 	if e.guard == nil {
-		e.err = fmt.Errorf("%w: no containment guard set", ErrOutsideLab)
+		e.err = fmt.Errorf("%w: no containment guard set", labnet.ErrOutsideLab)
 		return e.err
 	}
 	if err := e.guard.CheckPacket(p); err != nil {
@@ -219,7 +217,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		switch {
 		case err == nil:
 			e.deliver(at, e.buf[:n])
-		case errors.Is(err, ErrTimeout):
+		case errors.Is(err, link.ErrTimeout):
 			e.wakeDue(e.link.Now())
 		default:
 			return fmt.Errorf("engine: %w", err)

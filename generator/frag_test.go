@@ -6,13 +6,14 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
 var _ = Describe("Tiny fragments (-f)", func() {
 	DescribeTable("split each probe into 36 bytes with MF and 24 bytes at offset 16, one IP ID, window 2048",
 		func(opt string, flags byte, zeroSeq bool) {
-			run := runNmap("-P0 -f "+opt+" -p7 victim", 606, simnet.Config{Seed: 1}, simnet.HostConfig{Addr: victim})
+			run := runNmap("-P0 -f "+opt+" -p7 victim", 606, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
 			var frags []wirePacket
 			for _, w := range run.wire {
 				if w.ip.SrcIP.Equal(scanner.AsSlice()) && binary.BigEndian.Uint16(w.raw[6:])&0x3fff != 0 {

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -36,7 +37,7 @@ type offlineRun struct {
 	net  *simnet.Network
 }
 
-func runNmap(cmdline string, seed uint32, cfg simnet.Config, host simnet.HostConfig) *offlineRun {
+func runNmap(cmdline string, seed uint32, cfg simnet.Config, host labnet.Host) *offlineRun {
 	r := &offlineRun{}
 	cfg.Tap = func(t time.Time, p []byte) {
 		pk := gopacket.NewPacket(append([]byte(nil), p...), layers.LayerTypeIPv4, gopacket.Default)

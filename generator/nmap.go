@@ -3,9 +3,11 @@ package generator
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -20,6 +22,70 @@ type NmapEnv struct {
 	// Seed is the process's srand() seed (nmap 2.01 used tv_usec).
 	Seed uint32
 }
+
+// NmapCommand is one nmap 2.02 command line checked and resolved against
+// a lab: its options, and every target, decoy and FTP proxy address
+// approved by the guard. Nothing is drawn or sent yet, and no scanner
+// host is needed: a scenario is validated by resolving its commands, and
+// run by starting them (Start) on the engine that sends their packets.
+type NmapCommand struct {
+	args    []string
+	opts    *Options
+	targets []netip.Addr
+	names   map[netip.Addr]string // targets given by lab host name print with it
+	decoys  []netip.Addr
+	me      int // where "ME" stood among the decoys (-1: absent)
+	ftp     ftpProxy
+}
+
+// ResolveNmap checks the command line (without the program name) and
+// resolves its addresses through names, the lab's host names. Every
+// address is checked against guard here, so a target outside the lab
+// fails before anything runs.
+func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *Guard) (*NmapCommand, error) {
+	args := strings.Fields(cmdline)
+	o, err := ParseOptions(args)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.runnable(); err != nil {
+		return nil, err
+	}
+	c := &NmapCommand{args: args, opts: o, names: map[netip.Addr]string{}}
+	for _, t := range o.Targets {
+		addrs, err := resolveTarget(t, names)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			if err := guard.Check(a); err != nil {
+				return nil, fmt.Errorf("target %s: %w", t, err)
+			}
+			if _, named := names[t]; named && !o.NoDNS {
+				c.names[a] = t
+			}
+		}
+		c.targets = append(c.targets, addrs...)
+	}
+	if c.decoys, c.me, err = resolveDecoys(o.Decoys, names); err != nil {
+		return nil, err
+	}
+	if o.Scan == ScanBounce {
+		if c.ftp, err = parseBounce(o.BounceHost, names); err != nil {
+			return nil, err
+		}
+		if err := guard.Check(c.ftp.addr); err != nil {
+			return nil, fmt.Errorf("ftp proxy %s: %w", c.ftp.host, err)
+		}
+		if _, named := names[c.ftp.host]; named && !o.NoDNS {
+			c.names[c.ftp.addr] = c.ftp.host
+		}
+	}
+	return c, nil
+}
+
+// Options are the command's parsed options.
+func (c *NmapCommand) Options() *Options { return c.opts }
 
 // Nmap is one nmap 2.02 process: an Actor that scans its targets one host
 // at a time and prints what nmap printed.
@@ -45,67 +111,37 @@ type Nmap struct {
 }
 
 // NewNmap prepares an nmap process for the command line (without the
-// program name). Every target is resolved and checked against the guard
-// here, before the run, so a target outside the lab sends nothing.
+// program name) on env.Host: ResolveNmap, then Start.
 func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
-	args := strings.Fields(cmdline)
-	o, err := ParseOptions(args)
+	c, err := ResolveNmap(cmdline, env.Names, env.Guard)
 	if err != nil {
 		return nil, err
 	}
-	if err := o.runnable(); err != nil {
-		return nil, err
-	}
-	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: map[netip.Addr]string{}}}
-	n.machine.header(args)
-	for _, t := range o.Targets {
-		addrs, err := resolveTarget(t, env.Names)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range addrs {
-			if err := env.Guard.Check(a); err != nil {
-				return nil, fmt.Errorf("target %s: %w", t, err)
-			}
-			if _, named := env.Names[t]; named && !o.NoDNS {
-				n.out.names[a] = t // a target given by lab host name prints with it
-			}
-		}
-		n.targets = append(n.targets, addrs...)
-	}
-	n.p = newProcess(env.Host, env.Seed, o.SourcePort)
-	decoys, me, err := resolveDecoys(o.Decoys, env.Names)
-	if err != nil {
-		return nil, err
-	}
-	n.p.setDecoys(decoys, me)
-	if o.Scan == ScanBounce {
-		if n.ftp, err = parseBounce(o.BounceHost, env.Names); err != nil {
-			return nil, err
-		}
-		if err := env.Guard.Check(n.ftp.addr); err != nil {
-			return nil, fmt.Errorf("ftp proxy %s: %w", n.ftp.host, err)
-		}
-		if _, named := env.Names[n.ftp.host]; named && !o.NoDNS {
-			n.out.names[n.ftp.addr] = n.ftp.host
-		}
-	}
+	return c.Start(env.Host, env.Seed), nil
+}
+
+// Start makes the command an nmap process on scanner host h, seeded as
+// srand(seed): its first draws (the base source port M, the decoy turn,
+// the port shuffle) happen here, in nmap 2.02's order.
+func (c *NmapCommand) Start(h Host, seed uint32) *Nmap {
+	o := c.opts
+	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names}, targets: c.targets, ftp: c.ftp}
+	n.machine.header(c.args)
+	n.p = newProcess(h, seed, o.SourcePort)
+	n.p.setDecoys(c.decoys, c.me)
 	n.p.fragment = o.Fragment
-	n.ports = o.Ports
+	n.ports = slices.Clone(o.Ports)
 	if n.ports == nil && o.Scan != ScanPing { // a ping scan has no port list
 		n.ports = defaultPorts(o.FastPorts)
 	}
-	// Once per run, before any host is scanned. A process without a host
-	// (a scenario being validated) never scans: it skips the 65,535
-	// rand() calls a full range costs, which nothing after them sees.
-	if !o.NoShuffle && len(n.ports) > 0 && env.Host != nil {
+	if !o.NoShuffle && len(n.ports) > 0 { // once per run, before any host is scanned
 		n.p.shortfry(n.ports)
 	}
 	for _, a := range n.targets {
 		n.hosts = append(n.hosts, &hostResult{addr: a, to: newTimeouts()})
 	}
 	n.pingTO = newTimeouts()
-	return n, nil
+	return n
 }
 
 // runnable refuses the nmap 2.02 options siglab cannot replay yet, so a
@@ -145,8 +181,8 @@ func resolveDecoys(list []string, names map[string]netip.Addr) ([]netip.Addr, in
 				return nil, 0, fmt.Errorf("%w: -D: cannot resolve decoy %q", ErrUsage, d)
 			}
 		}
-		if !LabRange.Contains(a) {
-			return nil, 0, fmt.Errorf("decoy %s: %w", a, ErrOutsideLab)
+		if !labnet.Contains(a) {
+			return nil, 0, fmt.Errorf("decoy %s: %w", a, labnet.ErrOutsideLab)
 		}
 		out = append(out, a)
 	}

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 )
 
 var _ = Describe("nmap 2.02 command line", func() {
@@ -71,22 +72,22 @@ var _ = Describe("nmap 2.02 command line", func() {
 var _ = Describe("Containment guard", func() {
 	It("refuses a guard for prefixes outside 198.18.0.0/15", func() {
 		_, err := generator.NewGuard(netip.MustParsePrefix("10.0.0.0/8"))
-		Expect(errors.Is(err, generator.ErrOutsideLab)).To(BeTrue())
+		Expect(errors.Is(err, labnet.ErrOutsideLab)).To(BeTrue())
 	})
 
 	It("refuses an nmap target outside the lab before anything is sent", func() {
 		g, err := generator.NewGuard(netip.PrefixFrom(victim, 32))
 		Expect(err).NotTo(HaveOccurred())
-		_, err = generator.NewNmap("-sS -P0 -p1-25 203.0.113.5", generator.NmapEnv{Guard: g})
-		Expect(errors.Is(err, generator.ErrOutsideLab)).To(BeTrue())
+		_, err = generator.ResolveNmap("-sS -P0 -p1-25 203.0.113.5", nil, g)
+		Expect(errors.Is(err, labnet.ErrOutsideLab)).To(BeTrue())
 		Expect(err.Error()).To(ContainSubstring("203.0.113.5"))
 	})
 
 	It("refuses to send a packet to any other address", func() {
 		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
 		Expect(g.Check(victim)).To(Succeed())
-		Expect(errors.Is(g.Check(netip.MustParseAddr("198.18.1.3")), generator.ErrOutsideLab)).To(BeTrue())
-		Expect(errors.Is(g.CheckPacket([]byte{0x45}), generator.ErrOutsideLab)).To(BeTrue())
+		Expect(errors.Is(g.Check(netip.MustParseAddr("198.18.1.3")), labnet.ErrOutsideLab)).To(BeTrue())
+		Expect(errors.Is(g.CheckPacket([]byte{0x45}), labnet.ErrOutsideLab)).To(BeTrue())
 	})
 })
 
@@ -96,7 +97,7 @@ var _ = Describe("FTP bounce (-b) argument", func() {
 
 	DescribeTable("accepts [user:pass@]server[:port]",
 		func(arg string) {
-			_, err := generator.NewNmap("-P0 -b "+arg+" -p21 198.18.1.3", generator.NmapEnv{Names: names, Guard: g})
+			_, err := generator.ResolveNmap("-P0 -b "+arg+" -p21 198.18.1.3", names, g)
 			Expect(err).NotTo(HaveOccurred())
 		},
 		Entry("a lab host name", "ftp"),
@@ -106,19 +107,19 @@ var _ = Describe("FTP bounce (-b) argument", func() {
 
 	DescribeTable("refuses what it cannot use",
 		func(arg string, want error) {
-			_, err := generator.NewNmap("-P0 -b "+arg+" -p21 198.18.1.3", generator.NmapEnv{Names: names, Guard: g})
+			_, err := generator.ResolveNmap("-P0 -b "+arg+" -p21 198.18.1.3", names, g)
 			Expect(err).To(MatchError(want))
 		},
 		Entry("a bad port", "ftp:99999", generator.ErrUsage),
 		Entry("an unknown host", "nosuchhost", generator.ErrUsage),
-		Entry("a proxy outside the lab", "203.0.113.9", generator.ErrOutsideLab),
+		Entry("a proxy outside the lab", "203.0.113.9", labnet.ErrOutsideLab),
 	)
 })
 
 var _ = Describe("options nmap 2.0x refused together", func() {
 	It("refuses -O with -sP", func() {
 		g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
-		_, err := generator.NewNmap("-sP -O 198.18.1.2", generator.NmapEnv{Guard: g})
+		_, err := generator.ResolveNmap("-sP -O 198.18.1.2", nil, g)
 		Expect(err).To(MatchError(generator.ErrUsage))
 		Expect(err.Error()).To(ContainSubstring("-O with -sP"))
 	})

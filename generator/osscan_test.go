@@ -19,6 +19,8 @@ import (
 
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/generator/fingerprint"
+	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/wire"
 )
@@ -61,7 +63,7 @@ func (l *osLink) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, err
 	if len(l.pending) > 0 && !l.pending[0].t.After(deadline) {
 		next := l.pending[0]
 		n, at, err := l.Network.ReadPacket(buf, next.t) // simnet's own packets first
-		if err == nil || !errors.Is(err, generator.ErrTimeout) {
+		if err == nil || !errors.Is(err, link.ErrTimeout) {
 			return n, at, err
 		}
 		l.pending = l.pending[1:]
@@ -109,7 +111,7 @@ type osRun struct {
 	out  string
 }
 
-func runOS(cmdline string, seed uint32, host simnet.HostConfig, l *osLink) *osRun {
+func runOS(cmdline string, seed uint32, host labnet.Host, l *osLink) *osRun {
 	r := &osRun{link: l}
 	l.tap = func(w wirePacket) { r.wire = append(r.wire, w) }
 	l.Network = simnet.New(simnet.Config{Seed: 7, Tap: func(t time.Time, p []byte) { r.wire = append(r.wire, decode(t, p)) }}, host)
@@ -280,7 +282,7 @@ var _ = Describe("OS detection (-O) probes", func() {
 
 	BeforeEach(func() {
 		useDB("")
-		run = runOS("-v -sS -P0 -O -p1-25 victim", seed, simnet.HostConfig{Addr: victim, Open: faqOpen},
+		run = runOS("-v -sS -P0 -O -p1-25 victim", seed, labnet.Host{Addr: victim, OpenTCP: faqOpen},
 			&osLink{drop: isOddOpen, puReply: true})
 	})
 
@@ -478,7 +480,7 @@ var _ = Describe("OS detection resend passes", func() {
 		// later pass catches one more. The sixth pass ends the loop though
 		// it brought news and two tests are still missing.
 		lose := loseFirst(map[uint16]int{7: 1, 10: 2, 11: 3, 12: 4}, 5)
-		run := runOS("-sS -P0 -O -p1-25 victim", 77, simnet.HostConfig{Addr: victim, Open: faqOpen},
+		run := runOS("-sS -P0 -O -p1-25 victim", 77, labnet.Host{Addr: victim, OpenTCP: faqOpen},
 			&osLink{drop: either(isOddOpen, lose), puReply: true})
 		ps := run.osProbes()
 		Expect(attempts(ps)).To(Equal(3))
@@ -551,7 +553,7 @@ var _ = Describe("OS detection without an open port (the FAQ's exploits plus)", 
 		for p := 30000; p <= 44780; p++ {
 			firewalled = append(firewalled, uint16(p))
 		}
-		run := runOS("-v -sS -P0 -O -p143 victim", seed, simnet.HostConfig{Addr: victim, Filtered: firewalled}, &osLink{drop: isPU})
+		run := runOS("-v -sS -P0 -O -p143 victim", seed, labnet.Host{Addr: victim, FilteredTCP: firewalled}, &osLink{drop: isPU})
 		ps := run.osProbes()
 		Expect(attempts(ps)).To(Equal(3))
 		By("no T1-T4 and no TSeq: 3 attempts x 2 passes x {SYN, ACK, FIN|PSH|URG, UDP 300}")
@@ -615,7 +617,7 @@ var _ = Describe("OS detection without an open port (the FAQ's exploits plus)", 
 var _ = Describe("OS detection without an open port, as the FAQ's traces show it", func() {
 	DescribeTable("resends only what went unanswered",
 		func(link *osLink, want []string) {
-			run := runOS("-v -sS -P0 -O -p143 victim", 2718, simnet.HostConfig{Addr: victim}, link)
+			run := runOS("-v -sS -P0 -O -p143 victim", 2718, labnet.Host{Addr: victim}, link)
 			ps := run.osProbes()
 			Expect(attempts(ps)).To(Equal(3))
 			for a := range 3 {
@@ -638,7 +640,7 @@ var _ = Describe("OS detection's sequence analysis", func() {
 			return w.tcp != nil && w.tcp.SYN && !w.tcp.ACK && len(w.raw) == 40 &&
 				w.tcp.SrcPort > layers.TCPPort(l.magic) && w.tcp.SrcPort <= layers.TCPPort(l.magic+3)
 		}
-		run := runOS("-v -sS -P0 -O -p1-25 victim", 5, simnet.HostConfig{Addr: victim, Open: faqOpen},
+		run := runOS("-v -sS -P0 -O -p1-25 victim", 5, labnet.Host{Addr: victim, OpenTCP: faqOpen},
 			&osLink{drop: either(isOddOpen, loseSeq), puReply: true})
 		Expect(strings.Count(run.out, "Insufficient responses for TCP sequencing (3), OS detection will be MUCH less reliable\n")).To(Equal(3))
 		Expect(run.out).NotTo(ContainSubstring("TCP Sequence Prediction"))
@@ -664,7 +666,7 @@ var _ = Describe("OS detection's sequence analysis", func() {
 				b[20+13] = wire.FlagRST | wire.FlagACK
 			}
 		}
-		run := runOS("-v -sS -P0 -O -p1-25 victim", 5, simnet.HostConfig{Addr: victim, Open: faqOpen}, &osLink{mangle: mangle})
+		run := runOS("-v -sS -P0 -O -p1-25 victim", 5, labnet.Host{Addr: victim, OpenTCP: faqOpen}, &osLink{mangle: mangle})
 		Expect(strings.Count(run.out, "WARNING:  RST from port 1 -- is this port really open?\n")).To(Equal(1))
 		Expect(run.out).To(MatchRegexp(`\nSequence numbers: [0-9A-F]+ [0-9A-F]+ [0-9A-F]+ [0-9A-F]+\n`))
 		Expect(run.out).To(ContainSubstring("TCP Sequence Prediction: Class="))
@@ -674,7 +676,7 @@ var _ = Describe("OS detection's sequence analysis", func() {
 var _ = Describe("OS detection's matching and report", func() {
 	It("stops at the first attempt that matches and prints the guess and an empty line", func() {
 		useDB(simnetLinux)
-		run := runOS("-v -sS -P0 -O -p1-25 victim", 9, simnet.HostConfig{Addr: victim, Open: faqOpen}, &osLink{})
+		run := runOS("-v -sS -P0 -O -p1-25 victim", 9, labnet.Host{Addr: victim, OpenTCP: faqOpen}, &osLink{})
 		Expect(attempts(run.osProbes())).To(Equal(1))
 		Expect(run.out).To(ContainSubstring("Remote operating system guess: siglab simnet Linux\n\nNmap run completed"))
 		Expect(run.out).NotTo(ContainSubstring("OS Fingerprint:"), "only with -v -v")
@@ -684,7 +686,7 @@ var _ = Describe("OS detection's matching and report", func() {
 	It("says when it matched only on a later try, and shows that attempt's fingerprint with -v -v", func() {
 		useDB("FingerPrint  siglab simnet Linux\nT1(Resp=Y%DF=Y%W=FAF0)\n")
 		lose := loseFirst(map[uint16]int{7: 2}, 0) // attempt 1 loses T1 in both its passes
-		run := runOS("-v -v -sS -P0 -O -p1-25 victim", 9, simnet.HostConfig{Addr: victim, Open: faqOpen},
+		run := runOS("-v -v -sS -P0 -O -p1-25 victim", 9, labnet.Host{Addr: victim, OpenTCP: faqOpen},
 			&osLink{drop: either(isOddOpen, lose), puReply: true})
 		ps := run.osProbes()
 		Expect(attempts(ps)).To(Equal(2))
@@ -703,7 +705,7 @@ var _ = Describe("OS detection's matching and report", func() {
 				fmt.Fprintf(&b, "FingerPrint  OS %d\nT1(DF=Y)\n\n", i+1)
 			}
 			useDB(b.String())
-			run := runOS("-sS -P0 -O -p1-25 victim", 9, simnet.HostConfig{Addr: victim, Open: faqOpen}, &osLink{})
+			run := runOS("-sS -P0 -O -p1-25 victim", 9, labnet.Host{Addr: victim, OpenTCP: faqOpen}, &osLink{})
 			Expect(attempts(run.osProbes())).To(Equal(tries))
 			Expect(run.out).To(ContainSubstring(want))
 		},
@@ -716,7 +718,7 @@ var _ = Describe("OS detection's matching and report", func() {
 var _ = Describe("OS detection with decoys (-D)", func() {
 	It("sends every OS probe once per source; PU keeps its one ID; TSeq sleeps after every copy", func() {
 		useDB("")
-		run := runOS("-sS -P0 -O -D 198.18.0.7,ME -p1 victim", 12, simnet.HostConfig{Addr: victim, Open: []uint16{1}},
+		run := runOS("-sS -P0 -O -D 198.18.0.7,ME -p1 victim", 12, labnet.Host{Addr: victim, OpenTCP: []uint16{1}},
 			&osLink{drop: isOddOpen, puReply: true})
 		decoy := netip.MustParseAddr("198.18.0.7")
 		ps := run.osProbes()
@@ -758,7 +760,7 @@ var _ = Describe("OS detection with decoys (-D)", func() {
 
 var _ = Describe("OS detection end to end against the FAQ's hosts (personality through simnet)", func() {
 	It("tells IRIX 6.2 by its 64K-rule sequence numbers and its battery answers (figures 2 and 3)", func() {
-		run := runOS("-v -sS -P0 -O -p1-25 victim", 34885, simnet.HostConfig{Addr: victim, Open: faqOpen, Stack: "irix-6.2"}, &osLink{})
+		run := runOS("-v -sS -P0 -O -p1-25 victim", 34885, labnet.Host{Addr: victim, OpenTCP: faqOpen, Stack: "irix-6.2"}, &osLink{})
 		ps := run.osProbes()
 		Expect(attempts(ps)).To(Equal(1), "the first fingerprint matches")
 		Expect(kinds(ps, 0)).To(Equal(cat(battery, tseq)), "all eight tests answered: no second pass")
@@ -769,7 +771,7 @@ var _ = Describe("OS detection end to end against the FAQ's hosts (personality t
 	})
 
 	It("tells Linux 2.0.35 by its truly random numbers, T2's silence and its whole-datagram ICMP (figure 5, port 143 open)", func() {
-		run := runOS("-v -v -sS -P0 -O -p143 victim", 4711, simnet.HostConfig{Addr: victim, Open: []uint16{143}, Stack: "linux-2.0.35"}, &osLink{})
+		run := runOS("-v -v -sS -P0 -O -p143 victim", 4711, labnet.Host{Addr: victim, OpenTCP: []uint16{143}, Stack: "linux-2.0.35"}, &osLink{})
 		ps := run.osProbes()
 		Expect(attempts(ps)).To(Equal(1))
 		// Only T2 goes unanswered, and 2.0x's testsleft, which starts at 7

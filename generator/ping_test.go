@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -18,7 +19,7 @@ var _ = Describe("Host discovery (massping)", func() {
 
 	It("sends per try an 8-byte ICMP echo, then a TCP ACK to port 80 whose seq ends in 011, five tries 6 s apart", func() {
 		const seed = 2024
-		run := runNmap("-sP 198.18.1.7", seed, simnet.Config{Seed: 1}, simnet.HostConfig{Addr: victim})
+		run := runNmap("-sP 198.18.1.7", seed, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
 		g := generator.NewLibcRand(seed)
 		magic := uint16(33000 + g.Rand()%31000)
 		id := uint16(g.Rand()) // one echo id per massping call; no port list, so no shuffle

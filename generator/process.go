@@ -73,13 +73,10 @@ func (p *process) ttl(helper *uint8) uint8 {
 // newProcess starts a process: srand(seed), then options_init() draws M =
 // 33000 + rand()%31000 as the process's first rand() call.
 func newProcess(h Host, seed uint32, sourcePort int) *process {
-	p := &process{host: h, rnd: NewLibcRand(seed), buf: make([]byte, 0, 1600)}
+	p := &process{host: h, rnd: NewLibcRand(seed), buf: make([]byte, 0, 1600), sources: []netip.Addr{h.Addr()}}
 	p.magic = uint16(33000 + p.rnd.Rand()%31000)
 	if sourcePort >= 0 {
 		p.magic = uint16(sourcePort) // -g N sets M = N
-	}
-	if h != nil {
-		p.sources = []netip.Addr{h.Addr()}
 	}
 	return p
 }
@@ -94,11 +91,7 @@ func (p *process) setDecoys(decoys []netip.Addr, me int) {
 	if me < 0 {
 		me = int(p.rnd.Rand() % uint32(len(decoys)))
 	}
-	real := p.sources
-	if len(real) == 0 {
-		real = []netip.Addr{{}} // validation only: no host yet
-	}
-	p.sources = append(append(append([]netip.Addr{}, decoys[:me]...), real[0]), decoys[me:]...)
+	p.sources = append(append(append([]netip.Addr{}, decoys[:me]...), p.sources[0]), decoys[me:]...)
 }
 
 // ttlFor is 2.01's per-helper TTL: (time(NULL) % 14) + 51, fixed at the

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -20,7 +21,7 @@ var _ = Describe("Ordinary TCP sessions", func() {
 		net := simnet.New(simnet.Config{Seed: 3, Tap: func(_ time.Time, p []byte) {
 			pk := gopacket.NewPacket(append([]byte(nil), p...), layers.LayerTypeIPv4, gopacket.Default)
 			tcps = append(tcps, pk.Layer(layers.LayerTypeTCP).(*layers.TCP))
-		}}, simnet.HostConfig{Addr: victim, Open: []uint16{22}})
+		}}, labnet.Host{Addr: victim, OpenTCP: []uint16{22}})
 		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
 		e := generator.NewEngine(net, scanner, g, 1)
 		s := generator.NewSessions(e, victim, 22, 3, time.Second, 9)

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -26,7 +27,7 @@ var _ = Describe("FIN, Xmas and Null scans (super_scan)", func() {
 	DescribeTable("build every probe as send_tcp_raw did: seq 0, ack 0, no options, sport M",
 		func(opt string, flags byte) {
 			const seed = 4242
-			run := runNmap(fmt.Sprintf("-v %s -P0 -p1-25 victim", opt), seed, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim})
+			run := runNmap(fmt.Sprintf("-v %s -P0 -p1-25 victim", opt), seed, simnet.Config{Seed: 3}, labnet.Host{Addr: victim})
 			want := replayDraws(seed, 25)
 			ttl := byte(simnet.Epoch.Unix()%14 + 51)
 			probes := run.probes(6)
@@ -60,7 +61,7 @@ var _ = Describe("FIN, Xmas and Null scans (super_scan)", func() {
 	)
 
 	It("retransmits a silent port once, from M+1, and then calls it open", func() {
-		run := runNmap("-v -sF -P0 -p7 victim", 77, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim, Filtered: []uint16{7}})
+		run := runNmap("-v -sF -P0 -p7 victim", 77, simnet.Config{Seed: 3}, labnet.Host{Addr: victim, FilteredTCP: []uint16{7}})
 		d := replayDraws(77, 1)
 		probes := run.probes(6)
 		Expect(probes).To(HaveLen(2), "two sends; nothing changed, so no second round")
@@ -71,7 +72,7 @@ var _ = Describe("FIN, Xmas and Null scans (super_scan)", func() {
 	})
 
 	It("keeps retransmissions on M under -g", func() {
-		run := runNmap("-sF -P0 -g 53 -p7 victim", 77, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim, Filtered: []uint16{7}})
+		run := runNmap("-sF -P0 -g 53 -p7 victim", 77, simnet.Config{Seed: 3}, labnet.Host{Addr: victim, FilteredTCP: []uint16{7}})
 		for _, p := range run.probes(6) {
 			Expect(p.tcp.SrcPort).To(BeEquivalentTo(53))
 		}
@@ -81,7 +82,7 @@ var _ = Describe("FIN, Xmas and Null scans (super_scan)", func() {
 var _ = Describe("UDP scan (-sU)", func() {
 	It("sends 0-byte datagrams (IP length 28, UDP length 8) with a correct checksum from M", func() {
 		const seed = 515
-		run := runNmap("-sU -P0 -p1-10 victim", seed, simnet.Config{Seed: 3}, simnet.HostConfig{Addr: victim})
+		run := runNmap("-sU -P0 -p1-10 victim", seed, simnet.Config{Seed: 3}, labnet.Host{Addr: victim})
 		want := replayDraws(seed, 10)
 		probes := run.probes(17)
 		Expect(len(probes)).To(BeNumerically(">=", 10))

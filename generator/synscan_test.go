@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -65,7 +66,7 @@ var _ = Describe("SYN scan (-sS)", func() {
 	var want nmapDraws
 
 	BeforeEach(func() {
-		run = runNmap("-v -sS -P0 -p1-25 victim", seed, simnet.Config{Seed: 7}, simnet.HostConfig{Addr: victim, Open: faqOpen})
+		run = runNmap("-v -sS -P0 -p1-25 victim", seed, simnet.Config{Seed: 7}, labnet.Host{Addr: victim, OpenTCP: faqOpen})
 		want = replayDraws(seed, 25)
 	})
 
@@ -141,7 +142,7 @@ var _ = Describe("SYN scan (-sS)", func() {
 
 var _ = Describe("SYN scan timing", func() {
 	It("opens with an 11-probe burst, then grows the window by 4/ideal per first-try answer", func() {
-		run := runNmap("-sS -P0 -p1-100 victim", 1, simnet.Config{Seed: 1}, simnet.HostConfig{Addr: victim, Open: faqOpen})
+		run := runNmap("-sS -P0 -p1-100 victim", 1, simnet.Config{Seed: 1}, labnet.Host{Addr: victim, OpenTCP: faqOpen})
 		By("the first 11 packets on the wire are SYNs, back to back, before any answer")
 		for _, w := range run.wire[:11] {
 			Expect(w.ip.SrcIP.Equal(scanner.AsSlice()) && w.tcp.SYN).To(BeTrue())
@@ -164,7 +165,7 @@ var _ = Describe("SYN scan timing", func() {
 	})
 
 	It("retries a silent port twice per round from M+3*round+try with sequences[try], 6 s apart under -P0", func() {
-		run := runNmap("-sS -P0 -p5 victim", 99, simnet.Config{Seed: 1}, simnet.HostConfig{Addr: victim, Filtered: []uint16{5}})
+		run := runNmap("-sS -P0 -p5 victim", 99, simnet.Config{Seed: 1}, labnet.Host{Addr: victim, FilteredTCP: []uint16{5}})
 		d := replayDraws(99, 1)
 		probes := run.synProbes()
 		Expect(probes).To(HaveLen(6), "3 tries in round 0, 3 in the rescan round; nothing changed, so no third round")
@@ -184,7 +185,7 @@ var _ = Describe("SYN scan timing", func() {
 
 var _ = Describe("SYN scan replies", func() {
 	It("takes ICMP administratively prohibited as Firewalled and reports the port filtered", func() {
-		run := runNmap("-v -sS -P0 -p1-25 victim", 5, simnet.Config{Seed: 2}, simnet.HostConfig{Addr: victim, Open: []uint16{22}, Prohibited: []uint16{23}})
+		run := runNmap("-v -sS -P0 -p1-25 victim", 5, simnet.Config{Seed: 2}, labnet.Host{Addr: victim, OpenTCP: []uint16{22}, ProhibitedTCP: []uint16{23}})
 		out := run.nmap.Output()
 		Expect(out).To(ContainSubstring("Adding TCP port 23 (state Firewalled).\n"))
 		Expect(out).To(ContainSubstring("22      open        tcp"))
@@ -193,7 +194,7 @@ var _ = Describe("SYN scan replies", func() {
 	})
 
 	It("never lets the window pass 150 outstanding probes", func() {
-		run := runNmap("-sS -P0 -p1-8000 victim", 11, simnet.Config{Seed: 2}, simnet.HostConfig{Addr: victim, Open: faqOpen})
+		run := runNmap("-sS -P0 -p1-8000 victim", 11, simnet.Config{Seed: 2}, labnet.Host{Addr: victim, OpenTCP: faqOpen})
 		longest, cur := 0, 0
 		for _, w := range run.wire {
 			if w.ip.SrcIP.Equal(scanner.AsSlice()) && w.tcp.SYN {

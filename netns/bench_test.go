@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 )
 
@@ -21,7 +22,7 @@ func BenchmarkLabUpDown(b *testing.B) {
 	if os.Geteuid() != 0 {
 		b.Skip("NOT RUN: needs root to build namespaces")
 	}
-	spec := netns.Spec{Hosts: []netns.HostSpec{{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"),
+	spec := netns.Spec{Hosts: []labnet.Host{{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"),
 		OpenTCP: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}}}}
 	for b.Loop() {
 		lab, err := netns.Build(spec)
@@ -37,7 +38,7 @@ func BenchmarkLabUpDown(b *testing.B) {
 // bench3Hosts is the lab of the life-cycle benchmarks: one kernel host
 // (the victim's nine listeners, a filtered and a prohibited port) and
 // two personality hosts.
-var bench3Hosts = netns.Spec{Hosts: []netns.HostSpec{
+var bench3Hosts = netns.Spec{Hosts: []labnet.Host{
 	{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25},
 		FilteredTCP: []uint16{111}, ProhibitedTCP: []uint16{113}},
 	{Name: "irix", Addr: netip.MustParseAddr("198.18.2.2"), Stack: "personality/irix-6.2", OpenTCP: []uint16{21, 22}},

@@ -8,10 +8,10 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/songgao/water"
 	"golang.org/x/sys/unix"
 )
@@ -20,7 +20,7 @@ import (
 var seq atomic.Uint64
 
 // Build creates the lab described by spec (see the package doc for the
-// topology). Address errors wrap ErrOutsideLab or ErrBadSpec. On any
+// topology). Address errors wrap labnet.ErrOutsideLab or ErrBadSpec. On any
 // error everything made so far is removed again. Needs CAP_NET_ADMIN and
 // CAP_SYS_ADMIN (namespaces, bind mounts).
 func Build(spec Spec) (*Lab, error) {
@@ -75,8 +75,8 @@ func (l *Lab) build(p plan) error {
 	}
 	sensLinks := []string{dnName}
 	for i, h := range p.hosts {
-		if persona, ok := strings.CutPrefix(h.Stack, "personality/"); ok {
-			if err := l.buildPersona(sn, i, h, persona); err != nil {
+		if !h.Stack.IsKernel() {
+			if err := l.buildPersona(sn, i, h); err != nil {
 				return err
 			}
 			continue
@@ -134,7 +134,7 @@ func (l *Lab) buildScanner(sc, sn *nl) error {
 	if err := sc.addr(tunName, tunAddr, l.scanner); err != nil {
 		return err
 	}
-	if err := sc.route(scanSide, netip.Addr{}, tunName); err != nil {
+	if err := sc.route(labnet.ScannerSide, netip.Addr{}, tunName); err != nil {
 		return err
 	}
 	if err := sn.veth(dnName, upName, l.scan); err != nil {
@@ -146,7 +146,7 @@ func (l *Lab) buildScanner(sc, sn *nl) error {
 	if err := txChecksumOff(l.scan, upName); err != nil {
 		return fmt.Errorf("%s: %w", l.nsName("scan"), err)
 	}
-	return sc.route(labNet, dnAddr.Addr(), upName)
+	return sc.route(labnet.Range, dnAddr.Addr(), upName)
 }
 
 // buildSensor addresses the sensor's uplink and routes the scanner side
@@ -155,15 +155,15 @@ func (l *Lab) buildSensor(sn *nl) error {
 	if err := sn.addr(dnName, dnAddr, netip.Addr{}); err != nil {
 		return err
 	}
-	if err := sn.route(scanSide, upAddr.Addr(), dnName); err != nil {
+	if err := sn.route(labnet.ScannerSide, upAddr.Addr(), dnName); err != nil {
 		return err
 	}
-	if !scanSide.Contains(l.scanner) {
+	if !labnet.ScannerSide.Contains(l.scanner) {
 		if err := sn.route(netip.PrefixFrom(l.scanner, 32), upAddr.Addr(), dnName); err != nil {
 			return err
 		}
 	}
-	return sn.blackhole(labNet)
+	return sn.blackhole(labnet.Range)
 }
 
 // buildHost makes host i: its namespace, a veth to the sensor (gateway

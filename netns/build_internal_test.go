@@ -8,6 +8,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/siglab/siglab/labnet"
 )
 
 var _ = Describe("Build failing half-way", Label("root"), func() {
@@ -23,7 +24,7 @@ var _ = Describe("Build failing half-way", Label("root"), func() {
 		Expect(os.WriteFile(squat, nil, 0o444)).To(Succeed())
 		DeferCleanup(os.Remove, squat)
 
-		lab, err := Build(Spec{Hosts: []HostSpec{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
+		lab, err := Build(Spec{Hosts: []labnet.Host{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
 		Expect(lab).To(BeNil())
 		Expect(err).To(MatchError(ContainSubstring("build lab " + id)))
 		Expect(err).To(MatchError(os.ErrExist))

@@ -2,11 +2,11 @@ package netns
 
 import "errors"
 
+// Build's errors wrap labnet.ErrOutsideLab for a scanner or host
+// address outside the lab or in a part of it that is reserved
+// (labnet.ScannerSide for hosts, labnet.Infra for everyone), or one of
+// these.
 var (
-	// ErrOutsideLab is wrapped by Build's error for a scanner or host
-	// address outside 198.18.0.0/15, or in a part of it that is reserved
-	// (198.18.0.0/24 for hosts, 198.19.0.0/16 for everyone).
-	ErrOutsideLab = errors.New("address outside the lab")
 	// ErrBadSpec is wrapped by Build's error for a Spec that cannot be
 	// built for other reasons: duplicate or empty names, duplicate
 	// addresses, network or broadcast addresses, too many hosts.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
+	"github.com/siglab/siglab/labnet"
 	"golang.org/x/sys/unix"
 )
 
@@ -47,7 +48,7 @@ type portRule struct {
 }
 
 // portRules are h's firewall lists, empty ones included.
-func portRules(h HostSpec) []portRule {
+func portRules(h labnet.Host) []portRule {
 	return []portRule{
 		{set: "filtered-tcp", proto: unix.IPPROTO_TCP, ports: h.FilteredTCP},
 		{set: "prohibited-tcp", proto: unix.IPPROTO_TCP, ports: h.ProhibitedTCP, reject: true},
@@ -66,7 +67,7 @@ func portRules(h HostSpec) []portRule {
 // batch, which the kernel applies atomically: all rules or none. A host
 // without such ports costs nothing (no table, no netlink round trip).
 func (l *Lab) firewall(ns NsHandle, role string, h hostPlan) error {
-	rules := portRules(h.HostSpec)
+	rules := portRules(h.Host)
 	if !anyPorts(rules) {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/wire"
 )
@@ -24,7 +25,7 @@ var (
 )
 
 func firewallSpec() netns.Spec {
-	return netns.Spec{Hosts: []netns.HostSpec{
+	return netns.Spec{Hosts: []labnet.Host{
 		{Name: "kernel", Addr: fwKernel, OpenTCP: []uint16{21, 22}, FilteredTCP: []uint16{23, 111}, ProhibitedTCP: []uint16{25, 113},
 			OpenUDP: []uint16{53}, FilteredUDP: []uint16{69}, ProhibitedUDP: []uint16{161, 22}},
 		{Name: "persona", Addr: fwPersona, Stack: "personality/linux-2.0.35", OpenTCP: []uint16{21, 22},
@@ -182,9 +183,9 @@ var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), 
 })
 
 var _ = Describe("Build refuses port lists that contradict each other", func() {
-	host := func(h netns.HostSpec) netns.Spec {
+	host := func(h labnet.Host) netns.Spec {
 		h.Name, h.Addr = "x", netip.MustParseAddr("198.18.1.2")
-		return netns.Spec{Hosts: []netns.HostSpec{h}}
+		return netns.Spec{Hosts: []labnet.Host{h}}
 	}
 	DescribeTable("refusal",
 		func(spec netns.Spec, mention string) {
@@ -193,14 +194,14 @@ var _ = Describe("Build refuses port lists that contradict each other", func() {
 			Expect(err).To(MatchError(netns.ErrBadSpec))
 			Expect(err.Error()).To(ContainSubstring(mention))
 		},
-		Entry("open and filtered", host(netns.HostSpec{OpenTCP: []uint16{22}, FilteredTCP: []uint16{22}}), "tcp port 22 is both open and filtered"),
-		Entry("filtered and prohibited", host(netns.HostSpec{FilteredTCP: []uint16{25}, ProhibitedTCP: []uint16{25}}), "tcp port 25 is both filtered and prohibited"),
-		Entry("open and prohibited UDP", host(netns.HostSpec{OpenUDP: []uint16{53}, ProhibitedUDP: []uint16{53}}), "udp port 53 is both open and prohibited"),
-		Entry("filtered twice", host(netns.HostSpec{FilteredTCP: []uint16{23, 23}}), "filtered tcp port 23 listed twice"),
-		Entry("open UDP twice", host(netns.HostSpec{OpenUDP: []uint16{53, 53}}), "open udp port 53 listed twice"),
-		Entry("prohibited port 0", host(netns.HostSpec{ProhibitedTCP: []uint16{0}}), "prohibited tcp port 0"),
-		Entry("filtered UDP on a personality", host(netns.HostSpec{Stack: "personality/irix-6.2", FilteredUDP: []uint16{69}}), "need a kernel host"),
-		Entry("prohibited UDP on a personality", host(netns.HostSpec{Stack: "personality/irix-6.2", ProhibitedUDP: []uint16{69}}), "need a kernel host"),
+		Entry("open and filtered", host(labnet.Host{OpenTCP: []uint16{22}, FilteredTCP: []uint16{22}}), "tcp port 22 is both open and filtered"),
+		Entry("filtered and prohibited", host(labnet.Host{FilteredTCP: []uint16{25}, ProhibitedTCP: []uint16{25}}), "tcp port 25 is both filtered and prohibited"),
+		Entry("open and prohibited UDP", host(labnet.Host{OpenUDP: []uint16{53}, ProhibitedUDP: []uint16{53}}), "udp port 53 is both open and prohibited"),
+		Entry("filtered twice", host(labnet.Host{FilteredTCP: []uint16{23, 23}}), "filtered tcp port 23 listed twice"),
+		Entry("open UDP twice", host(labnet.Host{OpenUDP: []uint16{53, 53}}), "open udp port 53 listed twice"),
+		Entry("prohibited port 0", host(labnet.Host{ProhibitedTCP: []uint16{0}}), "prohibited tcp port 0"),
+		Entry("filtered UDP on a personality", host(labnet.Host{Stack: "personality/irix-6.2", FilteredUDP: []uint16{69}}), "need a kernel host"),
+		Entry("prohibited UDP on a personality", host(labnet.Host{Stack: "personality/irix-6.2", ProhibitedUDP: []uint16{69}}), "need a kernel host"),
 	)
 })
 

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,9 +27,6 @@ const (
 	ftpIdle       = 30 * time.Second
 	ftpMaxCommand = 512
 )
-
-// labRange is where the FTP server may connect: the lab's block only.
-var labRange = netip.MustParsePrefix("198.18.0.0/15")
 
 // ftpServer serves one control connection; ns and self are the host's
 // namespace and address, where data connections start.
@@ -103,7 +101,7 @@ func parsePORT(arg string) (netip.AddrPort, error) {
 		b[i] = byte(v)
 	}
 	ap := netip.AddrPortFrom(netip.AddrFrom4([4]byte(b[:4])), uint16(b[4])<<8|uint16(b[5]))
-	if !labRange.Contains(ap.Addr()) {
+	if !labnet.Contains(ap.Addr()) { // the FTP server connects inside the lab only
 		return netip.AddrPort{}, fmt.Errorf("PORT to %s refused: outside the lab.", ap.Addr())
 	}
 	return ap, nil

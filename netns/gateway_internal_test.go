@@ -5,12 +5,13 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/siglab/siglab/labnet"
 )
 
 var _ = Describe("validate", func() {
 	a := netip.MustParseAddr
 	It("gives every host the same gateway, outside every host /24 (a sweep must not find the router)", func() {
-		p, err := validate(Spec{Hosts: []HostSpec{{Name: "a", Addr: a("198.18.1.2")}, {Name: "b", Addr: a("198.18.1.1")}, {Name: "c", Addr: a("198.18.2.254")}}})
+		p, err := validate(Spec{Hosts: []labnet.Host{{Name: "a", Addr: a("198.18.1.2")}, {Name: "b", Addr: a("198.18.1.1")}, {Name: "c", Addr: a("198.18.2.254")}}})
 		Expect(err).NotTo(HaveOccurred())
 		for _, h := range p.hosts {
 			Expect(h.gw).To(Equal(a("198.19.255.254")))
@@ -18,9 +19,9 @@ var _ = Describe("validate", func() {
 	})
 
 	It("defaults the scanner and unmaps 4in6 addresses", func() {
-		p, err := validate(Spec{Hosts: []HostSpec{{Name: "v", Addr: a("::ffff:198.18.1.2")}}})
+		p, err := validate(Spec{Hosts: []labnet.Host{{Name: "v", Addr: a("::ffff:198.18.1.2")}}})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(p.scanner).To(Equal(DefaultScanner))
+		Expect(p.scanner).To(Equal(labnet.DefaultScanner))
 		Expect(p.hosts[0].Addr).To(Equal(a("198.18.1.2")))
 	})
 

@@ -17,6 +17,7 @@ import (
 	"github.com/vishvananda/netlink"
 	vnetns "github.com/vishvananda/netns"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 )
 
@@ -31,7 +32,7 @@ func buildLab(spec netns.Spec) *netns.Lab {
 }
 
 func victimSpec(addr string) netns.Spec {
-	return netns.Spec{Hosts: []netns.HostSpec{{Name: "victim", Addr: netip.MustParseAddr(addr), OpenTCP: victimPorts}}}
+	return netns.Spec{Hosts: []labnet.Host{{Name: "victim", Addr: netip.MustParseAddr(addr), OpenTCP: victimPorts}}}
 }
 
 // syn is a scanner SYN to dst:dport, as the generator would write it.

@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 	vnetns "github.com/vishvananda/netns"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 )
 
@@ -35,7 +36,7 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 		for _, n := range lab.Namespaces() {
 			Expect(exists(n)).To(BeTrue(), n)
 		}
-		Expect(lab.Scanner()).To(Equal(netns.DefaultScanner))
+		Expect(lab.Scanner()).To(Equal(labnet.DefaultScanner))
 		Expect(lab.SensorIface()).To(Equal("siglab-dn0"))
 		_, ok := lab.HostNS("victim")
 		Expect(ok).To(BeTrue())
@@ -248,7 +249,7 @@ var _ = Describe("lab lifecycle", Label("root"), func() {
 	})
 
 	It("serves hosts sharing a /24 and reaching each other through the sensor", func() {
-		lab := buildLab(netns.Spec{Hosts: []netns.HostSpec{
+		lab := buildLab(netns.Spec{Hosts: []labnet.Host{
 			{Name: "gw-one", Addr: netip.MustParseAddr("198.18.3.1"), OpenTCP: []uint16{21}},
 			{Name: "two", Addr: netip.MustParseAddr("198.18.3.2"), OpenTCP: []uint16{22}},
 		}})
@@ -266,7 +267,7 @@ var _ = Describe("lab lifecycle", Label("root"), func() {
 
 	It("uses a scanner address outside 198.18.0.0/24 too", func() {
 		lab := buildLab(netns.Spec{Scanner: netip.MustParseAddr("198.18.200.5"),
-			Hosts: []netns.HostSpec{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
+			Hosts: []labnet.Host{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
 		r := exchange(lab, netip.MustParseAddr("198.18.1.2"), 43000, 22)
 		Expect(r).NotTo(BeNil())
 		Expect(r.ip.DstIP.String()).To(Equal("198.18.200.5"))

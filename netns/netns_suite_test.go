@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 )
 
@@ -21,7 +22,7 @@ func TestMain(m *testing.M) {
 		persistentOrphan(mode) // never returns
 	}
 	if os.Getenv(orphanEnv) == "1" {
-		lab, err := netns.Build(netns.Spec{Hosts: []netns.HostSpec{
+		lab, err := netns.Build(netns.Spec{Hosts: []labnet.Host{
 			{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -18,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 	vnetns "github.com/vishvananda/netns"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 )
 
@@ -120,7 +121,7 @@ func linksIn(ns netns.NsHandle) []string {
 // exchangeOn writes a SYN to the victim's port 22 into tun and returns
 // the reply.
 func exchangeOn(tun *os.File, sport uint16) *reply {
-	_, err := tun.Write(syn(netns.DefaultScanner, netip.MustParseAddr("198.18.1.2"), sport, 22, 1000))
+	_, err := tun.Write(syn(labnet.DefaultScanner, netip.MustParseAddr("198.18.1.2"), sport, 22, 1000))
 	Expect(err).NotTo(HaveOccurred())
 	return readReply(tun, 22, 2*time.Second)
 }
@@ -220,14 +221,14 @@ var _ = Describe("a persistent lab seen from another process", Label("root"), fu
 		Expect(err).NotTo(HaveOccurred())
 		Expect(st.PID).To(Equal(cmd.Process.Pid))
 		Expect(st.Alive()).To(BeTrue())
-		Expect(st.Scanner).To(Equal(netns.DefaultScanner))
+		Expect(st.Scanner).To(Equal(labnet.DefaultScanner))
 		Expect(st.ScanNS).To(Equal("siglab-" + id + "-scan"))
 		Expect(st.SensorNS).To(Equal("siglab-" + id + "-sens"))
 		Expect(st.SensorIface).To(Equal("siglab-dn0"))
 		Expect(st.TUN).To(Equal("siglab-tun0"))
 		Expect(st.Namespaces).To(ConsistOf(st.ScanNS, st.SensorNS, "siglab-"+id+"-h0"))
-		Expect(st.Hosts).To(Equal([]netns.StateHost{{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"),
-			Stack: "kernel", OpenTCP: victimPorts, Namespace: "siglab-" + id + "-h0"}}))
+		Expect(st.Hosts).To(Equal([]netns.StateHost{{Host: labnet.Host{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"),
+			Stack: labnet.Kernel, OpenTCP: victimPorts}, Namespace: "siglab-" + id + "-h0"}}))
 		Expect(time.Since(st.Created)).To(BeNumerically("<", time.Minute))
 		all, err := netns.ReadStates()
 		Expect(err).NotTo(HaveOccurred())

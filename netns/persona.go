@@ -29,10 +29,9 @@ type persona struct {
 // personaLink is the sensor's TUN for host i.
 func personaLink(i int) string { return Prefix + "p" + strconv.Itoa(i) }
 
-// buildPersona makes host i an emulated stack named name.
-func (l *Lab) buildPersona(sn *nl, i int, h hostPlan, name string) error {
-	stack, err := personality.New(name, personality.Config{Addr: h.Addr, OpenTCP: h.OpenTCP,
-		FilteredTCP: h.FilteredTCP, ProhibitedTCP: h.ProhibitedTCP, OpenUDP: h.OpenUDP, Seed: h.Seed})
+// buildPersona makes host i the emulated stack its Stack names.
+func (l *Lab) buildPersona(sn *nl, i int, h hostPlan) error {
+	stack, err := personality.New(h.Host, h.seed)
 	if err != nil {
 		return fmt.Errorf("host %q: %w: %w", h.Name, ErrBadSpec, err)
 	}

@@ -3,56 +3,34 @@ package netns
 import (
 	"fmt"
 	"net/netip"
-	"strings"
+
+	"github.com/siglab/siglab/labnet"
 )
 
-// HostSpec describes one target: a namespace of its own with Addr/24 on
-// siglab-eth0 and real TCP listeners on every OpenTCP port (all other
-// ports are closed: the kernel answers RST), or an emulated stack.
-type HostSpec struct {
-	Name    string
-	Addr    netip.Addr
-	OpenTCP []uint16
-	OpenUDP []uint16 // bound UDP sockets: no port unreachable
-	// FTP runs a 1998-style FTP server on port 21 (which must be open)
-	// that accepts third-party PORT commands: the bounce scan's relay.
-	FTP bool
-	// Stack is "" or "kernel" for a namespace with a real Linux stack, or
-	// "personality/NAME" for an emulated 1990s stack (package personality)
-	// answering from behind a TUN in the sensor namespace.
-	Stack string
-	// FilteredTCP ports are silent (packets dropped), ProhibitedTCP ones
-	// answer ICMP 3/13 (communication administratively prohibited). On a
-	// kernel host they are nftables rules in its namespace (firewall.go);
-	// a personality answers them itself.
-	FilteredTCP, ProhibitedTCP []uint16
-	// FilteredUDP and ProhibitedUDP are the same for UDP, on kernel hosts
-	// only (personalities do not emulate them; Build refuses them there).
-	FilteredUDP, ProhibitedUDP []uint16
-	// Seed fixes a personality's random draws (its ISNs).
-	Seed uint64
-}
-
-// Spec describes a lab. A zero Scanner means DefaultScanner.
+// Spec describes a lab. A zero Scanner means labnet.DefaultScanner.
+// Each host is a namespace of its own with Addr/24 on siglab-eth0 and
+// real listeners on its open ports (a kernel host: filtered and
+// prohibited ports are nftables rules in its namespace, firewall.go; FTP
+// runs a 1998-style FTP server on port 21), or an emulated 1990s stack
+// (package personality) answering from behind a TUN in the sensor
+// namespace, which answers its filtered and prohibited TCP ports itself
+// and cannot have filtered or prohibited UDP ports. Seed is the
+// network's seed: each emulated host draws from labnet.HostSeed(Seed, i),
+// as the simulated network's hosts do.
 type Spec struct {
 	Scanner netip.Addr
-	Hosts   []HostSpec
+	Seed    uint64
+	Hosts   []labnet.Host
 }
-
-// DefaultScanner is the generator's address when Spec.Scanner is unset.
-var DefaultScanner = netip.MustParseAddr("198.18.0.2")
 
 // MaxHosts bounds a lab's size; each host costs a namespace and a veth.
 const MaxHosts = 1024
 
 // Fixed addresses of the lab's own plumbing.
 var (
-	labNet   = netip.MustParsePrefix("198.18.0.0/15")
-	scanSide = netip.MustParsePrefix("198.18.0.0/24") // behind the TUN
-	infraNet = netip.MustParsePrefix("198.19.0.0/16")
-	tunAddr  = netip.MustParsePrefix("198.18.0.1/32")
-	upAddr   = netip.MustParsePrefix("198.19.0.1/30") // scan ns end
-	dnAddr   = netip.MustParsePrefix("198.19.0.2/30") // sensor ns end
+	tunAddr = netip.MustParsePrefix("198.18.0.1/32")
+	upAddr  = netip.MustParsePrefix("198.19.0.1/30") // scan ns end
+	dnAddr  = netip.MustParsePrefix("198.19.0.2/30") // sensor ns end
 	// gatewayAddr is the sensor's address on every host link, outside
 	// the hosts' /24s (hosts reach it as an on-link gateway), so a sweep
 	// of a host's /24 finds exactly the scenario's hosts, not the router.
@@ -66,8 +44,9 @@ type plan struct {
 }
 
 type hostPlan struct {
-	HostSpec
-	gw netip.Addr // the sensor's address on this host's link
+	labnet.Host
+	seed uint64     // the emulated stack's, labnet.HostSeed
+	gw   netip.Addr // the sensor's address on this host's link
 }
 
 // validate checks spec and derives the plan. Errors wrap ErrOutsideLab
@@ -75,7 +54,7 @@ type hostPlan struct {
 func validate(spec Spec) (plan, error) {
 	p := plan{scanner: spec.Scanner.Unmap()}
 	if !p.scanner.IsValid() {
-		p.scanner = DefaultScanner
+		p.scanner = labnet.DefaultScanner
 	}
 	if err := checkScanner(p.scanner); err != nil {
 		return plan{}, err
@@ -85,7 +64,7 @@ func validate(spec Spec) (plan, error) {
 	}
 	names := make(map[string]bool, len(spec.Hosts))
 	addrs := make(map[netip.Addr]bool, len(spec.Hosts))
-	for _, h := range spec.Hosts {
+	for i, h := range spec.Hosts {
 		h.Addr = h.Addr.Unmap()
 		if err := checkHost(h, p.scanner); err != nil {
 			return plan{}, err
@@ -97,7 +76,7 @@ func validate(spec Spec) (plan, error) {
 			return plan{}, fmt.Errorf("host %q: duplicate address %s: %w", h.Name, h.Addr, ErrBadSpec)
 		}
 		names[h.Name], addrs[h.Addr] = true, true
-		p.hosts = append(p.hosts, hostPlan{HostSpec: h})
+		p.hosts = append(p.hosts, hostPlan{Host: h, seed: labnet.HostSeed(spec.Seed, i)})
 	}
 	for i := range p.hosts {
 		p.hosts[i].gw = gatewayAddr
@@ -106,8 +85,8 @@ func validate(spec Spec) (plan, error) {
 }
 
 func checkScanner(a netip.Addr) error {
-	if !a.Is4() || !labNet.Contains(a) || infraNet.Contains(a) {
-		return fmt.Errorf("scanner %s: %w", a, ErrOutsideLab)
+	if err := labnet.CheckAddr(a); err != nil || labnet.Infra.Contains(a) {
+		return fmt.Errorf("scanner %s: %w", a, labnet.ErrOutsideLab)
 	}
 	if a == tunAddr.Addr() || edge(a) {
 		return fmt.Errorf("scanner %s: reserved address: %w", a, ErrBadSpec)
@@ -115,13 +94,13 @@ func checkScanner(a netip.Addr) error {
 	return nil
 }
 
-func checkHost(h HostSpec, scanner netip.Addr) error {
+func checkHost(h labnet.Host, scanner netip.Addr) error {
 	if h.Name == "" {
 		return fmt.Errorf("host %s: empty name: %w", h.Addr, ErrBadSpec)
 	}
 	a := h.Addr
-	if !a.Is4() || !labNet.Contains(a) || scanSide.Contains(a) || infraNet.Contains(a) {
-		return fmt.Errorf("host %q: %s: %w", h.Name, a, ErrOutsideLab)
+	if err := labnet.CheckHostAddr(a); err != nil {
+		return fmt.Errorf("host %q: %w", h.Name, err)
 	}
 	if edge(a) {
 		return fmt.Errorf("host %q: %s is a network or broadcast address: %w", h.Name, a, ErrBadSpec)
@@ -131,7 +110,7 @@ func checkHost(h HostSpec, scanner netip.Addr) error {
 	if subnet(a).Contains(scanner) {
 		return fmt.Errorf("host %q: %s shares a /24 with scanner %s: %w", h.Name, a, scanner, ErrBadSpec)
 	}
-	if strings.HasPrefix(h.Stack, "personality/") && len(h.FilteredUDP)+len(h.ProhibitedUDP) > 0 {
+	if !h.Stack.IsKernel() && len(h.FilteredUDP)+len(h.ProhibitedUDP) > 0 {
 		return fmt.Errorf("host %q: filtered and prohibited UDP ports need a kernel host, %s does not emulate them: %w", h.Name, h.Stack, ErrBadSpec)
 	}
 	if err := checkPorts(h.Name, "tcp", portList{"open", h.OpenTCP}, portList{"filtered", h.FilteredTCP}, portList{"prohibited", h.ProhibitedTCP}); err != nil {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/siglab/siglab/labnet"
 )
 
 // StateDir holds one JSON file per persistent lab (`siglab lab up`),
@@ -42,13 +44,10 @@ type State struct {
 	Hosts       []StateHost `json:"hosts"`
 }
 
-// StateHost is one target of a persistent lab.
+// StateHost is one target of a persistent lab: the host as it was
+// built (its Stack spelt canonically) and its namespace.
 type StateHost struct {
-	Name    string     `json:"name"`
-	Addr    netip.Addr `json:"address"`
-	Stack   string     `json:"stack"` // "kernel" or "personality/NAME"
-	OpenTCP []uint16   `json:"open_tcp,omitempty"`
-	OpenUDP []uint16   `json:"open_udp,omitempty"`
+	labnet.Host
 	// Namespace is the host's own namespace; emulated stacks have none.
 	Namespace string `json:"namespace,omitempty"`
 }
@@ -65,12 +64,9 @@ func (l *Lab) State(spec Spec, scenario string, seed uint64) (State, error) {
 		ScanNS: l.nsName("scan"), TUN: tunName, SensorNS: l.nsName("sens"), SensorIface: dnName,
 		Namespaces: l.Namespaces()}
 	for i, h := range spec.Hosts {
-		sh := StateHost{Name: h.Name, Addr: h.Addr.Unmap(), Stack: h.Stack,
-			OpenTCP: slices.Clone(h.OpenTCP), OpenUDP: slices.Clone(h.OpenUDP)}
-		if sh.Stack == "" {
-			sh.Stack = "kernel"
-		}
-		if !strings.HasPrefix(h.Stack, "personality/") {
+		sh := StateHost{Host: h}
+		sh.Addr, sh.Stack = h.Addr.Unmap(), h.Stack.Canonical()
+		if h.Stack.IsKernel() {
 			sh.Namespace = l.nsName("h" + strconv.Itoa(i))
 		}
 		st.Hosts = append(st.Hosts, sh)

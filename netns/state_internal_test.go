@@ -10,6 +10,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/siglab/siglab/labnet"
 )
 
 // selfState is a state owned by this (live) process.
@@ -17,7 +18,7 @@ func selfState(id string, created time.Time) State {
 	start, _, err := procStat(os.Getpid())
 	Expect(err).NotTo(HaveOccurred())
 	return State{ID: id, PID: os.Getpid(), PIDStart: start, Scenario: "fig2-syn", Seed: 7, Created: created,
-		Scanner: DefaultScanner, Hosts: []StateHost{{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"), Stack: "kernel", OpenTCP: []uint16{22}}}}
+		Scanner: labnet.DefaultScanner, Hosts: []StateHost{{Host: labnet.Host{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"), Stack: labnet.Kernel, OpenTCP: []uint16{22}}}}}
 }
 
 var _ = Describe("state files", func() {

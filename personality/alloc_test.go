@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/wire"
 )
@@ -17,7 +18,7 @@ var _ = Describe("The per-packet path", func() {
 	// a new connection's state does, as a kernel allocates a socket.
 	DescribeTable("allocates nothing once its reply buffers exist",
 		func(name string, p wire.Packet, allocs float64) {
-			s, err := personality.New(name, personality.Config{Addr: victim, OpenTCP: faqOpen, FilteredTCP: []uint16{111}, Seed: 7})
+			s, err := personality.New(labnet.Host{Stack: labnet.Stack(name), Addr: victim, OpenTCP: faqOpen, FilteredTCP: []uint16{111}}, 7)
 			Expect(err).NotTo(HaveOccurred())
 			s.Answer(t0, p) // first use: lazy state
 			Expect(testing.AllocsPerRun(200, func() { s.Answer(t0, p) })).To(Equal(allocs))

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/wire"
 )
@@ -154,8 +155,8 @@ var _ = Describe("Port-scan answers", func() {
 
 	DescribeTable("filtered ports are silent, prohibited ones answer ICMP 3/13 quoting the probe",
 		func(name string) {
-			s, err := personality.New(name, personality.Config{Addr: victim, OpenTCP: []uint16{22},
-				FilteredTCP: []uint16{22, 23}, ProhibitedTCP: []uint16{24}, Seed: 1})
+			s, err := personality.New(labnet.Host{Stack: labnet.Stack(name), Addr: victim, OpenTCP: []uint16{22},
+				FilteredTCP: []uint16{22, 23}, ProhibitedTCP: []uint16{24}}, 1)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(s.Answer(t0, scanProbe(22, syn))).To(BeEmpty(), "filtered wins over open")
 			Expect(s.Answer(t0, scanProbe(23, syn))).To(BeEmpty())
@@ -324,7 +325,7 @@ var _ = Describe("New, Names and Fingerprint", func() {
 	})
 
 	It("refuses an unknown name, listing the known ones", func() {
-		_, err := personality.New("irix-5.3", personality.Config{Addr: victim})
+		_, err := personality.New(labnet.Host{Stack: labnet.Stack("irix-5.3"), Addr: victim}, 0)
 		Expect(errors.Is(err, personality.ErrUnknownStack)).To(BeTrue())
 		Expect(err.Error()).To(ContainSubstring(`"irix-5.3"`))
 		Expect(err.Error()).To(ContainSubstring("irix-6.2, kernel, laserwriter-600"))
@@ -332,8 +333,8 @@ var _ = Describe("New, Names and Fingerprint", func() {
 
 	DescribeTable("refuses addresses outside 198.18.0.0/15",
 		func(addr netip.Addr) {
-			_, err := personality.New("irix-6.2", personality.Config{Addr: addr})
-			Expect(errors.Is(err, personality.ErrOutsideLab)).To(BeTrue())
+			_, err := personality.New(labnet.Host{Stack: labnet.Stack("irix-6.2"), Addr: addr}, 0)
+			Expect(errors.Is(err, labnet.ErrOutsideLab)).To(BeTrue())
 		},
 		Entry("the zero address", netip.Addr{}),
 		Entry("a public address", netip.MustParseAddr("192.0.2.1")),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/generator/fingerprint"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/personality"
 )
 
@@ -68,7 +69,7 @@ var _ = Describe("Against siglab's fingerprint database and matcher (generator/f
 			db, err := fingerprint.Default()
 			Expect(err).NotTo(HaveOccurred())
 			for _, seed := range []uint64{1, 7, 1998} {
-				s, err := personality.New(name, personality.Config{Addr: victim, OpenTCP: faqOpen, Seed: seed})
+				s, err := personality.New(labnet.Host{Stack: labnet.Stack(name), Addr: victim, OpenTCP: faqOpen}, seed)
 				Expect(err).NotTo(HaveOccurred())
 				obs := play(s, tseqGap).observed()
 				recs, err := fingerprint.Match(db, obs)

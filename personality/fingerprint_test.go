@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/personality"
 )
 
@@ -120,7 +121,7 @@ var _ = Describe("The first-generation battery (T1-T7, PU, TSeq) answered as eac
 		func(name string, class string) {
 			for seed := uint64(0); seed < 200; seed++ {
 				for _, gap := range []time.Duration{tseqGap, 20 * time.Millisecond} {
-					s, err := personality.New(name, personality.Config{Addr: victim, OpenTCP: faqOpen, Seed: seed})
+					s, err := personality.New(labnet.Host{Stack: labnet.Stack(name), Addr: victim, OpenTCP: faqOpen}, seed)
 					Expect(err).NotTo(HaveOccurred())
 					fp, isns := battery(s, gap)
 					Expect(isns).To(HaveLen(6))

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/wire"
 )
@@ -12,7 +13,7 @@ import (
 var lab = netip.MustParsePrefix("198.18.0.0/15")
 
 func newStackB(tb testing.TB, name string) personality.Stack {
-	s, err := personality.New(name, personality.Config{Addr: victim, OpenTCP: faqOpen, ProhibitedTCP: []uint16{24}, OpenUDP: []uint16{53}, Seed: 7})
+	s, err := personality.New(labnet.Host{Stack: labnet.Stack(name), Addr: victim, OpenTCP: faqOpen, ProhibitedTCP: []uint16{24}, OpenUDP: []uint16{53}}, 7)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -24,7 +25,7 @@ import (
 func init() { register("kernel", newKernel) }
 
 type kernelHost struct {
-	cfg        Config
+	cfg        labnet.Host
 	open       map[uint16]bool
 	filtered   map[uint16]bool
 	prohibited map[uint16]bool
@@ -58,9 +59,9 @@ const (
 	linuxMSS    = 1460
 )
 
-func newKernel(c Config) Stack {
+func newKernel(c labnet.Host, seed uint64) Stack {
 	h := &kernelHost{cfg: c, open: map[uint16]bool{}, filtered: map[uint16]bool{}, prohibited: map[uint16]bool{},
-		openUDP: map[uint16]bool{}, conns: map[kernelConnKey]*kernelConn{}, rnd: rand.New(rand.NewPCG(c.Seed, seedStream))}
+		openUDP: map[uint16]bool{}, conns: map[kernelConnKey]*kernelConn{}, rnd: rand.New(rand.NewPCG(seed, seedStream))}
 	for _, p := range c.OpenUDP {
 		h.openUDP[p] = true
 	}

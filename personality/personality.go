@@ -3,11 +3,11 @@ package personality
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -15,27 +15,10 @@ import (
 var (
 	// ErrUnknownStack: no personality has that name.
 	ErrUnknownStack = errors.New("personality: unknown stack")
-	// ErrOutsideLab: the host address is not a lab address
-	// (198.18.0.0/15).
-	ErrOutsideLab = errors.New("personality: address outside the lab")
 	// ErrNoFingerprint: the personality has no first-generation
 	// fingerprint record ("kernel" postdates nmap 2.0x).
 	ErrNoFingerprint = errors.New("personality: no fingerprint record")
 )
-
-// labPrefix is the only range a stack lives in and answers to.
-var labPrefix = netip.MustParsePrefix("198.18.0.0/15")
-
-// Config describes one emulated host: its address and which ports are in
-// which state. A TCP port that is in none of the lists is closed; a UDP
-// port not in OpenUDP is closed. Filtered ports drop everything;
-// prohibited ones answer ICMP 3/13 as a REJECT rule would.
-type Config struct {
-	Addr                                         netip.Addr
-	OpenTCP, FilteredTCP, ProhibitedTCP, OpenUDP []uint16
-	// Seed fixes every random draw of the stack (ISNs, IP IDs).
-	Seed uint64
-}
 
 // Stack is one emulated host.
 type Stack interface {
@@ -47,8 +30,9 @@ type Stack interface {
 	Answer(now time.Time, p wire.Packet) [][]byte
 }
 
-// builder makes a Stack for a Config; every personality registers one.
-type builder func(Config) Stack
+// builder makes a Stack for a host and a seed; every personality
+// registers one.
+type builder func(labnet.Host, uint64) Stack
 
 var registry = map[string]builder{}
 
@@ -61,16 +45,20 @@ func register(name string, b builder) {
 	registry[name] = b
 }
 
-// New returns a fresh stack of the named personality for cfg.
-func New(name string, cfg Config) (Stack, error) {
+// New returns a fresh stack for h: the personality its Stack names
+// (labnet.Stack.Emulation: "kernel" for a kernel host), answering for
+// its address with its ports in their states. seed fixes every random
+// draw of the stack (ISNs, IP IDs); labnet.HostSeed derives it per host.
+func New(h labnet.Host, seed uint64) (Stack, error) {
+	name := h.Stack.Emulation()
 	b, ok := registry[name]
 	if !ok {
 		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownStack, name, strings.Join(Names(), ", "))
 	}
-	if !cfg.Addr.Is4() || !labPrefix.Contains(cfg.Addr) {
-		return nil, fmt.Errorf("%w: %v is not in %v", ErrOutsideLab, cfg.Addr, labPrefix)
+	if err := labnet.CheckAddr(h.Addr); err != nil {
+		return nil, fmt.Errorf("personality: %w", err)
 	}
-	return b(cfg), nil
+	return b(h, seed), nil
 }
 
 // Names lists the personalities, sorted.

@@ -8,6 +8,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/wire"
 )
@@ -71,7 +72,7 @@ var osTests = []osTest{
 
 // newStack is a personality on the victim with the FAQ's open ports.
 func newStack(name string) personality.Stack {
-	s, err := personality.New(name, personality.Config{Addr: victim, OpenTCP: faqOpen, OpenUDP: []uint16{53}, Seed: 7})
+	s, err := personality.New(labnet.Host{Stack: labnet.Stack(name), Addr: victim, OpenTCP: faqOpen, OpenUDP: []uint16{53}}, 7)
 	Expect(err).NotTo(HaveOccurred())
 	return s
 }

@@ -3,6 +3,8 @@ package personality
 import (
 	"math/rand/v2"
 	"time"
+
+	"github.com/siglab/siglab/labnet"
 )
 
 // A profile is everything one historic stack does differently from the
@@ -161,5 +163,5 @@ var profiles = map[string]*profile{}
 // registerProfile makes p available to New under its name.
 func registerProfile(p *profile) {
 	profiles[p.name] = p
-	register(p.name, func(c Config) Stack { return newStack(p, c) })
+	register(p.name, func(h labnet.Host, seed uint64) Stack { return newStack(p, h, seed) })
 }

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -34,8 +35,8 @@ type stack struct {
 	replies
 }
 
-func newStack(p *profile, c Config) *stack {
-	r := rand.New(rand.NewPCG(c.Seed, seedStream))
+func newStack(p *profile, c labnet.Host, seed uint64) *stack {
+	r := rand.New(rand.NewPCG(seed, seedStream))
 	return &stack{p: p, addr: c.Addr,
 		open: newPortSet(c.OpenTCP), filtered: newPortSet(c.FilteredTCP),
 		prohibited: newPortSet(c.ProhibitedTCP), openUDP: newPortSet(c.OpenUDP),
@@ -71,7 +72,7 @@ func (s *stack) Answer(now time.Time, p wire.Packet) [][]byte {
 // TCP. Anything else is dropped, as a host drops what it cannot parse.
 func accept(p wire.Packet, self netip.Addr) (wire.Packet, bool) {
 	pk, ok := wire.ParsePacket(p)
-	if !ok || pk.Dst() != self || !labPrefix.Contains(pk.Src()) {
+	if !ok || pk.Dst() != self || !labnet.Contains(pk.Src()) {
 		return nil, false
 	}
 	if binary.BigEndian.Uint16(pk[6:])&wire.FlagMF != 0 {

@@ -55,7 +55,7 @@ func checkAccepted(t *testing.T, s *scenarios.Scenario) {
 	}
 	seen := map[string]bool{}
 	for _, h := range s.Network.Hosts {
-		a := h.Address
+		a := h.Addr
 		if !a.Is4() || a.As4()[0] != 198 || a.As4()[1] != 18 || a.As4()[2] == 0 {
 			t.Fatalf("host %s got address %s outside the lab", h.Name, a)
 		}
@@ -63,7 +63,7 @@ func checkAccepted(t *testing.T, s *scenarios.Scenario) {
 			t.Fatalf("duplicate host name or address %s %s", h.Name, a)
 		}
 		seen[h.Name], seen[a.String()] = true, true
-		for _, p := range append(append([]uint16{}, h.Open...), h.Filtered...) {
+		for _, p := range append(append([]uint16{}, h.OpenTCP...), h.FilteredTCP...) {
 			if p == 0 {
 				t.Fatalf("accepted port 0 on %s", h.Name)
 			}

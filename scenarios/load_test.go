@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/scenarios"
 )
 
@@ -42,9 +43,9 @@ var _ = Describe("Catalogue", func() {
 		Expect(s.Scan[0].Nmap).To(Equal("-v -sS -P0 -p1-25 victim"))
 		v, ok := s.Host("victim")
 		Expect(ok).To(BeTrue())
-		Expect(v.Stack).To(Equal("kernel"))
-		Expect(v.Address).To(Equal(netip.MustParseAddr("198.18.1.2")))
-		Expect(v.Open).To(Equal([]uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}))
+		Expect(v.Stack).To(Equal(labnet.Kernel))
+		Expect(v.Addr).To(Equal(netip.MustParseAddr("198.18.1.2")))
+		Expect(v.OpenTCP).To(Equal([]uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}))
 		Expect(s.Expect.NmapOutput.Contains).To(ConsistOf(
 			"Initiating SYN half-open stealth scan against",
 			"Adding TCP port 9 (state Open).",

@@ -6,17 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/siglab/siglab/labnet"
 	"go.yaml.in/yaml/v3"
-)
-
-// The lab's address plan (product.md, "Test networks"): hosts live in
-// 198.18.0.0/15 but not on the scanner side (198.18.0.0/24) and not in the
-// lab's own infrastructure (198.19.0.0/16).
-var (
-	labNet      = netip.MustParsePrefix("198.18.0.0/15")
-	scannerNet  = netip.MustParsePrefix("198.18.0.0/24")
-	infraNet    = netip.MustParsePrefix("198.19.0.0/16")
-	firstAssign = netip.MustParseAddr("198.18.1.2")
 )
 
 // hostNameRE keeps host names usable as nmap targets and in "host:port":
@@ -61,22 +52,23 @@ func (p *parser) network(n *yaml.Node) (Network, error) {
 			return Network{}, p.errf(h.Line, "host %q defined twice (first at line %d)", h.Name, line)
 		}
 		names[h.Name] = h.Line
-		if h.Address.IsValid() {
-			if line, ok := taken[h.Address]; ok {
-				return Network{}, p.errf(h.Line, "address %s already belongs to the host at line %d", h.Address, line)
+		if h.Addr.IsValid() {
+			if line, ok := taken[h.Addr]; ok {
+				return Network{}, p.errf(h.Line, "address %s already belongs to the host at line %d", h.Addr, line)
 			}
-			taken[h.Address] = h.Line
+			taken[h.Addr] = h.Line
 		}
 		nw.Hosts = append(nw.Hosts, h)
 	}
 	return nw, p.assign(nw.Hosts, taken)
 }
 
-// assign gives hosts without an address the next free one from 198.18.1.2.
+// assign gives hosts without an address the next free one from
+// labnet.FirstHost.
 func (p *parser) assign(hosts []Host, taken map[netip.Addr]int) error {
-	next := firstAssign
+	next := labnet.FirstHost
 	for i := range hosts {
-		if hosts[i].Address.IsValid() {
+		if hosts[i].Addr.IsValid() {
 			continue
 		}
 		for isTaken(taken, next) {
@@ -85,7 +77,7 @@ func (p *parser) assign(hosts []Host, taken map[netip.Addr]int) error {
 		if outsideLab(next) != "" {
 			return p.errf(hosts[i].Line, "no free lab address left for host %q", hosts[i].Name)
 		}
-		hosts[i].Address = next
+		hosts[i].Addr = next
 		taken[next] = hosts[i].Line
 	}
 	return nil
@@ -102,7 +94,8 @@ func (p *parser) host(n *yaml.Node) (Host, error) {
 	if err != nil {
 		return Host{}, err
 	}
-	h := Host{Line: n.Line, Stack: "kernel"}
+	h := Host{Line: n.Line}
+	h.Stack = labnet.Kernel
 	nn := get(fs, "name")
 	if isNull(nn) {
 		return Host{}, p.errf(n.Line, "host without a name")
@@ -114,16 +107,18 @@ func (p *parser) host(n *yaml.Node) (Host, error) {
 		return Host{}, p.errf(nn.Line, "host name %q: start with a lowercase letter, then letters, digits or '-'", h.Name)
 	}
 	h.Line = nn.Line
-	if h.Address, err = p.address(get(fs, "address")); err != nil {
+	if h.Addr, err = p.address(get(fs, "address")); err != nil {
 		return Host{}, err
 	}
 	if sn := get(fs, "stack"); !isNull(sn) {
-		if h.Stack, err = p.str(sn, "stack"); err != nil {
+		stack, err := p.str(sn, "stack")
+		if err != nil {
 			return Host{}, err
 		}
-		if !stackRE.MatchString(h.Stack) {
-			return Host{}, p.errf(sn.Line, "stack %q: want kernel or personality/NAME (e.g. personality/irix-6.2)", h.Stack)
+		if !stackRE.MatchString(stack) {
+			return Host{}, p.errf(sn.Line, "stack %q: want kernel or personality/NAME (e.g. personality/irix-6.2)", stack)
 		}
+		h.Stack = labnet.Stack(stack)
 	}
 	return p.hostPorts(h, fs)
 }
@@ -133,13 +128,13 @@ func (p *parser) host(n *yaml.Node) (Host, error) {
 func (p *parser) hostPorts(h Host, fs []field) (Host, error) {
 	var err error
 	tcp := portLines{}
-	if h.Open, err = p.ports(get(fs, "open"), "open", tcp); err != nil {
+	if h.OpenTCP, err = p.ports(get(fs, "open"), "open", tcp); err != nil {
 		return Host{}, err
 	}
-	if h.Filtered, err = p.ports(get(fs, "filtered"), "filtered", tcp); err != nil {
+	if h.FilteredTCP, err = p.ports(get(fs, "filtered"), "filtered", tcp); err != nil {
 		return Host{}, err
 	}
-	if h.Prohibited, err = p.ports(get(fs, "prohibited"), "prohibited", tcp); err != nil {
+	if h.ProhibitedTCP, err = p.ports(get(fs, "prohibited"), "prohibited", tcp); err != nil {
 		return Host{}, err
 	}
 	if h.OpenUDP, err = p.ports(get(fs, "open_udp"), "open_udp", portLines{}); err != nil {
@@ -148,7 +143,7 @@ func (p *parser) hostPorts(h Host, fs []field) (Host, error) {
 	if h.FTP, err = p.boolean(get(fs, "ftp"), "ftp"); err != nil {
 		return Host{}, err
 	}
-	if h.FTP && !slices.Contains(h.Open, 21) {
+	if h.FTP && !slices.Contains(h.OpenTCP, 21) {
 		return Host{}, p.errf(get(fs, "ftp").Line, "ftp: true needs port 21 in open")
 	}
 	return h, nil
@@ -175,15 +170,10 @@ func (p *parser) address(n *yaml.Node) (netip.Addr, error) {
 
 // outsideLab says why a is not a usable host address, or "" when it is.
 func outsideLab(a netip.Addr) string {
-	switch {
-	case !a.Is4() || !labNet.Contains(a):
-		return "host addresses must lie in 198.18.0.0/15"
-	case scannerNet.Contains(a):
-		return "198.18.0.0/24 is the scanner side"
-	case infraNet.Contains(a):
-		return "198.19.0.0/16 is reserved for lab infrastructure"
+	if !labnet.Contains(a) {
+		return "host addresses must lie in " + labnet.Range.String()
 	}
-	return ""
+	return labnet.HostAddrReserved(a)
 }
 
 // portLines maps the ports of a host's lists of one protocol to the list

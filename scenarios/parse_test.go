@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/scenarios"
 )
 
@@ -98,13 +99,13 @@ var _ = Describe("Parse", func() {
 
 		a, b, c := s.Network.Hosts[0], s.Network.Hosts[1], s.Network.Hosts[2]
 		// 198.18.1.2 is taken by c further down, so a gets .3 and b .4.
-		Expect(a.Address).To(Equal(netip.MustParseAddr("198.18.1.3")))
-		Expect(b.Address).To(Equal(netip.MustParseAddr("198.18.1.4")))
-		Expect(c.Address).To(Equal(netip.MustParseAddr("198.18.1.2")))
-		Expect(a.Stack).To(Equal("kernel"))
-		Expect(c.Stack).To(Equal("personality/irix-6.2"))
-		Expect(a.Open).To(Equal([]uint16{22, 80}))
-		Expect(a.Filtered).To(Equal([]uint16{111}))
+		Expect(a.Addr).To(Equal(netip.MustParseAddr("198.18.1.3")))
+		Expect(b.Addr).To(Equal(netip.MustParseAddr("198.18.1.4")))
+		Expect(c.Addr).To(Equal(netip.MustParseAddr("198.18.1.2")))
+		Expect(a.Stack).To(Equal(labnet.Kernel))
+		Expect(c.Stack).To(Equal(labnet.Personality("irix-6.2")))
+		Expect(a.OpenTCP).To(Equal([]uint16{22, 80}))
+		Expect(a.FilteredTCP).To(Equal([]uint16{111}))
 		Expect(a.Line).To(Equal(7))
 
 		Expect(s.Scan).To(Equal([]scenarios.Run{
@@ -138,7 +139,7 @@ var _ = Describe("Parse", func() {
 		Expect(err).NotTo(HaveOccurred())
 		h, ok := s.Host("b")
 		Expect(ok).To(BeTrue())
-		Expect(h.Address).To(Equal(netip.MustParseAddr("198.18.1.4")))
+		Expect(h.Addr).To(Equal(netip.MustParseAddr("198.18.1.4")))
 		_, ok = s.Host("nope")
 		Expect(ok).To(BeFalse())
 	})

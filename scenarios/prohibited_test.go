@@ -22,9 +22,9 @@ var _ = Describe("prohibited: TCP ports answered with ICMP 3/13", func() {
 			"      open: [22]\n      filtered: [23]\n      prohibited: [113, 25]\n      open_udp: [25]\n")))
 		Expect(err).NotTo(HaveOccurred())
 		h := s.Network.Hosts[0]
-		Expect(h.Open).To(Equal([]uint16{22}))
-		Expect(h.Filtered).To(Equal([]uint16{23}))
-		Expect(h.Prohibited).To(Equal([]uint16{113, 25}))
+		Expect(h.OpenTCP).To(Equal([]uint16{22}))
+		Expect(h.FilteredTCP).To(Equal([]uint16{23}))
+		Expect(h.ProhibitedTCP).To(Equal([]uint16{113, 25}))
 		Expect(h.OpenUDP).To(Equal([]uint16{25}), "UDP ports are a list of their own")
 	})
 
@@ -32,7 +32,7 @@ var _ = Describe("prohibited: TCP ports answered with ICMP 3/13", func() {
 		for _, src := range []string{withPorts("      open: [22]\n"), withPorts("      prohibited: ~\n")} {
 			s, err := scenarios.Parse("ok.yaml", []byte(src))
 			Expect(err).NotTo(HaveOccurred())
-			Expect(s.Network.Hosts[0].Prohibited).To(BeEmpty())
+			Expect(s.Network.Hosts[0].ProhibitedTCP).To(BeEmpty())
 		}
 	})
 

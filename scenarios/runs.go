@@ -147,7 +147,7 @@ func (p *parser) target(n *yaml.Node, s *Scenario) (string, uint16, error) {
 	if !ok {
 		return "", 0, p.errf(n.Line, "session %q: no host %q in network.hosts", v, host)
 	}
-	for _, o := range h.Open {
+	for _, o := range h.OpenTCP {
 		if uint64(o) == port {
 			return host, uint16(port), nil
 		}

@@ -1,8 +1,9 @@
 package scenarios
 
 import (
-	"net/netip"
 	"time"
+
+	"github.com/siglab/siglab/labnet"
 )
 
 // Scenario is one scenario file: a test network, the nmap runs and other
@@ -34,25 +35,14 @@ type Network struct {
 
 // Host is one target host.
 type Host struct {
-	Name string
-	// Address is the host's address in 198.18.0.0/15; when the file gives
-	// none, Parse assigns one (198.18.1.2, .3, ... in file order, skipping
-	// addresses other hosts of the file name).
-	Address netip.Addr
-	// Stack is "kernel" (a real Linux namespace) or "personality/NAME".
-	Stack string
-	// Open, Filtered and Prohibited are TCP ports; every other port is
-	// closed. Filtered ports drop the probe silently; prohibited ones
-	// answer ICMP 3/13 (communication administratively prohibited), as a
-	// reject rule does.
-	Open       []uint16
-	Filtered   []uint16
-	Prohibited []uint16
-	// OpenUDP are UDP ports with a bound socket (no port unreachable).
-	OpenUDP []uint16
-	// FTP runs a 1998-style FTP server on port 21 that accepts
-	// third-party PORT commands (the bounce scan's relay).
-	FTP  bool
+	// Host is the target as the test network builds it: its Addr is in
+	// the lab (when the file gives none, Parse assigns one: 198.18.1.2,
+	// .3, ... in file order, skipping addresses other hosts of the file
+	// name); its Stack is "kernel" (a real Linux namespace) or
+	// "personality/NAME"; its OpenTCP, FilteredTCP and ProhibitedTCP are
+	// the file's open, filtered and prohibited lists, OpenUDP its
+	// open_udp, FTP its ftp.
+	labnet.Host
 	Line int
 }
 
@@ -119,4 +109,14 @@ type Expectation struct {
 	Attrs map[string]string
 	// Line is where the expectation stands in the scenario file.
 	Line int
+}
+
+// LabHosts is the network's hosts as the simulated and the live network
+// take them.
+func (n Network) LabHosts() []labnet.Host {
+	hosts := make([]labnet.Host, len(n.Hosts))
+	for i, h := range n.Hosts {
+		hosts[i] = h.Host
+	}
+	return hosts
 }

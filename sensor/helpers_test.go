@@ -13,13 +13,14 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 )
 
 var victim = netip.MustParseAddr("198.18.1.2")
 
 func buildLab() *netns.Lab {
-	lab, err := netns.Build(netns.Spec{Hosts: []netns.HostSpec{{Name: "victim", Addr: victim,
+	lab, err := netns.Build(netns.Spec{Hosts: []labnet.Host{{Name: "victim", Addr: victim,
 		OpenTCP: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}}}})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(lab.Close)

@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 )
 
@@ -28,7 +29,7 @@ var _ = Describe("recording a frame", func() {
 })
 
 func mkLab() *netns.Lab {
-	lab, err := netns.Build(netns.Spec{Hosts: []netns.HostSpec{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
+	lab, err := netns.Build(netns.Spec{Hosts: []labnet.Host{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(lab.Close)
 	return lab
@@ -74,7 +75,7 @@ var _ = Describe("the sensor under stress", Label("root"), func() {
 			Skip("NOT RUN: needs root to build a lab and capture")
 		}
 		var err error
-		lab, err = netns.Build(netns.Spec{Hosts: []netns.HostSpec{{Name: "v", Addr: victim, OpenTCP: []uint16{22}}}})
+		lab, err = netns.Build(netns.Spec{Hosts: []labnet.Host{{Name: "v", Addr: victim, OpenTCP: []uint16{22}}}})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(lab.Close)
 	})

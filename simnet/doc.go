@@ -1,4 +1,4 @@
-// Package simnet is the offline network: a generator.Link whose targets
+// Package simnet is the offline network: a link.Link whose targets
 // are simulated in user space and whose clock is virtual, so an offline
 // run is deterministic for a seed, needs no privileges and takes no
 // wall-clock time to wait.

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
 
@@ -28,8 +29,8 @@ var _ = Describe("InOrder: the tap in wire order", func() {
 	play := func(inOrder bool, cmdline string) (seen []tapped, flushed int) {
 		tap := func(t time.Time, p []byte) { seen = append(seen, tapped{t, append([]byte(nil), p...)}) }
 		n := simnet.New(simnet.Config{Seed: 9, Tap: tap, InOrder: inOrder},
-			simnet.HostConfig{Addr: victim, Stack: "irix-6.2", Open: []uint16{7, 22, 80}},
-			simnet.HostConfig{Addr: other, Open: []uint16{22}, Filtered: []uint16{25}})
+			labnet.Host{Addr: victim, Stack: "irix-6.2", OpenTCP: []uint16{7, 22, 80}},
+			labnet.Host{Addr: other, OpenTCP: []uint16{22}, FilteredTCP: []uint16{25}})
 		g, err := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
 		Expect(err).NotTo(HaveOccurred())
 		e := generator.NewEngine(n, scanner, g, 1)

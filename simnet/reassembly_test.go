@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/wire"
 )
@@ -43,7 +44,7 @@ var _ = Describe("IP fragments (nmap's -f)", func() {
 	BeforeEach(func() {
 		onWire = nil
 		n = simnet.New(simnet.Config{Seed: 1, Tap: func(_ time.Time, p []byte) { onWire = append(onWire, append([]byte{}, p...)) }},
-			simnet.HostConfig{Addr: victim, Stack: "irix-6.2", Open: []uint16{22}})
+			labnet.Host{Addr: victim, Stack: "irix-6.2", OpenTCP: []uint16{22}})
 	})
 	read := func() wire.Packet {
 		buf := make([]byte, 1500)

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/wire"
 )
@@ -41,23 +41,6 @@ type Config struct {
 	InOrder bool
 }
 
-// HostConfig describes one simulated target.
-type HostConfig struct {
-	Addr netip.Addr
-	// Stack names the host's personality (personality): "kernel"
-	// (the default) is today's Linux, as in the live lab; "irix-6.2",
-	// "linux-2.0.35" and the others answer as those 1990s systems did.
-	// The scenario files' "personality/" prefix is accepted.
-	Stack    string
-	Open     []uint16
-	Filtered []uint16
-	// Prohibited ports answer with ICMP 3/13 (communication
-	// administratively prohibited), as an iptables REJECT rule does.
-	Prohibited []uint16
-	// OpenUDP are the UDP ports with a listener; the others are closed.
-	OpenUDP []uint16
-}
-
 // ErrDuplicateHost: two hosts share an address.
 var ErrDuplicateHost = errors.New("simnet: duplicate host address")
 
@@ -77,7 +60,7 @@ type Network struct {
 // New returns a network holding hosts. It panics where Build returns an
 // error (an unknown stack, an address outside the lab, a duplicate), for
 // callers whose hosts are fixed in code.
-func New(cfg Config, hosts ...HostConfig) *Network {
+func New(cfg Config, hosts ...labnet.Host) *Network {
 	n, err := Build(cfg, hosts...)
 	if err != nil {
 		panic(err)
@@ -85,11 +68,10 @@ func New(cfg Config, hosts ...HostConfig) *Network {
 	return n
 }
 
-// Build returns a network holding hosts, each answering as its Stack.
-// The first host draws from Seed itself, so a one-host network draws
-// what simnet's single Linux host always drew; the others from seeds
-// derived from it.
-func Build(cfg Config, hosts ...HostConfig) (*Network, error) {
+// Build returns a network holding hosts, each answering as its Stack
+// (labnet.Stack.Emulation) with the seed labnet.HostSeed gives it, as
+// the live lab seeds its emulated hosts.
+func Build(cfg Config, hosts ...labnet.Host) (*Network, error) {
 	if cfg.Start.IsZero() {
 		cfg.Start = Epoch
 	}
@@ -107,12 +89,7 @@ func Build(cfg Config, hosts ...HostConfig) (*Network, error) {
 		if _, dup := n.hosts[h.Addr]; dup {
 			return nil, fmt.Errorf("%w: %v", ErrDuplicateHost, h.Addr)
 		}
-		stack := strings.TrimPrefix(h.Stack, "personality/")
-		if stack == "" {
-			stack = "kernel"
-		}
-		st, err := personality.New(stack, personality.Config{Addr: h.Addr, OpenTCP: h.Open, FilteredTCP: h.Filtered,
-			ProhibitedTCP: h.Prohibited, OpenUDP: h.OpenUDP, Seed: cfg.Seed ^ uint64(i)*0x9E37_79B9_7F4A_7C15})
+		st, err := personality.New(h, labnet.HostSeed(cfg.Seed, i))
 		if err != nil {
 			return nil, fmt.Errorf("simnet: host %v: %w", h.Addr, err)
 		}
@@ -171,13 +148,13 @@ func (n *Network) answer(at time.Time, key int64, pk wire.Packet, p []byte, frag
 
 // ReadPacket returns the next queued answer if it arrives by deadline,
 // moving the clock to its arrival; otherwise it moves the clock to the
-// deadline and returns generator.ErrTimeout.
+// deadline and returns link.ErrTimeout.
 func (n *Network) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, error) {
 	if next := n.queue.first(); next == nil || next.at.After(deadline) {
 		if deadline.After(n.now) {
 			n.now, n.nowKey = deadline, n.key(deadline)
 		}
-		return 0, time.Time{}, generator.ErrTimeout
+		return 0, time.Time{}, link.ErrTimeout
 	}
 	ev := n.queue.pop()
 	if ev.key > n.nowKey {

@@ -45,7 +45,7 @@ func substitute(args []string, s *scenarios.Scenario) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		for _, h := range s.Network.Hosts {
-			a = strings.ReplaceAll(a, "{"+h.Name+"}", h.Address.String())
+			a = strings.ReplaceAll(a, "{"+h.Name+"}", h.Addr.String())
 		}
 		out[i] = a
 	}

@@ -19,13 +19,16 @@ import (
 // GeneratePcap check the same; callers use it to refuse before they
 // create anything.
 func CheckGenerate(s *scenarios.Scenario) error {
-	if err := Validate(s); err != nil {
-		return err
-	}
+	_, err := generatePlan(s)
+	return err
+}
+
+// generatePlan is s's plan if s can be generated offline.
+func generatePlan(s *scenarios.Scenario) (*plan, error) {
 	if s.LiveOnly {
-		return fmt.Errorf("%s: %w: live only (needs a real test network); it cannot be generated offline", s.File, ErrSetup)
+		return nil, fmt.Errorf("%s: %w: live only (needs a real test network); it cannot be generated offline", s.File, ErrSetup)
 	}
-	return nil
+	return newPlan(s)
 }
 
 // Generate plays s against the simulated network and returns the capture
@@ -34,7 +37,7 @@ func CheckGenerate(s *scenarios.Scenario) error {
 // mode takes, without its comments.
 func Generate(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
-	out, err := generate(ctx, s, func(t time.Time, p []byte) { c.Add(t, p, "") })
+	out, err := generate(ctx, s, func(t time.Time, pkt []byte) { c.Add(t, pkt, "") })
 	if err != nil {
 		return nil, err
 	}
@@ -73,22 +76,23 @@ func GeneratePcap(ctx context.Context, s *scenarios.Scenario, w io.Writer) (*Gen
 
 // generate plays s offline for `siglab generate`: no ground truth.
 func generate(ctx context.Context, s *scenarios.Scenario, tap func(time.Time, []byte)) (played, error) {
-	if err := CheckGenerate(s); err != nil {
+	p, err := generatePlan(s)
+	if err != nil {
 		return played{}, err
 	}
-	return playOffline(ctx, s, tap, false)
+	return p.playOffline(ctx, tap, false)
 }
 
 // playOffline plays s against the simulated network, handing tap every
 // packet in wire order (by time, ties in the order they crossed), which a
 // stable sort of the simulated network's plain taps by time would give;
 // truth says whether the engine labels what it sends.
-func playOffline(ctx context.Context, s *scenarios.Scenario, tap func(time.Time, []byte), truth bool) (played, error) {
-	net, err := simnet.Build(simnet.Config{Seed: s.Seed, InOrder: true, Tap: tap}, simHosts(s)...)
+func (p *plan) playOffline(ctx context.Context, tap func(time.Time, []byte), truth bool) (played, error) {
+	net, err := simnet.Build(simnet.Config{Seed: p.s.Seed, InOrder: true, Tap: tap}, p.s.Network.LabHosts()...)
 	if err != nil {
-		return played{}, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
+		return played{}, fmt.Errorf("%s: %w: %w", p.s.File, ErrSetup, err)
 	}
-	out, err := play(ctx, s, net, truth)
+	out, err := p.play(ctx, net, truth)
 	if err != nil {
 		return played{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator/fingerprint"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/scenarios"
 )
@@ -43,7 +44,7 @@ var _ = Describe("nmap 2.02 -O against personality hosts, live", Label("root"), 
 			requireLiveRoot()
 			class, ok := seqClasses[name]
 			Expect(ok).To(BeTrue(), "no expected TSeq class for personality %s: add it to seqClasses", name)
-			s := liveHost(scenarios.Host{Stack: "personality/" + name, Open: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}})
+			s := liveHost(scenarios.Host{Host: labnet.Host{Stack: labnet.Personality(name), OpenTCP: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}}})
 			out := liveScan(s, "-v -sS -P0 -O -p1-25 victim")
 			Expect(out).To(ContainSubstring("Remote operating system guess: "+recordName(name)+"\n"), out)
 			Expect(out).To(ContainSubstring("TCP Sequence Prediction: Class="+class+"\n"), out)

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
@@ -23,7 +24,7 @@ func requireLiveRoot() {
 
 // liveHost is a one-host scenario built in code, for verifier.Scan.
 func liveHost(h scenarios.Host) *scenarios.Scenario {
-	h.Name, h.Address = "victim", netip.MustParseAddr("198.18.1.2")
+	h.Name, h.Addr = "victim", netip.MustParseAddr("198.18.1.2")
 	return &scenarios.Scenario{Name: "live-ports", Seed: 3, Network: scenarios.Network{Hosts: []scenarios.Host{h}}}
 }
 
@@ -59,10 +60,10 @@ func liveScan(s *scenarios.Scenario, cmdline string) string {
 var _ = Describe("port states live, as nmap 2.02 reports them", Label("root"), func() {
 	BeforeEach(requireLiveRoot)
 
-	kernel := scenarios.Host{Stack: "kernel", Open: []uint16{21, 22}, Filtered: []uint16{23, 111},
-		Prohibited: []uint16{25}, OpenUDP: []uint16{53, 69}}
-	persona := scenarios.Host{Stack: "personality/linux-2.0.35", Open: []uint16{21, 22},
-		Filtered: []uint16{23, 111}, Prohibited: []uint16{25}}
+	kernel := scenarios.Host{Host: labnet.Host{Stack: labnet.Kernel, OpenTCP: []uint16{21, 22}, FilteredTCP: []uint16{23, 111},
+		ProhibitedTCP: []uint16{25}, OpenUDP: []uint16{53, 69}}}
+	persona := scenarios.Host{Host: labnet.Host{Stack: labnet.Personality("linux-2.0.35"), OpenTCP: []uint16{21, 22},
+		FilteredTCP: []uint16{23, 111}, ProhibitedTCP: []uint16{25}}}
 
 	DescribeTable("the ports table lists open and filtered ports exactly, closed ones not at all",
 		func(h scenarios.Host, cmdline string, want []string) {

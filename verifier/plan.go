@@ -1,12 +1,16 @@
 package verifier
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/scenarios"
 )
 
@@ -15,26 +19,37 @@ import (
 // replay, a missing privilege. The CLI maps it to exit code 2.
 var ErrSetup = errors.New("scenario cannot run")
 
-// plan is a scenario turned into generator actors for one scanner host.
+// plan is a scenario resolved against its own network: the containment
+// guard its hosts allow, every nmap command line checked and resolved,
+// every random draw that seeds a process or a session. It needs no
+// network and sends nothing, so building it is how a scenario is
+// validated; a run builds it once, before its network, and plays it
+// on the engine it makes with the plan's guard.
 type plan struct {
+	s        *scenarios.Scenario
 	guard    *generator.Guard
-	names    map[string]netip.Addr
-	nmaps    []*generator.Nmap
-	sessions []generator.Actor
-	rnd      *rand.Rand
+	nmaps    []*generator.NmapCommand
+	srands   []uint32 // each nmap process's srand() seed
+	sessions []session
 }
 
-// newPlan resolves every run and session of s against its network. It
-// sends nothing, so it is also how a scenario is checked before a lab is
-// built: with h nil it validates only.
-func newPlan(s *scenarios.Scenario, h generator.Host) (*plan, error) {
-	p := &plan{names: map[string]netip.Addr{}, rnd: rand.New(rand.NewPCG(s.Seed, 0x6e6d6170))}
+// session is one traffic entry resolved: where it goes and its seed.
+type session struct {
+	dst  netip.Addr
+	seed uint64
+}
+
+// newPlan resolves every run and session of s against its network.
+func newPlan(s *scenarios.Scenario) (*plan, error) {
+	p := &plan{s: s}
+	rnd := rand.New(rand.NewPCG(s.Seed, 0x6e6d6170))
+	names := map[string]netip.Addr{}
 	// The lab owns each host's /24: the sensor routes it and drops what
 	// no host holds, so a sweep may probe the empty addresses too.
 	var allowed []netip.Prefix
 	for _, host := range s.Network.Hosts {
-		p.names[host.Name] = host.Address
-		pfx, _ := host.Address.Prefix(24)
+		names[host.Name] = host.Addr
+		pfx, _ := host.Addr.Prefix(24)
 		allowed = append(allowed, pfx)
 	}
 	g, err := generator.NewGuard(allowed...)
@@ -44,54 +59,63 @@ func newPlan(s *scenarios.Scenario, h generator.Host) (*plan, error) {
 	p.guard = g
 	for _, r := range s.Scan {
 		// nmap 2.01 seeded with tv_usec: a value below one million.
-		env := generator.NmapEnv{Host: h, Names: p.names, Guard: g, Seed: uint32(p.rnd.IntN(1000000))}
+		seed := uint32(rnd.IntN(1000000))
 		if r.Srand != nil {
-			env.Seed = *r.Srand
+			seed = *r.Srand
 		}
-		n, err := generator.NewNmap(r.Nmap, env)
+		c, err := generator.ResolveNmap(r.Nmap, names, g)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: nmap %s: %w: %w", s.File, r.Line, r.Nmap, ErrSetup, err)
 		}
-		p.nmaps = append(p.nmaps, n)
+		p.nmaps, p.srands = append(p.nmaps, c), append(p.srands, seed)
 	}
 	for _, t := range s.Traffic {
-		dst, ok := p.names[t.Host]
+		dst, ok := names[t.Host]
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: %w: no host %q", s.File, t.Line, ErrSetup, t.Host)
 		}
-		if t.DNS {
-			p.sessions = append(p.sessions, generator.NewDNSQueries(h, dst, t.Count, t.Every, p.rnd.Uint64()))
-			continue
-		}
-		p.sessions = append(p.sessions, generator.NewSessions(h, dst, t.Port, t.Count, t.Every, p.rnd.Uint64()))
+		p.sessions = append(p.sessions, session{dst: dst, seed: rnd.Uint64()})
 	}
 	return p, nil
 }
 
-// addTo schedules the plan's actors on e at the scenario's offsets.
-func (p *plan) addTo(e *generator.Engine, s *scenarios.Scenario) {
-	for i, n := range p.nmaps {
-		e.Add(s.Scan[i].At, n)
+// play runs the plan's processes and sessions on a fresh engine over l,
+// from the default scanner address, and returns what the nmap processes
+// printed and logged; truth makes the engine label what it sends.
+func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error) {
+	e := generator.NewEngine(l, labnet.DefaultScanner, p.guard, uint16(p.s.Seed))
+	if truth {
+		e.RecordTruth()
 	}
-	for i, t := range p.sessions {
-		e.Add(s.Traffic[i].At, t)
+	nmaps := make([]*generator.Nmap, len(p.nmaps))
+	for i, c := range p.nmaps {
+		nmaps[i] = c.Start(e, p.srands[i])
+		e.Add(p.s.Scan[i].At, nmaps[i])
 	}
+	for i, t := range p.s.Traffic {
+		ss := p.sessions[i]
+		if t.DNS {
+			e.Add(t.At, generator.NewDNSQueries(e, ss.dst, t.Count, t.Every, ss.seed))
+			continue
+		}
+		e.Add(t.At, generator.NewSessions(e, ss.dst, t.Port, t.Count, t.Every, ss.seed))
+	}
+	err := e.Run(ctx)
+	out := played{truth: e.Truth()}
+	var output, machine strings.Builder
+	for _, n := range nmaps { // in scenario order
+		output.WriteString(n.Output())
+		machine.WriteString(n.MachineOutput())
+	}
+	out.output, out.machine = output.String(), machine.String()
+	if err != nil {
+		return out, fmt.Errorf("%s: run: %w", p.s.File, err)
+	}
+	return out, nil
 }
 
-// machine joins the nmap processes' -oM logs in scenario order.
-func (p *plan) machine() string {
-	var out string
-	for _, n := range p.nmaps {
-		out += n.MachineOutput()
-	}
-	return out
-}
-
-// output joins the nmap processes' outputs in scenario order.
-func (p *plan) output() string {
-	var out string
-	for _, n := range p.nmaps {
-		out += n.Output()
-	}
-	return out
+// played is what the nmap processes of a run printed and logged.
+type played struct {
+	output, machine string
+	truth           *generator.Truth
 }

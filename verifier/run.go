@@ -9,11 +9,10 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/sensor"
-	"github.com/siglab/siglab/simnet"
 )
 
 // Result is everything one scenario run produced.
@@ -38,7 +37,7 @@ const (
 // the lab and every nmap command line is one siglab can replay. Nothing
 // is built or sent.
 func Validate(s *scenarios.Scenario) error {
-	_, err := newPlan(s, nil)
+	_, err := newPlan(s)
 	return err
 }
 
@@ -48,7 +47,8 @@ func Validate(s *scenarios.Scenario) error {
 // wrapping ErrSetup means the scenario never ran; any other error is a
 // failure of the run itself.
 func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, error) {
-	if err := Validate(s); err != nil {
+	p, err := newPlan(s)
+	if err != nil {
 		return nil, err
 	}
 	if offline && s.LiveOnly {
@@ -56,14 +56,11 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 			Skipped: "live only (needs a real test network)"}, Capture: &capture.Capture{LinkType: layers.LinkTypeRaw}}, nil
 	}
 	started := time.Now()
-	var (
-		res *Result
-		err error
-	)
+	var res *Result
 	if offline {
-		res, err = runOffline(ctx, s)
+		res, err = runOffline(ctx, p)
 	} else {
-		res, err = runLive(ctx, s)
+		res, err = runLive(ctx, p)
 	}
 	if err != nil {
 		return nil, err
@@ -91,9 +88,9 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 
 // runOffline plays the scenario into the simulated network, whose tap
 // is the sensor.
-func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
+func runOffline(ctx context.Context, p *plan) (*Result, error) {
 	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
-	out, err := playOffline(ctx, s, func(t time.Time, p []byte) { c.Add(t, p, "") }, true)
+	out, err := p.playOffline(ctx, func(t time.Time, pkt []byte) { c.Add(t, pkt, "") }, true)
 	if err != nil {
 		return nil, err
 	}
@@ -101,25 +98,15 @@ func runOffline(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, Machine: out.machine}, nil
 }
 
-// simHosts is s's hosts for the simulated network.
-func simHosts(s *scenarios.Scenario) []simnet.HostConfig {
-	var hosts []simnet.HostConfig
-	for _, h := range s.Network.Hosts {
-		hosts = append(hosts, simnet.HostConfig{Addr: h.Address, Stack: h.Stack, Open: h.Open, Filtered: h.Filtered,
-			Prohibited: h.Prohibited, OpenUDP: h.OpenUDP})
-	}
-	return hosts
-}
-
 // runLive builds a test network, captures on its sensor while the
 // scenario plays through the scanner's TUN, and tears it all down.
-func runLive(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
+func runLive(ctx context.Context, p *plan) (*Result, error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: live runs need root (CAP_NET_ADMIN); use --offline", ErrSetup)
 	}
 	var out played
-	c, err := capturing(s, func(lab *netns.Lab) (err error) {
-		out, err = play(ctx, s, generator.NewTUNLink(lab.TUN()), true)
+	c, err := capturing(p.s, func(lab *netns.Lab) (err error) {
+		out, err = p.play(ctx, link.NewTUN(lab.TUN()), true)
 		return err
 	})
 	if err != nil {
@@ -157,44 +144,12 @@ func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Cap
 	return c, nil
 }
 
-// play runs the scenario's actors on an engine over link and returns the
-// nmap output.
-func play(ctx context.Context, s *scenarios.Scenario, link generator.Link, truth bool) (played, error) {
-	e := generator.NewEngine(link, netns.DefaultScanner, nil, uint16(s.Seed))
-	p, err := newPlan(s, e)
-	if err != nil {
-		return played{}, err
-	}
-	e.SetGuard(p.guard)
-	if truth {
-		e.RecordTruth()
-	}
-	p.addTo(e, s)
-	err = e.Run(ctx)
-	out := played{output: p.output(), machine: p.machine(), truth: e.Truth()}
-	if err != nil {
-		return out, fmt.Errorf("%s: run: %w", s.File, err)
-	}
-	return out, nil
-}
-
-// played is what the nmap processes of a run printed and logged.
-type played struct {
-	output, machine string
-	truth           *generator.Truth
-}
-
-// LabSpec is the live test network for s's hosts.
+// LabSpec is the live test network for s's hosts. Filtered and
+// prohibited ports are firewall rules on kernel hosts and answered by
+// the stack on personality hosts (netns.Build); emulated hosts draw from
+// labnet.HostSeed(s.Seed, i), as they do in the simulated network.
 func LabSpec(s *scenarios.Scenario) netns.Spec {
-	// Filtered and prohibited ports are firewall rules on kernel hosts
-	// and answered by the stack on personality hosts (netns.Build).
-	spec := netns.Spec{}
-	for i, h := range s.Network.Hosts {
-		spec.Hosts = append(spec.Hosts, netns.HostSpec{Name: h.Name, Addr: h.Address, OpenTCP: h.Open, OpenUDP: h.OpenUDP,
-			FTP: h.FTP, Stack: h.Stack, FilteredTCP: h.Filtered, ProhibitedTCP: h.Prohibited,
-			Seed: s.Seed ^ uint64(i)*0x9E37_79B9_7F4A_7C15}) // as simnet seeds its hosts
-	}
-	return spec
+	return netns.Spec{Seed: s.Seed, Hosts: s.Network.LabHosts()}
 }
 
 // Scan runs one nmap 2.02 command line in a fresh network built from s's

@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 )
@@ -18,11 +19,12 @@ import (
 // lab at the same time fails (netns.ErrBusy) before anything is sent.
 // Errors that stop the run before it starts wrap ErrSetup.
 func ScanLab(ctx context.Context, st netns.State, cmdline string) (*Result, error) {
-	if st.Scanner != netns.DefaultScanner {
-		return nil, fmt.Errorf("lab %s: %w: scanner %s, siglab plays from %s only", st.ID, ErrSetup, st.Scanner, netns.DefaultScanner)
+	if st.Scanner != labnet.DefaultScanner {
+		return nil, fmt.Errorf("lab %s: %w: scanner %s, siglab plays from %s only", st.ID, ErrSetup, st.Scanner, labnet.DefaultScanner)
 	}
 	s := labScenario(st, cmdline)
-	if err := Validate(s); err != nil {
+	p, err := newPlan(s)
+	if err != nil {
 		return nil, err
 	}
 	tun, err := netns.AttachTUN(st.ID)
@@ -30,7 +32,7 @@ func ScanLab(ctx context.Context, st netns.State, cmdline string) (*Result, erro
 		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
 	}
 	defer tun.Close()
-	out, err := play(ctx, s, generator.NewTUNLink(tun), false)
+	out, err := p.play(ctx, link.NewTUN(tun), false)
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +46,7 @@ func labScenario(st netns.State, cmdline string) *scenarios.Scenario {
 	s := &scenarios.Scenario{Name: "lab " + st.ID, File: "lab " + st.ID, Seed: st.Seed,
 		Scan: []scenarios.Run{{Nmap: cmdline}}}
 	for _, h := range st.Hosts {
-		s.Network.Hosts = append(s.Network.Hosts, scenarios.Host{Name: h.Name, Address: h.Addr, Stack: h.Stack,
-			Open: h.OpenTCP, OpenUDP: h.OpenUDP})
+		s.Network.Hosts = append(s.Network.Hosts, scenarios.Host{Host: h.Host})
 	}
 	return s
 }

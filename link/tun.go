@@ -1,4 +1,4 @@
-package generator
+package link
 
 import (
 	"errors"
@@ -7,19 +7,19 @@ import (
 	"time"
 )
 
-// TUNLink is a Link over a TUN device's file (IFF_TUN|IFF_NO_PI, opened
+// TUN is a Link over a TUN device's file (IFF_TUN|IFF_NO_PI, opened
 // non-blocking so read deadlines work, as songgao/water opens it). The
-// TUNLink does not own the file: whoever made the device closes it.
-type TUNLink struct {
+// TUN does not own the file: whoever made the device closes it.
+type TUN struct {
 	f *os.File
 }
 
-// NewTUNLink wraps the TUN device file f.
-func NewTUNLink(f *os.File) *TUNLink { return &TUNLink{f: f} }
+// NewTUN wraps the TUN device file f.
+func NewTUN(f *os.File) *TUN { return &TUN{f: f} }
 
 // WritePacket writes one IPv4 packet to the TUN, i.e. into the scanner
 // namespace's kernel, which forwards it into the lab.
-func (l *TUNLink) WritePacket(p []byte) error {
+func (l *TUN) WritePacket(p []byte) error {
 	if _, err := l.f.Write(p); err != nil {
 		return fmt.Errorf("tun write: %w", err)
 	}
@@ -28,7 +28,7 @@ func (l *TUNLink) WritePacket(p []byte) error {
 
 // ReadPacket reads the next IPv4 packet routed to the scanner address.
 // IPv6 frames (router solicitations and the like) are skipped.
-func (l *TUNLink) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, error) {
+func (l *TUN) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, error) {
 	if err := l.f.SetReadDeadline(deadline); err != nil {
 		return 0, time.Time{}, fmt.Errorf("tun deadline: %w", err)
 	}
@@ -47,7 +47,7 @@ func (l *TUNLink) ReadPacket(buf []byte, deadline time.Time) (int, time.Time, er
 }
 
 // Now is the wall clock.
-func (l *TUNLink) Now() time.Time { return time.Now() }
+func (l *TUN) Now() time.Time { return time.Now() }
 
 // Close does nothing: the lab that made the TUN closes it.
-func (l *TUNLink) Close() error { return nil }
+func (l *TUN) Close() error { return nil }

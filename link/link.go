@@ -1,4 +1,4 @@
-package generator
+package link
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 var ErrTimeout = errors.New("link: read deadline passed")
 
 // Link carries raw IPv4 packets between the engine and a network: a TUN
-// device in live runs (TUNLink), a simulated network offline
+// device in live runs (TUN), a simulated network offline
 // (simnet.Network). The engine is the only user of a Link; it calls it from
 // one goroutine.
 type Link interface {
