@@ -41,7 +41,7 @@
 // Live callers use Expire instead of Findings: it returns the findings
 // of sources quiet for a given time and forgets them. Output: WriteText,
 // WriteJSONLines, and WriteEVE (Suricata eve.json alerts; each label's
-// signature_id, 9000001.., is fixed in eve.go and never reused).
+// signature_id, 9000001.., is fixed in labels.go and never reused).
 //
 // # State and its bounds
 //

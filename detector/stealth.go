@@ -5,6 +5,14 @@ import (
 	"strconv"
 )
 
+// Labels of the scans of probes that open no connection.
+const (
+	labelFINScan  = "scan.tcp-fin"
+	labelXmasScan = "scan.tcp-xmas"
+	labelNullScan = "scan.tcp-null"
+	labelACKScan  = "scan.tcp-ack"
+)
+
 // stealthKinds are the scans of probes that open no connection, with
 // their labels and the flags as an analyst writes them.
 var stealthKinds = []struct {
@@ -12,10 +20,10 @@ var stealthKinds = []struct {
 	label string
 	flags string
 }{
-	{kindFIN, "scan.tcp-fin", "FIN"},
-	{kindXmas, "scan.tcp-xmas", "FIN|PSH|URG"},
-	{kindNull, "scan.tcp-null", "flagless"},
-	{kindACK, "scan.tcp-ack", "ACK"},
+	{kindFIN, labelFINScan, "FIN"},
+	{kindXmas, labelXmasScan, "FIN|PSH|URG"},
+	{kindNull, labelNullScan, "flagless"},
+	{kindACK, labelACKScan, "ACK"},
 }
 
 // analyzeStealth reports FIN, Xmas, Null and ACK scans: probes of one
