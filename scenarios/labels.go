@@ -1,26 +1,35 @@
 package scenarios
 
-import "slices"
+import (
+	"slices"
 
-// labels is the reference detector's vocabulary from the product
-// contract. Expectations may only name these, so a typo fails at load
-// time instead of passing forever as "absent".
-var labels = []string{
-	"scan.tcp-syn", "scan.tcp-connect", "scan.tcp-fin", "scan.tcp-xmas",
-	"scan.tcp-null", "scan.tcp-ack", "scan.udp",
-	"sweep.icmp-echo", "sweep.tcp-ack",
-	"scan.ftp-bounce",
-	"osdetect", "seqprobe",
-	"tool.nmap-2.0x", "tool.nmap-modern", "tool.other",
-	"campaign.random-scan", "campaign.exploits-plus", "campaign.sweep-then-scan",
-	"evasion.decoy", "evasion.fragment",
+	"github.com/siglab/siglab/detector"
+)
+
+// labels is the reference detector's vocabulary, in the contract's order.
+// It is taken from the detector's label table rather than listed here, so
+// expectations can name exactly the labels the detector reports and eve
+// output carries: a typo fails at load time instead of passing forever
+// as "absent", and a new label is expectable as soon as it is reported.
+var labels = labelNames(detector.Labels())
+
+// labelNames returns the names of the rows of t, in order.
+func labelNames(t []detector.LabelInfo) []string {
+	ns := make([]string, len(t))
+	for i, l := range t {
+		ns[i] = l.Name
+	}
+	return ns
 }
 
 // Labels returns the contract's finding labels.
 func Labels() []string { return slices.Clone(labels) }
 
 // KnownLabel reports whether l is one of the contract's labels.
-func KnownLabel(l string) bool { return slices.Contains(labels, l) }
+func KnownLabel(l string) bool {
+	_, ok := detector.LookupLabel(l)
+	return ok
+}
 
 // nearestLabel returns the label of vocab within two edits of l, for a
 // "did you mean" hint, or "" when none is that close.
