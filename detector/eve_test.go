@@ -11,15 +11,6 @@ import (
 	"github.com/siglab/siglab/detector"
 )
 
-// contractLabels are the product contract's labels.
-var contractLabels = []string{
-	"scan.tcp-syn", "scan.tcp-connect", "scan.tcp-fin", "scan.tcp-xmas", "scan.tcp-null", "scan.tcp-ack", "scan.udp",
-	"sweep.icmp-echo", "sweep.tcp-ack", "scan.ftp-bounce", "osdetect", "seqprobe",
-	"tool.nmap-2.0x", "tool.nmap-modern", "tool.other",
-	"campaign.random-scan", "campaign.exploits-plus", "campaign.sweep-then-scan",
-	"evasion.decoy", "evasion.fragment",
-}
-
 func eveLines(fs []detector.Finding) []map[string]any {
 	var b bytes.Buffer
 	Expect(detector.WriteEVE(&b, fs)).To(Succeed())
@@ -53,26 +44,39 @@ var _ = Describe("WriteEVE", func() {
 		Expect(recs[1]["alert"]).To(HaveKeyWithValue("category", "Attempted Information Leak"))
 	})
 
-	It("gives every contract label its own stable signature_id from 9000001", func() {
-		var fs []detector.Finding
-		for _, l := range contractLabels {
-			fs = append(fs, detector.Finding{Label: l, Scanner: scannerAddr, First: t0, Last: t0})
+	// One entry per row of the label table: the alert is the row, so
+	// adding a label there is all eve output needs.
+	eveEntries := func() []TableEntry {
+		var es []TableEntry
+		for _, l := range detector.Labels() {
+			es = append(es, Entry(l.Name, l))
 		}
-		seen := map[float64]string{}
-		for i, r := range eveLines(fs) {
-			sid := r["alert"].(map[string]any)["signature_id"].(float64)
-			Expect(seen).NotTo(HaveKey(sid), contractLabels[i])
-			seen[sid] = contractLabels[i]
-			Expect(sid).To(BeNumerically(">=", 9000001))
-			Expect(sid).To(BeNumerically("<=", 9000000+len(contractLabels)))
-			Expect(r).NotTo(HaveKey("dest_ip"), "no target, no dest_ip")
-		}
-		Expect(seen[9000001]).To(Equal("scan.tcp-syn"))
-		Expect(seen[9000017]).To(Equal("campaign.exploits-plus"))
-	})
+		return es
+	}
+	DescribeTable("writes each label's row of the label table as its alert",
+		func(l detector.LabelInfo) {
+			recs := eveLines([]detector.Finding{{Label: l.Name, Scanner: scannerAddr, First: t0, Last: t0}})
+			Expect(recs).To(HaveLen(1))
+			Expect(recs[0]).To(HaveKeyWithValue("proto", l.Proto))
+			Expect(recs[0]).NotTo(HaveKey("dest_ip"), "no target, no dest_ip")
+			Expect(recs[0]["alert"]).To(Equal(map[string]any{
+				"action": "allowed", "gid": 1.0, "signature_id": float64(l.SID), "rev": 1.0,
+				"signature": "SIGLAB " + l.Name + " " + l.Text,
+				"category":  l.Category, "severity": float64(l.Severity),
+			}))
+		},
+		eveEntries(),
+	)
 
-	It("refuses a label without a signature", func() {
-		err := detector.WriteEVE(&bytes.Buffer{}, []detector.Finding{{Label: "scan.bogus", Scanner: scannerAddr}})
-		Expect(err).To(MatchError(detector.ErrUnknownLabel))
-	})
+	DescribeTable("refuses a label without a signature, writing nothing of it",
+		func(label string) {
+			var b bytes.Buffer
+			err := detector.WriteEVE(&b, []detector.Finding{{Label: label, Scanner: scannerAddr, First: t0}})
+			Expect(err).To(MatchError(detector.ErrUnknownLabel))
+			Expect(b.Len()).To(BeZero())
+		},
+		Entry("made up", "scan.bogus"),
+		Entry("one letter off", "scan.tcp-sin"),
+		Entry("empty", ""),
+	)
 })
