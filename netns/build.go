@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/songgao/water"
 	"golang.org/x/sys/unix"
 )
@@ -31,7 +32,7 @@ func Build(spec Spec) (*Lab, error) {
 	l := &Lab{
 		id:      strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(seq.Add(1), 10),
 		scanner: p.scanner,
-		hosts:   make(map[string]NsHandle, len(p.hosts)),
+		hosts:   make(map[string]nsthread.Handle, len(p.hosts)),
 	}
 	register(l) // before building, so CloseAll also catches a half-built lab
 	l.mu.Lock()
@@ -101,13 +102,13 @@ func hostLink(i int) string { return Prefix + "h" + strconv.Itoa(i) }
 
 // router makes a namespace that forwards, with the lab's quiet settings
 // and lo up.
-func (l *Lab) router(role string, extra ...sysctl) (NsHandle, error) {
+func (l *Lab) router(role string, extra ...sysctl) (nsthread.Handle, error) {
 	settings := append(append([]sysctl{forwarding}, quiet...), extra...)
 	return l.prepared(role, settings...)
 }
 
 // prepared makes a namespace, applies settings and brings lo up.
-func (l *Lab) prepared(role string, settings ...sysctl) (NsHandle, error) {
+func (l *Lab) prepared(role string, settings ...sysctl) (nsthread.Handle, error) {
 	ns, err := l.newNS(role)
 	if err != nil {
 		return ns, err
@@ -230,9 +231,9 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 // device and its file belong to ns. water opens /dev/net/tun without
 // O_CLOEXEC; set it so that child processes do not inherit (and keep
 // alive) the device.
-func newTUN(ns NsHandle, name string) (*water.Interface, error) {
+func newTUN(ns nsthread.Handle, name string) (*water.Interface, error) {
 	var ifce *water.Interface
-	err := Do(ns, func() (err error) {
+	err := nsthread.Do(ns, func() (err error) {
 		ifce, err = water.New(water.Config{
 			DeviceType:             water.TUN,
 			PlatformSpecificParams: water.PlatformSpecificParams{Name: name},

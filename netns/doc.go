@@ -1,8 +1,9 @@
 // Package netns builds and tears down siglab's live test networks: Linux
 // network namespaces joined by veth pairs, a TUN device for the generator
-// and real TCP listeners on the targets. It is the only package of siglab
-// that imports vishvananda/netns and vishvananda/netlink; everyone else
-// gets namespaces as [NsHandle] and enters them with [Do].
+// and real TCP listeners on the targets. With its leaf netns/nsthread it
+// is the only package of siglab that imports vishvananda/netns and
+// vishvananda/netlink; everyone else gets namespaces as [nsthread.Handle]
+// and enters them with [nsthread.Do].
 //
 // Topology of one [Lab] (ID "<pid>-<seq>"):
 //

@@ -8,6 +8,7 @@ import (
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/netns/nsthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -66,7 +67,7 @@ func portRules(h labnet.Host) []portRule {
 // probes (nmap -f) meet the same rules. Everything goes in one netlink
 // batch, which the kernel applies atomically: all rules or none. A host
 // without such ports costs nothing (no table, no netlink round trip).
-func (l *Lab) firewall(ns NsHandle, role string, h hostPlan) error {
+func (l *Lab) firewall(ns nsthread.Handle, role string, h hostPlan) error {
 	rules := portRules(h.Host)
 	if !anyPorts(rules) {
 		return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/netns/nsthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -30,7 +31,7 @@ const (
 
 // ftpServer serves one control connection; ns and self are the host's
 // namespace and address, where data connections start.
-func ftpServer(c net.Conn, ns NsHandle, self netip.Addr) {
+func ftpServer(c net.Conn, ns nsthread.Handle, self netip.Addr) {
 	r := bufio.NewReaderSize(c, ftpMaxCommand)
 	say := func(line string) bool {
 		_, err := c.Write([]byte(line + "\r\n"))
@@ -55,7 +56,7 @@ func ftpServer(c net.Conn, ns NsHandle, self netip.Addr) {
 }
 
 // ftpCommand answers one command. opening announces a data transfer.
-func ftpCommand(verb, arg string, data *netip.AddrPort, opening func() bool, ns NsHandle, self netip.Addr) (string, bool) {
+func ftpCommand(verb, arg string, data *netip.AddrPort, opening func() bool, ns nsthread.Handle, self netip.Addr) (string, bool) {
 	switch verb {
 	case "USER":
 		return "331 Guest login ok, send your complete e-mail address as password.", false
@@ -109,9 +110,9 @@ func parsePORT(arg string) (netip.AddrPort, error) {
 
 // ftpTransfer opens the data connection from port 20 inside the host's
 // namespace, sends an empty listing and closes it.
-func ftpTransfer(target netip.AddrPort, opening func() bool, ns NsHandle, self netip.Addr) string {
+func ftpTransfer(target netip.AddrPort, opening func() bool, ns nsthread.Handle, self netip.Addr) string {
 	var conn net.Conn
-	err := Do(ns, func() (err error) {
+	err := nsthread.Do(ns, func() (err error) {
 		d := net.Dialer{
 			Timeout:   ftpDialWait,
 			LocalAddr: &net.TCPAddr{IP: self.AsSlice(), Port: ftpDataPort},

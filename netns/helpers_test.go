@@ -19,6 +19,7 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 )
 
 var victimPorts = []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}
@@ -115,9 +116,9 @@ func exists(ns string) bool {
 }
 
 // dialFrom connects from inside ns (a real socket of that kernel).
-func dialFrom(ns netns.NsHandle, to netip.AddrPort) net.Conn {
+func dialFrom(ns nsthread.Handle, to netip.AddrPort) net.Conn {
 	var c net.Conn
-	Expect(netns.Do(ns, func() (err error) {
+	Expect(nsthread.Do(ns, func() (err error) {
 		c, err = net.DialTimeout("tcp4", to.String(), 2*time.Second)
 		return err
 	})).To(Succeed())

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/songgao/water"
 	vnetns "github.com/vishvananda/netns"
 )
@@ -34,11 +35,11 @@ type Lab struct {
 	scanner netip.Addr
 
 	// Set while building; read-only once Build has returned.
-	names []string            // every named namespace made, in order
-	nsh   []NsHandle          // open handles, closed by Close
-	scan  NsHandle            // handle of the scanner namespace
-	sens  NsHandle            // handle of the sensor namespace
-	hosts map[string]NsHandle // host name -> namespace
+	names []string                   // every named namespace made, in order
+	nsh   []nsthread.Handle          // open handles, closed by Close
+	scan  nsthread.Handle            // handle of the scanner namespace
+	sens  nsthread.Handle            // handle of the sensor namespace
+	hosts map[string]nsthread.Handle // host name -> namespace
 	tun   *water.Interface
 	// detached: the TUN was made persistent and handed over (Detach);
 	// teardown deletes the device.
@@ -74,7 +75,7 @@ func (l *Lab) TUN() *os.File {
 func (l *Lab) Scanner() netip.Addr { return l.scanner }
 
 // SensorNS is the sensor (router) namespace.
-func (l *Lab) SensorNS() NsHandle { return l.sens }
+func (l *Lab) SensorNS() nsthread.Handle { return l.sens }
 
 // SensorIface is the sensor namespace's link toward the scanner, which
 // every scanner<->target packet crosses: the place to capture.
@@ -83,10 +84,10 @@ func (l *Lab) SensorIface() string { return dnName }
 // ScannerNS is the namespace behind whose TUN the generator sits; its
 // kernel only forwards. Tests use it to open real sockets into the lab
 // (their source is 198.19.0.1).
-func (l *Lab) ScannerNS() NsHandle { return l.scan }
+func (l *Lab) ScannerNS() nsthread.Handle { return l.scan }
 
 // HostNS is the namespace of the host with that name.
-func (l *Lab) HostNS(name string) (NsHandle, bool) {
+func (l *Lab) HostNS(name string) (nsthread.Handle, bool) {
 	h, ok := l.hosts[name]
 	return h, ok
 }
@@ -134,7 +135,7 @@ func (l *Lab) teardown() error {
 }
 
 // newNS creates one of the lab's namespaces and remembers it for Close.
-func (l *Lab) newNS(role string) (NsHandle, error) {
+func (l *Lab) newNS(role string) (nsthread.Handle, error) {
 	name := l.nsName(role)
 	h, err := newNamed(name)
 	if err != nil {

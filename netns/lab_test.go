@@ -16,6 +16,7 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 )
 
 var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
@@ -110,10 +111,10 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 			"net/ipv4/conf/default/rp_filter":    "0",
 		}
 		hostNS, _ := lab.HostNS("victim")
-		for ns, forward := range map[netns.NsHandle]string{lab.ScannerNS(): "1", lab.SensorNS(): "1", hostNS: "0"} {
+		for ns, forward := range map[nsthread.Handle]string{lab.ScannerNS(): "1", lab.SensorNS(): "1", hostNS: "0"} {
 			got := map[string]string{}
 			var lo string
-			Expect(netns.Do(ns, func() error {
+			Expect(nsthread.Do(ns, func() error {
 				for k := range want {
 					b, err := os.ReadFile("/proc/sys/" + k)
 					if err != nil {
@@ -141,7 +142,7 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		defer before.Close()
 		var inside string
-		Expect(netns.Do(lab.SensorNS(), func() error {
+		Expect(nsthread.Do(lab.SensorNS(), func() error {
 			h, err := vnetns.Get()
 			if err != nil {
 				return err
@@ -153,7 +154,7 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 		Expect(inside).To(Equal(lab.SensorNS().UniqueId()))
 		Expect(inside).NotTo(Equal(before.UniqueId()))
 		sentinel := errors.New("from fn")
-		Expect(netns.Do(lab.SensorNS(), func() error { return sentinel })).To(MatchError(sentinel))
+		Expect(nsthread.Do(lab.SensorNS(), func() error { return sentinel })).To(MatchError(sentinel))
 	})
 })
 

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -14,11 +15,11 @@ import (
 // nl is a netlink handle bound to one namespace: no thread switching.
 type nl struct {
 	*netlink.Handle
-	ns   NsHandle
+	ns   nsthread.Handle
 	name string // namespace name, for errors
 }
 
-func openNL(ns NsHandle, name string) (*nl, error) {
+func openNL(ns nsthread.Handle, name string) (*nl, error) {
 	h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
 	if err != nil {
 		return nil, fmt.Errorf("netlink in %s: %w", name, err)
@@ -112,7 +113,7 @@ func (h *nl) blackhole(dst netip.Prefix) error {
 
 // veth creates a pair straight in the two namespaces, so neither end
 // ever exists in the namespace the request came from.
-func (h *nl) veth(name string, peerName string, peer NsHandle) error {
+func (h *nl) veth(name string, peerName string, peer nsthread.Handle) error {
 	v := &netlink.Veth{
 		LinkAttrs:     netlink.LinkAttrs{Name: name, Namespace: netlink.NsFd(h.ns)},
 		PeerName:      peerName,

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -30,16 +31,16 @@ type servers struct {
 
 // listen opens a listener on ap inside ns and serves each connection
 // with one short line per chunk it sends.
-func (s *servers) listen(ns NsHandle, ap netip.AddrPort) error {
+func (s *servers) listen(ns nsthread.Handle, ap netip.AddrPort) error {
 	reply := []byte("siglab " + strconv.Itoa(int(ap.Port())) + " ok\r\n")
 	return s.listenWith(ns, ap, func(c net.Conn) { lineServer(c, reply) })
 }
 
 // listenWith opens a listener on ap inside ns and runs handle for every
 // accepted connection, which it closes when handle returns.
-func (s *servers) listenWith(ns NsHandle, ap netip.AddrPort, handle func(net.Conn)) error {
+func (s *servers) listenWith(ns nsthread.Handle, ap netip.AddrPort, handle func(net.Conn)) error {
 	var ln net.Listener
-	err := Do(ns, func() (err error) {
+	err := nsthread.Do(ns, func() (err error) {
 		ln, err = (&net.ListenConfig{}).Listen(context.Background(), "tcp4", ap.String())
 		return err
 	})
@@ -127,9 +128,9 @@ func lineServer(c net.Conn, reply []byte) {
 // so the kernel answers no port unreachable: the port is open. nmap
 // 2.02's UDP probes are empty and get nothing back; on port 53 DNS
 // queries are answered.
-func (s *servers) listenUDP(ns NsHandle, ap netip.AddrPort) error {
+func (s *servers) listenUDP(ns nsthread.Handle, ap netip.AddrPort) error {
 	var pc net.PacketConn
-	err := Do(ns, func() (err error) {
+	err := nsthread.Do(ns, func() (err error) {
 		pc, err = (&net.ListenConfig{}).ListenPacket(context.Background(), "udp4", ap.String())
 		return err
 	})

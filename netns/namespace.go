@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/siglab/siglab/netns/nsthread"
 	vnetns "github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
@@ -21,9 +22,9 @@ const Prefix = "siglab-"
 // newNamed creates a named namespace without leaving any thread of ours
 // inside it: NewNamed moves the calling thread, so it runs on a locked
 // goroutine whose thread the runtime discards when it exits.
-func newNamed(name string) (NsHandle, error) {
+func newNamed(name string) (nsthread.Handle, error) {
 	type result struct {
-		h   NsHandle
+		h   nsthread.Handle
 		err error
 	}
 	rc := make(chan result, 1)
@@ -90,8 +91,8 @@ func proxyNow(link string) sysctl {
 // setSysctls writes settings from a thread inside ns: /proc/sys/net shows
 // the namespace of the thread that opens it. A missing IPv6 tree (kernel
 // without IPv6) is fine: there is no IPv6 to silence then.
-func setSysctls(ns NsHandle, settings ...sysctl) error {
-	return Do(ns, func() error {
+func setSysctls(ns nsthread.Handle, settings ...sysctl) error {
+	return nsthread.Do(ns, func() error {
 		for _, s := range settings {
 			err := os.WriteFile(filepath.Join("/proc/sys", s.path), []byte(s.value), 0)
 			if errors.Is(err, os.ErrNotExist) && strings.HasPrefix(s.path, "net/ipv6/") {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"unsafe"
 
+	"github.com/siglab/siglab/netns/nsthread"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,8 +24,8 @@ type ifreqData struct {
 // further down the path, would record them with wrong checksums no real
 // wire shows. Off, the sending kernel sums them itself (and segments
 // GSO super-packets before they leave, so captures show MTU-sized frames).
-func txChecksumOff(ns NsHandle, name string) error {
-	return Do(ns, func() error {
+func txChecksumOff(ns nsthread.Handle, name string) error {
+	return nsthread.Do(ns, func() error {
 		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/vishvananda/netlink"
 	vnetns "github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -95,7 +96,7 @@ func AttachTUN(id string) (*os.File, error) {
 		return nil, fmt.Errorf("lab %s: %w", id, err)
 	}
 	var f *os.File
-	err = Do(ns, func() error {
+	err = nsthread.Do(ns, func() error {
 		var err error
 		f, err = openTUN(tunName)
 		return err
@@ -153,7 +154,7 @@ func openTUN(name string) (*os.File, error) {
 // deleteTUNs deletes every siglab TUN device in ns. A persistent TUN goes
 // with its namespace only when nothing else holds the namespace; deleted
 // by name it goes at once, and a process attached to it reads an error.
-func deleteTUNs(ns NsHandle, nsName string) error {
+func deleteTUNs(ns nsthread.Handle, nsName string) error {
 	h, err := openNL(ns, nsName)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 )
 
 // persistEnv makes the test binary a `siglab lab up` stand-in: it builds
@@ -98,7 +99,7 @@ func waitExit(cmd *exec.Cmd, timeout time.Duration) int {
 
 // holdNS opens a lab namespace, which keeps it alive after it is
 // unmounted, as a shell inside it would; closed after the spec.
-func holdNS(name string) netns.NsHandle {
+func holdNS(name string) nsthread.Handle {
 	h, err := vnetns.GetFromPath(filepath.Join("/run/netns", name))
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(h.Close)
@@ -106,9 +107,9 @@ func holdNS(name string) netns.NsHandle {
 }
 
 // linksIn lists the links of ns.
-func linksIn(ns netns.NsHandle) []string {
+func linksIn(ns nsthread.Handle) []string {
 	var names []string
-	Expect(netns.Do(ns, func() error {
+	Expect(nsthread.Do(ns, func() error {
 		ifs, err := net.Interfaces()
 		for _, i := range ifs {
 			names = append(names, i.Name)

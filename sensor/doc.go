@@ -1,9 +1,11 @@
 // Package sensor captures a live lab's traffic where an IDS sensor would
 // sit: on the sensor namespace's link toward the scanner
-// (netns.Lab.SensorIface), which every scanner<->target packet crosses in
-// both directions. It records whole Ethernet frames with the kernel's
-// receive timestamps (SO_TIMESTAMPNS) into a capture.Capture and reports
-// the kernel's drop count, independently of the generator's bookkeeping.
+// (netns.Lab.SensorIface in netns.Lab.SensorNS), which every
+// scanner<->target packet crosses in both directions. It records whole
+// Ethernet frames with the kernel's receive timestamps (SO_TIMESTAMPNS)
+// into a capture.Capture and reports the kernel's drop count,
+// independently of the generator's bookkeeping. It enters the namespace
+// with netns/nsthread and knows nothing else of the lab that made it.
 //
 // Ownership: Start opens an AF_PACKET socket (gopacket's pure-Go
 // pcapgo.EthernetHandle, no libpcap) from a thread inside the sensor

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/siglab/siglab/capture"
-	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 )
 
 const (
@@ -35,7 +35,7 @@ const (
 
 // Sensor captures on one lab's sensor link.
 type Sensor struct {
-	ns     netns.NsHandle // our own duplicate of the sensor namespace handle
+	ns     nsthread.Handle // our own duplicate of the sensor namespace handle
 	iface  string
 	h      *pcapgo.EthernetHandle
 	wakeFD int    // AF_PACKET socket that sends the marker
@@ -57,9 +57,12 @@ type Sensor struct {
 	err      error
 }
 
-// Start opens the capture on l's sensor link and starts reading.
-func Start(l *netns.Lab) (*Sensor, error) {
-	s, err := open(l)
+// Start opens the capture on link iface of namespace nsh (a live lab's
+// sensor link: netns.Lab.SensorNS and SensorIface) and starts reading.
+// The sensor keeps a handle of its own: the caller's may be closed once
+// Start returns.
+func Start(nsh nsthread.Handle, iface string) (*Sensor, error) {
+	s, err := open(nsh, iface)
 	if err != nil {
 		return nil, err
 	}
@@ -69,18 +72,18 @@ func Start(l *netns.Lab) (*Sensor, error) {
 
 // open prepares the sockets, from a thread inside the sensor namespace,
 // without reading yet.
-func open(l *netns.Lab) (*Sensor, error) {
-	s := &Sensor{ns: -1, iface: l.SensorIface(), wakeFD: -1, done: make(chan struct{}), stopTimeout: stopTimeout,
+func open(nsh nsthread.Handle, iface string) (*Sensor, error) {
+	s := &Sensor{ns: -1, iface: iface, wakeFD: -1, done: make(chan struct{}), stopTimeout: stopTimeout,
 		cap: &capture.Capture{LinkType: layers.LinkTypeEthernet, Packets: make([]capture.Packet, 0, 4096)}}
 	var mac net.HardwareAddr
-	// A handle of our own: the Lab's may be closed (and its number
+	// A handle of our own: the caller's may be closed (and its number
 	// reused) before Stop needs it.
-	fd, err := unix.FcntlInt(uintptr(l.SensorNS()), unix.F_DUPFD_CLOEXEC, 0)
+	fd, err := unix.FcntlInt(uintptr(nsh), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w on %s: dup netns handle: %w", ErrOpen, s.iface, err)
 	}
-	s.ns = netns.NsHandle(fd)
-	err = netns.Do(s.ns, func() error {
+	s.ns = nsthread.Handle(fd)
+	err = nsthread.Do(s.ns, func() error {
 		ifi, err := net.InterfaceByName(s.iface)
 		if err != nil {
 			return err
@@ -224,7 +227,7 @@ func (s *Sensor) sendWake() error {
 // force takes the capture link down: the kernel then fails the pending
 // read with ENETDOWN. Last resort only: it flushes the lab's routes.
 func (s *Sensor) force(why error) (abandoned bool, err error) {
-	if err := netns.Do(s.ns, func() error { return setDown(s.iface) }); err != nil {
+	if err := nsthread.Do(s.ns, func() error { return setDown(s.iface) }); err != nil {
 		return true, fmt.Errorf("%w: %w; taking %s down failed too, reader abandoned: %w", ErrForced, why, s.iface, err)
 	}
 	select {

@@ -15,6 +15,7 @@ import (
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 )
 
 var _ = Describe("recording a frame", func() {
@@ -52,7 +53,7 @@ var _ = Describe("timestamps", Label("root"), func() {
 			Skip("NOT RUN: needs root to build a lab and capture")
 		}
 		lab := mkLab()
-		s, err := open(lab) // nobody reads for a while
+		s, err := open(lab.SensorNS(), lab.SensorIface()) // nobody reads for a while
 		Expect(err).NotTo(HaveOccurred())
 		sent := time.Now()
 		sendSYN(lab, 22)
@@ -93,7 +94,7 @@ var _ = Describe("the sensor under stress", Label("root"), func() {
 	}
 
 	It("keeps a whole burst while the reader is held back (a large receive buffer)", func() {
-		s, err := open(lab) // socket open, nobody reading yet
+		s, err := open(lab.SensorNS(), lab.SensorIface()) // socket open, nobody reading yet
 		Expect(err).NotTo(HaveOccurred())
 		const syns = 3000
 		send(syns, 80)
@@ -106,7 +107,7 @@ var _ = Describe("the sensor under stress", Label("root"), func() {
 	})
 
 	It("counts the kernel's drops when the reader falls behind", func() {
-		s, err := open(lab) // socket open, nobody reading yet
+		s, err := open(lab.SensorNS(), lab.SensorIface()) // socket open, nobody reading yet
 		Expect(err).NotTo(HaveOccurred())
 		Expect(setReceiveBuffer(s.h, 64<<10)).To(Succeed()) // small, to force drops
 		const syns = 3000                                   // each makes a SYN and a RST on the link
@@ -121,7 +122,7 @@ var _ = Describe("the sensor under stress", Label("root"), func() {
 	})
 
 	It("takes the link down as a last resort when its marker never gets through", func() {
-		s, err := open(lab)
+		s, err := open(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		s.wake = append([]byte(nil), s.marker...)
 		s.wake[len(s.wake)-1] ^= 0xff // the reader will not recognise it
@@ -134,7 +135,7 @@ var _ = Describe("the sensor under stress", Label("root"), func() {
 		Expect(c).NotTo(BeNil())
 		Expect(len(c.Packets)).To(BeNumerically(">=", 2), "SYN, SYN/ACK and the unrecognised markers")
 		var flags net.Flags
-		Expect(netns.Do(lab.SensorNS(), func() error {
+		Expect(nsthread.Do(lab.SensorNS(), func() error {
 			ifi, err := net.InterfaceByName(lab.SensorIface())
 			if err == nil {
 				flags = ifi.Flags

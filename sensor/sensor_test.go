@@ -14,6 +14,7 @@ import (
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/siglab/siglab/sensor"
 )
 
@@ -22,7 +23,7 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 
 	It("captures both directions of a SYN exchange with kernel timestamps and no drops", func() {
 		lab := buildLab()
-		s, err := sensor.Start(lab)
+		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		before := time.Now()
 		synTo(lab, 40022, 22, 0)
@@ -75,10 +76,10 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 
 	It("records a real TCP conversation through the lab with correct checksums", func() {
 		lab := buildLab()
-		s, err := sensor.Start(lab)
+		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		var conn net.Conn
-		Expect(netns.Do(lab.ScannerNS(), func() (err error) {
+		Expect(nsthread.Do(lab.ScannerNS(), func() (err error) {
 			conn, err = net.DialTimeout("tcp4", netip.AddrPortFrom(victim, 22).String(), 2*time.Second)
 			return err
 		})).To(Succeed())
@@ -106,7 +107,7 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 
 	It("keeps whole full-size frames", func() {
 		lab := buildLab()
-		s, err := sensor.Start(lab)
+		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		synTo(lab, 40023, 23, 1460) // 1500-byte IP packet, 1514-byte frame
 		awaitReply(lab, 23)
@@ -118,14 +119,14 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 
 	It("leaves the lab working, so a second sensor captures the next exchange only", func() {
 		lab := buildLab()
-		first, err := sensor.Start(lab)
+		first, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		synTo(lab, 40021, 21, 0)
 		awaitReply(lab, 21)
 		_, err = first.Stop()
 		Expect(err).NotTo(HaveOccurred())
 
-		second, err := sensor.Start(lab)
+		second, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		synTo(lab, 40025, 25, 0)
 		awaitReply(lab, 25)
@@ -141,7 +142,7 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 
 	It("reports a capture cut short when the lab is closed under it, and still stops", func() {
 		lab := buildLab()
-		s, err := sensor.Start(lab)
+		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		synTo(lab, 40009, 9, 0)
 		awaitReply(lab, 9)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/siglab/siglab/scenarios"
 )
 
@@ -29,7 +30,7 @@ func RunExternal(ctx context.Context, s *scenarios.Scenario, argv []string, stdo
 	return capturing(s, func(lab *netns.Lab) error {
 		cmd := exec.CommandContext(ctx, argv[0], substitute(argv[1:], s)...)
 		cmd.Stdout, cmd.Stderr = stdout, stderr
-		err := netns.Do(lab.ScannerNS(), cmd.Start) // the child inherits the thread's namespace
+		err := nsthread.Do(lab.ScannerNS(), cmd.Start) // the child inherits the thread's namespace
 		if err == nil {
 			err = cmd.Wait()
 		}

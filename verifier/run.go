@@ -129,7 +129,7 @@ func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Cap
 			err = fmt.Errorf("tear down lab: %w", cerr)
 		}
 	}()
-	sn, err := sensor.Start(lab)
+	sn, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 	if err != nil {
 		return nil, fmt.Errorf("start sensor: %w", err)
 	}

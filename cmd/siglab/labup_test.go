@@ -15,6 +15,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/nsthread"
 )
 
 // labUp starts `siglab lab up` and returns it, its output and the lab's
@@ -45,17 +46,17 @@ func exited(pid int) bool { return syscall.Kill(pid, 0) != nil }
 
 // holdScanNS keeps the lab's scan namespace alive past its unmount (as a
 // shell inside it would), so a spec can look whether its TUN is gone.
-func holdScanNS(id string) netns.NsHandle {
+func holdScanNS(id string) nsthread.Handle {
 	f, err := os.Open("/run/netns/siglab-" + id + "-scan")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(f.Close)
-	return netns.NsHandle(f.Fd())
+	return nsthread.Handle(f.Fd())
 }
 
 // linksIn lists the links in ns.
-func linksIn(ns netns.NsHandle) []string {
+func linksIn(ns nsthread.Handle) []string {
 	var names []string
-	Expect(netns.Do(ns, func() error {
+	Expect(nsthread.Do(ns, func() error {
 		ifs, err := net.Interfaces()
 		for _, i := range ifs {
 			names = append(names, i.Name)

@@ -1,4 +1,4 @@
-package netns
+package nsthread
 
 import (
 	"errors"
@@ -8,17 +8,17 @@ import (
 	vnetns "github.com/vishvananda/netns"
 )
 
-// NsHandle is an open network namespace (a file descriptor). Callers of
-// this package use it without importing vishvananda/netns.
-type NsHandle = vnetns.NsHandle
+// Handle is an open network namespace (a file descriptor). Callers use
+// it without importing vishvananda/netns.
+type Handle = vnetns.NsHandle
 
-// Do runs fn on a fresh, locked OS thread switched into ns and returns
-// fn's error. Sockets and files fn creates belong to ns and may be used
-// from any goroutine afterwards; goroutines fn starts do not inherit ns.
+// Do runs fn on a fresh, locked OS thread switched into h and returns
+// fn's error. Sockets and files fn creates belong to h and may be used
+// from any goroutine afterwards; goroutines fn starts do not inherit h.
 // If the thread cannot be switched back, it stays locked and the Go
 // runtime discards it when the goroutine exits (the pattern of CNI's
-// pkg/ns), so no other goroutine ever runs inside ns by accident.
-func Do(ns NsHandle, fn func() error) error {
+// pkg/ns), so no other goroutine ever runs inside h by accident.
+func Do(h Handle, fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
@@ -29,7 +29,7 @@ func Do(ns NsHandle, fn func() error) error {
 			return
 		}
 		defer orig.Close()
-		if err := vnetns.Set(ns); err != nil {
+		if err := vnetns.Set(h); err != nil {
 			errc <- fmt.Errorf("enter netns: %w", err)
 			return
 		}

@@ -1,0 +1,113 @@
+package siglab_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+const module = "github.com/siglab/siglab/"
+
+// stages is the chain, top to bottom: a package may import packages of
+// its own stage or of a stage below it, never above. The verifier sits
+// on top of the chain it runs (scenario -> plan -> engine -> link ->
+// targets -> sensor -> detector), and the users' matchers and the
+// commands on top of it; the leaves every layer shares are at the bottom.
+// A new package gets a row here, or this spec fails.
+var stages = [][]string{
+	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "scripts/fieldsummary"}, // programs
+	{"siglabtest"},                         // users' Gomega matchers
+	{"verifier"},                           // runs the chain: expectations, verdict, report
+	{"scenarios"},                          // scenario files
+	{"generator", "generator/fingerprint"}, // plan -> engine: nmap 2.02
+	{"link", "simnet"},                     // the engine's link: TUN, simulated network
+	{"netns", "personality"},               // targets: live lab (kernel hosts), emulated stacks
+	{"sensor"},                             // live capture
+	{"detector"},                           // reference detector
+	{"capture", "render"},                  // captures as files and as text
+	{"wire", "labnet", "netns/nsthread"},   // leaves: packets, address plan, entering a namespace
+}
+
+// stageOf maps each package (relative to the module) to its stage.
+func stageOf() map[string]int {
+	m := map[string]int{}
+	for i, pkgs := range stages {
+		for _, p := range pkgs {
+			m[p] = i
+		}
+	}
+	return m
+}
+
+type listed struct {
+	ImportPath string
+	Imports    []string
+}
+
+// packages is `go list ./...` for the module: every package with the
+// imports of its non-test files.
+func packages() []listed {
+	out, err := exec.Command("go", "list", "-json", "./...").Output()
+	Expect(err).NotTo(HaveOccurred(), "go list")
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	var pkgs []listed
+	for dec.More() {
+		var p listed
+		Expect(dec.Decode(&p)).To(Succeed())
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+var _ = Describe("The layers", func() {
+	It("place every package of the module on the chain", func() {
+		stage := stageOf()
+		for _, p := range packages() {
+			rel := strings.TrimPrefix(p.ImportPath, module)
+			if rel == strings.TrimSuffix(module, "/") {
+				continue // this spec's own directory has no package code
+			}
+			_, ok := stage[rel]
+			Expect(ok).To(BeTrue(), "package %s has no stage in layers_test.go", rel)
+		}
+	})
+
+	It("import only down the chain", func() {
+		Expect(upward(packages())).To(BeEmpty())
+	})
+
+	It("are checked by a rule that can fail", func() {
+		made := []listed{
+			{ImportPath: module + "detector", Imports: []string{module + "generator", module + "wire", "fmt"}},
+			{ImportPath: module + "simnet", Imports: []string{module + "link", module + "personality"}},
+		}
+		Expect(upward(made)).To(ConsistOf("detector (stage 8) imports generator (stage 4)"))
+	})
+})
+
+// upward lists the imports of pkgs that point up the chain.
+func upward(pkgs []listed) []string {
+	stage := stageOf()
+	var up []string
+	for _, p := range pkgs {
+		from, ok := stage[strings.TrimPrefix(p.ImportPath, module)]
+		if !ok {
+			continue
+		}
+		for _, imp := range p.Imports {
+			rel, ours := strings.CutPrefix(imp, module)
+			if !ours {
+				continue
+			}
+			if to := stage[rel]; to < from {
+				up = append(up, fmt.Sprintf("%s (stage %d) imports %s (stage %d)",
+					strings.TrimPrefix(p.ImportPath, module), from, rel, to))
+			}
+		}
+	}
+	return up
+}
