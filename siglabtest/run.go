@@ -32,16 +32,18 @@ func run(name string, offline bool) *Result {
 	return &Result{Result: res, Scenario: s, Err: err}
 }
 
-// load finds a scenario by file path, then by catalogue name.
+// load resolves name as the CLI does (scenarios.Resolve): a file path,
+// else a catalogue name. Run takes one scenario, so a directory of
+// several is refused.
 func load(name string) (*scenarios.Scenario, error) {
-	if _, err := os.Stat(name); err == nil {
-		return scenarios.LoadFile(name)
-	}
-	s, err := scenarios.Find(name)
+	list, err := scenarios.Resolve(name)
 	if err != nil {
-		return nil, fmt.Errorf("lab: %w", err)
+		return nil, fmt.Errorf("siglabtest: %w", err)
 	}
-	return s, nil
+	if len(list) != 1 {
+		return nil, fmt.Errorf("siglabtest: %s holds %d scenarios; Run takes one", name, len(list))
+	}
+	return list[0], nil
 }
 
 // Catalogue names the built-in scenarios, for table-driven suites.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
 
@@ -16,7 +17,7 @@ type captureCmd struct {
 // Run captures another tool's traffic in a siglab test network: today's
 // nmap, masscan or hping3, side by side with the replayed nmap 2.02.
 func (c *captureCmd) Run(e *env) error {
-	list, err := resolveScenarios([]string{c.Scenario})
+	list, err := scenarios.Resolve(c.Scenario)
 	if err != nil {
 		return usageErr("%v", err)
 	}

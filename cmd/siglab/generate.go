@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
 
@@ -18,7 +19,7 @@ type generateCmd struct {
 }
 
 func (g *generateCmd) Run(e *env) error {
-	list, err := resolveScenarios([]string{g.Scenario})
+	list, err := scenarios.Resolve(g.Scenario)
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -28,7 +28,7 @@ func (c *labUpCmd) Run(e *env) error {
 	if os.Geteuid() != 0 {
 		return usageErr("lab up needs root (network namespaces, TUN devices)")
 	}
-	list, err := resolveScenarios([]string{c.Scenario})
+	list, err := scenarios.Resolve(c.Scenario)
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -22,7 +22,7 @@ type runCmd struct {
 }
 
 func (r *runCmd) Run(e *env) error {
-	list, err := resolveScenarios(r.Paths)
+	list, err := scenarios.ResolveAll(r.Paths...)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -114,30 +114,4 @@ func (r *runCmd) runOne(e *env, s *scenarios.Scenario) verifier.Verdict {
 		}
 	}
 	return res.Verdict
-}
-
-// resolveScenarios loads each argument as a file or directory when one
-// exists by that name, else as a catalogue name; no argument means the
-// whole catalogue.
-func resolveScenarios(args []string) ([]*scenarios.Scenario, error) {
-	if len(args) == 0 {
-		return scenarios.Catalogue()
-	}
-	var out []*scenarios.Scenario
-	for _, a := range args {
-		if _, err := os.Stat(a); err == nil {
-			ss, err := scenarios.Load(a)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ss...)
-			continue
-		}
-		s, err := scenarios.Find(a)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
 }

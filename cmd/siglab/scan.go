@@ -8,6 +8,7 @@ import (
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
 
@@ -81,7 +82,7 @@ func (c *scanCmd) scan(e *env, cmdline string) (*verifier.Result, error) {
 		if name == "" {
 			name = "fig2-syn"
 		}
-		list, err := resolveScenarios([]string{name})
+		list, err := scenarios.Resolve(name)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,37 @@
+package scenarios
+
+import "os"
+
+// Resolve loads what nameOrPath names: a scenario file, a directory of
+// scenario files (see Load), or else the catalogue scenario of that name
+// (see Find). An existing path wins over a catalogue name, so a user's
+// file shadows a built-in one of the same name. The CLI's commands and
+// package siglabtest's Run resolve their arguments here, so a scenario
+// argument means the same everywhere.
+func Resolve(nameOrPath string) ([]*Scenario, error) {
+	if _, err := os.Stat(nameOrPath); err == nil {
+		return Load(nameOrPath)
+	}
+	s, err := Find(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	return []*Scenario{s}, nil
+}
+
+// ResolveAll resolves each argument in order (see Resolve); no argument
+// means the whole catalogue.
+func ResolveAll(args ...string) ([]*Scenario, error) {
+	if len(args) == 0 {
+		return Catalogue()
+	}
+	var out []*Scenario
+	for _, a := range args {
+		ss, err := Resolve(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss...)
+	}
+	return out, nil
+}
