@@ -20,16 +20,17 @@ const module = "github.com/siglab/siglab/"
 // A new package gets a row here, or this spec fails.
 var stages = [][]string{
 	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "scripts/fieldsummary"}, // programs
-	{"siglabtest"},                         // users' Gomega matchers
-	{"verifier"},                           // runs the chain: expectations, verdict, report
-	{"scenarios"},                          // scenario files
-	{"generator", "generator/fingerprint"}, // plan -> engine: nmap 2.02
-	{"link", "simnet"},                     // the engine's link: TUN, simulated network
-	{"netns", "personality"},               // targets: live lab (kernel hosts), emulated stacks
-	{"sensor"},                             // live capture
-	{"detector"},                           // reference detector
-	{"capture", "render"},                  // captures as files and as text
-	{"wire", "labnet", "netns/nsthread"},   // leaves: packets, address plan, entering a namespace
+	{"siglabtest"}, // users' Gomega matchers
+	{"verifier"},   // runs the chain: expectations, verdict, report
+	{"scenarios"},  // scenario files
+	{"generator", "generator/fingerprint", "generator/traffic"}, // the scanner's programs: nmap 2.02, ordinary traffic
+	{"generator/engine"},                 // the engine that runs them
+	{"link", "simnet"},                   // the engine's link: TUN, simulated network
+	{"netns", "personality"},             // targets: live lab (kernel hosts), emulated stacks
+	{"sensor"},                           // live capture
+	{"detector"},                         // reference detector
+	{"capture", "render"},                // captures as files and as text
+	{"wire", "labnet", "netns/nsthread"}, // leaves: packets, address plan, entering a namespace
 }
 
 // stageOf maps each package (relative to the module) to its stage.
@@ -85,7 +86,7 @@ var _ = Describe("The layers", func() {
 			{ImportPath: module + "detector", Imports: []string{module + "generator", module + "wire", "fmt"}},
 			{ImportPath: module + "simnet", Imports: []string{module + "link", module + "personality"}},
 		}
-		Expect(upward(made)).To(ConsistOf("detector (stage 8) imports generator (stage 4)"))
+		Expect(upward(made)).To(ConsistOf("detector (stage 10) imports generator (stage 5)"))
 	})
 })
 
@@ -105,7 +106,7 @@ func upward(pkgs []listed) []string {
 			}
 			if to := stage[rel]; to < from {
 				up = append(up, fmt.Sprintf("%s (stage %d) imports %s (stage %d)",
-					strings.TrimPrefix(p.ImportPath, module), from, rel, to))
+					strings.TrimPrefix(p.ImportPath, module), from+1, rel, to+1)) // numbered as in the README
 			}
 		}
 	}

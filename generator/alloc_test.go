@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
@@ -26,8 +27,8 @@ var _ = Describe("the engine's per-packet path", func() {
 			pkts = 0
 			net := simnet.New(simnet.Config{Seed: 1, Tap: func(time.Time, []byte) { pkts++ }},
 				labnet.Host{Addr: victim, OpenTCP: []uint16{22, 80, 443}})
-			g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
-			e := generator.NewEngine(net, scanner, g, 1)
+			g, _ := engine.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
+			e := engine.NewEngine(net, scanner, g, 1)
 			nm, err := generator.NewNmap("-sS -P0 -O -p1-65535 victim", generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": victim}, Guard: g, Seed: 1})
 			Expect(err).NotTo(HaveOccurred())
 			e.Add(0, nm)

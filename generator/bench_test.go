@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/wire"
@@ -24,8 +25,8 @@ func BenchmarkGenerateFullRange(b *testing.B) {
 		n := 0
 		net := simnet.New(simnet.Config{Seed: 1, Tap: func(time.Time, []byte) { n++ }},
 			labnet.Host{Addr: victim, OpenTCP: []uint16{22, 80, 443}})
-		g, _ := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
-		e := generator.NewEngine(net, scanner, g, 1)
+		g, _ := engine.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
+		e := engine.NewEngine(net, scanner, g, 1)
 		nm, err := generator.NewNmap("-sS -P0 -O -p1-65535 victim", generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": victim}, Guard: g, Seed: 1})
 		if err != nil {
 			b.Fatal(err)

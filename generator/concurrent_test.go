@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
@@ -32,8 +33,8 @@ var _ = Describe("Several nmap processes in one run", func() {
 				syns = append(syns, syn{t, uint16(tc.SrcPort), tc.Seq})
 			}
 		}}, labnet.Host{Addr: victim})
-		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
-		e := generator.NewEngine(net, scanner, g, 1)
+		g, _ := engine.NewGuard(netip.PrefixFrom(victim, 32))
+		e := engine.NewEngine(net, scanner, g, 1)
 		var runs []*generator.Nmap
 		for i, port := range ports {
 			n, err := generator.NewNmap(fmt.Sprintf("-v -sS -P0 -p%d victim", port), generator.NmapEnv{

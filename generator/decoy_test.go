@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
@@ -57,7 +58,7 @@ var _ = Describe("Decoys (-D)", func() {
 	})
 
 	It("refuses decoys outside the lab", func() {
-		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
+		g, _ := engine.NewGuard(netip.PrefixFrom(victim, 32))
 		_, err := generator.ResolveNmap("-sS -P0 -D 10.0.0.1 victim", map[string]netip.Addr{"victim": victim}, g)
 		Expect(err).To(MatchError(labnet.ErrOutsideLab))
 	})

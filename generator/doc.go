@@ -1,22 +1,20 @@
-// Package generator replays nmap 2.02 on the wire.
+// Package generator is nmap 2.02 on the wire: an Nmap is one nmap 2.02
+// process, an engine.Actor that the engine (package generator/engine)
+// runs on the scanner host against a Link.
 //
-// One Engine drives every program on the scanner host (Actor: an nmap
-// process, an ordinary TCP session) against one Link: a TUN device in live
-// runs (link.TUN), the simulated network offline (package simnet). The
-// engine owns the scanner's kernel emulation (the RST after a SYN/ACK) and
-// the containment Guard every packet passes before it is written. Actors
-// never touch the Link; they send through the Host the engine gives them
-// and read the Link's clock, so the same code runs in virtual time offline
-// and in wall-clock time live.
+// An Nmap has its own state for its whole life: glibc's rand() stream
+// seeded like srand(tv_usec) (LibcRand), the base source port M, each
+// raw-send helper's TTL and so the window. Every probe is built with
+// package wire as nmap-2.0x-internals.md (in shared/reference) describes
+// it, one probe family per file (portscan.go, ping.go, osscan.go, frag.go,
+// bounce.go...); where that document marks a fact as inferred, the choice
+// is documented next to the code.
 //
-// An Nmap is one nmap 2.02 process with its own state for its whole life:
-// glibc's rand() stream seeded like srand(tv_usec) (LibcRand), the base
-// source port M, each raw-send helper's TTL and so the window. Every probe
-// is built as nmap-2.0x-internals.md (in shared/reference) describes it;
-// where that document marks a fact as inferred, the choice is documented
-// next to the code.
+// ResolveNmap checks a command line and resolves its targets against a
+// lab (the containment guard approves every address) without a scanner
+// host, so a scenario is validated before any network exists; Start makes
+// the process on the engine that will send its packets.
 //
-// The engine and its actors are used from one goroutine. A Link is owned
-// by whoever made it (the lab closes its TUN; a simnet.Network holds
-// nothing to close).
+// Ownership: a process is used from the engine's goroutine only and owns
+// its buffers; its Output and MachineOutput are the caller's strings.
 package generator

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
@@ -48,9 +49,9 @@ func runNmap(cmdline string, seed uint32, cfg simnet.Config, host labnet.Host) *
 	}
 	r.net = simnet.New(cfg, host)
 	lab, _ := host.Addr.Prefix(24) // the lab owns the host's /24
-	g, err := generator.NewGuard(lab)
+	g, err := engine.NewGuard(lab)
 	Expect(err).NotTo(HaveOccurred())
-	e := generator.NewEngine(r.net, scanner, g, 1)
+	e := engine.NewEngine(r.net, scanner, g, 1)
 	r.nmap, err = generator.NewNmap(cmdline, generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": host.Addr}, Guard: g, Seed: seed})
 	Expect(err).NotTo(HaveOccurred())
 	e.Add(0, r.nmap)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/wire"
 )
@@ -14,11 +15,11 @@ import (
 // NmapEnv is what an nmap process needs from the scenario around it.
 type NmapEnv struct {
 	// Host is the scanner host the process runs on.
-	Host Host
+	Host engine.Host
 	// Names maps the lab's host names to addresses; targets may use them.
 	Names map[string]netip.Addr
 	// Guard refuses targets outside the lab before anything is sent.
-	Guard *Guard
+	Guard *engine.Guard
 	// Seed is the process's srand() seed (nmap 2.01 used tv_usec).
 	Seed uint32
 }
@@ -42,7 +43,7 @@ type NmapCommand struct {
 // resolves its addresses through names, the lab's host names. Every
 // address is checked against guard here, so a target outside the lab
 // fails before anything runs.
-func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *Guard) (*NmapCommand, error) {
+func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *engine.Guard) (*NmapCommand, error) {
 	args := strings.Fields(cmdline)
 	o, err := ParseOptions(args)
 	if err != nil {
@@ -123,7 +124,7 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 // Start makes the command an nmap process on scanner host h, seeded as
 // srand(seed): its first draws (the base source port M, the decoy turn,
 // the port shuffle) happen here, in nmap 2.02's order.
-func (c *NmapCommand) Start(h Host, seed uint32) *Nmap {
+func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	o := c.opts
 	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names}, targets: c.targets, ftp: c.ftp}
 	n.machine.header(c.args)

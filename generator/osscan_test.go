@@ -18,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/generator/fingerprint"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/link"
@@ -115,9 +116,9 @@ func runOS(cmdline string, seed uint32, host labnet.Host, l *osLink) *osRun {
 	r := &osRun{link: l}
 	l.tap = func(w wirePacket) { r.wire = append(r.wire, w) }
 	l.Network = simnet.New(simnet.Config{Seed: 7, Tap: func(t time.Time, p []byte) { r.wire = append(r.wire, decode(t, p)) }}, host)
-	g, err := generator.NewGuard(netip.PrefixFrom(host.Addr, 32))
+	g, err := engine.NewGuard(netip.PrefixFrom(host.Addr, 32))
 	Expect(err).NotTo(HaveOccurred())
-	e := generator.NewEngine(l, scanner, g, 1)
+	e := engine.NewEngine(l, scanner, g, 1)
 	r.nmap, err = generator.NewNmap(cmdline, generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": host.Addr}, Guard: g, Seed: seed})
 	Expect(err).NotTo(HaveOccurred())
 	l.magic = r.nmap.Magic()

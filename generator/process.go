@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -13,7 +14,7 @@ import (
 // shares between its scan engines: the libc random stream, the base source
 // port M (o.magic_port), and the lazily fixed TTL of each raw-send helper.
 type process struct {
-	host  Host
+	host  engine.Host
 	rnd   *LibcRand
 	magic uint16
 	// Each raw-send helper keeps its own static TTL, fixed at its first
@@ -72,7 +73,7 @@ func (p *process) ttl(helper *uint8) uint8 {
 
 // newProcess starts a process: srand(seed), then options_init() draws M =
 // 33000 + rand()%31000 as the process's first rand() call.
-func newProcess(h Host, seed uint32, sourcePort int) *process {
+func newProcess(h engine.Host, seed uint32, sourcePort int) *process {
 	p := &process{host: h, rnd: NewLibcRand(seed), buf: make([]byte, 0, 1600), sources: []netip.Addr{h.Addr()}}
 	p.magic = uint16(33000 + p.rnd.Rand()%31000)
 	if sourcePort >= 0 {

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
@@ -31,9 +32,9 @@ var _ = Describe("InOrder: the tap in wire order", func() {
 		n := simnet.New(simnet.Config{Seed: 9, Tap: tap, InOrder: inOrder},
 			labnet.Host{Addr: victim, Stack: "irix-6.2", OpenTCP: []uint16{7, 22, 80}},
 			labnet.Host{Addr: other, OpenTCP: []uint16{22}, FilteredTCP: []uint16{25}})
-		g, err := generator.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
+		g, err := engine.NewGuard(netip.MustParsePrefix("198.18.1.0/24"))
 		Expect(err).NotTo(HaveOccurred())
-		e := generator.NewEngine(n, scanner, g, 1)
+		e := engine.NewEngine(n, scanner, g, 1)
 		nm, err := generator.NewNmap(cmdline, generator.NmapEnv{Host: e, Guard: g, Seed: 4242})
 		Expect(err).NotTo(HaveOccurred())
 		e.Add(0, nm)

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/personality"
@@ -118,9 +119,9 @@ var _ = Describe("Hosts backed by personalities", func() {
 var _ = Describe("nmap 2.02 against a historic host", func() {
 	run := func(cmdline string, host labnet.Host) string {
 		n := simnet.New(simnet.Config{Seed: 7}, host)
-		g, err := generator.NewGuard(netip.PrefixFrom(host.Addr, 32))
+		g, err := engine.NewGuard(netip.PrefixFrom(host.Addr, 32))
 		Expect(err).NotTo(HaveOccurred())
-		e := generator.NewEngine(n, scanner, g, 1)
+		e := engine.NewEngine(n, scanner, g, 1)
 		nm, err := generator.NewNmap(cmdline, generator.NmapEnv{Host: e, Names: map[string]netip.Addr{"victim": host.Addr}, Guard: g, Seed: 34885})
 		Expect(err).NotTo(HaveOccurred())
 		e.Add(0, nm)

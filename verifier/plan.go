@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
+	"github.com/siglab/siglab/generator/traffic"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/scenarios"
@@ -27,7 +29,7 @@ var ErrSetup = errors.New("scenario cannot run")
 // on the engine it makes with the plan's guard.
 type plan struct {
 	s        *scenarios.Scenario
-	guard    *generator.Guard
+	guard    *engine.Guard
 	nmaps    []*generator.NmapCommand
 	srands   []uint32 // each nmap process's srand() seed
 	sessions []session
@@ -52,7 +54,7 @@ func newPlan(s *scenarios.Scenario) (*plan, error) {
 		pfx, _ := host.Addr.Prefix(24)
 		allowed = append(allowed, pfx)
 	}
-	g, err := generator.NewGuard(allowed...)
+	g, err := engine.NewGuard(allowed...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", s.File, ErrSetup, err)
 	}
@@ -83,7 +85,7 @@ func newPlan(s *scenarios.Scenario) (*plan, error) {
 // from the default scanner address, and returns what the nmap processes
 // printed and logged; truth makes the engine label what it sends.
 func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error) {
-	e := generator.NewEngine(l, labnet.DefaultScanner, p.guard, uint16(p.s.Seed))
+	e := engine.NewEngine(l, labnet.DefaultScanner, p.guard, uint16(p.s.Seed))
 	if truth {
 		e.RecordTruth()
 	}
@@ -95,10 +97,10 @@ func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error
 	for i, t := range p.s.Traffic {
 		ss := p.sessions[i]
 		if t.DNS {
-			e.Add(t.At, generator.NewDNSQueries(e, ss.dst, t.Count, t.Every, ss.seed))
+			e.Add(t.At, traffic.NewDNSQueries(e, ss.dst, t.Count, t.Every, ss.seed))
 			continue
 		}
-		e.Add(t.At, generator.NewSessions(e, ss.dst, t.Port, t.Count, t.Every, ss.seed))
+		e.Add(t.At, traffic.NewSessions(e, ss.dst, t.Port, t.Count, t.Every, ss.seed))
 	}
 	err := e.Run(ctx)
 	out := played{truth: e.Truth()}
@@ -117,5 +119,5 @@ func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error
 // played is what the nmap processes of a run printed and logged.
 type played struct {
 	output, machine string
-	truth           *generator.Truth
+	truth           *engine.Truth
 }

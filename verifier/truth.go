@@ -2,7 +2,7 @@ package verifier
 
 import (
 	"github.com/siglab/siglab/capture"
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
 )
 
 // annotate writes the run's ground truth into the capture: every packet
@@ -10,7 +10,7 @@ import (
 // comment ("T3", "SYN probe, decoy 2 of 3", "scanner RST"), then every
 // answer the probe it answers (annotateReplies). The sensor saw packets
 // one hop on, which PacketKey allows for.
-func annotate(c *capture.Capture, t *generator.Truth) {
+func annotate(c *capture.Capture, t *engine.Truth) {
 	if t == nil {
 		return
 	}
@@ -19,7 +19,7 @@ func annotate(c *capture.Capture, t *generator.Truth) {
 		if err != nil {
 			continue
 		}
-		if key, ok := generator.PacketKey(ip); ok {
+		if key, ok := engine.PacketKey(ip); ok {
 			if label := t.Take(key); label != "" {
 				c.Packets[i].Comment = label
 			}

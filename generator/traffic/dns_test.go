@@ -1,4 +1,4 @@
-package generator_test
+package traffic_test
 
 import (
 	"context"
@@ -9,7 +9,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
+	"github.com/siglab/siglab/generator/traffic"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/wire"
@@ -32,9 +33,9 @@ var _ = Describe("Ordinary DNS lookups", func() {
 
 	It("sends its lookups every interval and gets every answer from a simulated DNS server", func() {
 		net := simnet.New(simnet.Config{Seed: 4}, labnet.Host{Addr: victim, OpenUDP: []uint16{53}})
-		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
-		e := generator.NewEngine(net, scanner, g, 1)
-		d := generator.NewDNSQueries(e, victim, 5, 300*time.Millisecond, 7)
+		g, _ := engine.NewGuard(netip.PrefixFrom(victim, 32))
+		e := engine.NewEngine(net, scanner, g, 1)
+		d := traffic.NewDNSQueries(e, victim, 5, 300*time.Millisecond, 7)
 		e.Add(0, d)
 		Expect(e.Run(context.Background())).To(Succeed())
 		Expect(d.Answered).To(Equal(5))

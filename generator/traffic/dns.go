@@ -1,4 +1,4 @@
-package generator
+package traffic
 
 import (
 	"encoding/binary"
@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -14,7 +15,7 @@ import (
 // with a random ID, waiting for the answer. Detectors must not call a
 // few lookups a UDP scan.
 type DNSQueries struct {
-	host     Host
+	host     engine.Host
 	rnd      *rand.Rand
 	dst      netip.Addr
 	count    int
@@ -31,7 +32,7 @@ type DNSQueries struct {
 const dnsWait = 2 * time.Second
 
 // NewDNSQueries prepares count lookups of dst, every apart.
-func NewDNSQueries(h Host, dst netip.Addr, count int, every time.Duration, seed uint64) *DNSQueries {
+func NewDNSQueries(h engine.Host, dst netip.Addr, count int, every time.Duration, seed uint64) *DNSQueries {
 	return &DNSQueries{host: h, rnd: rand.New(rand.NewPCG(seed, 53)), dst: dst, count: count, every: every, pending: map[uint16]time.Time{}}
 }
 

@@ -1,4 +1,4 @@
-package generator_test
+package traffic_test
 
 import (
 	"context"
@@ -10,7 +10,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/generator/engine"
+	"github.com/siglab/siglab/generator/traffic"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 )
@@ -22,9 +23,9 @@ var _ = Describe("Ordinary TCP sessions", func() {
 			pk := gopacket.NewPacket(append([]byte(nil), p...), layers.LayerTypeIPv4, gopacket.Default)
 			tcps = append(tcps, pk.Layer(layers.LayerTypeTCP).(*layers.TCP))
 		}}, labnet.Host{Addr: victim, OpenTCP: []uint16{22}})
-		g, _ := generator.NewGuard(netip.PrefixFrom(victim, 32))
-		e := generator.NewEngine(net, scanner, g, 1)
-		s := generator.NewSessions(e, victim, 22, 3, time.Second, 9)
+		g, _ := engine.NewGuard(netip.PrefixFrom(victim, 32))
+		e := engine.NewEngine(net, scanner, g, 1)
+		s := traffic.NewSessions(e, victim, 22, 3, time.Second, 9)
 		e.Add(0, s)
 		Expect(e.Run(context.Background())).To(Succeed())
 		Expect(s.Failures).To(BeZero())

@@ -1,10 +1,11 @@
-package generator
+package traffic
 
 import (
 	"math/rand/v2"
 	"net/netip"
 	"time"
 
+	"github.com/siglab/siglab/generator/engine"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -14,7 +15,7 @@ import (
 // like today's Linux (MSS 1460, SACK, window scaling, DF, TTL 64).
 // Detectors must not report it.
 type Sessions struct {
-	host  Host
+	host  engine.Host
 	rnd   *rand.Rand
 	dst   netip.Addr
 	dport uint16
@@ -29,7 +30,7 @@ type Sessions struct {
 
 // NewSessions prepares count sessions to dst:dport, every apart; seed
 // fixes their source ports and ISNs.
-func NewSessions(h Host, dst netip.Addr, dport uint16, count int, every time.Duration, seed uint64) *Sessions {
+func NewSessions(h engine.Host, dst netip.Addr, dport uint16, count int, every time.Duration, seed uint64) *Sessions {
 	return &Sessions{host: h, rnd: rand.New(rand.NewPCG(seed, uint64(dport))), dst: dst, dport: dport, count: count, every: every}
 }
 
