@@ -8,6 +8,7 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 var _ = Describe("Tiny fragments (-f)", func() {
@@ -28,15 +29,15 @@ var _ = Describe("Tiny fragments (-f)", func() {
 			Expect(binary.BigEndian.Uint16(second[6:])).To(Equal(uint16(2)), "offset 2 (16 bytes), MF clear")
 			Expect(first[4:6]).To(Equal(second[4:6]), "one IP ID")
 			Expect(first[8]).To(Equal(second[8]), "one TTL (send_small_fragz's own)")
-			Expect(checksum16(first[:20])).To(BeZero())
-			Expect(checksum16(second[:20])).To(BeZero())
+			Expect(wire.Checksum(first[:20])).To(BeZero())
+			Expect(wire.Checksum(second[:20])).To(BeZero())
 			tcp := append(append([]byte{}, first[20:]...), second[20:]...)
 			Expect(tcp[13]).To(Equal(flags))
 			Expect(binary.BigEndian.Uint16(tcp[14:])).To(Equal(uint16(2048)), "the fragment path's fixed window")
 			Expect(tcp[12]).To(Equal(byte(0x50)), "no options")
 			Expect(binary.BigEndian.Uint32(tcp[4:]) == 0).To(Equal(zeroSeq))
 			pseudo := append(append([]byte{}, first[12:20]...), 0, 6, 0, 20)
-			Expect(checksum16(append(pseudo, tcp...))).To(BeZero(), "the checksum covers the whole header")
+			Expect(wire.Checksum(append(pseudo, tcp...))).To(BeZero(), "the checksum covers the whole header")
 		},
 		Entry("SYN: seq is sequences[try]", "-sS", byte(0x02), false),
 		Entry("FIN: a random seq, unlike the plain FIN probe's 0", "-sF", byte(0x01), false),

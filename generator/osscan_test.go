@@ -255,7 +255,7 @@ func expectIPv4(b []byte, total int, id uint16, ttl, proto byte) {
 	Expect(binary.BigEndian.Uint16(b[6:])).To(BeZero(), "flags and fragment offset")
 	Expect(b[8]).To(Equal(ttl), "TTL")
 	Expect(b[9]).To(Equal(proto))
-	Expect(checksum16(b[:20])).To(BeZero(), "IP header checksum")
+	Expect(wire.Checksum(b[:20])).To(BeZero(), "IP header checksum")
 	Expect(b[12:16]).To(Equal(scanner.AsSlice()))
 	Expect(b[16:20]).To(Equal(victim.AsSlice()))
 }
@@ -337,7 +337,7 @@ var _ = Describe("OS detection (-O) probes", func() {
 				Expect(pattern).To(BeNumerically(">=", 'A'))
 				Expect(pattern).To(BeNumerically("<=", '|'))
 				pseudo := append(append([]byte{}, b[12:20]...), 0, 17, 1, 0x34)
-				Expect(checksum16(append(pseudo, b[20:]...))).To(BeZero(), "UDP checksum")
+				Expect(wire.Checksum(append(pseudo, b[20:]...))).To(BeZero(), "UDP checksum")
 			case strings.HasPrefix(p.kind, "TSeq"):
 				i := uint16(p.kind[4] - '0')
 				By(fmt.Sprintf("attempt %d TSeq SYN %d: 40 bytes, sport M+%d, seq sequence_base+%d, SYN only, no options", attempt+1, i, i, i))

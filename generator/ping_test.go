@@ -12,6 +12,7 @@ import (
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 var _ = Describe("Host discovery (massping)", func() {
@@ -40,7 +41,7 @@ var _ = Describe("Host discovery (massping)", func() {
 			Expect(binary.BigEndian.Uint16(echo[6:])).To(BeZero())
 			Expect(echo[8]).To(Equal(ttl))
 			Expect(echo[20:22]).To(Equal([]byte{8, 0}))
-			Expect(checksum16(echo[20:])).To(BeZero())
+			Expect(wire.Checksum(echo[20:])).To(BeZero())
 			Expect(binary.BigEndian.Uint16(echo[24:])).To(Equal(bits.ReverseBytes16(id)))
 			Expect(binary.BigEndian.Uint16(echo[26:])).To(Equal(bits.ReverseBytes16(uint16(0*5 + try))))
 			By("the ACK: from M+20+try to port 80, ack 0, seq (rand<<19)+((host*5+try)<<3)+3")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 // fromScanner are the packets the scanner sent that are not its kernel's
@@ -39,7 +40,7 @@ var _ = Describe("FIN, Xmas and Null scans (super_scan)", func() {
 				Expect(b[1]).To(BeZero())
 				Expect(binary.BigEndian.Uint16(b[6:])).To(BeZero())
 				Expect(b[8]).To(Equal(ttl))
-				Expect(checksum16(b[:20])).To(BeZero())
+				Expect(wire.Checksum(b[:20])).To(BeZero())
 				Expect(binary.BigEndian.Uint16(b[20:])).To(Equal(want.magic))
 				Expect(binary.BigEndian.Uint16(b[22:])).To(Equal(want.order[i]))
 				Expect(binary.BigEndian.Uint32(b[24:])).To(BeZero(), "seq")
@@ -96,7 +97,7 @@ var _ = Describe("UDP scan (-sU)", func() {
 			Expect(binary.BigEndian.Uint16(b[22:])).To(Equal(want.order[i]))
 			Expect(binary.BigEndian.Uint16(b[24:])).To(Equal(uint16(8)))
 			pseudo := append(append([]byte{}, b[12:20]...), 0, 17, 0, 8)
-			Expect(checksum16(append(pseudo, b[20:]...))).To(BeZero(), "UDP checksum")
+			Expect(wire.Checksum(append(pseudo, b[20:]...))).To(BeZero(), "UDP checksum")
 		}
 	})
 })

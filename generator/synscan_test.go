@@ -11,6 +11,7 @@ import (
 	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
+	"github.com/siglab/siglab/wire"
 )
 
 // nmapDraws replays nmap 2.01's rand() calls for `-sS -P0 -p1-N` against
@@ -39,25 +40,10 @@ func replayDraws(seed uint32, nports int) nmapDraws {
 	return d
 }
 
-// checksum16 verifies an Internet checksum over b (0 when correct).
-func checksum16(b []byte) uint16 {
-	var acc uint32
-	for i := 0; i+1 < len(b); i += 2 {
-		acc += uint32(b[i])<<8 | uint32(b[i+1])
-	}
-	if len(b)%2 == 1 {
-		acc += uint32(b[len(b)-1]) << 8
-	}
-	for acc > 0xffff {
-		acc = acc>>16 + acc&0xffff
-	}
-	return ^uint16(acc)
-}
-
 func tcpChecksumOK(raw []byte) bool {
 	pseudo := append([]byte{}, raw[12:20]...)
 	pseudo = append(pseudo, 0, 6, byte((len(raw)-20)>>8), byte(len(raw)-20))
-	return checksum16(append(pseudo, raw[20:]...)) == 0
+	return wire.Checksum(append(pseudo, raw[20:]...)) == 0
 }
 
 var _ = Describe("SYN scan (-sS)", func() {
@@ -86,7 +72,7 @@ var _ = Describe("SYN scan (-sS)", func() {
 			Expect(binary.BigEndian.Uint16(b[6:])).To(Equal(uint16(0)), "flags and fragment offset")
 			Expect(b[8]).To(Equal(ttl))
 			Expect(b[9]).To(Equal(byte(6)))
-			Expect(checksum16(b[:20])).To(Equal(uint16(0)), "IP header checksum")
+			Expect(wire.Checksum(b[:20])).To(Equal(uint16(0)), "IP header checksum")
 			Expect(b[12:16]).To(Equal(scanner.AsSlice()))
 			Expect(b[16:20]).To(Equal(victim.AsSlice()))
 			By("TCP: sport M, shuffled dport, seq sequences[0], ack 0, offset 5, SYN only, TTL-tied window, no options")

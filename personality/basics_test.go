@@ -62,7 +62,7 @@ func expectTCPTo(d decoded, dport, sport uint16, flags uint8) {
 	Expect(d.tcp.SrcPort).To(BeEquivalentTo(dport))
 	Expect(d.tcp.DstPort).To(BeEquivalentTo(sport))
 	Expect(flagLetters(d.raw[d.ip.IHL*4+13])).To(Equal(flagLetters(flags)))
-	Expect(internetChecksum(d.raw[:d.ip.IHL*4])).To(BeZero(), "IP checksum")
+	Expect(wire.Checksum(d.raw[:d.ip.IHL*4])).To(BeZero(), "IP checksum")
 }
 
 var _ = Describe("Port-scan answers", func() {
@@ -196,7 +196,7 @@ var _ = Describe("UDP and ICMP answers", func() {
 			Expect(q[9]).To(BeEquivalentTo(17))
 			Expect(binary.BigEndian.Uint16(q[20:])).To(BeEquivalentTo(magic))
 			Expect(binary.BigEndian.Uint16(q[22:])).To(BeEquivalentTo(137))
-			Expect(internetChecksum(r[0].raw[r[0].ip.IHL*4:])).To(BeZero(), "ICMP checksum")
+			Expect(wire.Checksum(r[0].raw[r[0].ip.IHL*4:])).To(BeZero(), "ICMP checksum")
 			Expect(one(name, wire.Packet(wire.AppendUDP(nil, &h, magic, 53, nil)))).To(BeEmpty())
 		},
 		Entry(nil, "irix-6.2"), Entry(nil, "laserwriter-600"), Entry(nil, "linux-2.0.35"),
@@ -213,7 +213,7 @@ var _ = Describe("UDP and ICMP answers", func() {
 			Expect(r[0].icmp.Id).To(Equal(uint16(0x1234)))
 			Expect(r[0].icmp.Seq).To(Equal(uint16(0x0100)))
 			Expect(r[0].icmp.Payload).To(Equal([]byte("hi")))
-			Expect(internetChecksum(r[0].raw[20:])).To(BeZero())
+			Expect(wire.Checksum(r[0].raw[20:])).To(BeZero())
 		},
 		Entry(nil, "kernel"), Entry(nil, "irix-6.2"), Entry(nil, "laserwriter-600"), Entry(nil, "linux-2.0.35"),
 		Entry(nil, "os2-warp-3"), Entry(nil, "solaris-2.6"), Entry(nil, "windows-nt4"),
@@ -370,11 +370,11 @@ func withAck(p wire.Packet, a uint32) wire.Packet {
 // reChecksum redoes a probe's IP and TCP checksums after an edit.
 func reChecksum(p wire.Packet) wire.Packet {
 	p[10], p[11] = 0, 0
-	binary.BigEndian.PutUint16(p[10:], internetChecksum(p[:20]))
+	binary.BigEndian.PutUint16(p[10:], wire.Checksum(p[:20]))
 	if p[9] == 6 {
 		p[36], p[37] = 0, 0
 		pseudo := append(append([]byte{}, p[12:20]...), 0, 6, byte((len(p)-20)>>8), byte(len(p)-20))
-		binary.BigEndian.PutUint16(p[36:], internetChecksum(append(pseudo, p[20:]...)))
+		binary.BigEndian.PutUint16(p[36:], wire.Checksum(append(pseudo, p[20:]...)))
 	}
 	return p
 }

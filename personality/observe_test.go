@@ -9,6 +9,7 @@ import (
 	"github.com/google/gopacket/layers"
 
 	"github.com/siglab/siglab/generator"
+	"github.com/siglab/siglab/wire"
 )
 
 // decoded is a reply taken apart by gopacket, independently of the
@@ -125,7 +126,7 @@ func puLine(replies [][]byte) string {
 	ripck := "F"
 	if sum := binary.BigEndian.Uint16(q[10:]); sum == 0 {
 		ripck = "0"
-	} else if internetChecksum(q[:ihl]) == 0 {
+	} else if wire.Checksum(q[:ihl]) == 0 {
 		ripck = "E"
 	}
 	sent := decode(puProbe()).raw
@@ -145,17 +146,6 @@ func puLine(replies [][]byte) string {
 	return fmt.Sprintf("Resp=Y%%DF=%s%%TOS=%X%%IPLEN=%X%%RIPTL=%X%%RID=%s%%RIPCK=%s%%UCK=%s%%ULEN=%X%%DAT=%s",
 		yn(d.ip.Flags&layers.IPv4DontFragment != 0), d.ip.TOS, d.ip.Length,
 		binary.BigEndian.Uint16(q[2:]), rid, ripck, uck, binary.BigEndian.Uint16(q[ihl+4:]), dat)
-}
-
-func internetChecksum(b []byte) uint16 {
-	var acc uint32
-	for i := 0; i+1 < len(b); i += 2 {
-		acc += uint32(b[i])<<8 | uint32(b[i+1])
-	}
-	for acc > 0xffff {
-		acc = acc>>16 + acc&0xffff
-	}
-	return ^uint16(acc)
 }
 
 // tseqLine is the observed TSeq line of these ISNs, classified by the
