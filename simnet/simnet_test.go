@@ -53,8 +53,8 @@ var _ = Describe("Hosts backed by personalities", func() {
 	})
 
 	DescribeTable("answers with the host's stack, named with or without the scenario prefix",
-		func(stack labnet.Stack, window uint16) {
-			n := simnet.New(simnet.Config{Seed: 1}, labnet.Host{Addr: victim, Stack: stack, OpenTCP: []uint16{22}})
+		func(stack string, window uint16) {
+			n := simnet.New(simnet.Config{Seed: 1}, labnet.Host{Addr: victim, Stack: labnet.Stack(stack), OpenTCP: []uint16{22}})
 			r, _ := exchange(n, syn(victim, 40000, 22))
 			Expect(r).NotTo(BeNil())
 			Expect(r.HasFlags(wire.FlagSYN | wire.FlagACK)).To(BeTrue())

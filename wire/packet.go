@@ -46,9 +46,8 @@ func (p Packet) TCPFlags() uint8       { return p.L4()[13] }
 func (p Packet) Window() uint16        { return binary.BigEndian.Uint16(p.L4()[14:]) }
 func (p Packet) ICMPType() uint8       { return p.L4()[0] }
 func (p Packet) ICMPCode() uint8       { return p.L4()[1] }
-func (p Packet) tcpHeaderLen() int     { return int(p.L4()[12]>>4) * 4 }
-func (p Packet) TCPOptions() []byte    { return p.L4()[20:min(p.tcpHeaderLen(), len(p.L4()))] }
-func (p Packet) TCPPayload() []byte    { return p.L4()[min(p.tcpHeaderLen(), len(p.L4())):] }
+func (p Packet) TCPOptions() []byte    { return p.L4()[20:p.tcpHeaderEnd()] }
+func (p Packet) TCPPayload() []byte    { return p.L4()[p.tcpHeaderEnd():] }
 func (p Packet) IsTCP() bool           { return p.Proto() == ProtoTCP }
 func (p Packet) HasFlags(f uint8) bool { return p.TCPFlags()&f == f }
 
@@ -67,4 +66,11 @@ func (p Packet) Quoted() (Packet, bool) {
 		return nil, false
 	}
 	return Packet(q), true
+}
+
+// tcpHeaderEnd is where the TCP header ends within L4: its data offset,
+// read as at least the 20 fixed bytes (a malformed offset below 5 would
+// put the options before the header's end) and at most what arrived.
+func (p Packet) tcpHeaderEnd() int {
+	return min(max(int(p.L4()[12]>>4)*4, 20), len(p.L4()))
 }
