@@ -3,8 +3,8 @@
 // run is deterministic for a seed, needs no privileges and takes no
 // wall-clock time to wait.
 //
-// Each host is an emulated stack from personality, chosen by
-// HostConfig.Stack: "kernel" (the default) stands in for the live lab's
+// Each host is a labnet.Host answered by the emulated stack (package
+// personality) its Stack names: "kernel" (the default) stands in for the live lab's
 // real Linux namespaces; the historic personalities (IRIX 6.2, Linux
 // 2.0.35, ...) answer as those systems did in 1998. simnet only carries
 // packets and keeps time; what a host answers is its stack's business.
