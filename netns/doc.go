@@ -54,4 +54,10 @@
 // cannot switch back, so no other goroutine ever runs inside a lab
 // namespace by accident. Sockets, TUN files and netlink handles keep the
 // namespace they were created in and may be used from any goroutine.
+//
+// Per-OS files: the live code lives in *_linux.go; the spec checks, the
+// state files, the names and the errors are shared, and elsewhere
+// netns_other.go's stubs (Build after checking the spec, AttachTUN,
+// Clean, Down, CleanLab, a Lab's methods) return ErrUnsupported, which
+// wraps errors.ErrUnsupported, so offline siglab builds on every system.
 package netns

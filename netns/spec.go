@@ -26,6 +26,14 @@ type Spec struct {
 // MaxHosts bounds a lab's size; each host costs a namespace and a veth.
 const MaxHosts = 1024
 
+// CaptureHops is how many routers a packet crosses before the sensor
+// sees it, in either direction: the scan namespace forwards the
+// generator's packets once before siglab-dn0, and the sensor namespace
+// forwards the hosts' replies once before they leave by siglab-dn0. So
+// captured TTLs are the senders' minus one (and replies read from the
+// TUN have crossed two routers).
+const CaptureHops = 1
+
 // Fixed addresses of the lab's own plumbing.
 var (
 	tunAddr = netip.MustParsePrefix("198.18.0.1/32")

@@ -24,4 +24,9 @@
 // and goes nowhere beyond the lab's veth. Only if no marker gets through
 // for two seconds (the socket buffer overflowing all that time) does Stop
 // take the link down as a last resort and say so with ErrForced.
+//
+// Per-OS files: the capture lives in sensor_linux.go and rcvbuf_linux.go;
+// elsewhere sensor_other.go's Start and Stop return ErrUnsupported (which
+// wraps errors.ErrUnsupported), so the packages above build on every
+// system and offline runs need no sensor.
 package sensor

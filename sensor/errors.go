@@ -1,6 +1,9 @@
 package sensor
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 var (
 	// ErrOpen is wrapped by Start's error when the capture socket cannot
@@ -13,4 +16,8 @@ var (
 	// reached the reader and the capture link had to be taken down: the
 	// capture is complete, but the lab no longer forwards.
 	ErrForced = errors.New("sensor stop forced by taking the capture link down")
+	// ErrUnsupported is returned by Start and Stop on systems other than
+	// Linux, which have no AF_PACKET capture. It wraps
+	// errors.ErrUnsupported.
+	ErrUnsupported = fmt.Errorf("live capture needs Linux: %w", errors.ErrUnsupported)
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
@@ -17,8 +18,8 @@ type Result struct {
 }
 
 // Run runs a scenario, named by catalogue name or file path: live as
-// root, offline otherwise.
-func Run(name string) *Result { return run(name, os.Geteuid() != 0) }
+// root on Linux, offline otherwise.
+func Run(name string) *Result { return run(name, os.Geteuid() != 0 || runtime.GOOS != "linux") }
 
 // RunOffline runs a scenario against the simulated network.
 func RunOffline(name string) *Result { return run(name, true) }

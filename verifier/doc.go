@@ -12,6 +12,12 @@
 // The run orchestration that produces captures, findings and nmap output
 // lives in the package's other files.
 //
+// Per-OS: the live half (runLive, capturing, RunExternal, ScanLab)
+// compiles everywhere against the netns and sensor stubs; off Linux a
+// live run or capture fails before anything is tried, with an error
+// wrapping ErrSetup and netns.ErrUnsupported. Offline runs work alike on
+// every system.
+//
 // Ownership: the check functions only read the scenario, the findings and
 // the output they are given and keep nothing; the Checks they return are
 // the caller's. A Verdict is a plain value. WriteReport reads the capture

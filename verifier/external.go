@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 
 	"github.com/siglab/siglab/capture"
@@ -23,6 +24,9 @@ import (
 func RunExternal(ctx context.Context, s *scenarios.Scenario, argv []string, stdout, stderr io.Writer) (*capture.Capture, error) {
 	if len(argv) == 0 {
 		return nil, fmt.Errorf("%w: no command to run", ErrSetup)
+	}
+	if runtime.GOOS != "linux" { // netns and sensor are stubs there
+		return nil, fmt.Errorf("%w: capturing a tool: %w", ErrSetup, netns.ErrUnsupported)
 	}
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: capturing a tool needs root (CAP_NET_ADMIN)", ErrSetup)

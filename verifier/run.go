@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/google/gopacket/layers"
@@ -101,6 +102,9 @@ func runOffline(ctx context.Context, p *plan) (*Result, error) {
 // runLive builds a test network, captures on its sensor while the
 // scenario plays through the scanner's TUN, and tears it all down.
 func runLive(ctx context.Context, p *plan) (*Result, error) {
+	if runtime.GOOS != "linux" { // netns and sensor are stubs there
+		return nil, fmt.Errorf("%w: %w; use --offline", ErrSetup, netns.ErrUnsupported)
+	}
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: live runs need root (CAP_NET_ADMIN); use --offline", ErrSetup)
 	}

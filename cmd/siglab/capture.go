@@ -17,6 +17,9 @@ type captureCmd struct {
 // Run captures another tool's traffic in a siglab test network: today's
 // nmap, masscan or hping3, side by side with the replayed nmap 2.02.
 func (c *captureCmd) Run(e *env) error {
+	if err := liveOnly("capture", ""); err != nil {
+		return err
+	}
 	list, err := scenarios.Resolve(c.Scenario)
 	if err != nil {
 		return usageErr("%v", err)

@@ -23,6 +23,9 @@ type labCleanCmd struct {
 }
 
 func (c *labCleanCmd) Run(e *env) error {
+	if err := liveOnly("lab clean", ""); err != nil {
+		return err
+	}
 	removed, err := netns.Clean(c.All)
 	for _, r := range removed {
 		fmt.Fprintf(e.stdout, "removed %s\n", r)
@@ -41,6 +44,9 @@ type labStatusCmd struct{}
 // Run prints one row per host of every lab, the lab's own columns on its
 // first row. State files it cannot read are reported after the table.
 func (c *labStatusCmd) Run(e *env) error {
+	if err := liveOnly("lab status", ""); err != nil {
+		return err
+	}
 	states, rerr := netns.ReadStates()
 	if len(states) == 0 {
 		fmt.Fprintln(e.stdout, "no labs")
@@ -89,6 +95,9 @@ type labDownCmd struct {
 }
 
 func (c *labDownCmd) Run(e *env) error {
+	if err := liveOnly("lab down", ""); err != nil {
+		return err
+	}
 	ids, err := c.targets(e)
 	if err != nil {
 		return err

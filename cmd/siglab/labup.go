@@ -25,6 +25,9 @@ type labUpCmd struct {
 // until Ctrl-C, SIGTERM (what `lab down` sends) or SIGHUP (the terminal
 // went away). Other processes find it through its state file.
 func (c *labUpCmd) Run(e *env) error {
+	if err := liveOnly("lab up", ""); err != nil {
+		return err
+	}
 	if os.Geteuid() != 0 {
 		return usageErr("lab up needs root (network namespaces, TUN devices)")
 	}

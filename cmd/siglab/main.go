@@ -2,6 +2,10 @@
 // test networks, detects what it sees and checks each scenario's verdict.
 // See the README for the commands; exit codes are 0 (all passed), 1 (a
 // scenario failed or was inconclusive) and 2 (usage or setup error).
+// Offline commands (generate, detect, render, scenarios, run and scan
+// with --offline) work on every system; off Linux the live ones (run and
+// scan without --offline, capture, lab) stop at once with one line and
+// exit code 2 (liveOnly).
 package main
 
 import (
@@ -11,9 +15,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/siglab/siglab/netns"
 )
 
 // exitError carries an exit code out of a command.
@@ -27,6 +34,16 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func usageErr(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// liveOnly refuses a command that needs a live test network off Linux,
+// where package netns is a stub, before it tries anything: one line,
+// exit code 2. hint says what works instead, if anything.
+func liveOnly(cmd, hint string) error {
+	if runtime.GOOS == "linux" {
+		return nil
+	}
+	return fmt.Errorf("%s: %w%s", cmd, netns.ErrUnsupported, hint)
 }
 
 type cli struct {

@@ -22,6 +22,11 @@ type runCmd struct {
 }
 
 func (r *runCmd) Run(e *env) error {
+	if !r.Offline {
+		if err := liveOnly("run", "; use --offline"); err != nil {
+			return err
+		}
+	}
 	list, err := scenarios.ResolveAll(r.Paths...)
 	if err != nil {
 		return &exitError{code: 2, err: err}

@@ -78,6 +78,11 @@ func (c *scanCmd) Run(e *env) error {
 // the scenario's hosts.
 func (c *scanCmd) scan(e *env, cmdline string) (*verifier.Result, error) {
 	if c.Lab == "" {
+		if !c.Offline {
+			if err := liveOnly("scan", "; use --offline"); err != nil {
+				return nil, err
+			}
+		}
 		name := c.Scenario
 		if name == "" {
 			name = "fig2-syn"
@@ -95,6 +100,9 @@ func (c *scanCmd) scan(e *env, cmdline string) (*verifier.Result, error) {
 		return nil, fmt.Errorf("--lab is a live network: leave out --offline")
 	case c.Pcap != "":
 		return nil, fmt.Errorf("--pcap is not available with --lab: capture on the lab's sensor (lab up prints the tcpdump command)")
+	}
+	if err := liveOnly("scan --lab", ""); err != nil {
+		return nil, err
 	}
 	st, err := netns.ReadState(c.Lab)
 	if err != nil {

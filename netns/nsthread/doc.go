@@ -11,4 +11,9 @@
 // Ownership: Do owns the thread it makes for the length of the call; the
 // Handle stays the caller's, and what fn creates (sockets, files) belongs
 // to the namespace and to fn's caller.
+//
+// Per-OS files: Do lives in do_linux.go; elsewhere do_other.go's Do
+// returns ErrUnsupported (which wraps errors.ErrUnsupported, as netns's
+// and sensor's do) without calling fn, so the packages above build on
+// every system.
 package nsthread

@@ -2,7 +2,6 @@ package netns
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"github.com/google/nftables"
@@ -20,12 +19,6 @@ import (
 // Close deletes it. Nothing is held open between Build and Close (the
 // netlink socket lives for the one batch), and no packet path of siglab
 // runs through this code.
-
-// ErrFirewall is wrapped by Build's error when a kernel host's firewall
-// rules (filtered and prohibited ports) cannot be installed. Build never
-// goes on without them: a port meant to be filtered that answers RST
-// would make a scenario lie.
-var ErrFirewall = errors.New("host firewall")
 
 // fwTable is the nftables table siglab makes in a kernel host's
 // namespace; its input chain holds one rule per non-empty port list.

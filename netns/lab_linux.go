@@ -21,14 +21,6 @@ const (
 	hostIfName = "siglab-eth0" // host ns, toward the sensor
 )
 
-// CaptureHops is how many routers a packet crosses before the sensor
-// sees it, in either direction: the scan namespace forwards the
-// generator's packets once before siglab-dn0, and the sensor namespace
-// forwards the hosts' replies once before they leave by siglab-dn0. So
-// captured TTLs are the senders' minus one (and replies read from the
-// TUN have crossed two routers).
-const CaptureHops = 1
-
 // Lab is one live test network. Build makes it; Close removes it.
 type Lab struct {
 	id      string

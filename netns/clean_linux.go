@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -125,26 +124,6 @@ func stateAlive(dir, file, id string) bool {
 	}
 	_, pid, _ := parseName(Prefix + id + "-x")
 	return alive(pid)
-}
-
-// parseName splits "siglab-<pid>-<seq>-<role>" into the lab ID and pid.
-func parseName(name string) (id string, pid int, ok bool) {
-	rest, found := strings.CutPrefix(name, Prefix)
-	if !found {
-		return "", 0, false
-	}
-	parts := strings.SplitN(rest, "-", 3)
-	if len(parts) != 3 {
-		return "", 0, false
-	}
-	pid, err := strconv.Atoi(parts[0])
-	if err != nil || pid <= 0 {
-		return "", 0, false
-	}
-	if _, err := strconv.ParseUint(parts[1], 10, 64); err != nil {
-		return "", 0, false
-	}
-	return parts[0] + "-" + parts[1], pid, true
 }
 
 // alive reports whether a process with that pid exists (EPERM means it

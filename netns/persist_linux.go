@@ -14,21 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-var (
-	// ErrNoLab is wrapped by errors about a lab that does not exist (no
-	// state file, no namespace, no TUN) or an ID that cannot be one.
-	ErrNoLab = errors.New("no such lab")
-	// ErrBusy is wrapped by AttachTUN's error when another process has
-	// the lab's TUN open: one generator at a time per lab.
-	ErrBusy = errors.New("tun busy")
-	// ErrStillUp is wrapped by Down's error when the lab's process did
-	// not take its lab down in time after SIGTERM.
-	ErrStillUp = errors.New("lab still up")
-	// ErrRunning is wrapped by CleanLab's error for a lab whose process
-	// is alive: that process owns the lab; stop it with Down.
-	ErrRunning = errors.New("lab process running")
-)
-
 // Detach hands the scanner TUN over to other processes: it makes the
 // device persistent and closes this process's file, so the device stays,
 // idle and without carrier, until AttachTUN opens it (a persistent TUN

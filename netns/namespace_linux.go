@@ -16,9 +16,6 @@ import (
 // runDir is where named namespaces are bind-mounted (as iproute2 does).
 const runDir = "/run/netns"
 
-// Prefix starts every namespace and link name siglab makes.
-const Prefix = "siglab-"
-
 // newNamed creates a named namespace without leaving any thread of ours
 // inside it: NewNamed moves the calling thread, so it runs on a locked
 // goroutine whose thread the runtime discards when it exits.

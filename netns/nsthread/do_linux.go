@@ -8,10 +8,6 @@ import (
 	vnetns "github.com/vishvananda/netns"
 )
 
-// Handle is an open network namespace (a file descriptor). Callers use
-// it without importing vishvananda/netns.
-type Handle = vnetns.NsHandle
-
 // Do runs fn on a fresh, locked OS thread switched into h and returns
 // fn's error. Sockets and files fn creates belong to h and may be used
 // from any goroutine afterwards; goroutines fn starts do not inherit h.
