@@ -57,7 +57,7 @@ type hostPlan struct {
 	gw   netip.Addr // the sensor's address on this host's link
 }
 
-// validate checks spec and derives the plan. Errors wrap ErrOutsideLab
+// validate checks spec and derives the plan. Errors wrap labnet.ErrOutsideLab
 // or ErrBadSpec.
 func validate(spec Spec) (plan, error) {
 	p := plan{scanner: spec.Scanner.Unmap()}
