@@ -24,13 +24,13 @@ var stages = [][]string{
 	{"verifier"},   // runs the chain: expectations, verdict, report
 	{"scenarios"},  // scenario files
 	{"generator", "generator/fingerprint", "generator/traffic"}, // the scanner's programs: nmap 2.02, ordinary traffic
-	{"generator/engine"},                 // the engine that runs them
-	{"link", "simnet"},                   // the engine's link: TUN, simulated network
-	{"netns", "personality"},             // targets: live lab (kernel hosts), emulated stacks
-	{"sensor"},                           // live capture
-	{"detector"},                         // reference detector
-	{"capture", "render"},                // captures as files and as text
-	{"wire", "labnet", "netns/nsthread"}, // leaves: packets, address plan, entering a namespace
+	{"generator/engine"},                        // the engine that runs them
+	{"link", "simnet"},                          // the engine's link: TUN, simulated network
+	{"netns", "personality", "netns/netnstest"}, // targets: live lab (kernel hosts), emulated stacks; the live specs' kit
+	{"sensor"},                                  // live capture
+	{"detector"},                                // reference detector
+	{"capture", "render"},                       // captures as files and as text
+	{"wire", "labnet", "netns/nsthread", "wire/wiretest"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit
 }
 
 // stageOf maps each package (relative to the module) to its stage.

@@ -1,67 +1,27 @@
 package detector_test
 
-// Crafting for the technique specs: UDP, ICMP, fragments, and the probe
-// batteries of nmap 2.0x and today's nmap, as the reference notes and the
-// captures in testdata/real show them.
+// Crafting for the technique specs: the stealth scans, UDP, ICMP, and the
+// probe batteries of nmap 2.0x and today's nmap, as the reference notes
+// and the captures in testdata/real show them (fragments: wiretest).
 
 import (
-	"encoding/binary"
 	"net/netip"
 	"slices"
 	"time"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
+	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
-func serialize(ls ...gopacket.SerializableLayer) []byte {
-	buf := gopacket.NewSerializeBuffer()
-	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-	if err := gopacket.SerializeLayers(buf, opts, ls...); err != nil {
-		panic(err)
-	}
-	return slices.Clone(buf.Bytes())
-}
-
-// ipUDP serialises one IPv4/UDP datagram.
-func ipUDP(src, dst netip.Addr, ttl uint8, id, sport, dport uint16, payload []byte) []byte {
-	ip := &layers.IPv4{Version: 4, TTL: ttl, Id: id, Protocol: layers.IPProtocolUDP, SrcIP: src.AsSlice(), DstIP: dst.AsSlice()}
-	u := &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)}
-	if err := u.SetNetworkLayerForChecksum(ip); err != nil {
-		panic(err)
-	}
-	return serialize(ip, u, gopacket.Payload(payload))
-}
-
-// ipICMP serialises one IPv4/ICMP message.
-func ipICMP(src, dst netip.Addr, ttl, tos, typ, code uint8, id, seq uint16, payload []byte) []byte {
-	ip := &layers.IPv4{Version: 4, TTL: ttl, TOS: tos, Id: seq, Protocol: layers.IPProtocolICMPv4, SrcIP: src.AsSlice(), DstIP: dst.AsSlice()}
-	ic := &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(typ, code), Id: id, Seq: seq}
-	return serialize(ip, ic, gopacket.Payload(payload))
-}
-
 // unreachable is the ICMP destination unreachable (code) that from sends
-// about probe, quoting its IP header and first 8 transport bytes.
+// to to about probe, quoting its IP header and first 8 transport bytes.
 func unreachable(from, to netip.Addr, code uint8, probe []byte) []byte {
-	return ipICMP(from, to, 255, 0xc0, 3, code, 0, 0, probe[:min(len(probe), 28)])
-}
-
-// fragments splits an IPv4 packet (20-byte header) into two fragments,
-// the first holding n transport bytes (a multiple of 8).
-func fragments(ip []byte, n int) [][]byte {
-	hdr := ip[:20]
-	first := slices.Concat(hdr, ip[20:20+n])
-	second := slices.Concat(hdr, ip[20+n:])
-	binary.BigEndian.PutUint16(first[2:], uint16(len(first)))
-	binary.BigEndian.PutUint16(first[6:], 0x2000)
-	binary.BigEndian.PutUint16(second[2:], uint16(len(second)))
-	binary.BigEndian.PutUint16(second[6:], uint16(n/8))
-	return [][]byte{first, second}
+	return wiretest.Unreachable(wire.IPHeader{TOS: 0xc0, TTL: 255, Src: from, Dst: to}, code, probe[:min(len(probe), 28)])
 }
 
 // stealth describes a FIN, Xmas, Null or ACK scan of one target.
 type stealth struct {
-	flags  func(t *layers.TCP)
+	flags  uint8
 	seq    uint32
 	ack    uint32
 	window uint16
@@ -73,10 +33,13 @@ type stealth struct {
 	silent []uint16
 }
 
-func finFlags(t *layers.TCP)  { t.FIN = true }
-func xmasFlags(t *layers.TCP) { t.FIN, t.PSH, t.URG = true, true, true }
-func nullFlags(*layers.TCP)   {}
-func ackFlags(t *layers.TCP)  { t.ACK = true }
+// The stealth scans' flags.
+const (
+	finFlags  = wire.FlagFIN
+	xmasFlags = wire.FlagFIN | wire.FlagPSH | wire.FlagURG
+	nullFlags = 0
+	ackFlags  = wire.FlagACK
+)
 
 func constTTL(ttl uint8) func(int) uint8 { return func(int) uint8 { return ttl } }
 
@@ -85,38 +48,34 @@ func randomTTL(i int) uint8 { return uint8(37 + (i*7919)%23) }
 
 // nmap202Stealth is nmap 2.02's stealth probe: seq 0, ack 0, no options,
 // one window and TTL for the process.
-func nmap202Stealth(flags func(t *layers.TCP)) stealth {
+func nmap202Stealth(flags uint8) stealth {
 	return stealth{flags: flags, window: 2048, ttl: constTTL(52), ports: shuffled25, silent: irixOpen}
 }
 
 // modernStealth is today's nmap: one random seq (ack for -sA), window
 // 1024, a TTL per packet.
-func modernStealth(flags func(t *layers.TCP)) stealth {
+func modernStealth(flags uint8) stealth {
 	s := stealth{flags: flags, seq: 2916398846, window: 1024, ttl: randomTTL, ports: shuffled25, silent: irixOpen}
-	if isACK(flags) {
+	if flags&wire.FlagACK != 0 {
 		s.seq, s.ack, s.silent = 0, 3334019929, nil
 	}
 	return s
-}
-
-func isACK(flags func(t *layers.TCP)) bool {
-	var t layers.TCP
-	flags(&t)
-	return t.ACK
 }
 
 func (s stealth) packets() []pkt {
 	var out []pkt
 	for i, port := range s.ports {
 		at := t0.Add(time.Duration(i) * 100 * time.Microsecond)
-		t := layers.TCP{SrcPort: 33901, DstPort: layers.TCPPort(port), Seq: s.seq, Ack: s.ack, Window: s.window}
-		s.flags(&t)
-		out = append(out, pkt{at, ipTCPID(scannerAddr, targetAddr, s.ttl(i), uint16(7000+i), t, nil)})
+		t := wire.TCPSegment{SPort: 33901, DPort: port, Seq: s.seq, Ack: s.ack, Flags: s.flags, Window: s.window}
+		out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: uint16(7000 + i), TTL: s.ttl(i), Src: scannerAddr, Dst: targetAddr}, t)})
 		if slices.Contains(s.silent, port) {
 			continue
 		}
-		rst := layers.TCP{SrcPort: t.DstPort, DstPort: t.SrcPort, RST: true, ACK: !t.ACK, Ack: t.Seq + 1}
-		out = append(out, pkt{at.Add(30 * time.Microsecond), ipTCP(targetAddr, scannerAddr, 255, rst, nil)})
+		rst := wiretest.Answer(t, wire.FlagRST)
+		if t.Flags&wire.FlagACK == 0 { // RFC 793: RST/ACK, but a bare RST to an ACK
+			rst.Flags |= wire.FlagACK
+		}
+		out = append(out, pkt{at.Add(30 * time.Microsecond), ipTCP(targetAddr, scannerAddr, 255, rst)})
 	}
 	return out
 }
@@ -139,7 +98,7 @@ func (u udpScan) packets() []pkt {
 	for i := range 25 {
 		port := uint16(i + 1)
 		at := t0.Add(time.Duration(i) * 200 * time.Microsecond)
-		probe := ipUDP(scannerAddr, targetAddr, u.ttl(i), uint16(900+i), u.sport, port, u.payload(port))
+		probe := wiretest.UDP(wire.IPHeader{ID: uint16(900 + i), TTL: u.ttl(i), Src: scannerAddr, Dst: targetAddr}, u.sport, port, u.payload(port))
 		out = append(out, pkt{at, probe})
 		if !slices.Contains(u.open, port) {
 			out = append(out, pkt{at.Add(50 * time.Microsecond), unreachable(targetAddr, scannerAddr, 3, probe)})
@@ -159,13 +118,14 @@ func nmap202Sweep(up ...int) []pkt {
 	for h := 1; h <= 15; h++ {
 		at := t0.Add(time.Duration(h) * 300 * time.Microsecond)
 		hostnum := uint16(h - 1)
-		echo := ipICMP(scannerAddr, sweepHost(h), 62, 0, 8, 0, 65036, hostnum*5<<8|hostnum*5>>8, nil)
-		ack := layers.TCP{SrcPort: 55020, DstPort: 80, ACK: true, Window: 3072, Seq: 0x2a280000 + uint32(hostnum)*5<<3 + 3}
-		out = append(out, pkt{at, echo}, pkt{at.Add(30 * time.Microsecond), ipTCP(scannerAddr, sweepHost(h), 62, ack, nil)})
+		seq := hostnum*5<<8 | hostnum*5>>8
+		echo := wiretest.ICMP(wire.IPHeader{ID: seq, TTL: 62, Src: scannerAddr, Dst: sweepHost(h)}, 8, 0, 65036, seq, nil)
+		ack := wire.TCPSegment{SPort: 55020, DPort: 80, Flags: wire.FlagACK, Window: 3072, Seq: 0x2a280000 + uint32(hostnum)*5<<3 + 3}
+		out = append(out, pkt{at, echo}, pkt{at.Add(30 * time.Microsecond), ipTCP(scannerAddr, sweepHost(h), 62, ack)})
 		if slices.Contains(up, h) {
-			reply := ipICMP(sweepHost(h), scannerAddr, 64, 0, 0, 0, 65036, hostnum*5<<8|hostnum*5>>8, nil)
-			rst := layers.TCP{SrcPort: 80, DstPort: 55020, RST: true, Seq: 0}
-			out = append(out, pkt{at.Add(60 * time.Microsecond), reply}, pkt{at.Add(90 * time.Microsecond), ipTCP(sweepHost(h), scannerAddr, 64, rst, nil)})
+			reply := wiretest.ICMP(wire.IPHeader{ID: seq, TTL: 64, Src: sweepHost(h), Dst: scannerAddr}, 0, 0, 65036, seq, nil)
+			rst := wire.TCPSegment{SPort: 80, DPort: 55020, Flags: wire.FlagRST, Seq: 0}
+			out = append(out, pkt{at.Add(60 * time.Microsecond), reply}, pkt{at.Add(90 * time.Microsecond), ipTCP(sweepHost(h), scannerAddr, 64, rst)})
 		}
 	}
 	return out
@@ -173,21 +133,8 @@ func nmap202Sweep(up ...int) []pkt {
 
 // Option lists of the two generations of nmap OS detection.
 var (
-	os1Options = []layers.TCPOption{
-		{OptionType: layers.TCPOptionKindWindowScale, OptionData: []byte{10}},
-		{OptionType: layers.TCPOptionKindNop},
-		{OptionType: layers.TCPOptionKindMSS, OptionData: []byte{1, 9}},
-		{OptionType: layers.TCPOptionKindTimestamps, OptionData: []byte{0x3f, 0x3f, 0x3f, 0x3f, 0, 0, 0, 0}},
-		{OptionType: layers.TCPOptionKindEndList},
-		{OptionType: layers.TCPOptionKindEndList},
-	}
-	os2Options = []layers.TCPOption{
-		{OptionType: layers.TCPOptionKindWindowScale, OptionData: []byte{10}},
-		{OptionType: layers.TCPOptionKindNop},
-		{OptionType: layers.TCPOptionKindMSS, OptionData: []byte{1, 9}},
-		{OptionType: layers.TCPOptionKindTimestamps, OptionData: []byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0}},
-		{OptionType: layers.TCPOptionKindSACKPermitted},
-	}
+	os1Options = wiretest.Options(wiretest.WScale(10), wiretest.NOP, wiretest.MSS(265), wiretest.Timestamp(0x3f3f3f3f, 0), wiretest.EOL, wiretest.EOL)
+	os2Options = wiretest.Options(wiretest.WScale(10), wiretest.NOP, wiretest.MSS(265), wiretest.Timestamp(0xffffffff, 0), wiretest.SACKPermitted)
 )
 
 // osAttempt1 is one attempt of nmap 2.0x's battery against targetAddr
@@ -200,26 +147,24 @@ func osAttempt1(at time.Time, m uint16, base uint32, open, closed uint16) []pkt 
 		out = append(out, pkt{at.Add(time.Duration(n) * 31 * time.Microsecond), b})
 		n++
 	}
-	tp := func(sport, dport uint16, set func(t *layers.TCP)) {
-		t := layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: base, Window: 3072, Options: os1Options}
-		set(&t)
-		send(ipTCP(scannerAddr, targetAddr, 62, t, nil))
+	tp := func(sport, dport uint16, flags uint8) {
+		send(ipTCP(scannerAddr, targetAddr, 62, wire.TCPSegment{SPort: sport, DPort: dport, Seq: base, Flags: flags, Window: 3072, Options: os1Options}))
 	}
 	if open != 0 {
-		tp(m+7, open, func(t *layers.TCP) { t.SYN, t.ECE = true, true })
+		tp(m+7, open, wire.FlagSYN|wire.FlagECE)
 		tp(m+8, open, nullFlags)
-		tp(m+9, open, func(t *layers.TCP) { t.SYN, t.FIN, t.URG, t.PSH = true, true, true, true })
+		tp(m+9, open, wire.FlagSYN|wire.FlagFIN|wire.FlagURG|wire.FlagPSH)
 		tp(m+10, open, ackFlags)
 	}
-	tp(m+11, closed, func(t *layers.TCP) { t.SYN = true })
+	tp(m+11, closed, wire.FlagSYN)
 	tp(m+12, closed, ackFlags)
 	tp(m+13, closed, xmasFlags)
-	send(ipUDP(scannerAddr, targetAddr, 62, 41651, m, closed, slices.Repeat([]byte{'K'}, 300)))
+	send(wiretest.UDP(wire.IPHeader{ID: 41651, TTL: 62, Src: scannerAddr, Dst: targetAddr}, m, closed, slices.Repeat([]byte{'K'}, 300)))
 	if open != 0 {
 		for i := uint32(1); i <= 6; i++ {
 			at = at.Add(5 * time.Millisecond)
-			t := layers.TCP{SrcPort: layers.TCPPort(m + uint16(i)), DstPort: layers.TCPPort(open), Seq: base + i, SYN: true, Window: 3072}
-			send(ipTCP(scannerAddr, targetAddr, 62, t, nil))
+			t := wire.TCPSegment{SPort: m + uint16(i), DPort: open, Seq: base + i, Flags: wire.FlagSYN, Window: 3072}
+			send(ipTCP(scannerAddr, targetAddr, 62, t))
 		}
 	}
 	return out
@@ -229,32 +174,24 @@ func osAttempt1(at time.Time, m uint16, base uint32, open, closed uint16) []pkt 
 // base..base+5, 100 ms apart), ECN, T2-T7, two IE echoes and U1.
 func osAttempt2(at time.Time, m uint16, base uint32, open, closed uint16) []pkt {
 	var out []pkt
-	tp := func(d time.Duration, sport, dport uint16, seq uint32, win uint16, opts []layers.TCPOption, set func(t *layers.TCP)) {
-		t := layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: seq, Window: win, Options: opts}
-		set(&t)
-		out = append(out, pkt{at.Add(d), ipTCP(scannerAddr, targetAddr, randomTTL(int(sport)), t, nil)})
+	tp := func(d time.Duration, sport, dport uint16, seq uint32, win uint16, opts []byte, flags uint8) {
+		t := wire.TCPSegment{SPort: sport, DPort: dport, Seq: seq, Flags: flags, Window: win, Options: opts}
+		out = append(out, pkt{at.Add(d), ipTCP(scannerAddr, targetAddr, randomTTL(int(sport)), t)})
 	}
-	syn := func(t *layers.TCP) { t.SYN = true }
+	const syn = wire.FlagSYN
 	for i := range 6 {
 		tp(time.Duration(i)*100*time.Millisecond, m+uint16(i), open, base+uint32(i), []uint16{1, 63, 4, 4, 16, 512}[i], os2Options, syn)
 	}
-	ecn := []layers.TCPOption{
-		{OptionType: layers.TCPOptionKindWindowScale, OptionData: []byte{10}},
-		{OptionType: layers.TCPOptionKindNop},
-		{OptionType: layers.TCPOptionKindMSS, OptionData: []byte{5, 0xb4}},
-		{OptionType: layers.TCPOptionKindSACKPermitted},
-		{OptionType: layers.TCPOptionKindNop},
-		{OptionType: layers.TCPOptionKindNop},
-	}
+	ecn := wiretest.Options(wiretest.WScale(10), wiretest.NOP, wiretest.MSS(1460), wiretest.SACKPermitted, wiretest.NOP, wiretest.NOP)
 	d := 600 * time.Millisecond
 	out = append(out,
-		pkt{at.Add(d), ipICMP(scannerAddr, targetAddr, 57, 0, 8, 9, 9757, 295, make([]byte, 120))},
-		pkt{at.Add(d + time.Millisecond), ipICMP(scannerAddr, targetAddr, 53, 4, 8, 0, 9758, 296, make([]byte, 150))},
-		pkt{at.Add(d + 2*time.Millisecond), ipUDP(scannerAddr, targetAddr, 56, 4162, m-58, closed, slices.Repeat([]byte{'C'}, 300))},
+		pkt{at.Add(d), wiretest.ICMP(wire.IPHeader{ID: 295, TTL: 57, Src: scannerAddr, Dst: targetAddr}, 8, 9, 9757, 295, make([]byte, 120))},
+		pkt{at.Add(d + time.Millisecond), wiretest.ICMP(wire.IPHeader{TOS: 4, ID: 296, TTL: 53, Src: scannerAddr, Dst: targetAddr}, 8, 0, 9758, 296, make([]byte, 150))},
+		pkt{at.Add(d + 2*time.Millisecond), wiretest.UDP(wire.IPHeader{ID: 4162, TTL: 56, Src: scannerAddr, Dst: targetAddr}, m-58, closed, slices.Repeat([]byte{'C'}, 300))},
 	)
-	tp(d+3*time.Millisecond, m+12, open, base, 3, ecn, func(t *layers.TCP) { t.SYN, t.ECE, t.CWR = true, true, true })
+	tp(d+3*time.Millisecond, m+12, open, base, 3, ecn, wire.FlagSYN|wire.FlagECE|wire.FlagCWR)
 	tp(d+4*time.Millisecond, m+14, open, base, 128, os2Options, nullFlags)
-	tp(d+5*time.Millisecond, m+15, open, base, 256, os2Options, func(t *layers.TCP) { t.SYN, t.FIN, t.URG, t.PSH = true, true, true, true })
+	tp(d+5*time.Millisecond, m+15, open, base, 256, os2Options, wire.FlagSYN|wire.FlagFIN|wire.FlagURG|wire.FlagPSH)
 	tp(d+6*time.Millisecond, m+16, open, base, 1024, os2Options, ackFlags)
 	tp(d+7*time.Millisecond, m+17, closed, base, 31337, os2Options, syn)
 	tp(d+8*time.Millisecond, m+18, closed, base, 32768, os2Options, ackFlags)
@@ -270,32 +207,31 @@ func ftpBounce(ports, open []uint16) []pkt {
 	step := 0
 	at := func() time.Time { step++; return t0.Add(time.Duration(step) * 100 * time.Microsecond) }
 	cseq, sseq := uint32(1000), uint32(5000)
-	c := func(flags func(t *layers.TCP), payload string) {
-		t := layers.TCP{SrcPort: 4103, DstPort: 21, Seq: cseq, Ack: sseq, Window: 32120}
-		flags(&t)
-		out = append(out, pkt{at(), ipTCP(scannerAddr, ftpAddr, 64, t, []byte(payload))})
+	c := func(flags uint8, opts []byte, payload string) {
+		t := wire.TCPSegment{SPort: 4103, DPort: 21, Seq: cseq, Ack: sseq, Flags: flags, Window: 32120, Options: opts, Payload: []byte(payload)}
+		out = append(out, pkt{at(), ipTCP(scannerAddr, ftpAddr, 64, t)})
 		cseq += uint32(len(payload))
 	}
 	s := func(payload string) {
-		t := layers.TCP{SrcPort: 21, DstPort: 4103, Seq: sseq, Ack: cseq, Window: 64240, ACK: true, PSH: true}
-		out = append(out, pkt{at(), ipTCP(ftpAddr, scannerAddr, 64, t, []byte(payload))})
+		t := wire.TCPSegment{SPort: 21, DPort: 4103, Seq: sseq, Ack: cseq, Flags: wire.FlagACK | wire.FlagPSH, Window: 64240, Payload: []byte(payload)}
+		out = append(out, pkt{at(), ipTCP(ftpAddr, scannerAddr, 64, t)})
 		sseq += uint32(len(payload))
 	}
-	c(func(t *layers.TCP) { t.SYN = true; t.Options = mss1460 }, "")
-	out = append(out, pkt{at(), ipTCP(ftpAddr, scannerAddr, 64, layers.TCP{SrcPort: 21, DstPort: 4103, Seq: sseq, Ack: cseq + 1, SYN: true, ACK: true, Window: 64240}, nil)})
+	c(wire.FlagSYN, mss1460, "")
+	out = append(out, pkt{at(), ipTCP(ftpAddr, scannerAddr, 64, wire.TCPSegment{SPort: 21, DPort: 4103, Seq: sseq, Ack: cseq + 1, Flags: wire.FlagSYN | wire.FlagACK, Window: 64240})})
 	cseq++
 	sseq++
-	data := func(t *layers.TCP) { t.ACK, t.PSH = true, true }
-	c(ackFlags, "")
+	const data = wire.FlagACK | wire.FlagPSH
+	c(ackFlags, nil, "")
 	s("220 ready\r\n")
-	c(data, "USER anonymous\r\n")
+	c(data, nil, "USER anonymous\r\n")
 	s("331 send password\r\n")
-	c(data, "PASS -wwwuser@\r\n")
+	c(data, nil, "PASS -wwwuser@\r\n")
 	s("230 ok\r\n")
 	for _, p := range ports {
-		c(data, "PORT 198,18,1,3,"+itoa(int(p>>8))+","+itoa(int(p&0xff))+"\r\n")
+		c(data, nil, "PORT 198,18,1,3,"+itoa(int(p>>8))+","+itoa(int(p&0xff))+"\r\n")
 		s("200 PORT command successful.\r\n")
-		c(data, "LIST\r\n")
+		c(data, nil, "LIST\r\n")
 		if slices.Contains(open, p) {
 			s("150 Opening ASCII mode data connection.\r\n")
 			s("226 Transfer complete.\r\n")

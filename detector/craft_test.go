@@ -1,18 +1,16 @@
 package detector_test
 
-// Packet crafting for the specs, the fuzz seeds and the benchmark. The
-// helpers panic on serialisation errors because they run outside Ginkgo
-// too; a panic there is a broken test, not a detector failure.
+// Packet crafting for the specs, the fuzz seeds and the benchmark, with
+// wiretest's builders (no Ginkgo: they run outside specs too).
 
 import (
 	"net/netip"
 	"slices"
 	"time"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 var (
@@ -30,34 +28,16 @@ type pkt struct {
 	data []byte
 }
 
-// ipTCP serialises one IPv4/TCP packet with correct lengths and checksums.
-func ipTCP(src, dst netip.Addr, ttl uint8, t layers.TCP, payload []byte) []byte {
-	return ipTCPID(src, dst, ttl, uint16(t.Seq), t, payload)
-}
-
-// ipTCPID is ipTCP with the IP ID given.
-func ipTCPID(src, dst netip.Addr, ttl uint8, id uint16, t layers.TCP, payload []byte) []byte {
-	ip := &layers.IPv4{
-		Version: 4, TTL: ttl, Id: id,
-		Protocol: layers.IPProtocolTCP,
-		SrcIP:    src.AsSlice(), DstIP: dst.AsSlice(),
-	}
-	if err := t.SetNetworkLayerForChecksum(ip); err != nil {
-		panic(err)
-	}
-	buf := gopacket.NewSerializeBuffer()
-	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-	if err := gopacket.SerializeLayers(buf, opts, ip, &t, gopacket.Payload(payload)); err != nil {
-		panic(err)
-	}
-	return slices.Clone(buf.Bytes())
+// ipTCP is one IPv4/TCP packet whose IP ID is the low half of its seq.
+func ipTCP(src, dst netip.Addr, ttl uint8, t wire.TCPSegment) []byte {
+	return wiretest.TCP(wire.IPHeader{ID: uint16(t.Seq), TTL: ttl, Src: src, Dst: dst}, t)
 }
 
 var (
 	// The FAQ's 25 ports in a shuffled order, and the IRIX host's open ones.
 	shuffled25 = []uint16{12, 3, 19, 17, 5, 10, 18, 11, 4, 6, 9, 1, 15, 22, 8, 23, 2, 24, 20, 7, 14, 16, 21, 13, 25}
 	irixOpen   = []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}
-	mss1460    = []layers.TCPOption{{OptionType: layers.TCPOptionKindMSS, OptionData: []byte{0x05, 0xb4}}}
+	mss1460    = wiretest.Options(wiretest.MSS(1460))
 )
 
 // synScan describes a SYN scan of one target and how the target answers.
@@ -71,9 +51,9 @@ type synScan struct {
 	seq      uint32
 	window   uint16
 	ttl      uint8
-	opts     []layers.TCPOption
+	opts     []byte
 	// probe, when set, edits the i-th first-try SYN before it is sent.
-	probe func(i int, t *layers.TCP)
+	probe func(i int, t *wire.TCPSegment)
 }
 
 // nmap202Scan is test (a): nmap 2.02 -sS -p1-25 against an IRIX host,
@@ -93,50 +73,43 @@ func (s synScan) packets() []pkt {
 	var out []pkt
 	for i, port := range s.ports {
 		at := s.start.Add(time.Duration(i) * 200 * time.Microsecond)
-		syn := layers.TCP{SrcPort: layers.TCPPort(s.sport), DstPort: layers.TCPPort(port), Seq: s.seq, SYN: true, Window: s.window, Options: s.opts}
+		syn := wire.TCPSegment{SPort: s.sport, DPort: port, Seq: s.seq, Flags: wire.FlagSYN, Window: s.window, Options: s.opts}
 		if s.probe != nil {
 			s.probe(i, &syn)
 		}
-		out = append(out, pkt{at, ipTCP(s.src, s.dst, s.ttl, syn, nil)})
+		out = append(out, pkt{at, ipTCP(s.src, s.dst, s.ttl, syn)})
 		out = append(out, s.answer(at, syn)...)
 	}
 	return out
 }
 
 // answer is what the target, then the scanner's kernel, send after syn.
-func (s synScan) answer(at time.Time, syn layers.TCP) []pkt {
-	back := layers.TCP{SrcPort: syn.DstPort, DstPort: syn.SrcPort, Ack: syn.Seq + 1}
-	switch port := uint16(syn.DstPort); {
+func (s synScan) answer(at time.Time, syn wire.TCPSegment) []pkt {
+	switch port := syn.DPort; {
 	case slices.Contains(s.silent, port):
 		// Two retransmissions from M+1 and M+2 with nmap's next ISNs.
 		var out []pkt
 		for try := uint32(1); try <= 2; try++ {
 			re := syn
-			re.SrcPort, re.Seq = syn.SrcPort+layers.TCPPort(try), syn.Seq+try*1000
-			out = append(out, pkt{at.Add(time.Duration(try) * 6 * time.Microsecond), ipTCP(s.src, s.dst, s.ttl, re, nil)})
+			re.SPort, re.Seq = syn.SPort+uint16(try), syn.Seq+try*1000
+			out = append(out, pkt{at.Add(time.Duration(try) * 6 * time.Microsecond), ipTCP(s.src, s.dst, s.ttl, re)})
 		}
 		return out
 	case slices.Contains(s.open, port):
-		back.SYN, back.ACK, back.Seq, back.Window, back.Options = true, true, 0x2f1e0000+uint32(port)*64000, 61440, mss1460
-		rst := layers.TCP{SrcPort: syn.SrcPort, DstPort: syn.DstPort, Seq: back.Ack, RST: true}
+		back := wiretest.Answer(syn, wire.FlagSYN|wire.FlagACK)
+		back.Seq, back.Window, back.Options = 0x2f1e0000+uint32(port)*64000, 61440, mss1460
+		rst := wire.TCPSegment{SPort: syn.SPort, DPort: syn.DPort, Seq: back.Ack, Flags: wire.FlagRST}
 		return []pkt{
-			{at.Add(50 * time.Microsecond), ipTCP(s.dst, s.src, 255, back, nil)},
-			{at.Add(60 * time.Microsecond), ipTCP(s.src, s.dst, 64, rst, nil)},
+			{at.Add(50 * time.Microsecond), ipTCP(s.dst, s.src, 255, back)},
+			{at.Add(60 * time.Microsecond), ipTCP(s.src, s.dst, 64, rst)},
 		}
 	default:
-		back.RST, back.ACK = true, true
-		return []pkt{{at.Add(50 * time.Microsecond), ipTCP(s.dst, s.src, 255, back, nil)}}
+		return []pkt{{at.Add(50 * time.Microsecond), ipTCP(s.dst, s.src, 255, wiretest.Answer(syn, wire.FlagRST|wire.FlagACK))}}
 	}
 }
 
 // linuxSYNOptions is what a Linux kernel puts on a connect()'s SYN.
-var linuxSYNOptions = []layers.TCPOption{
-	{OptionType: layers.TCPOptionKindMSS, OptionData: []byte{0x05, 0xb4}},
-	{OptionType: layers.TCPOptionKindSACKPermitted},
-	{OptionType: layers.TCPOptionKindTimestamps, OptionData: []byte{0, 0, 0, 1, 0, 0, 0, 0}},
-	{OptionType: layers.TCPOptionKindNop},
-	{OptionType: layers.TCPOptionKindWindowScale, OptionData: []byte{7}},
-}
+var linuxSYNOptions = wiretest.Options(wiretest.MSS(1460), wiretest.SACKPermitted, wiretest.Timestamp(1, 0), wiretest.NOP, wiretest.WScale(7))
 
 // session is one complete, ordinary TCP connection from client to
 // server:port: handshake, a banner, and a FIN exchange.
@@ -144,25 +117,25 @@ func session(client, server netip.Addr, sport, port uint16, at time.Time) []pkt 
 	const cISN, sISN = 1000000, 5000000
 	banner := []byte("220 ready\r\n")
 	step := func(n int) time.Time { return at.Add(time.Duration(n) * 100 * time.Microsecond) }
-	c := func(t layers.TCP) []byte {
-		t.SrcPort, t.DstPort, t.Window = layers.TCPPort(sport), layers.TCPPort(port), 502
-		return ipTCP(client, server, 64, t, nil)
+	c := func(t wire.TCPSegment) []byte {
+		t.SPort, t.DPort, t.Window = sport, port, 502
+		return ipTCP(client, server, 64, t)
 	}
-	s := func(t layers.TCP, payload []byte) []byte {
-		t.SrcPort, t.DstPort, t.Window = layers.TCPPort(port), layers.TCPPort(sport), 509
-		return ipTCP(server, client, 64, t, payload)
+	s := func(t wire.TCPSegment) []byte {
+		t.SPort, t.DPort, t.Window = port, sport, 509
+		return ipTCP(server, client, 64, t)
 	}
-	syn := layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(port), Seq: cISN, SYN: true, Window: 64240, Options: linuxSYNOptions}
+	syn := wire.TCPSegment{SPort: sport, DPort: port, Seq: cISN, Flags: wire.FlagSYN, Window: 64240, Options: linuxSYNOptions}
 	n := uint32(len(banner))
 	return []pkt{
-		{step(0), ipTCP(client, server, 64, syn, nil)},
-		{step(1), s(layers.TCP{Seq: sISN, Ack: cISN + 1, SYN: true, ACK: true, Options: mss1460}, nil)},
-		{step(2), c(layers.TCP{Seq: cISN + 1, Ack: sISN + 1, ACK: true})},
-		{step(3), s(layers.TCP{Seq: sISN + 1, Ack: cISN + 1, ACK: true, PSH: true}, banner)},
-		{step(4), c(layers.TCP{Seq: cISN + 1, Ack: sISN + 1 + n, ACK: true})},
-		{step(5), c(layers.TCP{Seq: cISN + 1, Ack: sISN + 1 + n, ACK: true, FIN: true})},
-		{step(6), s(layers.TCP{Seq: sISN + 1 + n, Ack: cISN + 2, ACK: true, FIN: true}, nil)},
-		{step(7), c(layers.TCP{Seq: cISN + 2, Ack: sISN + 2 + n, ACK: true})},
+		{step(0), ipTCP(client, server, 64, syn)},
+		{step(1), s(wire.TCPSegment{Seq: sISN, Ack: cISN + 1, Flags: wire.FlagSYN | wire.FlagACK, Options: mss1460})},
+		{step(2), c(wire.TCPSegment{Seq: cISN + 1, Ack: sISN + 1, Flags: wire.FlagACK})},
+		{step(3), s(wire.TCPSegment{Seq: sISN + 1, Ack: cISN + 1, Flags: wire.FlagACK | wire.FlagPSH, Payload: banner})},
+		{step(4), c(wire.TCPSegment{Seq: cISN + 1, Ack: sISN + 1 + n, Flags: wire.FlagACK})},
+		{step(5), c(wire.TCPSegment{Seq: cISN + 1, Ack: sISN + 1 + n, Flags: wire.FlagACK | wire.FlagFIN})},
+		{step(6), s(wire.TCPSegment{Seq: sISN + 1 + n, Ack: cISN + 2, Flags: wire.FlagACK | wire.FlagFIN})},
+		{step(7), c(wire.TCPSegment{Seq: cISN + 2, Ack: sISN + 2 + n, Flags: wire.FlagACK})},
 	}
 }
 
@@ -185,22 +158,23 @@ func connectScanOf(ports []uint16) []pkt {
 	for i, port := range ports {
 		at := t0.Add(time.Duration(i) * time.Millisecond)
 		sport := 50000 + uint16(i)
-		syn := layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(port), Seq: 7000, SYN: true, Window: 64240, Options: linuxSYNOptions}
-		out = append(out, pkt{at, ipTCP(scannerAddr, targetAddr, 64, syn, nil)})
-		back := layers.TCP{SrcPort: syn.DstPort, DstPort: syn.SrcPort, Ack: 7001, Window: 61440}
+		syn := wire.TCPSegment{SPort: sport, DPort: port, Seq: 7000, Flags: wire.FlagSYN, Window: 64240, Options: linuxSYNOptions}
+		out = append(out, pkt{at, ipTCP(scannerAddr, targetAddr, 64, syn)})
 		if !slices.Contains(irixOpen, port) {
-			back.RST, back.ACK = true, true
-			out = append(out, pkt{at.Add(50 * time.Microsecond), ipTCP(targetAddr, scannerAddr, 255, back, nil)})
+			back := wiretest.Answer(syn, wire.FlagRST|wire.FlagACK)
+			back.Window = 61440
+			out = append(out, pkt{at.Add(50 * time.Microsecond), ipTCP(targetAddr, scannerAddr, 255, back)})
 			continue
 		}
-		back.SYN, back.ACK, back.Seq = true, true, 9000
-		ack := layers.TCP{SrcPort: syn.SrcPort, DstPort: syn.DstPort, Seq: 7001, Ack: 9001, ACK: true, Window: 502}
+		back := wiretest.Answer(syn, wire.FlagSYN|wire.FlagACK)
+		back.Seq, back.Window = 9000, 61440
+		ack := wire.TCPSegment{SPort: syn.SPort, DPort: syn.DPort, Seq: 7001, Ack: 9001, Flags: wire.FlagACK, Window: 502}
 		rst := ack
-		rst.RST = true
+		rst.Flags |= wire.FlagRST
 		out = append(out,
-			pkt{at.Add(50 * time.Microsecond), ipTCP(targetAddr, scannerAddr, 255, back, nil)},
-			pkt{at.Add(60 * time.Microsecond), ipTCP(scannerAddr, targetAddr, 64, ack, nil)},
-			pkt{at.Add(70 * time.Microsecond), ipTCP(scannerAddr, targetAddr, 64, rst, nil)},
+			pkt{at.Add(50 * time.Microsecond), ipTCP(targetAddr, scannerAddr, 255, back)},
+			pkt{at.Add(60 * time.Microsecond), ipTCP(scannerAddr, targetAddr, 64, ack)},
+			pkt{at.Add(70 * time.Microsecond), ipTCP(scannerAddr, targetAddr, 64, rst)},
 		)
 	}
 	return out

@@ -1,31 +1,14 @@
 package detector_test
 
 import (
-	"slices"
-
-	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire/wiretest"
 )
-
-// ethernet wraps an IPv4 packet in an Ethernet frame (padded to 60 bytes
-// for short packets, as real frames are).
-func ethernet(ip []byte) []byte {
-	eth := &layers.Ethernet{
-		SrcMAC:       []byte{2, 0, 0, 0, 0, 1},
-		DstMAC:       []byte{2, 0, 0, 0, 0, 2},
-		EthernetType: layers.EthernetTypeIPv4,
-	}
-	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true}, eth, gopacket.Payload(ip)); err != nil {
-		panic(err)
-	}
-	return slices.Clone(buf.Bytes())
-}
 
 var _ = Describe("DetectCapture", func() {
 	It("finds in an Ethernet capture what Packet finds in the bare packets, skipping non-IPv4 frames", func() {
@@ -33,11 +16,9 @@ var _ = Describe("DetectCapture", func() {
 		want, _ := detect(detector.Config{}, ps)
 
 		c := &capture.Capture{LinkType: layers.LinkTypeEthernet}
-		arp := ethernet(make([]byte, 28))
-		arp[12], arp[13] = 0x08, 0x06
-		c.Add(t0, arp, "arp")
+		c.Add(t0, wiretest.Ethernet(wiretest.EtherARP, make([]byte, 28)), "arp")
 		for _, p := range ps {
-			c.Add(p.at, ethernet(p.data), "")
+			c.Add(p.at, wiretest.Ethernet(wiretest.EtherIPv4, p.data), "")
 		}
 		Expect(detector.DetectCapture(c)).To(Equal(want))
 	})

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 // fragmented replaces every probe the scanner sends in ps (not its
@@ -19,7 +20,7 @@ func fragmented(ps []pkt, n int) []pkt {
 			out = append(out, p)
 			continue
 		}
-		for _, f := range fragments(p.data, n) {
+		for _, f := range wiretest.Fragments(p.data, n) {
 			out = append(out, pkt{p.at, f})
 		}
 	}
@@ -88,7 +89,7 @@ var _ = Describe("evasion.fragment", func() {
 				ps = append(ps, p)
 				continue
 			}
-			for _, f := range fragments(p.data, 8) { // the whole UDP header, then the payload
+			for _, f := range wiretest.Fragments(p.data, 8) { // the whole UDP header, then the payload
 				ps = append(ps, pkt{p.at, f})
 			}
 		}
@@ -112,7 +113,7 @@ var _ = Describe("evasion.fragment", func() {
 		d := detector.New(detector.Config{})
 		for i := range 1000 {
 			// First fragments only, of 1000 different packets: never whole.
-			f := fragments(floodSYN(i), 16)[0]
+			f := wiretest.Fragments(floodSYN(i), 16)[0]
 			d.Packet(t0, f)
 		}
 		Expect(d.Findings()).To(BeEmpty())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 // ipv6SYN is a SYN from 2001:db8::1 to 2001:db8::2 port p: traffic the
@@ -27,13 +28,6 @@ func ipv6SYN(p uint16) []byte {
 		panic(err)
 	}
 	return append([]byte(nil), buf.Bytes()...)
-}
-
-// ethernet6 wraps an IPv6 packet in an Ethernet frame (type 0x86dd).
-func ethernet6(ip []byte) []byte {
-	f := ethernet(ip)
-	binary.BigEndian.PutUint16(f[12:], 0x86dd)
-	return f
 }
 
 // sll wraps a packet in a Linux cooked capture header (DLT_LINUX_SLL)
@@ -66,6 +60,8 @@ var _ = Describe("link types and IPv6", func() {
 		return c
 	}
 	raw := func(b []byte) []byte { return b }
+	ethernet := func(b []byte) []byte { return wiretest.Ethernet(wiretest.EtherIPv4, b) }
+	ethernet6 := func(b []byte) []byte { return wiretest.Ethernet(wiretest.EtherIPv6, b) }
 
 	DescribeTable("find in IPv4 what they would alone, passing IPv6 over",
 		func(c *capture.Capture) {

@@ -1,11 +1,12 @@
 package detector_test
 
 import (
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 var _ = Describe("tool.nmap-2.0x", func() {
@@ -31,32 +32,32 @@ var _ = Describe("tool.nmap-2.0x", func() {
 	)
 
 	DescribeTable("needs every feature nmap 2.0x kept constant",
-		func(probe func(i int, t *layers.TCP)) {
+		func(probe func(i int, t *wire.TCPSegment)) {
 			s := nmap202Scan()
 			s.probe = probe
 			fs, _ := detect(detector.Config{}, s.packets())
 			// The scan itself is still there; only the tool label goes.
 			Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn"}))
 		},
-		Entry("a window nmap 2.0x never used", func(_ int, t *layers.TCP) { t.Window = 8192 }),
-		Entry("a window that changes between probes", func(i int, t *layers.TCP) { t.Window = 1024 << (i % 2) }),
-		Entry("a fresh ISN on every probe", func(i int, t *layers.TCP) { t.Seq += uint32(i) * 7919 }),
-		Entry("a non-zero ack field", func(_ int, t *layers.TCP) { t.Ack = 1 }),
-		Entry("one probe with an MSS option", func(i int, t *layers.TCP) {
+		Entry("a window nmap 2.0x never used", func(_ int, t *wire.TCPSegment) { t.Window = 8192 }),
+		Entry("a window that changes between probes", func(i int, t *wire.TCPSegment) { t.Window = 1024 << (i % 2) }),
+		Entry("a fresh ISN on every probe", func(i int, t *wire.TCPSegment) { t.Seq += uint32(i) * 7919 }),
+		Entry("a non-zero ack field", func(_ int, t *wire.TCPSegment) { t.Ack = 1 }),
+		Entry("one probe with an MSS option", func(i int, t *wire.TCPSegment) {
 			if i == 7 {
 				t.Options = mss1460
 			}
 		}),
-		Entry("a timestamp option", func(_ int, t *layers.TCP) {
-			t.Options = []layers.TCPOption{{OptionType: layers.TCPOptionKindTimestamps, OptionData: make([]byte, 8)}}
+		Entry("a timestamp option", func(_ int, t *wire.TCPSegment) {
+			t.Options = wiretest.Options(wiretest.Timestamp(0, 0))
 		}),
 	)
 
 	It("names the usual source port when a few probes leave from another", func() {
 		s := nmap202Scan()
-		s.probe = func(i int, t *layers.TCP) {
+		s.probe = func(i int, t *wire.TCPSegment) {
 			if i < 3 {
-				t.SrcPort++
+				t.SPort++
 			}
 		}
 		fs, _ := detect(detector.Config{}, s.packets())

@@ -4,11 +4,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire"
 )
 
 // withScan puts nmap 2.02's SYN scan of ports 1-25 before ps.
@@ -99,8 +99,8 @@ var _ = Describe("seqprobe", func() {
 	It("needs at least four samples in a row", func() {
 		var ps []pkt
 		for i := range 3 {
-			t := layers.TCP{SrcPort: layers.TCPPort(42559 + i), DstPort: 1, Seq: uint32(500 + i), SYN: true, Window: 1024}
-			ps = append(ps, pkt{t0.Add(time.Duration(i) * 5 * time.Millisecond), ipTCP(scannerAddr, targetAddr, 51, t, nil)})
+			t := wire.TCPSegment{SPort: uint16(42559 + i), DPort: 1, Seq: uint32(500 + i), Flags: wire.FlagSYN, Window: 1024}
+			ps = append(ps, pkt{t0.Add(time.Duration(i) * 5 * time.Millisecond), ipTCP(scannerAddr, targetAddr, 51, t)})
 		}
 		fs, _ := detect(detector.Config{}, ps)
 		Expect(fs).To(BeEmpty())

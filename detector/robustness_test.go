@@ -7,21 +7,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire"
 )
 
 // nmapSYN is one well-formed nmap 2.02 SYN probe, 40 bytes.
 func nmapSYN() []byte {
-	return ipTCP(scannerAddr, targetAddr, 51, layers.TCP{SrcPort: 42558, DstPort: 22, Seq: 1301162276, SYN: true, Window: 1024}, nil)
+	return ipTCP(scannerAddr, targetAddr, 51, wire.TCPSegment{SPort: 42558, DPort: 22, Seq: 1301162276, Flags: wire.FlagSYN, Window: 1024})
 }
 
 // floodSYN is one SYN from the i-th spoofed source to port 80.
 func floodSYN(i int) []byte {
-	return ipTCP(spoofed(i+1), targetAddr, 51, layers.TCP{SrcPort: 1024, DstPort: 80, Seq: uint32(i), SYN: true, Window: 1024}, nil)
+	return ipTCP(spoofed(i+1), targetAddr, 51, wire.TCPSegment{SPort: 1024, DPort: 80, Seq: uint32(i), Flags: wire.FlagSYN, Window: 1024})
 }
 
 // spoofed returns the i-th address of 198.19.0.0/16, the half of the lab
@@ -143,7 +143,7 @@ var _ = Describe("robustness", func() {
 		// Identical probes from every source pair up as decoy peers: the
 		// peer lists recycled sources carry must be reused, not dropped.
 		Entry("all sending one identical probe, as decoys do", func(i int) []byte {
-			return ipTCP(spoofed(i+1), targetAddr, 51, layers.TCP{SrcPort: 1024, DstPort: 80, Seq: 7, SYN: true, Window: 1024}, nil)
+			return ipTCP(spoofed(i+1), targetAddr, 51, wire.TCPSegment{SPort: 1024, DPort: 80, Seq: 7, Flags: wire.FlagSYN, Window: 1024})
 		}),
 	)
 })

@@ -4,11 +4,11 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire"
 )
 
 var _ = Describe("scan.tcp-syn", func() {
@@ -168,9 +168,11 @@ var _ = Describe("scan.tcp-syn", func() {
 	It("keeps the nmap 2.0x finding when OS-detection probes ride along", func() {
 		s := nmap202Scan()
 		os := func(port uint16, flags string, at time.Duration) pkt {
-			t := layers.TCP{SrcPort: 42565, DstPort: layers.TCPPort(port), Seq: 99, SYN: true, Window: 1024, Options: mss1460}
-			t.ECE = flags == "bogus" // nmap 1998's T1 sets the reserved 0x40 bit
-			return pkt{t0.Add(at), ipTCP(scannerAddr, targetAddr, 51, t, nil)}
+			t := wire.TCPSegment{SPort: 42565, DPort: port, Seq: 99, Flags: wire.FlagSYN, Window: 1024, Options: mss1460}
+			if flags == "bogus" {
+				t.Flags |= wire.FlagBogus // nmap 1998's T1 sets the reserved 0x40 bit
+			}
+			return pkt{t0.Add(at), ipTCP(scannerAddr, targetAddr, 51, t)}
 		}
 		fs, _ := detect(detector.Config{}, byTime(s.packets(), []pkt{os(22, "bogus", 10*time.Millisecond), os(33333, "", 11*time.Millisecond)}))
 		Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn", "tool.nmap-2.0x"}))

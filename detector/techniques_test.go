@@ -5,11 +5,12 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 var _ = Describe("stealth scans", func() {
@@ -124,8 +125,8 @@ var _ = Describe("scan.udp", func() {
 		for i := range 40 {
 			at := t0.Add(time.Duration(i) * time.Second)
 			for _, port := range []uint16{53, 123, 161, 514, 1812} {
-				q := ipUDP(clientAddr, targetAddr, 64, uint16(i), 40000, port, []byte("query"))
-				a := ipUDP(targetAddr, clientAddr, 64, uint16(i), port, 40000, []byte("answer"))
+				q := wiretest.UDP(wire.IPHeader{ID: uint16(i), TTL: 64, Src: clientAddr, Dst: targetAddr}, 40000, port, []byte("query"))
+				a := wiretest.UDP(wire.IPHeader{ID: uint16(i), TTL: 64, Src: targetAddr, Dst: clientAddr}, port, 40000, []byte("answer"))
 				ps = append(ps, pkt{at, q}, pkt{at.Add(time.Millisecond), a})
 			}
 		}
@@ -219,9 +220,9 @@ var _ = Describe("scan.ftp-bounce", func() {
 		last := ps[len(ps)-1].at
 		for i, p := range ports {
 			at := last.Add(time.Duration(i+1) * time.Millisecond)
-			syn := layers.TCP{SrcPort: 20, DstPort: layers.TCPPort(p), Seq: 9000, SYN: true, Window: 64240, Options: linuxSYNOptions}
-			rst := layers.TCP{SrcPort: layers.TCPPort(p), DstPort: 20, Ack: 9001, RST: true, ACK: true}
-			ps = append(ps, pkt{at, ipTCP(ftpAddr, target2Addr, 64, syn, nil)}, pkt{at.Add(10 * time.Microsecond), ipTCP(target2Addr, ftpAddr, 64, rst, nil)})
+			syn := wire.TCPSegment{SPort: 20, DPort: p, Seq: 9000, Flags: wire.FlagSYN, Window: 64240, Options: linuxSYNOptions}
+			rst := wiretest.Answer(syn, wire.FlagRST|wire.FlagACK)
+			ps = append(ps, pkt{at, ipTCP(ftpAddr, target2Addr, 64, syn)}, pkt{at.Add(10 * time.Microsecond), ipTCP(target2Addr, ftpAddr, 64, rst)})
 		}
 		fs, _ := detect(detector.Config{}, ps)
 		Expect(labels(fs)).To(Equal([]string{"scan.ftp-bounce"}))

@@ -4,11 +4,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 // templated is a SYN scan of ports 1-25 by a tool with a fixed packet
@@ -28,8 +29,8 @@ func (t templated) packets() []pkt {
 	for i := range 25 {
 		port := uint16(i + 1)
 		at := t0.Add(time.Duration(i) * 200 * time.Microsecond)
-		syn := layers.TCP{SrcPort: layers.TCPPort(t.sport(i)), DstPort: layers.TCPPort(port), Seq: t.seq(i), SYN: true, Window: t.window}
-		out = append(out, pkt{at, ipTCPID(scannerAddr, targetAddr, t.ttl, t.id(i, port, syn.Seq), syn, nil)})
+		syn := wire.TCPSegment{SPort: t.sport(i), DPort: port, Seq: t.seq(i), Flags: wire.FlagSYN, Window: t.window}
+		out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: t.id(i, port, syn.Seq), TTL: t.ttl, Src: scannerAddr, Dst: targetAddr}, syn)})
 		out = append(out, base.answer(at, syn)...)
 	}
 	return out

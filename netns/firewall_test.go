@@ -1,7 +1,6 @@
 package netns_test
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"time"
@@ -12,7 +11,9 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 // The lab of the live firewall specs: a kernel host and a personality
@@ -78,8 +79,7 @@ var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), 
 	udpPorts := []uint16{53, 54, 69, 161, 22}
 
 	BeforeAll(func() {
-		requireRoot()
-		lab = buildLab(firewallSpec())
+		lab = netnstest.BuildLab(firewallSpec())
 		// Every probe at once and one listening window, so that a silent
 		// port is judged over the same time in which its neighbours
 		// answered.
@@ -163,7 +163,8 @@ var _ = Describe("filtered and prohibited ports, live", Ordered, Label("root"), 
 	DescribeTable("applies the same rules to a SYN split into fragments, as nmap -f sends it",
 		func(port uint16, want string) {
 			sport := fwSport(port) + 1000 // not the sport of the first round's probe
-			frags := fragments(tcpProbe(lab, fwKernel, sport, port, fwSeq, wire.FlagSYN, nil), 8)
+			// 8-byte pieces, as today's nmap cuts them
+			frags := wiretest.Fragments(tcpProbe(lab, fwKernel, sport, port, fwSeq, wire.FlagSYN, nil), 8, 16)
 			Expect(frags).To(HaveLen(3))
 			writeTUN(lab, frags...)
 			Expect(verdict(readTUN(lab, fwWindow), fwKernel, protoTCP, sport, port)).To(Equal(want))
@@ -204,35 +205,3 @@ var _ = Describe("Build refuses port lists that contradict each other", func() {
 		Entry("prohibited UDP on a personality", host(labnet.Host{Stack: "personality/irix-6.2", ProhibitedUDP: []uint16{69}}), "need a kernel host"),
 	)
 })
-
-// fragments splits an IPv4 packet (20-byte header) into fragments of
-// size payload bytes each (a multiple of 8; the last takes the rest).
-func fragments(pkt []byte, size int) [][]byte {
-	var out [][]byte
-	data := pkt[20:]
-	for off := 0; off < len(data); off += size {
-		end := min(off+size, len(data))
-		f := append(append([]byte(nil), pkt[:20]...), data[off:end]...)
-		binary.BigEndian.PutUint16(f[2:], uint16(len(f)))
-		flags := uint16(off / 8)
-		if end < len(data) {
-			flags |= 0x2000 // more fragments
-		}
-		binary.BigEndian.PutUint16(f[6:], flags)
-		binary.BigEndian.PutUint16(f[10:], 0)
-		binary.BigEndian.PutUint16(f[10:], ipChecksum(f[:20]))
-		out = append(out, f)
-	}
-	return out
-}
-
-func ipChecksum(h []byte) uint16 {
-	var acc uint32
-	for i := 0; i+1 < len(h); i += 2 {
-		acc += uint32(h[i])<<8 | uint32(h[i+1])
-	}
-	for acc > 0xffff {
-		acc = acc>>16 + acc&0xffff
-	}
-	return ^uint16(acc)
-}

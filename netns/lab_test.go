@@ -16,7 +16,9 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/netns/nsthread"
+	"github.com/siglab/siglab/wire"
 )
 
 var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
@@ -25,8 +27,7 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 		victim = netip.MustParseAddr("198.18.1.2")
 	)
 	BeforeAll(func() {
-		requireRoot()
-		lab = buildLab(victimSpec("198.18.1.2"))
+		lab = netnstest.BuildLab(victimSpec("198.18.1.2"))
 	})
 
 	It("names itself <pid>-<seq> and its namespaces siglab-<id>-<role>", func() {
@@ -46,8 +47,7 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 	})
 
 	It("puts nothing in the caller's namespace", func() {
-		_, links := leftovers(lab.ID())
-		Expect(links).To(BeEmpty())
+		Expect(netnstest.RootLinks()).To(BeEmpty())
 	})
 
 	It("sends nothing unsolicited out of the TUN (no IPv6 noise)", func() {
@@ -61,13 +61,13 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 		func(dport uint16, open bool) {
 			r := exchange(lab, victim, 40000+dport, dport)
 			Expect(r).NotTo(BeNil(), "no reply from port %d", dport)
-			Expect(r.ip.SrcIP.String()).To(Equal(victim.String()))
-			Expect(r.ip.DstIP.String()).To(Equal(lab.Scanner().String()))
-			Expect(r.ip.TTL).To(BeEquivalentTo(62), "two routers (sensor, scanner ns) on the way back")
-			Expect(r.tcp.Ack).To(BeEquivalentTo(1001))
-			Expect(r.tcp.ACK).To(BeTrue())
-			Expect(r.tcp.SYN).To(Equal(open))
-			Expect(r.tcp.RST).To(Equal(!open))
+			Expect(r.Src()).To(Equal(victim))
+			Expect(r.Dst()).To(Equal(lab.Scanner()))
+			Expect(r.TTL()).To(BeEquivalentTo(62), "two routers (sensor, scanner ns) on the way back")
+			Expect(r.Ack()).To(BeEquivalentTo(1001))
+			Expect(r.HasFlags(wire.FlagACK)).To(BeTrue())
+			Expect(r.HasFlags(wire.FlagSYN)).To(Equal(open))
+			Expect(r.HasFlags(wire.FlagRST)).To(Equal(!open))
 		},
 		Entry("open 1", uint16(1), true),
 		Entry("open 7", uint16(7), true),
@@ -86,11 +86,11 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 	It("drops packets for lab addresses nobody owns, silently", func() {
 		_, err := lab.TUN().Write(syn(lab.Scanner(), netip.MustParseAddr("198.18.1.99"), 40100, 22, 1))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(readReply(lab.TUN(), 22, 300*time.Millisecond)).To(BeNil())
+		Expect(netnstest.ReadReply(lab.TUN(), 22, 300*time.Millisecond)).To(BeNil())
 	})
 
 	It("lets a real socket in the scanner namespace talk to the listener", func() {
-		c := dialFrom(lab.ScannerNS(), netip.AddrPortFrom(victim, 22))
+		c := netnstest.DialFrom(lab.ScannerNS(), netip.AddrPortFrom(victim, 22))
 		Expect(c.LocalAddr().String()).To(HavePrefix("198.19.0.1:"))
 		r := bufio.NewReader(c)
 		for range 2 { // every chunk gets its own line
@@ -159,16 +159,14 @@ var _ = Describe("a live lab with one host", Ordered, Label("root"), func() {
 })
 
 var _ = Describe("lab lifecycle", Label("root"), func() {
-	BeforeEach(requireRoot)
+	BeforeEach(netnstest.RequireRoot)
 
 	It("leaves nothing behind after Close, which is idempotent and concurrent-safe", func() {
 		fds := fdCount()
-		lab, err := netns.Build(victimSpec("198.18.1.2"))
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(lab.Close)
+		lab := netnstest.BuildLab(victimSpec("198.18.1.2"))
 		id, tun := lab.ID(), lab.TUN()
-		c := dialFrom(lab.ScannerNS(), netip.MustParseAddrPort("198.18.1.2:25"))
-		_, err = c.Write([]byte("HELO x\r\n")) // a live connection Close must end
+		c := netnstest.DialFrom(lab.ScannerNS(), netip.MustParseAddrPort("198.18.1.2:25"))
+		_, err := c.Write([]byte("HELO x\r\n")) // a live connection Close must end
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.Close()).To(Succeed())
 
@@ -180,9 +178,7 @@ var _ = Describe("lab lifecycle", Label("root"), func() {
 			Expect(<-errs).To(Succeed())
 		}
 		Expect(lab.Close()).To(Succeed())
-		nss, links := leftovers(id)
-		Expect(nss).To(BeEmpty())
-		Expect(links).To(BeEmpty())
+		Expect(netnstest.Leftovers(id + "-")).To(BeEmpty())
 		_, err = tun.Write(syn(lab.Scanner(), netip.MustParseAddr("198.18.1.2"), 1, 22, 1))
 		Expect(err).To(HaveOccurred(), "the TUN file is closed")
 		Expect(fdCount()).To(Equal(fds), "no handle, socket or TUN file leaked")
@@ -217,8 +213,8 @@ var _ = Describe("lab lifecycle", Label("root"), func() {
 		// A SYN in one lab shows up in that lab's TUN only.
 		_, err := labs[0].TUN().Write(syn(labs[0].Scanner(), victim, 41001, 23, 5))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(readReply(labs[1].TUN(), 23, 300*time.Millisecond)).To(BeNil())
-		Expect(readReply(labs[0].TUN(), 23, 2*time.Second)).NotTo(BeNil())
+		Expect(netnstest.ReadReply(labs[1].TUN(), 23, 300*time.Millisecond)).To(BeNil())
+		Expect(netnstest.ReadReply(labs[0].TUN(), 23, 2*time.Second)).NotTo(BeNil())
 
 		Expect(labs[0].Close()).To(Succeed())
 		Expect(exchange(labs[1], victim, 41002, 22)).NotTo(BeNil(), "still works after the other closed")
@@ -227,37 +223,34 @@ var _ = Describe("lab lifecycle", Label("root"), func() {
 	It("is ready when Build returns: the very first SYN is answered at once", func() {
 		victim := netip.MustParseAddr("198.18.1.2")
 		for i := range 5 { // the stall it guards against came one build in three or so
-			lab, err := netns.Build(victimSpec("198.18.1.2"))
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(lab.Close)
+			lab := netnstest.BuildLab(victimSpec("198.18.1.2"))
 			start := time.Now()
-			_, err = lab.TUN().Write(syn(lab.Scanner(), victim, 45000, 22, 1))
+			_, err := lab.TUN().Write(syn(lab.Scanner(), victim, 45000, 22, 1))
 			Expect(err).NotTo(HaveOccurred())
-			Expect(readReply(lab.TUN(), 22, 2*time.Second)).NotTo(BeNil())
+			Expect(netnstest.ReadReply(lab.TUN(), 22, 2*time.Second)).NotTo(BeNil())
 			Expect(time.Since(start)).To(BeNumerically("<", 200*time.Millisecond), "build %d", i)
 			Expect(lab.Close()).To(Succeed())
 		}
 	})
 
 	It("CloseAll closes every open lab", func() {
-		a := buildLab(netns.Spec{})
-		b := buildLab(victimSpec("198.18.9.9"))
+		a := netnstest.BuildLab(netns.Spec{})
+		b := netnstest.BuildLab(victimSpec("198.18.9.9"))
 		Expect(netns.CloseAll()).To(Succeed())
 		for _, l := range []*netns.Lab{a, b} {
-			nss, _ := leftovers(l.ID())
-			Expect(nss).To(BeEmpty())
+			Expect(netnstest.Namespaces(l.ID() + "-")).To(BeEmpty())
 		}
 	})
 
 	It("serves hosts sharing a /24 and reaching each other through the sensor", func() {
-		lab := buildLab(netns.Spec{Hosts: []labnet.Host{
+		lab := netnstest.BuildLab(netns.Spec{Hosts: []labnet.Host{
 			{Name: "gw-one", Addr: netip.MustParseAddr("198.18.3.1"), OpenTCP: []uint16{21}},
 			{Name: "two", Addr: netip.MustParseAddr("198.18.3.2"), OpenTCP: []uint16{22}},
 		}})
 		Expect(exchange(lab, netip.MustParseAddr("198.18.3.1"), 42000, 21)).NotTo(BeNil())
 		Expect(exchange(lab, netip.MustParseAddr("198.18.3.2"), 42001, 22)).NotTo(BeNil())
 		one, _ := lab.HostNS("gw-one")
-		c := dialFrom(one, netip.MustParseAddrPort("198.18.3.2:22"))
+		c := netnstest.DialFrom(one, netip.MustParseAddrPort("198.18.3.2:22"))
 		_, err := c.Write([]byte("x"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.SetReadDeadline(time.Now().Add(2 * time.Second))).To(Succeed())
@@ -267,19 +260,19 @@ var _ = Describe("lab lifecycle", Label("root"), func() {
 	})
 
 	It("uses a scanner address outside 198.18.0.0/24 too", func() {
-		lab := buildLab(netns.Spec{Scanner: netip.MustParseAddr("198.18.200.5"),
+		lab := netnstest.BuildLab(netns.Spec{Scanner: netip.MustParseAddr("198.18.200.5"),
 			Hosts: []labnet.Host{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
 		r := exchange(lab, netip.MustParseAddr("198.18.1.2"), 43000, 22)
 		Expect(r).NotTo(BeNil())
-		Expect(r.ip.DstIP.String()).To(Equal("198.18.200.5"))
+		Expect(r.Dst()).To(Equal(netip.MustParseAddr("198.18.200.5")))
 	})
 })
 
 var _ = Describe("Clean", Label("root"), func() {
-	BeforeEach(requireRoot)
+	BeforeEach(netnstest.RequireRoot)
 
 	It("removes a dead process's namespaces and root siglab links, and spares live labs", func() {
-		live := buildLab(victimSpec("198.18.1.2"))
+		live := netnstest.BuildLab(victimSpec("198.18.1.2"))
 		dead := "siglab-999999999-1-scan" // pid above pid_max: never alive
 		makeNamed(dead)
 		DeferCleanup(func() { _ = vnetns.DeleteNamed(dead) })
@@ -293,8 +286,7 @@ var _ = Describe("Clean", Label("root"), func() {
 			Expect(exists(n)).To(BeTrue(), n)
 			Expect(removed).NotTo(ContainElement(n))
 		}
-		_, links := leftovers("")
-		Expect(links).To(BeEmpty())
+		Expect(netnstest.RootLinks()).To(BeEmpty())
 		Expect(exchange(live, netip.MustParseAddr("198.18.1.2"), 44000, 22)).NotTo(BeNil())
 	})
 
@@ -314,13 +306,10 @@ var _ = Describe("Clean", Label("root"), func() {
 		_ = cmd.Wait()
 		DeferCleanup(netns.Clean, false) // in case the spec fails half-way
 
-		nss, _ := leftovers(id)
-		Expect(nss).To(ConsistOf("siglab-"+id+"-scan", "siglab-"+id+"-sens", "siglab-"+id+"-h0"), "a killed run leaves its lab")
+		Expect(netnstest.Namespaces(id+"-")).To(ConsistOf("siglab-"+id+"-scan", "siglab-"+id+"-sens", "siglab-"+id+"-h0"), "a killed run leaves its lab")
 		removed, err := netns.Clean(false)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(removed).To(ContainElements("siglab-"+id+"-scan", "siglab-"+id+"-sens", "siglab-"+id+"-h0"))
-		nss, links := leftovers(id)
-		Expect(nss).To(BeEmpty())
-		Expect(links).To(BeEmpty())
+		Expect(netnstest.Leftovers(id + "-")).To(BeEmpty())
 	})
 })

@@ -11,6 +11,7 @@ import (
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/netnstest"
 )
 
 // orphanEnv makes the test binary a siglab process that builds a lab,
@@ -39,9 +40,4 @@ func TestNetns(t *testing.T) {
 	RunSpecs(t, "netns")
 }
 
-// requireRoot skips loudly: these specs build real namespaces.
-func requireRoot() {
-	if os.Geteuid() != 0 {
-		Skip("NOT RUN: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) to build namespaces; run the suite as root")
-	}
-}
+var _ = AfterSuite(netnstest.ExpectNoLeftovers)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -16,11 +15,11 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	vnetns "github.com/vishvananda/netns"
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
-	"github.com/siglab/siglab/netns/nsthread"
+	"github.com/siglab/siglab/netns/netnstest"
+	"github.com/siglab/siglab/wire"
 )
 
 // persistEnv makes the test binary a `siglab lab up` stand-in: it builds
@@ -97,34 +96,12 @@ func waitExit(cmd *exec.Cmd, timeout time.Duration) int {
 	return 0
 }
 
-// holdNS opens a lab namespace, which keeps it alive after it is
-// unmounted, as a shell inside it would; closed after the spec.
-func holdNS(name string) nsthread.Handle {
-	h, err := vnetns.GetFromPath(filepath.Join("/run/netns", name))
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(h.Close)
-	return h
-}
-
-// linksIn lists the links of ns.
-func linksIn(ns nsthread.Handle) []string {
-	var names []string
-	Expect(nsthread.Do(ns, func() error {
-		ifs, err := net.Interfaces()
-		for _, i := range ifs {
-			names = append(names, i.Name)
-		}
-		return err
-	})).To(Succeed())
-	return names
-}
-
 // exchangeOn writes a SYN to the victim's port 22 into tun and returns
 // the reply.
-func exchangeOn(tun *os.File, sport uint16) *reply {
+func exchangeOn(tun *os.File, sport uint16) wire.Packet {
 	_, err := tun.Write(syn(labnet.DefaultScanner, netip.MustParseAddr("198.18.1.2"), sport, 22, 1000))
 	Expect(err).NotTo(HaveOccurred())
-	return readReply(tun, 22, 2*time.Second)
+	return netnstest.ReadReply(tun, 22, 2*time.Second)
 }
 
 func attach(id string) *os.File {
@@ -137,8 +114,7 @@ func attach(id string) *os.File {
 var _ = Describe("a detached lab", Ordered, Label("root"), func() {
 	var lab *netns.Lab
 	BeforeAll(func() {
-		requireRoot()
-		lab = buildLab(victimSpec("198.18.1.2"))
+		lab = netnstest.BuildLab(victimSpec("198.18.1.2"))
 		Expect(lab.Detach()).To(Succeed())
 	})
 
@@ -160,7 +136,7 @@ var _ = Describe("a detached lab", Ordered, Label("root"), func() {
 			r := exchangeOn(f, uint16(46000+i))
 			Expect(r).NotTo(BeNil(), "attach %d", i)
 			Expect(time.Since(start)).To(BeNumerically("<", 200*time.Millisecond), "attach %d", i)
-			Expect(r.tcp.SYN && r.tcp.ACK).To(BeTrue())
+			Expect(r.HasFlags(wire.FlagSYN | wire.FlagACK)).To(BeTrue())
 			Expect(f.Close()).To(Succeed())
 		}
 	})
@@ -188,33 +164,29 @@ var _ = Describe("a detached lab", Ordered, Label("root"), func() {
 })
 
 var _ = Describe("closing a detached lab", Label("root"), func() {
-	BeforeEach(requireRoot)
+	BeforeEach(netnstest.RequireRoot)
 
 	It("deletes the TUN even while a file is attached and the namespace is held", func() {
-		lab, err := netns.Build(victimSpec("198.18.1.2"))
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(lab.Close)
+		lab := netnstest.BuildLab(victimSpec("198.18.1.2"))
 		Expect(lab.Detach()).To(Succeed())
-		held := holdNS("siglab-" + lab.ID() + "-scan")
+		held := netnstest.HoldNS("siglab-" + lab.ID() + "-scan")
 		f := attach(lab.ID())
-		Expect(linksIn(held)).To(ContainElement("siglab-tun0"))
+		Expect(netnstest.LinksIn(held)).To(ContainElement("siglab-tun0"))
 
 		Expect(lab.Close()).To(Succeed())
-		Expect(linksIn(held)).NotTo(ContainElement("siglab-tun0"))
+		Expect(netnstest.LinksIn(held)).NotTo(ContainElement("siglab-tun0"))
 		Expect(f.SetReadDeadline(time.Now().Add(time.Second))).To(Succeed())
-		_, err = f.Read(make([]byte, 2048))
+		_, err := f.Read(make([]byte, 2048))
 		Expect(err).To(HaveOccurred())
 		Expect(errors.Is(err, os.ErrDeadlineExceeded)).To(BeFalse(), "the device is gone, not just quiet: %v", err)
 		_, err = netns.AttachTUN(lab.ID())
 		Expect(err).To(MatchError(netns.ErrNoLab))
-		nss, links := leftovers(lab.ID())
-		Expect(nss).To(BeEmpty())
-		Expect(links).To(BeEmpty())
+		Expect(netnstest.Leftovers(lab.ID() + "-")).To(BeEmpty())
 	})
 })
 
 var _ = Describe("a persistent lab seen from another process", Label("root"), func() {
-	BeforeEach(requireRoot)
+	BeforeEach(netnstest.RequireRoot)
 
 	It("is described by its state file, which ReadStates lists", func() {
 		cmd, id := startPersistent("serve")
@@ -239,7 +211,7 @@ var _ = Describe("a persistent lab seen from another process", Label("root"), fu
 	It("goes down on Down: SIGTERM, then nothing of it is left, the held TUN included", func() {
 		cmd, id := startPersistent("serve")
 		Expect(exchangeOn(attach(id), 47000)).NotTo(BeNil())
-		held := holdNS("siglab-" + id + "-scan")
+		held := netnstest.HoldNS("siglab-" + id + "-scan")
 		_, err := netns.CleanLab(id)
 		Expect(err).To(MatchError(netns.ErrRunning), "a live lab is its process's to remove")
 
@@ -247,12 +219,10 @@ var _ = Describe("a persistent lab seen from another process", Label("root"), fu
 		Expect(err).NotTo(HaveOccurred())
 		Expect(removed).To(BeEmpty(), "the lab's own process removed it all")
 		Expect(waitExit(cmd, 5*time.Second)).To(Equal(0))
-		nss, links := leftovers(id)
-		Expect(nss).To(BeEmpty())
-		Expect(links).To(BeEmpty())
+		Expect(netnstest.Leftovers(id + "-")).To(BeEmpty())
 		_, err = os.Stat(filepath.Join(netns.StateDir, id+".json"))
 		Expect(err).To(MatchError(os.ErrNotExist))
-		Expect(linksIn(held)).NotTo(ContainElement("siglab-tun0"))
+		Expect(netnstest.LinksIn(held)).NotTo(ContainElement("siglab-tun0"))
 		_, err = netns.Down(id, time.Second)
 		Expect(err).To(MatchError(netns.ErrNoLab))
 	})
@@ -262,25 +232,23 @@ var _ = Describe("a persistent lab seen from another process", Label("root"), fu
 		_, err := netns.Down(id, 200*time.Millisecond)
 		Expect(err).To(MatchError(netns.ErrStillUp))
 		Expect(err.Error()).To(ContainSubstring(fmt.Sprint(cmd.Process.Pid)))
-		nss, _ := leftovers(id)
-		Expect(nss).NotTo(BeEmpty(), "still up")
+		Expect(netnstest.Namespaces(id+"-")).NotTo(BeEmpty(), "still up")
 
-		held := holdNS("siglab-" + id + "-scan")
+		held := netnstest.HoldNS("siglab-" + id + "-scan")
 		Expect(cmd.Process.Kill()).To(Succeed())
 		_ = cmd.Wait()
 		removed, err := netns.Down(id, time.Second)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(removed).To(ContainElements("siglab-"+id+"-scan", "siglab-"+id+"-sens", "siglab-"+id+"-h0",
 			"state "+filepath.Join(netns.StateDir, id+".json")))
-		nss, _ = leftovers(id)
-		Expect(nss).To(BeEmpty())
-		Expect(linksIn(held)).NotTo(ContainElement("siglab-tun0"))
+		Expect(netnstest.Namespaces(id + "-")).To(BeEmpty())
+		Expect(netnstest.LinksIn(held)).NotTo(ContainElement("siglab-tun0"))
 	})
 
 	It("is removed by Clean after SIGKILL: namespaces, the held namespace's TUN and the state file", func() {
 		cmd, id := startPersistent("stubborn")
-		held := holdNS("siglab-" + id + "-scan")
-		Expect(linksIn(held)).To(ContainElement("siglab-tun0"))
+		held := netnstest.HoldNS("siglab-" + id + "-scan")
+		Expect(netnstest.LinksIn(held)).To(ContainElement("siglab-tun0"))
 		Expect(cmd.Process.Kill()).To(Succeed())
 		_ = cmd.Wait()
 		st, err := netns.ReadState(id)
@@ -291,7 +259,7 @@ var _ = Describe("a persistent lab seen from another process", Label("root"), fu
 		Expect(err).NotTo(HaveOccurred())
 		Expect(removed).To(ContainElements("siglab-"+id+"-scan", "siglab-"+id+"-sens", "siglab-"+id+"-h0",
 			"state "+filepath.Join(netns.StateDir, id+".json")))
-		Expect(linksIn(held)).NotTo(ContainElement("siglab-tun0"))
+		Expect(netnstest.LinksIn(held)).NotTo(ContainElement("siglab-tun0"))
 		_, err = netns.ReadState(id)
 		Expect(err).To(MatchError(netns.ErrNoLab))
 	})

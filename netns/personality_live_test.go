@@ -13,6 +13,7 @@ import (
 	"github.com/siglab/siglab/generator/fingerprint"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/wire"
 )
@@ -183,8 +184,7 @@ var _ = Describe("personality hosts live, under nmap 2.02's first-generation bat
 
 	DescribeTable("answer T1-T7, PU and TSeq over the TUN as their record says, and match no other record",
 		func(name string) {
-			requireRoot()
-			lab := buildLab(netns.Spec{Seed: 7, Hosts: []labnet.Host{{Name: "victim", Addr: personaHost,
+			lab := netnstest.BuildLab(netns.Spec{Seed: 7, Hosts: []labnet.Host{{Name: "victim", Addr: personaHost,
 				Stack: labnet.Personality(name), OpenTCP: faqOpen}}})
 			fp := liveBattery(lab)
 			Expect(fp.Test("TSeq")).NotTo(BeNil(), "fewer than four SYN/ACKs to the TSeq probes:\n%s", fp)

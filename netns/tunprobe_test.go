@@ -1,14 +1,13 @@
 package netns_test
 
 import (
-	"errors"
 	"net/netip"
-	"os"
 	"time"
 
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/wire"
 )
 
@@ -46,39 +45,10 @@ func writeTUN(lab *netns.Lab, pkts ...[]byte) {
 	}
 }
 
-// readTUN returns every IPv4 packet to the scanner that the TUN gives
-// within d (copies, in arrival order).
+// readTUN returns every IPv4 packet to the scanner that the lab's TUN
+// gives within d, in arrival order.
 func readTUN(lab *netns.Lab, d time.Duration) []wire.Packet {
-	var out []wire.Packet
-	buf := make([]byte, 65536)
-	Expect(lab.TUN().SetReadDeadline(time.Now().Add(d))).To(Succeed())
-	for {
-		n, err := lab.TUN().Read(buf)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return out
-		}
-		Expect(err).NotTo(HaveOccurred())
-		if pk, ok := wire.ParsePacket(append([]byte(nil), buf[:n]...)); ok && pk.Dst() == lab.Scanner() {
-			out = append(out, pk)
-		}
-	}
-}
-
-// awaitTUN reads until a packet satisfying want arrives (returned) or d
-// passes (nil).
-func awaitTUN(lab *netns.Lab, d time.Duration, want func(wire.Packet) bool) wire.Packet {
-	buf := make([]byte, 65536)
-	Expect(lab.TUN().SetReadDeadline(time.Now().Add(d))).To(Succeed())
-	for {
-		n, err := lab.TUN().Read(buf)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return nil
-		}
-		Expect(err).NotTo(HaveOccurred())
-		if pk, ok := wire.ParsePacket(append([]byte(nil), buf[:n]...)); ok && want(pk) {
-			return pk
-		}
-	}
+	return netnstest.ReadTUN(lab.TUN(), d, func(p wire.Packet) bool { return p.Dst() == lab.Scanner() })
 }
 
 // answers reports whether pk is host's answer to a probe of proto from

@@ -2,59 +2,38 @@ package sensor_test
 
 import (
 	"encoding/binary"
-	"errors"
 	"net/netip"
-	"os"
 	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/netnstest"
+	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
-var victim = netip.MustParseAddr("198.18.1.2")
-
-func buildLab() *netns.Lab {
-	lab, err := netns.Build(netns.Spec{Hosts: []labnet.Host{{Name: "victim", Addr: victim,
-		OpenTCP: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}}}})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(lab.Close)
-	return lab
-}
+var (
+	victim = netip.MustParseAddr("198.18.1.2")
+	// victimLab is the lab of the specs: the victim with nine listeners.
+	victimLab = netns.Spec{Hosts: []labnet.Host{{Name: "victim", Addr: victim,
+		OpenTCP: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}}}}
+)
 
 // synTo writes a scanner SYN with payload bytes of data into the TUN.
 func synTo(lab *netns.Lab, sport, dport uint16, payload int) {
-	ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP, Id: sport,
-		SrcIP: lab.Scanner().AsSlice(), DstIP: victim.AsSlice()}
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport), Seq: 7, SYN: true, Window: 4096}
-	Expect(tcp.SetNetworkLayerForChecksum(ip)).To(Succeed())
-	buf := gopacket.NewSerializeBuffer()
-	Expect(gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-		ip, tcp, gopacket.Payload(make([]byte, payload)))).To(Succeed())
-	_, err := lab.TUN().Write(buf.Bytes())
+	_, err := lab.TUN().Write(wiretest.TCP(wire.IPHeader{ID: sport, TTL: 64, Src: lab.Scanner(), Dst: victim},
+		wire.TCPSegment{SPort: sport, DPort: dport, Seq: 7, Flags: wire.FlagSYN, Window: 4096, Payload: make([]byte, payload)}))
 	Expect(err).NotTo(HaveOccurred())
 }
 
 // awaitReply reads the TUN until a TCP packet from victim:sport arrives.
 func awaitReply(lab *netns.Lab, sport uint16) {
-	buf := make([]byte, 65536)
-	Expect(lab.TUN().SetReadDeadline(time.Now().Add(2 * time.Second))).To(Succeed())
-	for {
-		n, err := lab.TUN().Read(buf)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			Fail("no reply from port " + layers.TCPPort(sport).String())
-		}
-		Expect(err).NotTo(HaveOccurred())
-		p := gopacket.NewPacket(buf[:n], layers.LayerTypeIPv4, gopacket.Default)
-		if tcp, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP); ok && uint16(tcp.SrcPort) == sport {
-			return
-		}
-	}
+	Expect(netnstest.ReadReply(lab.TUN(), sport, 2*time.Second)).NotTo(BeNil(), "no reply from port %d", sport)
 }
 
 // seg is one decoded TCP frame of a capture.

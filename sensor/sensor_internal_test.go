@@ -3,19 +3,19 @@ package sensor
 import (
 	"net"
 	"net/netip"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/google/gopacket"
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/netns/nsthread"
+	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 var _ = Describe("recording a frame", func() {
@@ -29,34 +29,24 @@ var _ = Describe("recording a frame", func() {
 	})
 })
 
-func mkLab() *netns.Lab {
-	lab, err := netns.Build(netns.Spec{Hosts: []labnet.Host{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(lab.Close)
-	return lab
-}
+// oneHost is the lab of the live specs: one host with port 22 open.
+var oneHost = netns.Spec{Hosts: []labnet.Host{{Name: "v", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}}
 
-func sendSYN(lab *netns.Lab, dport uint16) {
-	buf := gopacket.NewSerializeBuffer()
-	ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP,
-		SrcIP: lab.Scanner().AsSlice(), DstIP: []byte{198, 18, 1, 2}}
-	tcp := &layers.TCP{SrcPort: 33333, DstPort: layers.TCPPort(dport), Seq: 1, SYN: true, Window: 4096}
-	Expect(tcp.SetNetworkLayerForChecksum(ip)).To(Succeed())
-	Expect(gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ip, tcp)).To(Succeed())
-	_, err := lab.TUN().Write(buf.Bytes())
+// sendSYN writes a scanner SYN from sport to the host's dport into the
+// lab's TUN.
+func sendSYN(lab *netns.Lab, sport, dport uint16) {
+	_, err := lab.TUN().Write(wiretest.TCP(wire.IPHeader{TTL: 64, Src: lab.Scanner(), Dst: oneHost.Hosts[0].Addr},
+		wire.TCPSegment{SPort: sport, DPort: dport, Seq: 1, Flags: wire.FlagSYN, Window: 4096}))
 	Expect(err).NotTo(HaveOccurred())
 }
 
 var _ = Describe("timestamps", Label("root"), func() {
 	It("are the kernel's receive times, not the times frames were read", func() {
-		if os.Geteuid() != 0 {
-			Skip("NOT RUN: needs root to build a lab and capture")
-		}
-		lab := mkLab()
+		lab := netnstest.BuildLab(oneHost)
 		s, err := open(lab.SensorNS(), lab.SensorIface()) // nobody reads for a while
 		Expect(err).NotTo(HaveOccurred())
 		sent := time.Now()
-		sendSYN(lab, 22)
+		sendSYN(lab, 33333, 22)
 		time.Sleep(300 * time.Millisecond)
 		go s.run()
 		c, err := s.Stop()
@@ -70,26 +60,10 @@ var _ = Describe("timestamps", Label("root"), func() {
 
 var _ = Describe("the sensor under stress", Label("root"), func() {
 	var lab *netns.Lab
-	victim := netip.MustParseAddr("198.18.1.2")
-	BeforeEach(func() {
-		if os.Geteuid() != 0 {
-			Skip("NOT RUN: needs root to build a lab and capture")
-		}
-		var err error
-		lab, err = netns.Build(netns.Spec{Hosts: []labnet.Host{{Name: "v", Addr: victim, OpenTCP: []uint16{22}}}})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(lab.Close)
-	})
+	BeforeEach(func() { lab = netnstest.BuildLab(oneHost) })
 	send := func(n int, dport uint16) {
-		buf := gopacket.NewSerializeBuffer()
 		for i := range n {
-			ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP,
-				SrcIP: lab.Scanner().AsSlice(), DstIP: victim.AsSlice()}
-			tcp := &layers.TCP{SrcPort: layers.TCPPort(20000 + i), DstPort: layers.TCPPort(dport), Seq: 1, SYN: true, Window: 4096}
-			Expect(tcp.SetNetworkLayerForChecksum(ip)).To(Succeed())
-			Expect(gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ip, tcp)).To(Succeed())
-			_, err := lab.TUN().Write(buf.Bytes())
-			Expect(err).NotTo(HaveOccurred())
+			sendSYN(lab, uint16(20000+i), dport)
 		}
 	}
 

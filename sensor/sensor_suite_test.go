@@ -1,11 +1,12 @@
 package sensor_test
 
 import (
-	"os"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/netns/netnstest"
 )
 
 func TestSensor(t *testing.T) {
@@ -13,8 +14,4 @@ func TestSensor(t *testing.T) {
 	RunSpecs(t, "sensor")
 }
 
-func requireRoot() {
-	if os.Geteuid() != 0 {
-		Skip("NOT RUN: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) to build a lab and capture; run the suite as root")
-	}
-}
+var _ = AfterSuite(netnstest.ExpectNoLeftovers)

@@ -2,7 +2,6 @@ package sensor_test
 
 import (
 	"bufio"
-	"net"
 	"net/netip"
 	"time"
 
@@ -14,15 +13,15 @@ import (
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/netns"
-	"github.com/siglab/siglab/netns/nsthread"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/sensor"
 )
 
 var _ = Describe("the sensor on a live lab", Label("root"), func() {
-	BeforeEach(requireRoot)
+	BeforeEach(netnstest.RequireRoot)
 
 	It("captures both directions of a SYN exchange with kernel timestamps and no drops", func() {
-		lab := buildLab()
+		lab := netnstest.BuildLab(victimLab)
 		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		before := time.Now()
@@ -75,14 +74,10 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 	})
 
 	It("records a real TCP conversation through the lab with correct checksums", func() {
-		lab := buildLab()
+		lab := netnstest.BuildLab(victimLab)
 		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
-		var conn net.Conn
-		Expect(nsthread.Do(lab.ScannerNS(), func() (err error) {
-			conn, err = net.DialTimeout("tcp4", netip.AddrPortFrom(victim, 22).String(), 2*time.Second)
-			return err
-		})).To(Succeed())
+		conn := netnstest.DialFrom(lab.ScannerNS(), netip.AddrPortFrom(victim, 22))
 		_, err = conn.Write([]byte("SSH-1.5-probe\r\n"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(conn.SetReadDeadline(time.Now().Add(2 * time.Second))).To(Succeed())
@@ -106,7 +101,7 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 	})
 
 	It("keeps whole full-size frames", func() {
-		lab := buildLab()
+		lab := netnstest.BuildLab(victimLab)
 		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		synTo(lab, 40023, 23, 1460) // 1500-byte IP packet, 1514-byte frame
@@ -118,7 +113,7 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 	})
 
 	It("leaves the lab working, so a second sensor captures the next exchange only", func() {
-		lab := buildLab()
+		lab := netnstest.BuildLab(victimLab)
 		first, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		synTo(lab, 40021, 21, 0)
@@ -141,7 +136,7 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 	})
 
 	It("reports a capture cut short when the lab is closed under it, and still stops", func() {
-		lab := buildLab()
+		lab := netnstest.BuildLab(victimLab)
 		s, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
 		Expect(err).NotTo(HaveOccurred())
 		synTo(lab, 40009, 9, 0)

@@ -1,7 +1,6 @@
 package simnet_test
 
 import (
-	"encoding/binary"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -10,30 +9,15 @@ import (
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/simnet"
 	"github.com/siglab/siglab/wire"
+	"github.com/siglab/siglab/wire/wiretest"
 )
 
 // fragments splits a 40-byte TCP probe as nmap 2.02's -f did: 36 bytes
 // (the IP header and the first 16 TCP bytes, MF) and 24 (the last 4, at
 // offset 16), one IP ID.
 func fragments(whole []byte) (first, second []byte) {
-	mk := func(off int, payload []byte, mf bool) []byte {
-		b := append(append([]byte{}, whole[:20]...), payload...)
-		binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
-		frag := uint16(off / 8)
-		if mf {
-			frag |= 0x2000
-		}
-		binary.BigEndian.PutUint16(b[6:], frag)
-		b[10], b[11] = 0, 0
-		var acc uint32
-		for i := 0; i < 20; i += 2 {
-			acc += uint32(b[i])<<8 | uint32(b[i+1])
-		}
-		acc = acc>>16 + acc&0xffff
-		binary.BigEndian.PutUint16(b[10:], ^uint16(acc))
-		return b
-	}
-	return mk(0, whole[20:36], true), mk(16, whole[36:], false)
+	f := wiretest.Fragments(whole, 16)
+	return f[0], f[1]
 }
 
 var _ = Describe("IP fragments (nmap's -f)", func() {

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
@@ -134,7 +135,7 @@ var _ = Describe("the reference detector on the catalogue (offline)", func() {
 })
 
 var _ = Describe("the reference detector live", Label("root"), func() {
-	BeforeEach(requireLiveRoot)
+	BeforeEach(netnstest.RequireRoot)
 
 	It("reports nmap 2.02's FTP bounce scan from the control connection alone", func() {
 		s, err := scenarios.Find("tech-ftp-bounce")
@@ -161,7 +162,7 @@ var _ = Describe("the reference detector live", Label("root"), func() {
 // change no probe's shape.
 var _ = Describe("the reference detector on today's scanners, captured live", Label("root"), func() {
 	BeforeEach(func() {
-		requireLiveRoot()
+		netnstest.RequireRoot()
 		for _, tool := range []string{"nmap", "masscan", "hping3", "curl", "dig"} {
 			_, err := exec.LookPath(tool)
 			Expect(err).NotTo(HaveOccurred(), "%s is not installed: .ci/run must apt-get install nmap masscan hping3 curl dnsutils", tool)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/siglab/siglab/generator/fingerprint"
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/scenarios"
 )
@@ -41,7 +42,7 @@ var _ = Describe("nmap 2.02 -O against personality hosts, live", Label("root"), 
 
 	DescribeTable("names the emulated system and its TCP sequence class",
 		func(name string) {
-			requireLiveRoot()
+			netnstest.RequireRoot()
 			class, ok := seqClasses[name]
 			Expect(ok).To(BeTrue(), "no expected TSeq class for personality %s: add it to seqClasses", name)
 			s := liveHost(scenarios.Host{Host: labnet.Host{Stack: labnet.Personality(name), OpenTCP: []uint16{1, 7, 9, 13, 19, 21, 22, 23, 25}}})

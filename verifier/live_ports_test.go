@@ -3,7 +3,6 @@ package verifier_test
 import (
 	"context"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
@@ -11,16 +10,10 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
-
-// requireLiveRoot skips loudly: live specs build real test networks.
-func requireLiveRoot() {
-	if os.Geteuid() != 0 {
-		Skip("NOT RUN: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) to build live test networks; run the suite as root")
-	}
-}
 
 // liveHost is a one-host scenario built in code, for verifier.Scan.
 func liveHost(h scenarios.Host) *scenarios.Scenario {
@@ -58,7 +51,7 @@ func liveScan(s *scenarios.Scenario, cmdline string) string {
 }
 
 var _ = Describe("port states live, as nmap 2.02 reports them", Label("root"), func() {
-	BeforeEach(requireLiveRoot)
+	BeforeEach(netnstest.RequireRoot)
 
 	kernel := scenarios.Host{Host: labnet.Host{Stack: labnet.Kernel, OpenTCP: []uint16{21, 22}, FilteredTCP: []uint16{23, 111},
 		ProhibitedTCP: []uint16{25}, OpenUDP: []uint16{53, 69}}}

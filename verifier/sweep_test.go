@@ -3,21 +3,19 @@ package verifier_test
 import (
 	"context"
 	"net/netip"
-	"os"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
 
 var _ = Describe("a ping sweep of a routed /24", Label("root"), func() {
 	It("finds exactly the three live hosts, and the sensor sees the probes to the absent ones", func() {
-		if os.Geteuid() != 0 {
-			Skip("*** SKIPPED: live sweep spec needs root ***")
-		}
+		netnstest.RequireRoot()
 		s, err := scenarios.Find("tech-ping-sweep")
 		Expect(err).NotTo(HaveOccurred())
 		res, err := verifier.Run(context.Background(), s, false)

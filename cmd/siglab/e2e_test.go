@@ -18,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/netns/netnstest"
 )
 
 // result is one finished siglab process.
@@ -66,26 +67,6 @@ network:
     - name: victim
       open: [1, 7, 9, 13, 19, 21, 22, 23, 25]
 `
-
-// leftovers lists siglab namespaces and root-namespace links of process
-// pid ("" for any siglab process).
-func leftovers(pid string) []string {
-	var out []string
-	entries, _ := os.ReadDir("/run/netns")
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "siglab-"+pid) {
-			out = append(out, "netns "+e.Name())
-		}
-	}
-	links, err := exec.Command("ip", "-o", "link", "show").Output()
-	Expect(err).NotTo(HaveOccurred())
-	for _, l := range strings.Split(string(links), "\n") {
-		if strings.Contains(l, "siglab-") {
-			out = append(out, "link "+l)
-		}
-	}
-	return out
-}
 
 var _ = Describe("siglab offline", func() {
 	It("runs the catalogue offline as a non-root user, and every scenario passes", func() {
@@ -250,7 +231,7 @@ expect:
 		Expect(r.code).To(Equal(2), r.stdout+r.stderr)
 		Expect(r.stdout + r.stderr).To(ContainSubstring("outside the lab"))
 		Expect(r.stdout + r.stderr).To(ContainSubstring("203.0.113.5"))
-		Expect(leftovers(r.pid + "-")).To(BeEmpty())
+		Expect(netnstest.Leftovers(r.pid + "-")).To(BeEmpty())
 		By("as an unprivileged user the same refusal comes first: the target is checked before anything needs privileges")
 		r = runAs(true, "run", p)
 		Expect(r.code).To(Equal(2))
@@ -286,17 +267,13 @@ expect:
 	cmd := exec.Command(bin, "run", p)
 	Expect(cmd.Start()).To(Succeed())
 	pid := strconv.Itoa(cmd.Process.Pid)
-	Eventually(func() []string { return leftovers(pid + "-") }, 15*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
+	Eventually(func() []string { return netnstest.Leftovers(pid + "-") }, 15*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
 	time.Sleep(300 * time.Millisecond) // into the traffic, past the lab's build
 	return cmd, pid
 }
 
 var _ = Describe("siglab live", Label("root"), func() {
-	BeforeEach(func() {
-		if os.Geteuid() != 0 {
-			Skip("*** SKIPPED: live end-to-end specs need root (network namespaces, TUN) ***")
-		}
-	})
+	BeforeEach(netnstest.RequireRoot)
 
 	It("runs the whole catalogue in real test networks and every scenario passes", func() {
 		dir := GinkgoT().TempDir()
@@ -346,7 +323,7 @@ var _ = Describe("siglab live", Label("root"), func() {
 		for _, want := range []string{"SYN probe", "scanner RST", "T1", "T7", "PU", "TSeq 1/6", "TSeq 6/6"} {
 			Expect(strings.Split(string(out), "\n")).To(ContainElement(want))
 		}
-		Expect(leftovers(r.pid + "-")).To(BeEmpty())
+		Expect(netnstest.Leftovers(r.pid + "-")).To(BeEmpty())
 	})
 
 	It("removes every namespace and link when interrupted with Ctrl-C", func() {
@@ -355,16 +332,16 @@ var _ = Describe("siglab live", Label("root"), func() {
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		Eventually(done, 15*time.Second).Should(Receive())
-		Expect(leftovers(pid + "-")).To(BeEmpty())
+		Expect(netnstest.Leftovers(pid + "-")).To(BeEmpty())
 	})
 
 	It("lab clean removes what a SIGKILLed run left behind", func() {
 		cmd, pid := startLongRun()
 		Expect(cmd.Process.Kill()).To(Succeed())
 		_ = cmd.Wait()
-		Expect(leftovers(pid+"-")).NotTo(BeEmpty(), "SIGKILL leaves the network behind")
+		Expect(netnstest.Leftovers(pid+"-")).NotTo(BeEmpty(), "SIGKILL leaves the network behind")
 		r := siglab("lab", "clean")
 		Expect(r.code).To(Equal(0), r.stderr)
-		Expect(leftovers(pid + "-")).To(BeEmpty())
+		Expect(netnstest.Leftovers(pid + "-")).To(BeEmpty())
 	})
 })

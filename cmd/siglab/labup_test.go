@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +14,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 
 	"github.com/siglab/siglab/netns"
-	"github.com/siglab/siglab/netns/nsthread"
+	"github.com/siglab/siglab/netns/netnstest"
 )
 
 // labUp starts `siglab lab up` and returns it, its output and the lab's
@@ -44,36 +43,10 @@ func stateFile(id string) string { return filepath.Join(netns.StateDir, id+".jso
 // exited reports whether process pid is gone (reaped).
 func exited(pid int) bool { return syscall.Kill(pid, 0) != nil }
 
-// holdScanNS keeps the lab's scan namespace alive past its unmount (as a
-// shell inside it would), so a spec can look whether its TUN is gone.
-func holdScanNS(id string) nsthread.Handle {
-	f, err := os.Open("/run/netns/siglab-" + id + "-scan")
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(f.Close)
-	return nsthread.Handle(f.Fd())
-}
-
-// linksIn lists the links in ns.
-func linksIn(ns nsthread.Handle) []string {
-	var names []string
-	Expect(nsthread.Do(ns, func() error {
-		ifs, err := net.Interfaces()
-		for _, i := range ifs {
-			names = append(names, i.Name)
-		}
-		return err
-	})).To(Succeed())
-	return names
-}
-
 var victimOpen = []string{"1", "7", "9", "13", "19", "21", "22", "23", "25"}
 
 var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), func() {
-	BeforeEach(func() {
-		if os.Geteuid() != 0 {
-			Skip("*** SKIPPED: live lab specs need root (network namespaces, TUN) ***")
-		}
-	})
+	BeforeEach(netnstest.RequireRoot)
 
 	It("keeps a lab up, lists it, scans in it as nmap 2.02 and takes it down leaving nothing", func() {
 		cmd, out, id := labUp()
@@ -114,16 +87,16 @@ var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), 
 		Expect(r.stdout).To(BeEmpty())
 
 		By("lab down ends the process, which removes everything, its TUN included")
-		held := holdScanNS(id)
-		Expect(linksIn(held)).To(ContainElement("siglab-tun0"))
+		held := netnstest.HoldNS("siglab-" + id + "-scan") // alive past its unmount: is its TUN gone?
+		Expect(netnstest.LinksIn(held)).To(ContainElement("siglab-tun0"))
 		r = siglab("lab", "down", id)
 		Expect(r.code).To(Equal(0), r.stderr)
 		Expect(r.stdout).To(ContainSubstring("lab " + id + " down"))
 		Eventually(func() bool { return exited(pid) }, 5*time.Second).Should(BeTrue())
 		Expect(out).To(gbytes.Say("lab " + id + " removed"))
-		Expect(leftovers(strconv.Itoa(pid) + "-")).To(BeEmpty())
+		Expect(netnstest.Leftovers(strconv.Itoa(pid) + "-")).To(BeEmpty())
 		Expect(stateFile(id)).NotTo(BeAnExistingFile())
-		Expect(linksIn(held)).NotTo(ContainElement("siglab-tun0"))
+		Expect(netnstest.LinksIn(held)).NotTo(ContainElement("siglab-tun0"))
 		r = siglab("scan", "--lab", id, "-sS", "-P0", "-p22", "victim")
 		Expect(r.code).To(Equal(2))
 		Expect(r.stderr).To(ContainSubstring("no such lab"))
@@ -132,11 +105,11 @@ var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), 
 	It("after SIGKILL, status marks the lab stale and lab clean removes it, persistent TUN and state file too", func() {
 		cmd, _, id := labUp("--scenario", "fig2-syn")
 		pid := cmd.Process.Pid
-		held := holdScanNS(id)
+		held := netnstest.HoldNS("siglab-" + id + "-scan")
 		Expect(syscall.Kill(pid, syscall.SIGKILL)).To(Succeed())
 		Eventually(func() bool { return exited(pid) }, 5*time.Second).Should(BeTrue())
-		Expect(leftovers(strconv.Itoa(pid)+"-")).NotTo(BeEmpty(), "SIGKILL leaves the lab behind")
-		Expect(linksIn(held)).To(ContainElement("siglab-tun0"), "the persistent TUN outlived its process")
+		Expect(netnstest.Leftovers(strconv.Itoa(pid)+"-")).NotTo(BeEmpty(), "SIGKILL leaves the lab behind")
+		Expect(netnstest.LinksIn(held)).To(ContainElement("siglab-tun0"), "the persistent TUN outlived its process")
 
 		r := siglab("lab", "status")
 		Expect(r.code).To(Equal(0), r.stderr)
@@ -149,9 +122,9 @@ var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), 
 		Expect(r.code).To(Equal(0), r.stderr)
 		Expect(r.stdout).To(ContainSubstring("removed siglab-" + id + "-scan"))
 		Expect(r.stdout).To(ContainSubstring("removed state " + stateFile(id)))
-		Expect(leftovers(strconv.Itoa(pid) + "-")).To(BeEmpty())
+		Expect(netnstest.Leftovers(strconv.Itoa(pid) + "-")).To(BeEmpty())
 		Expect(stateFile(id)).NotTo(BeAnExistingFile())
-		Expect(linksIn(held)).NotTo(ContainElement("siglab-tun0"))
+		Expect(netnstest.LinksIn(held)).NotTo(ContainElement("siglab-tun0"))
 		r = siglab("lab", "status")
 		Expect(r.stdout).NotTo(ContainSubstring(id))
 	})
