@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,6 +32,10 @@ const (
 	stopTimeout = 2 * time.Second
 	// resend is how often an unseen marker is sent again.
 	resend = 50 * time.Millisecond
+	// stampPause is how long a stamp probe waits before it is read back,
+	// and stampTimeout how long Start waits for the kernel's stamps.
+	stampPause   = 2 * time.Millisecond
+	stampTimeout = 2 * time.Second
 )
 
 // Sensor captures on one lab's sensor link.
@@ -105,6 +110,9 @@ func open(nsh nsthread.Handle, iface string) (*Sensor, error) {
 	if err == nil {
 		s.marker, err = newMarker(mac)
 		s.wake = s.marker
+	}
+	if err == nil {
+		err = s.awaitKernelStamps()
 	}
 	if err == nil {
 		_, err = s.h.Stats() // counters run from socket creation; start at zero
@@ -215,13 +223,64 @@ func (s *Sensor) unblock() (abandoned bool, err error) {
 	}
 }
 
-func (s *Sensor) sendWake() error {
+func (s *Sensor) sendWake() error { return s.send(s.wake) }
+
+// send writes one Ethernet frame out of the capture link.
+func (s *Sensor) send(frame []byte) error {
 	var dst [8]byte
-	copy(dst[:], s.wake[:6])
-	proto := uint16(s.wake[12])<<8 | uint16(s.wake[13])
-	return unix.Sendto(s.wakeFD, s.wake, 0, &unix.SockaddrLinklayer{
+	copy(dst[:], frame[:6])
+	proto := uint16(frame[12])<<8 | uint16(frame[13])
+	return unix.Sendto(s.wakeFD, frame, 0, &unix.SockaddrLinklayer{
 		Protocol: proto<<8 | proto>>8, // network byte order
 		Ifindex:  s.ifidx, Halen: 6, Addr: dst})
+}
+
+// awaitKernelStamps returns once the kernel stamps frames as they cross
+// the link. The first socket on a machine that asks for timestamps
+// turns the kernel's stamping on through deferred work
+// (net_enable_timestamp schedules it); until that has run, frames carry
+// no stamp and the socket stamps each one when it is read, so a frame
+// read late would be dated by its reading (a live spec caught a SYN
+// dated 300 ms late on a loaded machine). It sends probe frames (the
+// marker's shape, another nonce) and reads each back after a pause: a
+// stamp that precedes the pause is the kernel's. Frames of the lab read
+// meanwhile are recorded as usual.
+func (s *Sensor) awaitKernelStamps() error {
+	probe := slices.Clone(s.marker)
+	probe[len(probe)-1] ^= 0xff
+	deadline := time.Now().Add(stampTimeout)
+	for {
+		sent := time.Now()
+		if err := s.send(probe); err != nil {
+			return fmt.Errorf("stamp probe: %w", err)
+		}
+		time.Sleep(stampPause)
+		at, err := s.readProbe(probe)
+		if err != nil {
+			return fmt.Errorf("stamp probe: %w", err)
+		}
+		if at.Sub(sent) < stampPause/2 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w: the kernel still stamps no frames after %v", ErrOpen, stampTimeout)
+		}
+	}
+}
+
+// readProbe reads frames until probe comes back and returns its stamp;
+// any other frame is recorded.
+func (s *Sensor) readProbe(probe []byte) (time.Time, error) {
+	for {
+		data, ci, err := s.h.ZeroCopyReadPacketData()
+		if err != nil {
+			return time.Time{}, err
+		}
+		if bytes.Equal(data, probe) {
+			return ci.Timestamp, nil
+		}
+		s.record(data, ci.Timestamp)
+	}
 }
 
 // force takes the capture link down: the kernel then fails the pending
