@@ -45,6 +45,11 @@ var (
 	gatewayAddr = netip.MustParseAddr("198.19.255.254")
 )
 
+// ScanNSAddr is the scan namespace's own address: the source of every
+// packet that a tool run inside that namespace sends (`siglab capture`,
+// a shell from `siglab lab up`), as the targets and the sensor see it.
+var ScanNSAddr = upAddr.Addr()
+
 // plan is a validated Spec with the derived per-host details.
 type plan struct {
 	scanner netip.Addr

@@ -118,7 +118,7 @@ func printLab(w io.Writer, st netns.State) {
 	if len(st.Hosts) > 0 {
 		target = st.Hosts[0].Name
 	}
-	fmt.Fprintf(w, "a shell in the scanner namespace (today's tools work there; their source is 198.19.0.1):\n  ip netns exec %s bash\n", st.ScanNS)
+	fmt.Fprintf(w, "a shell in the scanner namespace (today's tools work there; their source is %s):\n  ip netns exec %s bash\n", netns.ScanNSAddr, st.ScanNS)
 	fmt.Fprintf(w, "watch the sensor:\n  ip netns exec %s tcpdump -ni %s\n", st.SensorNS, st.SensorIface)
 	fmt.Fprintf(w, "scan as nmap 2.02 did (one scan at a time per lab):\n  %s scan --lab %s -v -sS -P0 -O -p1-25 %s\n\n", self(), st.ID, target)
 	fmt.Fprintf(w, "Ctrl-C here or `%s lab down %s` takes the lab down.\n", self(), st.ID)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/render"
 )
 
@@ -49,7 +50,7 @@ func main() {
 }
 
 // summarize collects the probes sent by src (any lab scanner address when
-// src is invalid: 198.18.0.0/24 or 198.19.0.1) to the targets.
+// src is invalid: 198.18.0.0/24 or netns.ScanNSAddr) to the targets.
 func summarize(path string, src netip.Addr) map[string]string {
 	c, err := capture.ReadFile(path)
 	if err != nil {
@@ -64,7 +65,7 @@ func summarize(path string, src netip.Addr) map[string]string {
 			continue
 		}
 		from := netip.AddrFrom4([4]byte(ip[12:16]))
-		if src.IsValid() && from != src || !src.IsValid() && from != netip.MustParseAddr("198.19.0.1") {
+		if src.IsValid() && from != src || !src.IsValid() && from != netns.ScanNSAddr {
 			continue
 		}
 		if ip[9] == 6 && len(ip) >= 40 && ip[33]&0x04 != 0 {
