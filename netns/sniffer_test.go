@@ -1,11 +1,14 @@
 package netns_test
 
 import (
+	"net"
 	"net/netip"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/vishvananda/netlink"
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
@@ -33,4 +36,30 @@ var _ = Describe("the containment sniffer", Label("root"), func() {
 		Expect(seen).To(BeNumerically(">=", 2), "the SYN and its SYN/ACK, on two links each")
 		Expect(leaked).To(ContainElement(ContainSubstring(lab.Scanner().String() + " > " + victim.String())))
 	})
+})
+
+// `siglab capture` runs other tools (today's nmap, masscan, hping3) in
+// the scan namespace with whatever arguments the user gives them; what
+// keeps them in the lab is that the scan and sensor namespaces route the
+// lab's range and nothing else. The route lookups send nothing.
+var _ = Describe("the lab's namespaces route nothing outside the lab", Label("root"), func() {
+	DescribeTable("a route lookup for an address outside the lab fails",
+		func(ns func(*netns.Lab) nsthread.Handle) {
+			lab := netnstest.BuildLab(netns.Spec{Hosts: []labnet.Host{{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2")}}})
+			// Gomega stays on the spec's goroutine: Do runs fn on a thread of its own.
+			lookups := map[string]error{}
+			Expect(nsthread.Do(ns(lab), func() error {
+				for _, to := range []string{"203.0.113.5", "10.1.2.3", "8.8.8.8", "198.20.0.1", "198.18.1.2"} {
+					_, lookups[to] = netlink.RouteGet(net.ParseIP(to))
+				}
+				return nil
+			})).To(Succeed())
+			for _, out := range []string{"203.0.113.5", "10.1.2.3", "8.8.8.8", "198.20.0.1"} {
+				Expect(lookups[out]).To(MatchError(syscall.ENETUNREACH), "a route to %s", out)
+			}
+			Expect(lookups["198.18.1.2"]).NotTo(HaveOccurred(), "the lab itself is routed")
+		},
+		Entry("the scan namespace, where captured tools run", (*netns.Lab).ScannerNS),
+		Entry("the sensor namespace, every host's gateway", (*netns.Lab).SensorNS),
+	)
 })
