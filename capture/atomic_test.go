@@ -46,4 +46,51 @@ var _ = Describe("WriteFileAtomic", func() {
 		Expect(err).To(MatchError(ContainSubstring(dir + ": is a directory")))
 		Expect(strings.Count(err.Error(), "\n")).To(BeZero())
 	})
+
+	// names lists dir's entries.
+	names := func(dir string) []string {
+		ents, err := os.ReadDir(dir)
+		Expect(err).NotTo(HaveOccurred())
+		var out []string
+		for _, e := range ents {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+
+	DescribeTable("gives the file no other name while it is written, so a writer killed midway leaves nothing",
+		func(existing bool) {
+			dir := GinkgoT().TempDir()
+			path := filepath.Join(dir, "capture.pcap")
+			if existing {
+				Expect(os.WriteFile(path, []byte("old"), 0o644)).To(Succeed())
+			}
+			before := names(dir)
+			Expect(capture.WriteFileAtomic(path, func(w io.Writer) error {
+				Expect(names(dir)).To(Equal(before), "mid-write, the directory is as it was")
+				return write(w)
+			})).To(Succeed())
+			Expect(names(dir)).To(Equal([]string{"capture.pcap"}))
+			Expect(os.ReadFile(path)).To(Equal([]byte("pcap bytes")))
+			fi, err := os.Stat(path)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(fi.Mode().Perm()).To(Equal(os.FileMode(0o600)), "readable by its owner only, as before")
+		},
+		Entry("a new file", false),
+		Entry("replacing a file", true),
+	)
+
+	It("leaves the old file and nothing else when the writer fails", func() {
+		dir := GinkgoT().TempDir()
+		path := filepath.Join(dir, "verdict.json")
+		Expect(os.WriteFile(path, []byte("old"), 0o644)).To(Succeed())
+		err := capture.WriteFileAtomic(path, func(w io.Writer) error {
+			_, _ = io.WriteString(w, "half")
+			return io.ErrShortWrite
+		})
+		Expect(err).To(MatchError(io.ErrShortWrite))
+		Expect(names(dir)).To(Equal([]string{"verdict.json"}))
+		Expect(os.ReadFile(path)).To(Equal([]byte("old")))
+	})
 })
+

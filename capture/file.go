@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
@@ -128,7 +127,8 @@ func (c *Capture) WritePcap(w io.Writer) error {
 }
 
 // WriteFileAtomic writes path through a temporary file in the same
-// directory and renames it into place, so a reader never sees half a file.
+// directory that becomes path only when whole (tempfile.go), so a reader
+// never sees half a file and a writer killed midway leaves nothing.
 // A path that exists and is not a regular file (/dev/stdout, a FIFO, a
 // device) is written in place instead: renaming over it would replace
 // the device node with a file.
@@ -136,24 +136,24 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return writeInPlace(path, fi, write)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	tmp, err := createTemp(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
 	bw := bufio.NewWriter(tmp)
 	if err := write(bw); err != nil {
-		tmp.Close()
+		tmp.discard()
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := bw.Flush(); err != nil {
-		tmp.Close()
+		tmp.discard()
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
+	if err := tmp.publish(path); err != nil {
+		tmp.discard()
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 // writeInPlace writes a special file such as /dev/stdout or a FIFO.
