@@ -93,4 +93,3 @@ var _ = Describe("WriteFileAtomic", func() {
 		Expect(os.ReadFile(path)).To(Equal([]byte("old")))
 	})
 })
-
