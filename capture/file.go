@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
@@ -125,35 +124,6 @@ func (c *Capture) WritePcap(w io.Writer) error {
 		}
 	}
 	return pw.Flush()
-}
-
-// WriteFileAtomic writes path through a temporary file in the same
-// directory and renames it into place, so a reader never sees half a file.
-// A path that exists and is not a regular file (/dev/stdout, a FIFO, a
-// device) is written in place instead: renaming over it would replace
-// the device node with a file.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return writeInPlace(path, fi, write)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // writeInPlace writes a special file such as /dev/stdout or a FIFO.
