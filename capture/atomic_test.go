@@ -40,6 +40,50 @@ var _ = Describe("WriteFileAtomic", func() {
 		Expect(fi.Mode() & os.ModeNamedPipe).NotTo(BeZero())
 	})
 
+	It("leaves an earlier file whole and no temporary file when the writer fails, naming the file alone", func() {
+		dir := GinkgoT().TempDir()
+		path := filepath.Join(dir, "out.pcap")
+		Expect(os.WriteFile(path, []byte("old"), 0o644)).To(Succeed())
+		err := capture.WriteFileAtomic(path, func(w io.Writer) error {
+			_, _ = io.WriteString(w, strings.Repeat("x", 1<<17)) // past bufio's buffer: on disk already
+			return syscall.ENOSPC
+		})
+		Expect(err).To(MatchError(syscall.ENOSPC))
+		Expect(err.Error()).To(Equal(path + ": no space left on device"))
+		Expect(os.ReadFile(path)).To(Equal([]byte("old")))
+		ents, _ := os.ReadDir(dir)
+		Expect(ents).To(HaveLen(1), "the temporary file is gone")
+	})
+
+	It("names the file, not its temporary, when the directory cannot take one", func() {
+		path := filepath.Join(GinkgoT().TempDir(), "gone", "out.pcap")
+		err := capture.WriteFileAtomic(path, write)
+		Expect(err).To(MatchError(os.ErrNotExist))
+		Expect(err.Error()).To(Equal(path + ": no such file or directory"))
+	})
+
+	DescribeTable("creates files never group- or world-writable, whatever the umask",
+		func(mask int, perm, want os.FileMode) {
+			old := syscall.Umask(mask)
+			DeferCleanup(syscall.Umask, old)
+			path := filepath.Join(GinkgoT().TempDir(), "out")
+			if perm == 0 {
+				Expect(capture.WriteFileAtomic(path, write)).To(Succeed())
+			} else {
+				Expect(capture.WriteFileAtomicPerm(path, perm, write)).To(Succeed())
+			}
+			fi, err := os.Stat(path)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(fi.Mode().Perm()).To(Equal(want))
+		},
+		Entry("a report file, umask 022", 0o022, os.FileMode(0), os.FileMode(0o600)),
+		Entry("a report file, umask 0", 0o000, os.FileMode(0), os.FileMode(0o600)),
+		Entry("an -oN log (0644), umask 022", 0o022, os.FileMode(0o644), os.FileMode(0o644)),
+		Entry("an -oN log (0644), umask 0", 0o000, os.FileMode(0o644), os.FileMode(0o644)),
+		Entry("an -oN log (0644), umask 077", 0o077, os.FileMode(0o644), os.FileMode(0o600)),
+		Entry("asked for 0666, umask 0", 0o000, os.FileMode(0o666), os.FileMode(0o644)),
+	)
+
 	It("refuses a directory, naming it", func() {
 		dir := GinkgoT().TempDir()
 		err := capture.WriteFileAtomic(dir, write)

@@ -126,36 +126,6 @@ func (c *Capture) WritePcap(w io.Writer) error {
 	return pw.Flush()
 }
 
-// WriteFileAtomic writes path through a temporary file in the same
-// directory that becomes path only when whole (tempfile.go), so a reader
-// never sees half a file and a writer killed midway leaves nothing.
-// A path that exists and is not a regular file (/dev/stdout, a FIFO, a
-// device) is written in place instead: renaming over it would replace
-// the device node with a file.
-func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return writeInPlace(path, fi, write)
-	}
-	tmp, err := createTemp(path)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.discard()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.discard()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.publish(path); err != nil {
-		tmp.discard()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
 // writeInPlace writes a special file such as /dev/stdout or a FIFO.
 func writeInPlace(path string, fi os.FileInfo, write func(io.Writer) error) error {
 	if fi.IsDir() {

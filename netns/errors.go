@@ -36,6 +36,17 @@ var (
 	// ErrRunning is wrapped by CleanLab's error for a lab whose process
 	// is alive: that process owns the lab; stop it with Down.
 	ErrRunning = errors.New("lab process running")
+	// ErrPrivilege is wrapped by CheckLive's error for a process that may
+	// not build test networks: not root, or root without CAP_NET_ADMIN
+	// or CAP_SYS_ADMIN (a container or setpriv dropped them).
+	ErrPrivilege = errors.New("live test networks need root (CAP_NET_ADMIN and CAP_SYS_ADMIN)")
+	// ErrNoTUN is wrapped by CheckLive's error when /dev/net/tun is
+	// missing or cannot be opened.
+	ErrNoTUN = errors.New("live test networks need the TUN device")
+	// ErrRunDir is wrapped by CheckLive's and CheckStateDir's errors when
+	// /run/netns (the namespaces' mounts) or StateDir cannot be written,
+	// e.g. on a read-only /run.
+	ErrRunDir = errors.New("live test networks need a writable /run")
 	// ErrUnsupported is returned by the live operations (Build, AttachTUN,
 	// Clean, Down, CleanLab, a Lab's methods) on systems other than Linux,
 	// which have no network namespaces. It wraps errors.ErrUnsupported.

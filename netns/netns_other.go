@@ -66,6 +66,12 @@ func (l *Lab) State(spec Spec, scenario string, seed uint64) (State, error) {
 // Alive is false off Linux: no lab's process runs here.
 func (st State) Alive() bool { return false }
 
+// CheckLive returns ErrUnsupported off Linux.
+func CheckLive() error { return ErrUnsupported }
+
+// CheckStateDir returns ErrUnsupported off Linux.
+func CheckStateDir() error { return ErrUnsupported }
+
 // CloseAll has no lab to close off Linux.
 func CloseAll() error { return nil }
 

@@ -16,7 +16,9 @@ import (
 
 // StateDir holds one JSON file per persistent lab (`siglab lab up`),
 // named "<id>.json". /run is a tmpfs, so a reboot, which takes the
-// namespaces with it, takes the state files too.
+// namespaces with it, takes the state files too. The directory is mode
+// 0700 and the files 0600: they name the lab's processes and namespaces,
+// which only root may act on, so only root reads them.
 const StateDir = "/run/siglab"
 
 // State describes a persistent lab to other processes: `lab status`
@@ -75,24 +77,41 @@ func writeState(dir string, st State) error {
 	if err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := stateDir(dir); err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
 	// The temporary name starts with the ID too, so Clean can tell
-	// whose it is if this process dies before the rename.
+	// whose it is if this process dies before the rename. os.CreateTemp
+	// makes it 0600, and so the state file.
 	f, err := os.CreateTemp(dir, "."+st.ID+".json.tmp*")
 	if err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
 	_, werr := f.Write(append(b, '\n'))
 	cerr := f.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
+	if err := errors.Join(werr, cerr); err != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("write state: %w", err)
 	}
 	if err := os.Rename(f.Name(), statePath(dir, st.ID)); err != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("write state: %w", err)
+	}
+	return nil
+}
+
+// stateDir makes dir, mode 0700, or narrows it to 0700 if it is wider
+// (made by an older siglab, 0755): the state files are root's alone.
+func stateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return os.Chmod(dir, 0o700)
 	}
 	return nil
 }
@@ -106,7 +125,7 @@ func readState(dir, id string) (State, error) {
 		return State{}, fmt.Errorf("lab %s: no state file in %s: %w", id, dir, ErrNoLab)
 	}
 	if err != nil {
-		return State{}, fmt.Errorf("lab %s: %w", id, err)
+		return State{}, fmt.Errorf("lab %s: %w", id, rootOnly(err))
 	}
 	var st State
 	if err := json.Unmarshal(b, &st); err != nil {
@@ -124,7 +143,7 @@ func readStates(dir string) ([]State, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, err)
+		return nil, rootOnly(err)
 	}
 	var (
 		out  []State
@@ -144,6 +163,14 @@ func readStates(dir string) ([]State, error) {
 	}
 	slices.SortFunc(out, func(a, b State) int { return a.Created.Compare(b.Created) })
 	return out, errors.Join(errs...)
+}
+
+// rootOnly says who may read the state files when a user may not.
+func rootOnly(err error) error {
+	if errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("%w (lab state is root's alone: run as root)", err)
+	}
+	return err
 }
 
 func removeState(dir, id string) error {

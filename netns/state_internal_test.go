@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -40,11 +41,31 @@ var _ = Describe("state files", func() {
 		Expect(ents).To(HaveLen(2), "no temporary file left")
 		info, err := os.Stat(statePath(dir, "11-2"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o644)), "lab status works for anyone")
+		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o600)), "root's alone")
 		Expect(removeState(dir, "11-2")).To(Succeed())
 		Expect(removeState(dir, "11-2")).To(Succeed(), "gone already is fine")
 		_, err = readState(dir, "11-2")
 		Expect(err).To(MatchError(ErrNoLab))
+	})
+
+	It("keep the directory root's alone: made 0700, narrowed to 0700 from an older siglab's 0755, whatever the umask", func() {
+		old := syscall.Umask(0)
+		DeferCleanup(syscall.Umask, old)
+		made := filepath.Join(dir, "siglab")
+		Expect(writeState(made, selfState("11-1", time.Now()))).To(Succeed())
+		info, err := os.Stat(made)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o700)))
+		info, err = os.Stat(statePath(made, "11-1"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o600)))
+
+		older := filepath.Join(dir, "older")
+		Expect(os.Mkdir(older, 0o755)).To(Succeed())
+		Expect(writeState(older, selfState("11-1", time.Now()))).To(Succeed())
+		info, err = os.Stat(older)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o700)))
 	})
 
 	It("reports a file it cannot parse and lists the others", func() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/personality"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -119,6 +120,9 @@ func (p *parser) host(n *yaml.Node) (Host, error) {
 			return Host{}, p.errf(sn.Line, "stack %q: want kernel or personality/NAME (e.g. personality/irix-6.2)", stack)
 		}
 		h.Stack = labnet.Stack(stack)
+		if name := h.Stack.Emulation(); !slices.Contains(personality.Names(), name) {
+			return Host{}, p.errf(sn.Line, "stack %q: no personality %q (known: %s)", stack, name, strings.Join(personality.Names(), ", "))
+		}
 	}
 	return p.hostPorts(h, fs)
 }

@@ -103,13 +103,20 @@ func (p *parser) integer(n *yaml.Node, what string) (int64, error) {
 }
 
 // duration reads a Go duration such as 0s, 1.5s or 250ms; null gives def.
+// A negative one is refused: for at:, a time before the scenario starts.
 func (p *parser) duration(n *yaml.Node, what string, def time.Duration) (time.Duration, error) {
 	if isNull(n) {
 		return def, nil
 	}
 	if n.Kind == yaml.ScalarNode {
-		if d, err := time.ParseDuration(n.Value); err == nil && d >= 0 {
+		d, err := time.ParseDuration(n.Value)
+		switch {
+		case err == nil && d >= 0:
 			return d, nil
+		case err == nil && what == "at":
+			return 0, p.errf(n.Line, "at: %s is before the scenario's start: times count from 0s, the start, onwards", n.Value)
+		case err == nil:
+			return 0, p.errf(n.Line, "%s: %s is negative", what, n.Value)
 		}
 	}
 	return 0, p.errf(n.Line, "%s: bad duration %s (want e.g. 0s, 1.5s, 250ms)", what, describe(n))

@@ -16,7 +16,13 @@
 // compiles everywhere against the netns and sensor stubs; off Linux a
 // live run or capture fails before anything is tried, with an error
 // wrapping ErrSetup and netns.ErrUnsupported. Offline runs work alike on
-// every system.
+// every system. On Linux a live run or capture first checks the machine
+// (CheckLive: root with CAP_NET_ADMIN and CAP_SYS_ADMIN, /dev/net/tun, a
+// writable /run/netns) and fails with ErrSetup naming what is missing.
+//
+// Nothing here goes through a shell: RunExternal runs its argv as given
+// (exec, with {host} replaced by an address inside one argument) and
+// p0f gets fixed arguments.
 //
 // Ownership: the check functions only read the scenario, the findings and
 // the output they are given and keep nothing; the Checks they return are

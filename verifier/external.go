@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -28,8 +27,8 @@ func RunExternal(ctx context.Context, s *scenarios.Scenario, argv []string, stdo
 	if runtime.GOOS != "linux" { // netns and sensor are stubs there
 		return nil, fmt.Errorf("%w: capturing a tool: %w", ErrSetup, netns.ErrUnsupported)
 	}
-	if os.Geteuid() != 0 {
-		return nil, fmt.Errorf("%w: capturing a tool needs root (CAP_NET_ADMIN)", ErrSetup)
+	if err := netns.CheckLive(); err != nil {
+		return nil, fmt.Errorf("%w: capturing a tool: %w", ErrSetup, err)
 	}
 	return capturing(s, func(lab *netns.Lab) error {
 		cmd := exec.CommandContext(ctx, argv[0], substitute(argv[1:], s)...)

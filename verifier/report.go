@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -45,16 +46,29 @@ type verdictJSON struct {
 // WriteReport writes dir/<scenario>/: capture.pcap, capture.pcapng (with
 // the ground truth as packet comments) and capture.txt (the tcpdump-style
 // rendering), all skipped when c is nil (e.g. after a setup error),
-// findings.jsonl, nmap.txt and verdict.json. Each file is written atomically, so a reader never sees
-// half of one; files of an earlier run of the same scenario are replaced.
-func WriteReport(dir string, v Verdict, c *capture.Capture, findings []detector.Finding, nmapOutput string) error {
+// findings.jsonl, nmap.txt and verdict.json. Each file is written
+// atomically (capture.WriteFileAtomic: mode 0600, a temporary file from
+// os.CreateTemp renamed into place, removed on error), so a reader never
+// sees half of one, a full disk leaves no truncated or temporary file,
+// and files of an earlier run of the same scenario are replaced whole.
+// The directories are 0755 less the umask. A scenario directory this
+// call made is removed again if an error leaves it empty.
+func WriteReport(dir string, v Verdict, c *capture.Capture, findings []detector.Finding, nmapOutput string) (err error) {
 	name := v.Scenario
 	if name == "" || name == "." || name == ".." || filepath.Base(name) != name {
 		return fmt.Errorf("%q: %w", name, ErrReportName)
 	}
 	sub := filepath.Join(dir, name)
+	_, serr := os.Stat(sub)
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
+	}
+	if errors.Is(serr, fs.ErrNotExist) {
+		defer func() {
+			if err != nil {
+				os.Remove(sub) // only if empty
+			}
+		}()
 	}
 	if c != nil {
 		if err := capture.WriteFileAtomic(filepath.Join(sub, ReportPcap), c.WritePcap); err != nil {

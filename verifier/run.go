@@ -3,7 +3,6 @@ package verifier
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"time"
 
@@ -105,8 +104,8 @@ func runLive(ctx context.Context, p *plan) (*Result, error) {
 	if runtime.GOOS != "linux" { // netns and sensor are stubs there
 		return nil, fmt.Errorf("%w: %w; use --offline", ErrSetup, netns.ErrUnsupported)
 	}
-	if os.Geteuid() != 0 {
-		return nil, fmt.Errorf("%w: live runs need root (CAP_NET_ADMIN); use --offline", ErrSetup)
+	if err := CheckLive(); err != nil {
+		return nil, err
 	}
 	var out played
 	c, err := capturing(p.s, func(lab *netns.Lab) (err error) {
@@ -118,6 +117,18 @@ func runLive(ctx context.Context, p *plan) (*Result, error) {
 	}
 	annotate(c, out.truth)
 	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
+}
+
+// CheckLive reports whether this process can build live test networks
+// (netns.CheckLive: root with CAP_NET_ADMIN and CAP_SYS_ADMIN, the TUN
+// device, a writable /run), before anything is built; its error wraps
+// ErrSetup and says to use --offline. Live runs check it themselves;
+// callers running many use it to stop once, with one message.
+func CheckLive() error {
+	if err := netns.CheckLive(); err != nil {
+		return fmt.Errorf("%w: %w; use --offline", ErrSetup, err)
+	}
+	return nil
 }
 
 // capturing builds s's test network, runs fn in it while the sensor

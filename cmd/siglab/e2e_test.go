@@ -37,6 +37,11 @@ func runAs(unprivileged bool, args ...string) result {
 	if unprivileged && os.Geteuid() == 0 {
 		cmd = exec.Command("setpriv", append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", bin}, args...)...)
 	}
+	return runCmd(cmd)
+}
+
+// runCmd runs cmd (siglab, or a wrapper that execs it) to the end.
+func runCmd(cmd *exec.Cmd) result {
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	Expect(cmd.Start()).To(Succeed())

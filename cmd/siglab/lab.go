@@ -49,8 +49,11 @@ func (c *labStatusCmd) Run(e *env) error {
 	}
 	states, rerr := netns.ReadStates()
 	if len(states) == 0 {
+		if rerr != nil {
+			return usageErr("lab status: %v", rerr) // not "no labs": there may be some
+		}
 		fmt.Fprintln(e.stdout, "no labs")
-		return rerr
+		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LAB\tPID\tSTATE\tAGE\tSCENARIO\tHOST\tADDRESS\tSTACK")

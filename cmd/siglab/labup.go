@@ -28,12 +28,17 @@ func (c *labUpCmd) Run(e *env) error {
 	if err := liveOnly("lab up", ""); err != nil {
 		return err
 	}
-	if os.Geteuid() != 0 {
-		return usageErr("lab up needs root (network namespaces, TUN devices)")
-	}
 	list, err := scenarios.Resolve(c.Scenario)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	// Refuse before building: a lab whose state cannot be written would
+	// be built only to be taken down again.
+	if err := netns.CheckLive(); err != nil {
+		return usageErr("lab up: %v", err)
+	}
+	if err := netns.CheckStateDir(); err != nil {
+		return usageErr("lab up: %v", err)
 	}
 	s := list[0]
 	spec := verifier.LabSpec(s)

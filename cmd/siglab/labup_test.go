@@ -63,6 +63,18 @@ var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), 
 		Expect(r.code).To(Equal(0), r.stderr)
 		Expect(r.stdout).To(MatchRegexp(`(?m)^` + id + ` +` + strconv.Itoa(pid) + ` +alive +\S+ +fig2-syn +victim +198\.18\.1\.2 +kernel`))
 
+		By("its state is root's alone: the file 0600 in a 0700 directory; lab status tells another user so, in one line")
+		info, err := os.Stat(stateFile(id))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o600)))
+		info, err = os.Stat(netns.StateDir)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o700)))
+		r = runAs(true, "lab", "status")
+		Expect(r.code).To(Equal(2))
+		Expect(r.stdout).To(BeEmpty(), "not \"no labs\": there is one")
+		Expect(r.stderr).To(Equal("siglab: lab status: open " + netns.StateDir + ": permission denied (lab state is root's alone: run as root)\n"))
+
 		By("scan --lab finds the victim's open ports, through the lab's TUN, and writes -oN")
 		log := filepath.Join(GinkgoT().TempDir(), "lab.nmap")
 		r = siglab("scan", "--lab", id, "-v", "-sS", "-P0", "-p1-25", "-oN", log, "victim")

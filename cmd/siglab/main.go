@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -114,11 +115,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return 0
 	case errors.As(err, &ee):
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintf(stderr, "siglab: %v\n", ee.err)
+			fmt.Fprintf(stderr, "siglab: %s\n", oneLine(ee.err))
 		}
 		return ee.code
 	default:
-		fmt.Fprintf(stderr, "siglab: %v\n", err)
+		fmt.Fprintf(stderr, "siglab: %s\n", oneLine(err))
 		return 2
 	}
+}
+
+// oneLine is err's text on one line: joined errors (errors.Join puts
+// each on its own) are separated by "; ".
+func oneLine(err error) string {
+	var parts []string
+	for _, p := range strings.Split(err.Error(), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

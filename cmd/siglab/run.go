@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
@@ -34,21 +38,27 @@ func (r *runCmd) Run(e *env) error {
 	if r.Parallel < 1 {
 		return usageErr("--parallel: %d: run at least one scenario at a time", r.Parallel)
 	}
+	if err := r.preflight(list); err != nil {
+		return err
+	}
 	started := time.Now()
-	verdicts := r.runAll(e, list)
+	verdicts, rerr := r.runAll(e, list)
+	if rerr != nil {
+		return usageErr("--report: %v; the run stopped (every file written is whole)", rerr)
+	}
 	if err := verifier.WriteTable(e.stdout, verdicts); err != nil {
 		return err
 	}
 	if r.Report != "" {
 		junit := filepath.Join(r.Report, verifier.ReportJUnit)
 		if err := capture.WriteFileAtomic(junit, func(w io.Writer) error { return verifier.WriteJUnit(w, verdicts, started) }); err != nil {
-			return &exitError{code: 2, err: err}
+			return usageErr("--report: %v", err)
 		}
 		summary := filepath.Join(r.Report, verifier.ReportSummary)
 		if err := capture.WriteFileAtomic(summary, func(w io.Writer) error {
 			return verifier.WriteSummary(w, verdicts, started, time.Since(started))
 		}); err != nil {
-			return &exitError{code: 2, err: err}
+			return usageErr("--report: %v", err)
 		}
 	}
 	if e.ctx.Err() != nil {
@@ -57,29 +67,99 @@ func (r *runCmd) Run(e *env) error {
 	return &exitError{code: verifier.ExitCode(verdicts)}
 }
 
+// preflight refuses, before anything runs, what would make every
+// scenario fail alike or leave a report half made: a scenario that
+// cannot run (a target outside the lab, an nmap command line 2.02 did
+// not take; its file:line), a live run this process cannot build
+// networks for (no root, no CAP_NET_ADMIN, no TUN device, a read-only
+// /run), a report directory it cannot write. Each is one line.
+func (r *runCmd) preflight(list []*scenarios.Scenario) error {
+	for _, s := range list {
+		if err := verifier.Validate(s); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	if !r.Offline {
+		if err := netns.CheckLive(); err != nil {
+			return usageErr("run: %v; use --offline", err)
+		}
+	}
+	if r.Report != "" {
+		if err := reportDir(r.Report); err != nil {
+			return usageErr("--report %s: %v", r.Report, err)
+		}
+	}
+	return nil
+}
+
+// reportDir makes the report directory and checks a file can be made in
+// it, leaving none.
+func reportDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return bareErr(err)
+	}
+	f, err := os.CreateTemp(dir, ".siglab-probe-*")
+	if err != nil {
+		return bareErr(err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// bareErr drops a path error's operation and path (the caller names the
+// option and the directory).
+func bareErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // runAll runs the scenarios, Parallel at a time, and returns their
 // verdicts in list order. Each scenario builds its own network, so they
 // do not meet; each keeps nmap's own timing. After an interrupt no new
 // scenario starts; the ones running stop and remove their networks.
-func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) []verifier.Verdict {
+// A report that cannot be written (a full disk) stops the run the same
+// way, and no other report is written after it; it is the error.
+func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) ([]verifier.Verdict, error) {
+	ctx, stop := context.WithCancel(e.ctx)
+	defer stop()
 	verdicts := make([]verifier.Verdict, len(list))
 	ran := make([]bool, len(list))
-	var mu sync.Mutex
+	var (
+		mu     sync.Mutex
+		failed error // the first report that could not be written
+	)
+	report := func(res *verifier.Result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if failed != nil {
+			return failed
+		}
+		if failed = res.WriteReport(r.Report); failed != nil {
+			stop()
+		}
+		return failed
+	}
 	done := 0
 	progress := r.Progress || isTerminal(os.Stderr)
 	sem := make(chan struct{}, r.Parallel)
 	var wg sync.WaitGroup
 	for i, s := range list {
 		sem <- struct{}{}
-		if e.ctx.Err() != nil {
+		if ctx.Err() != nil {
 			break
 		}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			v := r.runOne(e, s)
+			v, err := r.runOne(ctx, s, report)
 			mu.Lock()
 			defer mu.Unlock()
+			if err != nil || failed != nil {
+				return // the run stopped: no verdict of it counts
+			}
 			verdicts[i], ran[i] = v, true
 			done++
 			if progress {
@@ -88,13 +168,16 @@ func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) []verifier.Verdict {
 		}()
 	}
 	wg.Wait()
+	if failed != nil {
+		return nil, failed
+	}
 	out := verdicts[:0]
 	for i, v := range verdicts {
 		if ran[i] {
 			out = append(out, v)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // isTerminal reports whether f is a terminal (a character device).
@@ -103,20 +186,22 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// runOne runs one scenario and turns any error into its verdict.
-func (r *runCmd) runOne(e *env, s *scenarios.Scenario) verifier.Verdict {
-	res, err := verifier.Run(e.ctx, s, r.Offline)
+// runOne runs one scenario and turns any error of the run into its
+// verdict; with --report it writes the report through report, whose
+// error it returns.
+func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(*verifier.Result) error) (verifier.Verdict, error) {
+	res, err := verifier.Run(ctx, s, r.Offline)
 	if err != nil {
 		mode := verifier.ModeLive
 		if r.Offline {
 			mode = verifier.ModeOffline
 		}
-		return verifier.Verdict{Scenario: s.Name, File: s.File, Mode: mode, Err: err}
+		return verifier.Verdict{Scenario: s.Name, File: s.File, Mode: mode, Err: err}, nil
 	}
 	if r.Report != "" {
-		if err := res.WriteReport(r.Report); err != nil {
-			res.Verdict.Err = fmt.Errorf("report: %w", err)
+		if err := report(res); err != nil {
+			return res.Verdict, err
 		}
 	}
-	return res.Verdict
+	return res.Verdict, nil
 }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	"github.com/siglab/siglab/capture"
@@ -57,12 +57,12 @@ func (c *scanCmd) Run(e *env) error {
 	fmt.Fprint(e.stdout, res.Output)
 	if opts.NormalOut != "" {
 		log := "# Log of: nmap " + strings.Join(args, " ") + "\n" + res.Output
-		if err := os.WriteFile(opts.NormalOut, []byte(log), 0o644); err != nil {
+		if err := writeLog(opts.NormalOut, log); err != nil {
 			return usageErr("-oN: %v", err)
 		}
 	}
 	if opts.MachineOut != "" {
-		if err := os.WriteFile(opts.MachineOut, []byte(res.Machine), 0o644); err != nil {
+		if err := writeLog(opts.MachineOut, res.Machine); err != nil {
 			return usageErr("-oM: %v", err)
 		}
 	}
@@ -72,6 +72,15 @@ func (c *scanCmd) Run(e *env) error {
 		}
 	}
 	return nil
+}
+
+// writeLog writes one of nmap's logs whole or not at all, mode 0644
+// less the umask as nmap's fopen() made it.
+func writeLog(path, text string) error {
+	return capture.WriteFileAtomicPerm(path, 0o644, func(w io.Writer) error {
+		_, err := io.WriteString(w, text)
+		return err
+	})
 }
 
 // scan runs cmdline in the lab named by --lab, or in a fresh network of
