@@ -14,15 +14,16 @@ import (
 // Clean removes what siglab processes left behind (after SIGKILL, say):
 // every namespace under /run/netns named "siglab-<pid>-<seq>-..." whose
 // pid is no longer alive, or every "siglab-*" namespace if all is set,
-// the siglab TUN devices inside them first (a persistent lab's TUN would
-// outlive an unmounted namespace that something still holds), every
-// stale state file in StateDir (its process gone; every one if all is
-// set), and every link in the caller's namespace whose name starts with
-// "siglab-". Labs open in this process are never touched (close them
-// with CloseAll). Namespaces whose name carries no pid are removed only
-// with all. It returns the names removed ("link <name>" for links,
-// "state <path>" for state files) and the errors joined; it goes on
-// after an error.
+// found by its file or in the mount table (so also when another mount
+// covers or hides the pin; see deleteNamed), the siglab TUN devices
+// inside them first (a persistent lab's TUN would outlive an unmounted
+// namespace that something still holds), every stale state file in
+// StateDir (its process gone; every one if all is set), and every link
+// in the caller's namespace whose name starts with "siglab-". Labs open
+// in this process are never touched (close them with CloseAll).
+// Namespaces whose name carries no pid are removed only with all. It
+// returns the names removed ("link <name>" for links, "state <path>" for
+// state files) and the errors joined; it goes on after an error.
 func Clean(all bool) (removed []string, err error) {
 	removed, nerr := cleanNamespaces(runDir, all)
 	states, serr := cleanStates(StateDir, all)
@@ -51,22 +52,19 @@ func labAlive(id string, pid int) bool {
 }
 
 // removeNamespaces removes the siglab namespaces under dir that pick
-// selects, given each one's name and, when ok, its lab ID and pid. It
-// deletes their TUN devices before unmounting them.
+// selects, given each one's name and, when ok, its lab ID and pid: those
+// with a file there and those the mount table has pinned there, covered
+// or not. It deletes their TUN devices before unpinning them.
 func removeNamespaces(dir string, pick func(name, id string, pid int, ok bool) bool) (removed []string, err error) {
-	var errs []error
-	ents, rerr := os.ReadDir(dir)
-	if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-		errs = append(errs, fmt.Errorf("read %s: %w", dir, rerr))
-	}
-	for _, e := range ents {
-		name := e.Name()
+	names, lerr := pinNames(dir)
+	errs := []error{lerr}
+	for _, name := range names {
 		id, pid, ok := parseName(name)
-		if !strings.HasPrefix(name, Prefix) || !pick(name, id, pid, ok) {
+		if !pick(name, id, pid, ok) {
 			continue
 		}
-		if err := deleteTUNsAt(filepath.Join(dir, name)); err != nil {
-			errs = append(errs, err) // still unmount: the namespace goes, and with it the TUN unless held
+		if err := deleteTUNsAt(dir, name); err != nil {
+			errs = append(errs, err) // still unpin: the namespace goes, and with it the TUN unless held
 		}
 		if err := deleteNamed(dir, name); err != nil {
 			errs = append(errs, err)
