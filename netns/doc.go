@@ -50,8 +50,12 @@
 //     long as the lab is up; Down and CleanLab end it from outside.
 //   - Every open Lab is in a process-wide registry so that CloseAll (the
 //     CLI's signal handler) can remove them; Clean removes what a killed
-//     process left behind, pins found in the mount table (covered ones
-//     too), persistent TUNs and stale state files included.
+//     process left behind: pins found in the mount table as well as in
+//     /run/netns (covered or hidden ones too), persistent TUNs, the
+//     siglab links and nftables table of namespaces that lost their pins
+//     while processes stay in them, lab up processes (proved by their
+//     state files) whose lab is gone, and stale state files. It signals
+//     no other process and touches nothing of a live lab's.
 //
 // Threads: setns(2) acts on one OS thread. Do runs a function on a fresh
 // locked thread inside a namespace and throws that thread away if it

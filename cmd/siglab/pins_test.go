@@ -9,12 +9,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/google/nftables"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
 
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/netns/netnstest"
+	"github.com/siglab/siglab/netns/nsthread"
 )
 
 // These specs run siglab in a mount namespace of their own whose /run is
@@ -180,4 +182,91 @@ var _ = Describe("lab up beside iproute2 on a fresh machine (/run/netns a plain 
 		Entry("a tmpfs over /run/netns (the pins' files hidden), then Ctrl-C", []string{"-t", "tmpfs", "siglab-spec-cover", "/run/netns"}, false),
 		Entry("a tmpfs over /run/netns (the pins' files hidden), then SIGKILL and lab clean", []string{"-t", "tmpfs", "siglab-spec-cover", "/run/netns"}, true),
 	)
+
+	It("lab clean empties namespaces whose pins are gone while processes keep them (TUN, nftables table)", func() {
+		file := scenarioFile("fw.yaml", "name: fw\nnetwork:\n  hosts:\n    - name: victim\n      open: [22]\n      filtered: [113]\nscan:\n  - nmap: -sS -P0 -p22 victim\nexpect:\n  nmap_output:\n    contains: [\"Interesting ports\"]\n")
+		cmd, _, _, id, done := labUpIn(m, "--scenario", file)
+		// A process in the scan and in the host namespace, as a shell
+		// from `ip netns exec` would be, then their pins deleted.
+		keepers := map[string]*exec.Cmd{}
+		for _, role := range []string{"scan", "h0"} {
+			k := exec.Command("nsenter", "--net="+m.Path("/run/netns/"+netns.Prefix+id+"-"+role), "sleep", "600")
+			Expect(k.Start()).To(Succeed())
+			DeferCleanup(func() { _ = k.Process.Kill(); _ = k.Wait() })
+			keepers[role] = k
+			Eventually(func() string { l, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", k.Process.Pid)); return l }).
+				Should(Equal(netnsOf(m.Path("/run/netns/" + netns.Prefix + id + "-" + role))))
+			code, _, stderr := m.Run("ip", "netns", "del", netns.Prefix+id+"-"+role)
+			Expect(code).To(Equal(0), stderr)
+		}
+		scan := netnstest.HoldNSAt(fmt.Sprintf("/proc/%d/ns/net", keepers["scan"].Process.Pid))
+		host := netnstest.HoldNSAt(fmt.Sprintf("/proc/%d/ns/net", keepers["h0"].Process.Pid))
+		Expect(netnstest.LinksIn(scan)).To(ContainElement("siglab-tun0"))
+		Expect(tables(host)).To(ContainElement("siglab"))
+		Expect(cmd.Process.Signal(syscall.SIGKILL)).To(Succeed())
+		Eventually(done, 5*time.Second).Should(BeClosed())
+
+		code, stdout, stderr := m.Run(bin, "lab", "clean")
+		Expect(code).To(Equal(0), stderr)
+		Expect(stdout).To(ContainSubstring("removed siglab-" + id + "-sens\n"))
+		Expect(stdout).To(MatchRegexp(`removed link siglab-tun0 in net:\[\d+\] \(no pin; pid %d sleep is in it\)`, keepers["scan"].Process.Pid))
+		Expect(stdout).To(MatchRegexp(`removed nftables table ip siglab in net:\[\d+\] \(no pin; pid %d sleep is in it\)`, keepers["h0"].Process.Pid))
+		Expect(netnstest.LinksIn(scan)).To(Equal([]string{"lo"}))
+		Expect(netnstest.LinksIn(host)).To(Equal([]string{"lo"}))
+		Expect(tables(host)).To(BeEmpty())
+		Expect(m.Leftovers(strconv.Itoa(cmd.Process.Pid) + "-")).To(BeEmpty())
+
+		code, stdout, stderr = m.Run(bin, "lab", "clean")
+		Expect(code).To(Equal(0), stderr)
+		Expect(stdout).To(Equal("nothing to clean\n"))
+	})
+
+	It("lab clean stops a lab up process whose lab is gone, which then exits cleanly", func() {
+		cmd, out, errOut, id, done := labUpIn(m, "--scenario", "tech-connect")
+		for _, role := range []string{"scan", "sens", "h0"} {
+			code, _, stderr := m.Run("ip", "netns", "del", netns.Prefix+id+"-"+role)
+			Expect(code).To(Equal(0), stderr)
+		}
+		code, stdout, stderr := m.Run(bin, "lab", "clean")
+		Expect(code).To(Equal(0), stderr)
+		Expect(stdout).To(ContainSubstring(fmt.Sprintf("removed lab up process %d of lab %s (its namespaces were gone; SIGTERM)\n", cmd.Process.Pid, id)))
+		Eventually(done, 10*time.Second).Should(BeClosed())
+		Expect(cmd.ProcessState.ExitCode()).To(Equal(0), string(errOut.Contents()))
+		Expect(out).To(gbytes.Say("lab " + id + " removed"))
+		Expect(m.Leftovers(strconv.Itoa(cmd.Process.Pid) + "-")).To(BeEmpty())
+	})
+
+	It("lab clean --all takes live labs down through their processes", func() {
+		cmd, out, _, id, done := labUpIn(m, "--scenario", "tech-connect")
+		roots := pinRoots(m, id)
+		code, stdout, stderr := m.Run(bin, "lab", "clean")
+		Expect(code).To(Equal(0), stderr)
+		Expect(stdout).To(Equal("nothing to clean\n"), "a live lab is its process's")
+		code, stdout, stderr = m.Run(bin, "lab", "clean", "--all")
+		Expect(code).To(Equal(0), stderr)
+		Expect(stdout).To(ContainSubstring(fmt.Sprintf("removed lab %s: lab up process %d took it down (SIGTERM)\n", id, cmd.Process.Pid)))
+		Eventually(done, 10*time.Second).Should(BeClosed())
+		Expect(out).To(gbytes.Say("lab " + id + " removed"))
+		expectGone(m, cmd.Process.Pid, roots)
+	})
 })
+
+// netnsOf is the namespace ("net:[N]") that the pin at path holds.
+func netnsOf(path string) string {
+	var st syscall.Stat_t
+	Expect(syscall.Stat(path, &st)).To(Succeed())
+	return "net:[" + strconv.FormatUint(st.Ino, 10) + "]"
+}
+
+// tables lists the nftables tables in the namespace ns.
+func tables(ns nsthread.Handle) []string {
+	c, err := nftables.New(nftables.WithNetNSFd(int(ns)))
+	Expect(err).NotTo(HaveOccurred())
+	ts, err := c.ListTables()
+	Expect(err).NotTo(HaveOccurred())
+	var names []string
+	for _, t := range ts {
+		names = append(names, t.Name)
+	}
+	return names
+}
