@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/verifier"
 )
 
 type labCmd struct {
@@ -25,20 +26,21 @@ type labCleanCmd struct {
 // Run removes what siglab processes left (netns.Clean: pins found in the
 // mount table too, covered or not, namespaces that lost their pins,
 // persistent TUNs, veths, nftables tables, state files, lab up processes
-// whose lab is gone), one line each.
+// whose lab is gone) and p0f's temporary directories, one line each.
 // Exit code 0 means nothing is left, 2 says what could not be removed.
 func (c *labCleanCmd) Run(e *env) error {
 	if err := liveOnly("lab clean", ""); err != nil {
 		return err
 	}
 	removed, err := netns.Clean(c.All)
-	for _, r := range removed {
+	temp, terr := verifier.CleanP0fTemp()
+	for _, r := range append(removed, temp...) {
 		fmt.Fprintf(e.stdout, "removed %s\n", r)
 	}
-	if err != nil {
+	if err := errors.Join(err, terr); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("lab clean: not everything could be removed: %w", err)}
 	}
-	if len(removed) == 0 {
+	if len(removed)+len(temp) == 0 {
 		fmt.Fprintln(e.stdout, "nothing to clean")
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -127,6 +128,9 @@ var _ = Describe("lab up beside iproute2 on a fresh machine (/run/netns a plain 
 		Expect(cmd.Process.Signal(syscall.SIGKILL)).To(Succeed())
 		Eventually(done, 5*time.Second).Should(BeClosed())
 		Expect(m.Pins(id+"-")).To(HaveLen(3), "SIGKILL leaves the pins")
+		p0fTemp := filepath.Join(os.TempDir(), "siglab-p0f-999999999-pinspec") // as a killed run's p0f adapter leaves it
+		Expect(os.MkdirAll(p0fTemp, 0o700)).To(Succeed())
+		DeferCleanup(os.RemoveAll, p0fTemp)
 
 		code, stdout, stderr := m.Run(bin, "lab", "clean")
 		Expect(code).To(Equal(0), stderr)
@@ -134,6 +138,8 @@ var _ = Describe("lab up beside iproute2 on a fresh machine (/run/netns a plain 
 			Expect(stdout).To(ContainSubstring("removed siglab-" + id + "-" + role + "\n"))
 		}
 		Expect(stdout).To(ContainSubstring("removed state " + stateFile(id) + "\n"))
+		Expect(stdout).To(ContainSubstring("removed temp " + p0fTemp + "\n"))
+		Expect(p0fTemp).NotTo(BeAnExistingFile())
 		expectGone(m, cmd.Process.Pid, roots)
 		Eventually(func() []string { return netnstest.LinksIn(held) }, 5*time.Second).Should(Equal([]string{"lo"}), "the TUN deleted; the veth goes once the kernel has destroyed the sensor namespace")
 
