@@ -11,23 +11,48 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Clean removes what siglab processes left behind (after SIGKILL, say):
-// every namespace under /run/netns named "siglab-<pid>-<seq>-..." whose
-// pid is no longer alive, or every "siglab-*" namespace if all is set,
-// the siglab TUN devices inside them first (a persistent lab's TUN would
-// outlive an unmounted namespace that something still holds), every
-// stale state file in StateDir (its process gone; every one if all is
-// set), and every link in the caller's namespace whose name starts with
-// "siglab-". Labs open in this process are never touched (close them
-// with CloseAll). Namespaces whose name carries no pid are removed only
-// with all. It returns the names removed ("link <name>" for links,
-// "state <path>" for state files) and the errors joined; it goes on
-// after an error.
+// Clean removes what siglab processes left behind (after SIGKILL, say)
+// and says what it removed, one entry each. In order:
+//   - lab up processes whose lab is gone: a process alive as its state
+//     file records it (pid and start time), none of whose namespaces is
+//     pinned any more in its own mount namespace, gets SIGTERM, upon
+//     which it takes the rest down and exits ("lab up process <pid> of
+//     lab <id> (...)"); with all, every live lab up process does, as
+//     Down does it;
+//   - every namespace under /run/netns named "siglab-<pid>-<seq>-..."
+//     whose pid is no longer alive (every "siglab-*" one if all is set),
+//     found by its file or in the mount table (so also when another mount
+//     covers or hides the pin; see deleteNamed), the siglab TUN devices
+//     inside it first (a persistent lab's TUN would outlive an unmounted
+//     namespace that something still holds);
+//   - the siglab links and the siglab nftables table in namespaces that
+//     no pin holds any more in any mount namespace while processes are
+//     still in them (a shell from `ip netns exec` in a lab whose pin was
+//     deleted): "link <name> in net:[N] (...)", "nftables table ip
+//     siglab in net:[N] (...)"; those processes are not siglab's to end,
+//     and the namespace, empty, goes with them (see cleanUnpinned);
+//   - every stale state file in StateDir (its process gone; every one if
+//     all is set) and the temporary files of state writers that died;
+//   - every link in the caller's namespace whose name starts with
+//     "siglab-".
+//
+// Labs open in this process are never touched (close them with
+// CloseAll), nor, without all, the labs of live processes. Namespaces
+// whose name carries no pid are removed only with all. Names are
+// "siglab-..." for namespaces, "link <name>" for links, "state <path>"
+// for state files. It goes on after an error and returns the errors
+// joined; each removal is checked (a namespace's pin must be gone from
+// the mount table), so no error means that nothing it picked is left.
 func Clean(all bool) (removed []string, err error) {
-	removed, nerr := cleanNamespaces(runDir, all)
+	daemons, derr := stopDaemons(StateDir, all)
+	names, nerr := cleanNamespaces(runDir, all)
+	unpinned, uerr := cleanUnpinned()
 	states, serr := cleanStates(StateDir, all)
 	links, lerr := cleanLinks()
-	return append(append(removed, states...), links...), errors.Join(nerr, serr, lerr)
+	for _, r := range [][]string{daemons, names, unpinned, states, links} {
+		removed = append(removed, r...)
+	}
+	return removed, errors.Join(derr, nerr, uerr, serr, lerr)
 }
 
 // cleanNamespaces is Clean's namespace half, on any run directory.
@@ -51,22 +76,19 @@ func labAlive(id string, pid int) bool {
 }
 
 // removeNamespaces removes the siglab namespaces under dir that pick
-// selects, given each one's name and, when ok, its lab ID and pid. It
-// deletes their TUN devices before unmounting them.
+// selects, given each one's name and, when ok, its lab ID and pid: those
+// with a file there and those the mount table has pinned there, covered
+// or not. It deletes their TUN devices before unpinning them.
 func removeNamespaces(dir string, pick func(name, id string, pid int, ok bool) bool) (removed []string, err error) {
-	var errs []error
-	ents, rerr := os.ReadDir(dir)
-	if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-		errs = append(errs, fmt.Errorf("read %s: %w", dir, rerr))
-	}
-	for _, e := range ents {
-		name := e.Name()
+	names, lerr := pinNames(dir)
+	errs := []error{lerr}
+	for _, name := range names {
 		id, pid, ok := parseName(name)
-		if !strings.HasPrefix(name, Prefix) || !pick(name, id, pid, ok) {
+		if !pick(name, id, pid, ok) {
 			continue
 		}
-		if err := deleteTUNsAt(filepath.Join(dir, name)); err != nil {
-			errs = append(errs, err) // still unmount: the namespace goes, and with it the TUN unless held
+		if err := deleteTUNsAt(dir, name); err != nil {
+			errs = append(errs, err) // still unpin: the namespace goes, and with it the TUN unless held
 		}
 		if err := deleteNamed(dir, name); err != nil {
 			errs = append(errs, err)

@@ -31,10 +31,13 @@
 // TTLs are the senders' minus CaptureHops.
 //
 // Ownership and lifetimes:
-//   - Build returns a Lab that owns its namespaces (bind-mounted under
-//     /run/netns so that `ip netns exec` works), their handles, the TUN
-//     file and the listener goroutines. Lab.Close releases all of it and
-//     may be called any number of times from any goroutine.
+//   - Build returns a Lab that owns its namespaces (pinned by bind mounts
+//     under /run/netns so that `ip netns exec` works, after making
+//     /run/netns a shared mount of its own as iproute2 does, so that a
+//     later `ip netns add` covers no pin), their handles, the TUN file
+//     and the listener goroutines. Lab.Close releases all of it and may
+//     be called any number of times from any goroutine; it removes pins
+//     that another mount covers too (pins_linux.go).
 //   - Lab.TUN's file belongs to the Lab: the generator reads and writes it
 //     but never closes it.
 //   - NsHandles returned by accessors stay valid until Close; callers must
@@ -47,7 +50,12 @@
 //     long as the lab is up; Down and CleanLab end it from outside.
 //   - Every open Lab is in a process-wide registry so that CloseAll (the
 //     CLI's signal handler) can remove them; Clean removes what a killed
-//     process left behind, persistent TUNs and stale state files included.
+//     process left behind: pins found in the mount table as well as in
+//     /run/netns (covered or hidden ones too), persistent TUNs, the
+//     siglab links and nftables table of namespaces that lost their pins
+//     while processes stay in them, lab up processes (proved by their
+//     state files) whose lab is gone, and stale state files. It signals
+//     no other process and touches nothing of a live lab's.
 //
 // Threads: setns(2) acts on one OS thread. Do runs a function on a fresh
 // locked thread inside a namespace and throws that thread away if it

@@ -129,7 +129,7 @@ func (l *Lab) teardown() error {
 // newNS creates one of the lab's namespaces and remembers it for Close.
 func (l *Lab) newNS(role string) (nsthread.Handle, error) {
 	name := l.nsName(role)
-	h, err := newNamed(name)
+	h, err := newNamed(runDir, name)
 	if err != nil {
 		return vnetns.None(), err
 	}

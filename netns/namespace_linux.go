@@ -5,51 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/siglab/siglab/netns/nsthread"
-	vnetns "github.com/vishvananda/netns"
-	"golang.org/x/sys/unix"
 )
 
-// runDir is where named namespaces are bind-mounted (as iproute2 does).
+// runDir is where named namespaces are pinned (as iproute2 does; see
+// pins_linux.go).
 const runDir = "/run/netns"
-
-// newNamed creates a named namespace without leaving any thread of ours
-// inside it: NewNamed moves the calling thread, so it runs on a locked
-// goroutine whose thread the runtime discards when it exits.
-func newNamed(name string) (nsthread.Handle, error) {
-	type result struct {
-		h   nsthread.Handle
-		err error
-	}
-	rc := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread is tainted
-		h, err := vnetns.NewNamed(name)
-		rc <- result{h, err}
-	}()
-	r := <-rc
-	if r.err != nil {
-		return vnetns.None(), fmt.Errorf("create netns %s: %w", name, r.err)
-	}
-	return r.h, nil
-}
-
-// deleteNamed unmounts and removes a named namespace. A file that is no
-// longer a mount point (a half-made namespace) is removed all the same.
-func deleteNamed(dir, name string) error {
-	path := filepath.Join(dir, name)
-	err := unix.Unmount(path, unix.MNT_DETACH)
-	if err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
-		return fmt.Errorf("unmount netns %s: %w", name, err)
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("remove netns %s: %w", name, err)
-	}
-	return nil
-}
 
 // sysctl is one /proc/sys setting, path relative to /proc/sys.
 type sysctl struct{ path, value string }

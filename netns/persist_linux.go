@@ -167,19 +167,19 @@ func deleteTUNs(ns nsthread.Handle, nsName string) error {
 	return errors.Join(errs...)
 }
 
-// deleteTUNsAt is deleteTUNs on a namespace bind-mounted at path. Files
-// that are not namespaces (leftovers of a half-made one) hold no links.
-func deleteTUNsAt(path string) error {
-	var sfs unix.Statfs_t
-	if err := unix.Statfs(path, &sfs); err != nil || sfs.Type != unix.NSFS_MAGIC {
+// deleteTUNsAt is deleteTUNs on the namespace pinned at dir/name, found
+// under the mounts that cover dir if need be. Files that are not
+// namespaces (leftovers of a half-made one) hold no links.
+func deleteTUNsAt(dir, name string) error {
+	ns, err := openPinned(dir, name)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", filepath.Join(dir, name), err)
+	}
+	if ns == vnetns.None() {
 		return nil
 	}
-	ns, err := vnetns.GetFromPath(path)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
 	defer ns.Close()
-	return deleteTUNs(ns, filepath.Base(path))
+	return deleteTUNs(ns, name)
 }
 
 // downPoll is how often Down looks whether the lab has gone.
@@ -251,11 +251,12 @@ func CleanLab(id string) (removed []string, err error) {
 	return removed, errors.Join(nerr, serr)
 }
 
-// labExists reports whether any namespace of lab id is mounted.
+// labExists reports whether any namespace of lab id is pinned (or its
+// file left) under the run directory, covered pins included.
 func labExists(id string) bool {
-	ents, _ := os.ReadDir(runDir)
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), Prefix+id+"-") {
+	names, _ := pinNames(runDir)
+	for _, n := range names {
+		if strings.HasPrefix(n, Prefix+id+"-") {
 			return true
 		}
 	}

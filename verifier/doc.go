@@ -6,7 +6,9 @@
 // it fails), table.go (Verdict, its Status, the verdict table and the exit
 // code) and report.go (WriteReport: the per-scenario report directory).
 // External detectors have one adapter each: p0f.go runs Debian's p0f on
-// a run's capture in a temporary directory it removes, and p0flog.go
+// a run's capture in a temporary directory it removes (named with its
+// pid, so that CleanP0fTemp, which lab clean calls, removes those of
+// killed runs), and p0flog.go
 // turns its log lines into findings the same checks read; the log is
 // kept in Result.P0fLog for the report's p0f.log.
 // The run orchestration that produces captures, findings and nmap output

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
@@ -23,6 +25,48 @@ var (
 	ErrP0fFailed = errors.New("p0f failed")
 )
 
+// p0fTempPrefix starts the name of RunP0f's temporary directory, in
+// os.TempDir: "siglab-p0f-<pid>-<random>", the pid telling CleanP0fTemp
+// whose it is.
+const p0fTempPrefix = "siglab-p0f-"
+
+// CleanP0fTemp removes the temporary directories of RunP0f that a
+// process killed before it could remove its own left in os.TempDir (those
+// whose pid is no longer alive), and returns them as "temp <path>".
+func CleanP0fTemp() (removed []string, err error) {
+	ents, err := os.ReadDir(os.TempDir())
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", os.TempDir(), err)
+	}
+	var errs []error
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), p0fTempPrefix)
+		pidStr, _, found := strings.Cut(rest, "-")
+		pid, perr := strconv.Atoi(pidStr)
+		if !ok || !found || perr != nil || pid <= 0 || !e.IsDir() || processAlive(pid) {
+			continue
+		}
+		path := filepath.Join(os.TempDir(), e.Name())
+		if err := os.RemoveAll(path); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, "temp "+path)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// processAlive reports whether a process with that pid exists (signal 0
+// reaches it, or it is someone else's).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
 // RunP0f runs p0f 3 over c offline (`p0f -r PCAP -o LOG` in a temporary
 // directory, removed afterwards) and returns its log and the records
 // that parse, in log order.
@@ -31,7 +75,7 @@ func RunP0f(ctx context.Context, c *capture.Capture) (log []byte, recs []P0fReco
 	if err != nil {
 		return nil, nil, ErrP0fMissing
 	}
-	dir, err := os.MkdirTemp("", "siglab-p0f-")
+	dir, err := os.MkdirTemp("", p0fTempPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrP0fFailed, err)
 	}

@@ -2,6 +2,7 @@ package verifier_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -130,5 +131,20 @@ var _ = Describe("the p0f adapter", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(p0fChecks(res)).To(BeEmpty())
 		Expect(res.P0fLog).To(BeNil())
+	})
+
+	It("CleanP0fTemp removes the temporary directories of dead processes only", func() {
+		dead := filepath.Join(os.TempDir(), "siglab-p0f-999999999-spec") // pid above pid_max: never alive
+		live := filepath.Join(os.TempDir(), fmt.Sprintf("siglab-p0f-%d-spec", os.Getpid()))
+		for _, d := range []string{dead, live} {
+			Expect(os.MkdirAll(filepath.Join(d, "x"), 0o755)).To(Succeed())
+			DeferCleanup(os.RemoveAll, d)
+		}
+		removed, err := verifier.CleanP0fTemp()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(removed).To(ContainElement("temp " + dead))
+		Expect(removed).NotTo(ContainElement("temp " + live))
+		Expect(dead).NotTo(BeAnExistingFile())
+		Expect(live).To(BeADirectory())
 	})
 })

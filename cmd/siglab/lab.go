@@ -9,31 +9,38 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/verifier"
 )
 
 type labCmd struct {
 	Up     labUpCmd     `cmd:"" help:"Build a scenario's network and keep it up for a training lab, in the foreground until Ctrl-C or lab down."`
 	Status labStatusCmd `cmd:"" help:"List the labs that lab up keeps, with their hosts; stale ones (process gone) are marked."`
 	Down   labDownCmd   `cmd:"" help:"Take a lab down: SIGTERM to its lab up process, then wait until its network is gone."`
-	Clean  labCleanCmd  `cmd:"" help:"Remove test networks left behind by siglab processes that are gone (e.g. after SIGKILL)."`
+	Clean  labCleanCmd  `cmd:"" help:"Remove test networks left behind by siglab processes that are gone (e.g. after SIGKILL), and say what it removed."`
 }
 
 type labCleanCmd struct {
-	All bool `help:"Also remove the networks of siglab processes still running."`
+	All bool `help:"Also take down the labs of siglab processes still running (lab up processes through SIGTERM, as lab down does)."`
 }
 
+// Run removes what siglab processes left (netns.Clean: pins found in the
+// mount table too, covered or not, namespaces that lost their pins,
+// persistent TUNs, veths, nftables tables, state files, lab up processes
+// whose lab is gone) and p0f's temporary directories, one line each.
+// Exit code 0 means nothing is left, 2 says what could not be removed.
 func (c *labCleanCmd) Run(e *env) error {
 	if err := liveOnly("lab clean", ""); err != nil {
 		return err
 	}
 	removed, err := netns.Clean(c.All)
-	for _, r := range removed {
+	temp, terr := verifier.CleanP0fTemp()
+	for _, r := range append(removed, temp...) {
 		fmt.Fprintf(e.stdout, "removed %s\n", r)
 	}
-	if err != nil {
-		return err
+	if err := errors.Join(err, terr); err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("lab clean: not everything could be removed: %w", err)}
 	}
-	if len(removed) == 0 {
+	if len(removed)+len(temp) == 0 {
 		fmt.Fprintln(e.stdout, "nothing to clean")
 	}
 	return nil

@@ -2,7 +2,8 @@
 
 // Package netnstest is the kit of the specs that build live test
 // networks: the root check, labs removed after the spec, namespaces held
-// open and looked into, connections from inside a namespace, reading the
+// open and looked into, a mount namespace with a fresh /run of the
+// spec's own, connections from inside a namespace, reading the
 // lab's TUN with a deadline, and the check that nothing of a lab is left
 // behind. The netns, sensor, verifier and siglab command suites share it
 // instead of each keeping copies.
@@ -25,4 +26,8 @@
 //     deadline and leave it set, and return copies of the packets.
 //   - Namespaces, RootLinks and Leftovers only look; removing what a spec
 //     left is netns.Clean's job.
+//   - FreshMountNS's mount namespace (an empty tmpfs on /run, commands run
+//     in it through nsenter) belongs to the spec: its holder process is
+//     killed after the spec, which drops the namespace and every pin in
+//     it; processes the spec starts in it are the spec's to end.
 package netnstest
