@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/siglab
 FUZZTIME ?= 20s
 
-.PHONY: build test demo bench fuzz clean vet cross
+.PHONY: build test demo bench fuzz clean vet chaos cross
 
 build:
 	$(GO) build -o $(BIN) ./cmd/siglab
@@ -47,6 +47,16 @@ bench:
 	else \
 		echo "*** not root: the side-by-side benchmarks (scripts/bench.sh: live scans, detection, lab life cycle) are NOT RUN ***"; \
 	fi
+
+# The chaos harness (cmd/siglab/chaos_test.go): siglab killed at random
+# moments, 200 seeded iterations (make test runs 20). CHAOS_SEED picks
+# the loop.
+CHAOS_ITERATIONS ?= 200
+CHAOS_SEED ?= 1
+chaos:
+	@[ "$$(id -u)" = 0 ] || { echo "*** make chaos needs root: it builds and kills live labs ***"; exit 1; }
+	SIGLAB_CHAOS_ITERATIONS=$(CHAOS_ITERATIONS) SIGLAB_CHAOS_SEED=$(CHAOS_SEED) \
+		$(GO) test -count=1 -v -timeout 60m ./cmd/siglab -ginkgo.label-filter=chaos
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -33,7 +34,10 @@ import (
 // gone the kernel drops the namespace, and every pin in it, so whatever
 // a failed spec left is released too (persistent TUNs go with their
 // namespaces). Processes the spec starts in it are the spec's to end.
-type MountNS struct{ pid int }
+type MountNS struct {
+	pid   int
+	close func() // kills the holder, once
+}
 
 // FreshMountNS makes a MountNS for the running spec (root only): a
 // private copy of the test's mount namespace without the mounts under
@@ -58,15 +62,21 @@ mount -t tmpfs -o mode=0755 siglab-spec-run /run && echo ready && exec sleep inf
 	out, err := cmd.StdoutPipe()
 	Expect(err).NotTo(HaveOccurred())
 	Expect(cmd.Start()).To(Succeed(), "unshare (util-linux) is needed")
-	DeferCleanup(func() {
+	m := &MountNS{pid: cmd.Process.Pid}
+	m.close = sync.OnceFunc(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
+	DeferCleanup(m.Close)
 	line, err := bufio.NewReader(out).ReadString('\n')
 	Expect(err).NotTo(HaveOccurred(), "the mount namespace's holder did not start")
 	Expect(line).To(Equal("ready\n"))
-	return &MountNS{pid: cmd.Process.Pid}
+	return m
 }
+
+// Close ends m before the spec does (a loop making many): its holder is
+// killed, and with the last process in it the namespace and its pins go.
+func (m *MountNS) Close() { m.close() }
 
 // Command is name with args, to run inside m (nsenter execs it, so the
 // process's pid is the command's own).
