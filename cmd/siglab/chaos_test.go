@@ -28,7 +28,8 @@ import (
 // deletes namespaces beside it with iproute2, runs `lab clean`, and
 // counts what is left: namespaces and their pins (the mount table's
 // view, covered ones too), state files, links, processes, report temp
-// files and half-written report files. Every count must be zero.
+// files and half-written report files. Every count must be zero, and a
+// sniffer on the host's interfaces must see no lab packet meanwhile.
 //
 // Each iteration runs in a mount namespace of its own whose /run starts
 // empty, as on a machine just booted (netnstest.FreshMountNS): /run/netns
@@ -45,6 +46,10 @@ var _ = Describe("chaos: siglab killed at any moment leaves nothing behind", Lab
 		iterations := envInt("SIGLAB_CHAOS_ITERATIONS", 20)
 		seed := uint64(envInt("SIGLAB_CHAOS_SEED", 1))
 		rnd := rand.New(rand.NewPCG(seed, 0xc4a05))
+		// Containment through it all: the host's namespace never sees a
+		// lab packet, however siglab dies.
+		sniffer, err := netnstest.StartSniffer()
+		Expect(err).NotTo(HaveOccurred())
 		tally := map[string]int{}
 		var problems []string
 		started := time.Now()
@@ -59,8 +64,10 @@ var _ = Describe("chaos: siglab killed at any moment leaves nothing behind", Lab
 				problems = append(problems, where+": "+p)
 			}
 		}
-		summary := fmt.Sprintf("seed %d, %d iterations in %v, %d problems; drawn: %v",
-			seed, iterations, time.Since(started).Round(time.Second), len(problems), tally)
+		leaked, seen := sniffer.Stop()
+		problems = append(problems, leaked...)
+		summary := fmt.Sprintf("seed %d, %d iterations in %v, %d problems (%d lab packets among %d in the host's namespace); drawn: %v",
+			seed, iterations, time.Since(started).Round(time.Second), len(problems), len(leaked), seen, tally)
 		AddReportEntry("chaos", summary)
 		fmt.Fprintln(os.Stderr, "chaos:", summary)
 		Expect(problems).To(BeEmpty())
