@@ -23,6 +23,7 @@ var stages = [][]string{
 	{"siglabtest"}, // users' Gomega matchers
 	{"verifier"},   // runs the chain: expectations, verdict, report
 	{"scenarios"},  // scenario files
+	{"external"},   // detectors under test: what they report, in their own words
 	{"generator", "generator/fingerprint", "generator/traffic"}, // the scanner's programs: nmap 2.02, ordinary traffic
 	{"generator/engine"},                        // the engine that runs them
 	{"link", "simnet"},                          // the engine's link: TUN, simulated network
@@ -86,7 +87,7 @@ var _ = Describe("The layers", func() {
 			{ImportPath: module + "detector", Imports: []string{module + "generator", module + "wire", "fmt"}},
 			{ImportPath: module + "simnet", Imports: []string{module + "link", module + "personality"}},
 		}
-		Expect(upward(made)).To(ConsistOf("detector (stage 10) imports generator (stage 5)"))
+		Expect(upward(made)).To(ConsistOf("detector (stage 11) imports generator (stage 6)"))
 	})
 })
 
