@@ -19,7 +19,12 @@ var builtin embed.FS
 const catalogueDir = "scenarios"
 
 // Catalogue parses the built-in scenarios, sorted by file name.
-func Catalogue() ([]*Scenario, error) {
+func Catalogue() ([]*Scenario, error) { return catalogueWith(nil) }
+
+// catalogueWith reads the catalogue against dets (Builtin when nil): a
+// suite's detectors file may add expectations' detectors, never remove
+// the built-in ones the catalogue names.
+func catalogueWith(dets *DetectorSet) ([]*Scenario, error) {
 	names, err := fs.Glob(builtin, "*.yaml")
 	if err != nil {
 		return nil, err
@@ -30,13 +35,16 @@ func Catalogue() ([]*Scenario, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Parse(path.Join(catalogueDir, name), data)
+		return ParseWith(path.Join(catalogueDir, name), data, dets)
 	})
 }
 
 // Find returns the catalogue scenario called name.
-func Find(name string) (*Scenario, error) {
-	all, err := Catalogue()
+func Find(name string) (*Scenario, error) { return findWith(name, nil) }
+
+// findWith is Find against dets.
+func findWith(name string, dets *DetectorSet) (*Scenario, error) {
+	all, err := catalogueWith(dets)
 	if err != nil {
 		return nil, err
 	}

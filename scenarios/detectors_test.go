@@ -25,7 +25,7 @@ var _ = Describe("detector sections", func() {
 	DescribeTable("refuses what no detector knows, with file:line",
 		expectRefused,
 		Entry("unknown detector", withSection("  snort:\n    present: [scan]\n"), "bad.yaml:11: ",
-			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, reference)`),
+			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, reference; declare others in a detectors.yaml next to the scenarios, or with --detectors FILE)`),
 		Entry("detector name with capitals", withSection("  P0f:\n    present: [syn]\n"), "bad.yaml:11: ", `"P0f" is neither`),
 		Entry("p0f label near a known one", withSection("  p0f:\n    present: [syn-ack]\n"), "bad.yaml:12: ",
 			`unknown p0f label "syn-ack" (did you mean syn+ack?)`),

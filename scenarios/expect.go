@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -26,13 +28,14 @@ func (p *parser) expect(n *yaml.Node) (Expect, error) {
 			}
 			continue
 		}
-		if _, ok := vocabularies[f.key]; !ok {
+		spec, ok := p.detectors().Lookup(f.key)
+		if !ok {
 			// Refused here rather than at run time, so a scenario never
 			// passes with a section nothing checks.
-			return Expect{}, p.errf(f.line, "expect: %q is neither nmap_output nor a known detector (known: %s)",
-				f.key, strings.Join(Detectors(), ", "))
+			return Expect{}, p.errf(f.line, "expect: %q is neither nmap_output nor a known detector (known: %s%s)",
+				f.key, strings.Join(p.detectors().Names(), ", "), p.declareHint())
 		}
-		de, err := p.detector(f)
+		de, err := p.detector(f, spec)
 		if err != nil {
 			return Expect{}, err
 		}
@@ -70,17 +73,25 @@ func (p *parser) output(f field) (OutputExpect, error) {
 	return oe, nil
 }
 
+// declareHint tells how to add a detector when no detectors file is in use.
+func (p *parser) declareHint() string {
+	if p.detectors().File != "" {
+		return "; declared in " + p.detectors().File
+	}
+	return "; declare others in a detectors.yaml next to the scenarios, or with --detectors FILE"
+}
+
 // detector reads one detector's `present:` and `absent:` lists.
-func (p *parser) detector(f field) (DetectorExpect, error) {
+func (p *parser) detector(f field, spec DetectorSpec) (DetectorExpect, error) {
 	fs, err := p.fields(f.val, f.key, "present", "absent")
 	if err != nil {
 		return DetectorExpect{}, err
 	}
 	var de DetectorExpect
-	if de.Present, err = p.expectations(get(fs, "present"), f.key, "present"); err != nil {
+	if de.Present, err = p.expectations(get(fs, "present"), spec, "present"); err != nil {
 		return DetectorExpect{}, err
 	}
-	if de.Absent, err = p.expectations(get(fs, "absent"), f.key, "absent"); err != nil {
+	if de.Absent, err = p.expectations(get(fs, "absent"), spec, "absent"); err != nil {
 		return DetectorExpect{}, err
 	}
 	for _, a := range de.Absent {
@@ -95,8 +106,8 @@ func (p *parser) detector(f field) (DetectorExpect, error) {
 
 // expectations reads det's list (list is "present" or "absent") of bare
 // labels and {label: X, attr: v} maps.
-func (p *parser) expectations(n *yaml.Node, det, list string) ([]Expectation, error) {
-	what := det + "." + list
+func (p *parser) expectations(n *yaml.Node, det DetectorSpec, list string) ([]Expectation, error) {
+	what := det.Name + "." + list
 	items, err := p.seq(n, what)
 	if err != nil {
 		return nil, err
@@ -104,6 +115,10 @@ func (p *parser) expectations(n *yaml.Node, det, list string) ([]Expectation, er
 	var out []Expectation
 	for _, it := range items {
 		e, err := p.expectation(it, det, what)
+		if err == nil && !det.LabelBased() {
+			e.Key = det.Format.Key
+			err = p.fieldExpectation(e, det, list == "absent")
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -112,8 +127,10 @@ func (p *parser) expectations(n *yaml.Node, det, list string) ([]Expectation, er
 	return out, nil
 }
 
-// expectation reads one item of det's list what.
-func (p *parser) expectation(n *yaml.Node, det, what string) (Expectation, error) {
+// expectation reads one item of det's list what. For a detector whose
+// expectations name fields, a bare value and `label:` both stand for its
+// format's key field, and an entry may leave the label out.
+func (p *parser) expectation(n *yaml.Node, det DetectorSpec, what string) (Expectation, error) {
 	e := Expectation{Line: n.Line}
 	if n.Kind == yaml.ScalarNode {
 		e.Label = n.Value
@@ -123,18 +140,25 @@ func (p *parser) expectation(n *yaml.Node, det, what string) (Expectation, error
 	if err != nil {
 		return Expectation{}, err
 	}
-	ln := get(fs, "label")
-	if isNull(ln) {
+	labelKey := "label"
+	ln := get(fs, labelKey)
+	if !det.LabelBased() && isNull(ln) {
+		labelKey = det.Format.Key
+		ln = get(fs, labelKey)
+	}
+	switch {
+	case isNull(ln) && det.LabelBased():
 		return Expectation{}, p.errf(n.Line, "%s entry without label: write {label: osdetect, outcome: fingerprinted}", what)
-	}
-	if e.Label, err = p.str(ln, "label"); err != nil {
-		return Expectation{}, err
-	}
-	if err := p.label(det, ln.Line, e.Label); err != nil {
-		return Expectation{}, err
+	case !isNull(ln):
+		if e.Label, err = p.str(ln, labelKey); err != nil {
+			return Expectation{}, err
+		}
+		if err := p.label(det, ln.Line, e.Label); err != nil {
+			return Expectation{}, err
+		}
 	}
 	for _, f := range fs {
-		if f.key == "label" {
+		if f.key == labelKey {
 			continue
 		}
 		if isNull(f.val) || f.val.Kind != yaml.ScalarNode {
@@ -149,16 +173,54 @@ func (p *parser) expectation(n *yaml.Node, det, what string) (Expectation, error
 }
 
 // label refuses labels outside det's vocabulary (the contract's for the
-// reference detector, the tool's own for external ones).
-func (p *parser) label(det string, line int, l string) error {
-	vocab := vocabularies[det]
+// reference detector, p0f's mod= values). Detectors whose expectations
+// name fields take any value of their key field: signature ids and
+// note names are the user's.
+func (p *parser) label(det DetectorSpec, line int, l string) error {
+	if !det.LabelBased() {
+		if l == "" {
+			return p.errf(line, "%s: an empty %s matches nothing", det.Name, det.Format.Key)
+		}
+		return nil
+	}
+	vocab := det.Labels
 	if slices.Contains(vocab, l) {
 		return nil
 	}
 	if near := nearestLabel(vocab, l); near != "" {
-		return p.errf(line, "unknown %s label %q (did you mean %s?)", det, l, near)
+		return p.errf(line, "unknown %s label %q (did you mean %s?)", det.Name, l, near)
 	}
-	return p.errf(line, "unknown %s label %q (known: %s)", det, l, strings.Join(vocab, ", "))
+	return p.errf(line, "unknown %s label %q (known: %s)", det.Name, l, strings.Join(vocab, ", "))
+}
+
+// CountKey is the attribute that asks, in a section of a detector whose
+// expectations name fields, for exactly that many matching records.
+const CountKey = "count"
+
+// fieldExpectation checks an expectation's attributes against det's
+// format: each names one of its fields, or count (present only, a whole
+// number); an entry must say something.
+func (p *parser) fieldExpectation(e Expectation, det DetectorSpec, absent bool) error {
+	if e.Label == "" && len(e.Attrs) == 0 {
+		return p.errf(e.Line, "%s entry names no field: write {%s: ...}", det.Name, det.Format.Key)
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
+		switch {
+		case k == CountKey && absent:
+			return p.errf(e.Line, "%s: count in an absent entry: write {count: 0} under present, or drop it", det.Name)
+		case k == CountKey:
+			if n, err := strconv.Atoi(e.Attrs[k]); err != nil || n < 0 {
+				return p.errf(e.Line, "%s: count must be a whole number of records, not %q", det.Name, e.Attrs[k])
+			}
+		case !det.Format.HasField(k):
+			msg := fmt.Sprintf("unknown %s field %q (format %s has: %s)", det.Name, k, det.Format.Name, strings.Join(det.Format.Fields, ", "))
+			if near := nearestLabel(det.Format.Fields, k); near != "" {
+				msg = fmt.Sprintf("unknown %s field %q (did you mean %s?)", det.Name, k, near)
+			}
+			return p.errf(e.Line, "%s", msg)
+		}
+	}
+	return nil
 }
 
 // String renders the expectation as a scenario file would write it:
@@ -169,10 +231,19 @@ func (e Expectation) String() string {
 		return e.Label
 	}
 	var b strings.Builder
-	b.WriteString("{label: ")
-	b.WriteString(e.Label)
+	b.WriteByte('{')
+	sep := ""
+	if e.Label != "" {
+		key := e.Key
+		if key == "" {
+			key = "label"
+		}
+		b.WriteString(key + ": " + flowScalar(e.Label))
+		sep = ", "
+	}
 	for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
-		b.WriteString(", ")
+		b.WriteString(sep)
+		sep = ", "
 		b.WriteString(k)
 		b.WriteString(": ")
 		b.WriteString(flowScalar(e.Attrs[k]))

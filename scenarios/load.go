@@ -7,13 +7,36 @@ import (
 	"slices"
 )
 
-// LoadFile reads and parses one scenario file.
+// LoadFile reads and parses one scenario file, with the detectors file
+// next to it (DetectorsFile in its directory) when there is one.
 func LoadFile(path string) (*Scenario, error) {
+	return loadFile(path, nil)
+}
+
+// loadFile reads one scenario against dets, or against the detectors
+// file next to it when dets is nil.
+func loadFile(path string, dets *DetectorSet) (*Scenario, error) {
+	if dets == nil {
+		var err error
+		if dets, err = besides(path); err != nil {
+			return nil, err
+		}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return ParseWith(path, data, dets)
+}
+
+// besides loads the detectors file in path's directory, or returns the
+// built-in set when there is none.
+func besides(path string) (*DetectorSet, error) {
+	f := filepath.Join(filepath.Dir(path), DetectorsFile)
+	if _, err := os.Stat(f); err != nil {
+		return Builtin(), nil
+	}
+	return LoadDetectors(f)
 }
 
 // Load reads scenario files and directories of *.yaml files (not
@@ -21,6 +44,13 @@ func LoadFile(path string) (*Scenario, error) {
 // Two scenarios with the same name are an error: their reports would
 // overwrite each other.
 func Load(paths ...string) ([]*Scenario, error) {
+	return LoadWith(nil, paths...)
+}
+
+// LoadWith is Load with the detectors file given (dets from
+// LoadDetectors, e.g. a --detectors flag) instead of the ones found next
+// to the scenarios; nil means those.
+func LoadWith(dets *DetectorSet, paths ...string) ([]*Scenario, error) {
 	var files []string
 	for _, p := range paths {
 		fs, err := expand(p)
@@ -29,7 +59,7 @@ func Load(paths ...string) ([]*Scenario, error) {
 		}
 		files = append(files, fs...)
 	}
-	return parseAll(files, LoadFile)
+	return parseAll(files, func(f string) (*Scenario, error) { return loadFile(f, dets) })
 }
 
 // expand returns path itself, or the sorted *.yaml files of a directory.
@@ -45,6 +75,7 @@ func expand(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == DetectorsFile })
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%s: %w: the directory has no *.yaml file", path, ErrNoScenarios)
 	}

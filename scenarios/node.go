@@ -13,6 +13,16 @@ import (
 // every error can say where it is.
 type parser struct {
 	file string
+	// dets are the detectors expect: may name (Builtin when nil).
+	dets *DetectorSet
+}
+
+// detectors is the set the parser checks sections against.
+func (p *parser) detectors() *DetectorSet {
+	if p.dets == nil {
+		p.dets = Builtin()
+	}
+	return p.dets
 }
 
 // errf returns an *Error at line.

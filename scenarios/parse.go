@@ -23,7 +23,13 @@ var topKeys = []string{"name", "summary", "seed", "live_only", "network", "scan"
 // Parse reads one scenario from data; file is used in error messages and
 // stored in Scenario.File. Every error is an *Error wrapping ErrInvalid.
 func Parse(file string, data []byte) (*Scenario, error) {
-	p := &parser{file: file}
+	return ParseWith(file, data, nil)
+}
+
+// ParseWith is Parse with the detectors expect: may name (Builtin when
+// dets is nil).
+func ParseWith(file string, data []byte, dets *DetectorSet) (*Scenario, error) {
+	p := &parser{file: file, dets: dets}
 	root, err := p.document(data)
 	if err != nil {
 		return nil, err
@@ -153,7 +159,7 @@ func (p *parser) scenario(root *yaml.Node) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Scenario{File: p.file}
+	s := &Scenario{File: p.file, DetectorSet: p.detectors()}
 	if err := p.header(root, fs, s); err != nil {
 		return nil, err
 	}

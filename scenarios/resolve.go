@@ -9,10 +9,16 @@ import "os"
 // package siglabtest's Run resolve their arguments here, so a scenario
 // argument means the same everywhere.
 func Resolve(nameOrPath string) ([]*Scenario, error) {
+	return ResolveWith(nil, nameOrPath)
+}
+
+// ResolveWith is Resolve with a detectors file given (nil: the one next
+// to the scenario files; the built-in set for catalogue names).
+func ResolveWith(dets *DetectorSet, nameOrPath string) ([]*Scenario, error) {
 	if _, err := os.Stat(nameOrPath); err == nil {
-		return Load(nameOrPath)
+		return LoadWith(dets, nameOrPath)
 	}
-	s, err := Find(nameOrPath)
+	s, err := findWith(nameOrPath, dets)
 	if err != nil {
 		return nil, err
 	}
@@ -22,12 +28,18 @@ func Resolve(nameOrPath string) ([]*Scenario, error) {
 // ResolveAll resolves each argument in order (see Resolve); no argument
 // means the whole catalogue.
 func ResolveAll(args ...string) ([]*Scenario, error) {
+	return ResolveAllWith(nil, args...)
+}
+
+// ResolveAllWith is ResolveAll with a detectors file given (see
+// ResolveWith).
+func ResolveAllWith(dets *DetectorSet, args ...string) ([]*Scenario, error) {
 	if len(args) == 0 {
-		return Catalogue()
+		return catalogueWith(dets)
 	}
 	var out []*Scenario
 	for _, a := range args {
-		ss, err := Resolve(a)
+		ss, err := ResolveWith(dets, a)
 		if err != nil {
 			return nil, err
 		}

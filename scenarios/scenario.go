@@ -24,6 +24,9 @@ type Scenario struct {
 	// of the scans.
 	Traffic []Traffic
 	Expect  Expect
+	// DetectorSet holds the detectors Expect's sections were read
+	// against: how to run or read each (never nil after Parse).
+	DetectorSet *DetectorSet
 	// File is the path the scenario was loaded from ("" when built in code).
 	File string
 }
@@ -79,8 +82,8 @@ type Traffic struct {
 type Expect struct {
 	// NmapOutput holds strings the nmap output of the runs must contain.
 	NmapOutput OutputExpect
-	// Detectors maps a detector name ("reference", later "p0f", ...) to
-	// what it must and must not report.
+	// Detectors maps a detector name ("reference", "p0f", "scanlogd", a
+	// declared engine...) to what it must and must not report.
 	Detectors map[string]DetectorExpect
 	// DetectorOrder lists the Detectors' names in file order.
 	DetectorOrder []string
@@ -105,7 +108,12 @@ type DetectorExpect struct {
 // must all be equal. In YAML it is a bare label (`scan.tcp-syn`) or a map
 // with a `label` key (`{label: osdetect, outcome: fingerprinted}`).
 type Expectation struct {
+	// Label is the finding's label; for a detector whose expectations
+	// name fields, the value of its format's key field ("" for any).
 	Label string
+	// Key is that key field's name for such a detector ("" for label
+	// based ones): it is how String writes Label back.
+	Key   string
 	Attrs map[string]string
 	// Line is where the expectation stands in the scenario file.
 	Line int

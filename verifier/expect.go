@@ -47,6 +47,11 @@ func checkFindings(det string, file string, de scenarios.DetectorExpect, fs []de
 	out := make([]Check, 0, len(de.Present)+len(de.Absent))
 	for _, e := range de.Present {
 		c := Check{Detector: det, Want: "present " + e.String(), Present: true, Pos: pos(file, e.Line)}
+		if want, counted := countOf(e); counted {
+			c.OK, c.Detail = checkCount(det, e, want, fs, describe)
+			out = append(out, c)
+			continue
+		}
 		c.OK = slices.ContainsFunc(fs, func(f detector.Finding) bool { return matches(e, f) })
 		if !c.OK {
 			c.Detail = missing(det, e, fs, describe)
@@ -65,23 +70,58 @@ func checkFindings(det string, file string, de scenarios.DetectorExpect, fs []de
 }
 
 // matches: same label, and every attribute the expectation names has the
-// expected value (attributes it does not name may be anything).
+// expected value (attributes it does not name may be anything). An
+// expectation on a detector's fields (e.Key set) may leave the label out,
+// and its count is not a field.
 func matches(e scenarios.Expectation, f detector.Finding) bool {
-	if e.Label != f.Label {
+	if e.Label != f.Label && (e.Key == "" || e.Label != "") {
 		return false
 	}
 	for k, v := range e.Attrs {
-		if got, _ := value(f, k); got != v {
+		if e.Key != "" && k == scenarios.CountKey {
+			continue
+		}
+		if got, _ := value(e, f, k); got != v {
 			return false
 		}
 	}
 	return true
 }
 
+// countOf is the number of records an expectation on a detector's fields
+// asks for, if it asks.
+func countOf(e scenarios.Expectation) (int, bool) {
+	v, ok := e.Attrs[scenarios.CountKey]
+	if !ok || e.Key == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil
+}
+
+// checkCount checks that exactly want records match e.
+func checkCount(det string, e scenarios.Expectation, want int, fs []detector.Finding, describe func(detector.Finding) string) (bool, string) {
+	n := 0
+	for _, f := range fs {
+		if matches(e, f) {
+			n++
+		}
+	}
+	if n == want {
+		return true, ""
+	}
+	return false, fmt.Sprintf("%d matching records, expected %d; %s", n, want, reported(det, fs, describe))
+}
+
 // value is what an expectation's key names in a finding: its counts and
 // scanner by these names (so `{label: scan.tcp-syn, ports: 25}` asks for
-// exactly 25 ports), otherwise an attribute.
-func value(f detector.Finding, k string) (string, bool) {
+// exactly 25 ports), otherwise an attribute. For an expectation on a
+// detector's fields every key is a field: scanlogd's ports is its list.
+func value(e scenarios.Expectation, f detector.Finding, k string) (string, bool) {
+	if e.Key != "" {
+		v, ok := f.Attrs[k]
+		return v, ok
+	}
 	switch k {
 	case "packets":
 		return strconv.Itoa(f.Packets), true
@@ -149,8 +189,11 @@ func related(e scenarios.Expectation, fs []detector.Finding) []string {
 func attrDiffs(e scenarios.Expectation, f detector.Finding) []string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
+		if e.Key != "" && k == scenarios.CountKey {
+			continue
+		}
 		want := e.Attrs[k]
-		got, ok := value(f, k)
+		got, ok := value(e, f, k)
 		switch {
 		case !ok && want != "":
 			out = append(out, fmt.Sprintf("no %s, expected %s", k, want))

@@ -13,8 +13,6 @@ import (
 	"syscall"
 
 	"github.com/siglab/siglab/capture"
-	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/scenarios"
 )
 
 // Errors of RunP0f.
@@ -118,18 +116,4 @@ func lastP0fError(stderr string) string {
 		return l
 	}
 	return "no message on stderr"
-}
-
-// checkP0f runs p0f over c and checks de against its records; when p0f
-// cannot run, the result is one failing check saying why.
-func checkP0f(ctx context.Context, file string, de scenarios.DetectorExpect, c *capture.Capture) ([]Check, []byte) {
-	log, recs, err := RunP0f(ctx, c)
-	if err != nil {
-		return []Check{{Detector: scenarios.DetectorP0f, Want: "p0f runs", Present: true, Pos: file, Detail: err.Error()}}, log
-	}
-	fs := make([]detector.Finding, len(recs))
-	for i, r := range recs {
-		fs[i] = r.Finding()
-	}
-	return checkFindings(scenarios.DetectorP0f, file, de, fs, describeP0f), log
 }

@@ -63,13 +63,13 @@ var _ = Describe("the p0f adapter", func() {
 		for _, c := range cs {
 			Expect(c.OK).To(BeTrue(), c.Want+": "+c.Detail)
 		}
-		Expect(string(res.P0fLog)).To(ContainSubstring("mod=syn|cli=198.18.0.2/"))
+		Expect(string(res.Log("p0f"))).To(ContainSubstring("mod=syn|cli=198.18.0.2/"))
 
 		dir := GinkgoT().TempDir()
 		Expect(res.WriteReport(dir)).To(Succeed())
-		got, err := os.ReadFile(filepath.Join(dir, s.Name, verifier.ReportP0fLog))
+		got, err := os.ReadFile(filepath.Join(dir, s.Name, "p0f.log"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(got).To(Equal(res.P0fLog))
+		Expect(got).To(Equal(res.Log("p0f")))
 	})
 
 	DescribeTable("explains what p0f said instead, briefly",
@@ -104,9 +104,9 @@ var _ = Describe("the p0f adapter", func() {
 		cs := p0fChecks(res)
 		Expect(cs).To(HaveLen(1))
 		Expect(cs[0].OK).To(BeFalse())
-		Expect(cs[0].Detail).To(Equal("p0f is not installed (apt-get install p0f)"))
+		Expect(cs[0].Detail).To(Equal("p0f did not run: p0f is not installed (apt-get install p0f)"))
 		Expect(res.Verdict.Status()).To(Equal(verifier.StatusFail))
-		Expect(res.P0fLog).To(BeNil())
+		Expect(res.Log("p0f")).To(BeNil())
 	})
 
 	It("reports the error line of a p0f that exits non-zero", func() {
@@ -119,7 +119,7 @@ var _ = Describe("the p0f adapter", func() {
 		cs := p0fChecks(res)
 		Expect(cs).To(HaveLen(1))
 		Expect(cs[0].OK).To(BeFalse())
-		Expect(cs[0].Detail).To(HavePrefix("p0f failed: exit status 1: [-] PROGRAM ABORT : pcap_open_offline: unknown file format"))
+		Expect(cs[0].Detail).To(HavePrefix("p0f did not run: p0f failed: exit status 1: [-] PROGRAM ABORT : pcap_open_offline: unknown file format"))
 	})
 
 	It("does not run p0f for a scenario without p0f expectations", func() {
@@ -130,7 +130,7 @@ var _ = Describe("the p0f adapter", func() {
 		res, err := verifier.Run(ctx, s, true)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(p0fChecks(res)).To(BeEmpty())
-		Expect(res.P0fLog).To(BeNil())
+		Expect(res.Log("p0f")).To(BeNil())
 	})
 
 	It("CleanP0fTemp removes the temporary directories of dead processes only", func() {

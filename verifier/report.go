@@ -12,6 +12,7 @@ import (
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/render"
+	"github.com/siglab/siglab/scenarios"
 )
 
 // ErrReportName is returned by WriteReport for a scenario name that is
@@ -27,7 +28,7 @@ const (
 	ReportFindings = "findings.jsonl"
 	ReportOutput   = "nmap.txt"
 	ReportVerdict  = "verdict.json"
-	ReportP0fLog   = "p0f.log" // p0f's own log, when the scenario has p0f expectations
+	ReportP0fLog   = "p0f.log" // p0f's own log (every detector under test writes <name>.log)
 )
 
 // verdictJSON is verdict.json: the verdict as a machine reads it.
@@ -100,18 +101,26 @@ func WriteReport(dir string, v Verdict, c *capture.Capture, findings []detector.
 }
 
 // WriteReport writes the run's report directory as the package's
-// WriteReport does, plus p0f.log when p0f ran and logged something.
+// WriteReport does, plus each detector under test's own output as
+// <detector>.log (p0f.log, scanlogd.log, suricata.log...) when it wrote
+// something.
 func (r *Result) WriteReport(dir string) error {
 	if err := WriteReport(dir, r.Verdict, r.Capture, r.Findings, r.Output); err != nil {
 		return err
 	}
-	if r.P0fLog == nil {
-		return nil
+	for _, d := range r.Detectors {
+		if d.Log == nil || d.Detector == scenarios.DetectorReference {
+			continue
+		}
+		err := capture.WriteFileAtomic(filepath.Join(dir, r.Verdict.Scenario, d.Detector+".log"), func(w io.Writer) error {
+			_, err := w.Write(d.Log)
+			return err
+		})
+		if err != nil {
+			return err
+		}
 	}
-	return capture.WriteFileAtomic(filepath.Join(dir, r.Verdict.Scenario, ReportP0fLog), func(w io.Writer) error {
-		_, err := w.Write(r.P0fLog)
-		return err
-	})
+	return nil
 }
 
 // writeFindings writes one JSON object per line.

@@ -22,9 +22,25 @@ type Result struct {
 	Findings []detector.Finding
 	Output   string // the nmap runs' output
 	Machine  string // the nmap runs' -oM logs
-	// P0fLog is p0f's log of the capture; nil when the scenario has no
-	// p0f expectations (p0f only runs for those) or p0f logged nothing.
-	P0fLog []byte
+	// Detectors are the detectors under test that ran, in the order the
+	// scenario's expect: names them (then, for a matrix, the others):
+	// what each reported, its own output and why it could not run.
+	Detectors []DetectorReport
+	// live holds what detectors run inside a live test network
+	// collected, by name, for check.
+	live map[string]liveOutput
+}
+
+// Log returns detector det's own output on the run (p0f's log,
+// scanlogd's syslog lines, an engine's eve.json), nil when it did not
+// run or wrote nothing.
+func (r *Result) Log(det string) []byte {
+	for _, d := range r.Detectors {
+		if d.Detector == det {
+			return d.Log
+		}
+	}
+	return nil
 }
 
 // Mode names.
@@ -69,19 +85,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 	v := &res.Verdict
 	v.Scenario, v.File, v.Elapsed = s.Name, s.File, time.Since(started)
 	v.Packets, v.Dropped = len(res.Capture.Packets), res.Capture.Dropped
-	for _, name := range s.Expect.DetectorOrder {
-		de := s.Expect.Detectors[name]
-		switch name {
-		case scenarios.DetectorReference:
-			v.Checks = append(v.Checks, CheckFindings(name, s.File, de, res.Findings)...)
-		case scenarios.DetectorP0f:
-			var cs []Check
-			cs, res.P0fLog = checkP0f(ctx, s.File, de, res.Capture)
-			v.Checks = append(v.Checks, cs...)
-		default: // the parser refuses other names; this guards a new one without an adapter
-			v.Checks = append(v.Checks, Check{Detector: name, Pos: s.File, Detail: "no adapter for detector " + name})
-		}
-	}
+	res.check(ctx, s)
 	v.Checks = append(v.Checks, CheckOutput(s.File, s.Expect.NmapOutput, res.Output)...)
 	return res, nil
 }

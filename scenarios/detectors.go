@@ -1,0 +1,111 @@
+package scenarios
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/siglab/siglab/external"
+)
+
+// Detector names siglab knows without a detectors file.
+const (
+	DetectorReference = "reference"
+	DetectorP0f       = "p0f"
+	DetectorScanlogd  = "scanlogd"
+	DetectorPsad      = "psad"
+)
+
+// DetectorSpec says how a scenario's section for one detector is read and
+// how siglab gets that detector's output.
+type DetectorSpec struct {
+	Name string
+	// Labels is the vocabulary of a detector whose expectations name
+	// labels (the reference detector, p0f's mod= values); nil for one
+	// whose expectations name fields of Format.
+	Labels []string
+	// Format reads the detector's output (zero for the reference
+	// detector); Format.Name is the detectors file's `format:`.
+	Format external.Format
+	// Builtin detectors are run by siglab itself (reference, p0f,
+	// scanlogd, psad); the others come from a detectors file.
+	Builtin bool
+	// Command is the argv template run on a run's capture, with
+	// {pcap}, {outdir} and {rules} standing for the capture file, a
+	// fresh output directory and Rules; nil when siglab reads Output as
+	// it is.
+	Command []string
+	// Output is the file the detector writes (template, usually under
+	// {outdir}); "" with a Command means its standard output.
+	Output string
+	// Rules is the rules file, absolute ("" when none is declared).
+	Rules string
+	// Install says how to install the detector, for the failure of a
+	// check when its command is missing.
+	Install string
+	// File and Line are where the detectors file declares it.
+	File string
+	Line int
+}
+
+// LabelBased reports whether expectations name labels rather than fields.
+func (d DetectorSpec) LabelBased() bool { return d.Labels != nil }
+
+// DetectorSet is the set of detectors a scenario's expect: may name: the
+// built-in ones and those a detectors file declares.
+type DetectorSet struct {
+	specs map[string]DetectorSpec
+	// File is the detectors file ("" for the built-in set).
+	File string
+}
+
+// Builtin is the set without a detectors file.
+func Builtin() *DetectorSet {
+	d := &DetectorSet{specs: map[string]DetectorSpec{
+		DetectorReference: {Name: DetectorReference, Labels: labels, Builtin: true},
+		DetectorP0f:       {Name: DetectorP0f, Labels: p0fLabels, Builtin: true, Install: "apt-get install p0f"},
+	}}
+	for _, name := range []string{DetectorScanlogd, DetectorPsad} {
+		if f, ok := formats[name]; ok {
+			d.specs[name] = DetectorSpec{Name: name, Format: f, Builtin: true, Install: "apt-get install " + name}
+		}
+	}
+	return d
+}
+
+// Lookup returns the detector called name.
+func (d *DetectorSet) Lookup(name string) (DetectorSpec, bool) {
+	s, ok := d.specs[name]
+	return s, ok
+}
+
+// Names returns the detectors' names, sorted.
+func (d *DetectorSet) Names() []string { return slices.Sorted(maps.Keys(d.specs)) }
+
+// Declared returns the detectors the file declares, by name.
+func (d *DetectorSet) Declared() []DetectorSpec {
+	var out []DetectorSpec
+	for _, n := range d.Names() {
+		if s := d.specs[n]; !s.Builtin {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Detectors returns the detector names a scenario's expect: may use
+// without a detectors file, sorted.
+func Detectors() []string { return Builtin().Names() }
+
+// DetectorLabels returns det's labels, or nil for an unknown detector or
+// one whose expectations name fields.
+func DetectorLabels(det string) []string {
+	s, _ := Builtin().Lookup(det)
+	return slices.Clone(s.Labels)
+}
+
+// KnownDetectorLabel reports whether l is one of det's labels.
+func KnownDetectorLabel(det, l string) bool { return slices.Contains(DetectorLabels(det), l) }
+
+// Formats returns the names of the output formats a detectors file may
+// give, sorted.
+func Formats() []string { return slices.Sorted(maps.Keys(formats)) }

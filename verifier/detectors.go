@@ -1,0 +1,148 @@
+package verifier
+
+import (
+	"context"
+	"strings"
+
+	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/scenarios"
+)
+
+// DetectorReport is one detector's part of a run: what it reported, its
+// own output, and why it could not run.
+type DetectorReport struct {
+	Detector string `json:"detector"`
+	// How says how siglab got the detector's output: "in process",
+	// "p0f -r capture", "live", "replayed", "command", "file".
+	How string `json:"how,omitempty"`
+	// Findings are what it reported, in its own vocabulary (labels for
+	// the reference detector and p0f, records' fields for the others).
+	Findings []detector.Finding `json:"-"`
+	// Err says why the detector did not run ("" when it did); its
+	// checks fail with this text, the others' are unaffected.
+	Err string `json:"error,omitempty"`
+	// Why is what the detector's documented rules see in the capture
+	// (scanlogd's weight, psad's counted packets), printed beside a miss.
+	Why []string `json:"why,omitempty"`
+	// Log is the detector's own output, written to the report as
+	// <detector>.log.
+	Log []byte `json:"-"`
+	// describe names one of its findings in a sentence.
+	describe func(detector.Finding) string
+}
+
+// Reported lists what the detector reported, each description once, in
+// order: the matrix's "reported" column.
+func (d DetectorReport) Reported() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range d.Findings {
+		if s := d.describe(f); !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// liveOutput is what a detector siglab ran inside a live test network
+// produced (scanlogd in the kernel hosts, psad on ulogd2's lines).
+type liveOutput struct {
+	log      []byte
+	findings []detector.Finding
+	why      []string
+	err      error
+}
+
+// check runs every detector the scenario has a section for, in file
+// order, and adds their checks to the verdict.
+func (r *Result) check(ctx context.Context, s *scenarios.Scenario) {
+	for _, name := range s.Expect.DetectorOrder {
+		rep := r.detect(ctx, s, name)
+		r.Detectors = append(r.Detectors, rep)
+		r.Verdict.Checks = append(r.Verdict.Checks, rep.checks(s.File, s.Expect.Detectors[name])...)
+	}
+}
+
+// detect gets detector name's output on the run.
+func (r *Result) detect(ctx context.Context, s *scenarios.Scenario, name string) DetectorReport {
+	rep := DetectorReport{Detector: name, describe: describe}
+	spec, ok := s.DetectorSet.Lookup(name)
+	if !ok { // the parser refuses unknown names; this guards a set swapped afterwards
+		rep.Err = "no such detector " + name
+		return rep
+	}
+	var err error
+	switch {
+	case name == scenarios.DetectorReference:
+		rep.How, rep.Findings = "in process", r.Findings
+	case name == scenarios.DetectorP0f:
+		rep.How, rep.describe = "p0f -r capture", describeP0f
+		rep.Log, rep.Findings, err = p0fFindings(ctx, r.Capture)
+	case spec.Builtin:
+		rep.describe = describeRecord
+		rep.How, rep.Log, rep.Findings, rep.Why, err = r.builtin(ctx, s, name)
+	default:
+		rep.How, rep.describe = "command", describeRecord
+		if spec.Command == nil {
+			rep.How = "file"
+		}
+		if spec.LabelBased() {
+			rep.describe = describeP0f
+		}
+		rep.Log, rep.Findings, err = runEngine(ctx, spec, r.Capture)
+	}
+	if err != nil {
+		rep.Err = err.Error()
+	}
+	return rep
+}
+
+// builtin gets scanlogd's or psad's output: the one a live run collected
+// inside the test network, else one run on the capture.
+func (r *Result) builtin(ctx context.Context, s *scenarios.Scenario, name string) (how string, log []byte, fs []detector.Finding, why []string, err error) {
+	if out, ok := r.live[name]; ok {
+		return "live", out.log, out.findings, out.why, out.err
+	}
+	run, ok := offlineDetectors[name]
+	if !ok {
+		return "", nil, nil, nil, errNoAdapter(name)
+	}
+	out := run(ctx, s, r.Capture)
+	return "replayed", out.log, out.findings, out.why, out.err
+}
+
+// offlineDetectors run a built-in detector under test on a capture.
+var offlineDetectors = map[string]func(context.Context, *scenarios.Scenario, *capture.Capture) liveOutput{}
+
+// errNoAdapter is the error of a built-in detector this build cannot run.
+type errNoAdapter string
+
+func (e errNoAdapter) Error() string { return "no adapter for detector " + string(e) }
+
+// checks checks de against the report; a detector that did not run fails
+// each of its own checks with the reason, and a miss of a detector whose
+// rules siglab models says what those rules saw.
+func (d DetectorReport) checks(file string, de scenarios.DetectorExpect) []Check {
+	cs := checkFindings(d.Detector, file, de, d.Findings, d.describe)
+	for i := range cs {
+		switch {
+		case d.Err != "":
+			cs[i].OK, cs[i].Detail = false, d.Detector+" did not run: "+d.Err
+		case !cs[i].OK && len(d.Why) > 0:
+			cs[i].Detail += "; " + strings.Join(d.Why, "; ")
+		}
+	}
+	return cs
+}
+
+// p0fFindings runs p0f on c and returns its log and records as findings.
+func p0fFindings(ctx context.Context, c *capture.Capture) ([]byte, []detector.Finding, error) {
+	log, recs, err := RunP0f(ctx, c)
+	fs := make([]detector.Finding, len(recs))
+	for i, rec := range recs {
+		fs[i] = rec.Finding()
+	}
+	return log, fs, err
+}
