@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/siglab/siglab/capture"
@@ -38,7 +39,11 @@ func (d DetectorReport) Reported() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, f := range d.Findings {
-		if s := d.describe(f); !seen[s] {
+		s := f.Label // the reference detector's labels say it; its attributes are in findings.jsonl
+		if d.Detector != scenarios.DetectorReference {
+			s = d.describe(f)
+		}
+		if !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}
@@ -56,9 +61,19 @@ type liveOutput struct {
 }
 
 // check runs every detector the scenario has a section for, in file
-// order, and adds their checks to the verdict.
-func (r *Result) check(ctx context.Context, s *scenarios.Scenario) {
-	for _, name := range s.Expect.DetectorOrder {
+// order (with all, then every other detector of its set), and adds their
+// checks to the verdict.
+func (r *Result) check(ctx context.Context, s *scenarios.Scenario, all bool) {
+	names := s.Expect.DetectorOrder
+	if all {
+		names = slices.Clone(names)
+		for _, n := range s.DetectorSet.Names() {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	for _, name := range names {
 		rep := r.detect(ctx, s, name)
 		r.Detectors = append(r.Detectors, rep)
 		r.Verdict.Checks = append(r.Verdict.Checks, rep.checks(s.File, s.Expect.Detectors[name])...)

@@ -63,6 +63,22 @@ func Validate(s *scenarios.Scenario) error {
 // wrapping ErrSetup means the scenario never ran; any other error is a
 // failure of the run itself.
 func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, error) {
+	return RunWith(ctx, s, Options{Offline: offline})
+}
+
+// Options are RunWith's.
+type Options struct {
+	// Offline runs against the simulated network.
+	Offline bool
+	// AllDetectors runs every detector of the scenario's set, not only
+	// those its expect: names, for the coverage matrix: what each
+	// reported where the scenario expects nothing of it.
+	AllDetectors bool
+}
+
+// RunWith is Run with options.
+func RunWith(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, error) {
+	offline := o.Offline
 	p, err := newPlan(s)
 	if err != nil {
 		return nil, err
@@ -85,7 +101,7 @@ func Run(ctx context.Context, s *scenarios.Scenario, offline bool) (*Result, err
 	v := &res.Verdict
 	v.Scenario, v.File, v.Elapsed = s.Name, s.File, time.Since(started)
 	v.Packets, v.Dropped = len(res.Capture.Packets), res.Capture.Dropped
-	res.check(ctx, s)
+	res.check(ctx, s, o.AllDetectors)
 	v.Checks = append(v.Checks, CheckOutput(s.File, s.Expect.NmapOutput, res.Output)...)
 	return res, nil
 }

@@ -21,8 +21,26 @@ type runCmd struct {
 	Offline  bool     `help:"Run against the simulated network (no root needed)."`
 	Report   string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
 	Parallel int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
-	Progress bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
-	Paths    []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
+	Progress  bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
+	Detectors string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
+	Paths     []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
+
+	// rows collects each scenario's row of the coverage matrix when
+	// every detector runs (--report, or the matrix command).
+	rows [][]verifier.Cell
+	all  bool
+}
+
+// resolve loads the scenarios with the --detectors file, if given.
+func (r *runCmd) resolve() ([]*scenarios.Scenario, error) {
+	var dets *scenarios.DetectorSet
+	if r.Detectors != "" {
+		var err error
+		if dets, err = scenarios.LoadDetectors(r.Detectors); err != nil {
+			return nil, err
+		}
+	}
+	return scenarios.ResolveAllWith(dets, r.Paths...)
 }
 
 func (r *runCmd) Run(e *env) error {
@@ -31,10 +49,11 @@ func (r *runCmd) Run(e *env) error {
 			return err
 		}
 	}
-	list, err := scenarios.ResolveAll(r.Paths...)
+	list, err := r.resolve()
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	r.all = r.all || r.Report != ""
 	if r.Parallel < 1 {
 		return usageErr("--parallel: %d: run at least one scenario at a time", r.Parallel)
 	}
@@ -58,6 +77,9 @@ func (r *runCmd) Run(e *env) error {
 		if err := capture.WriteFileAtomic(summary, func(w io.Writer) error {
 			return verifier.WriteSummary(w, verdicts, started, time.Since(started))
 		}); err != nil {
+			return usageErr("--report: %v", err)
+		}
+		if err := writeMatrix(r.Report, verifier.NewMatrix(r.rows), started); err != nil {
 			return usageErr("--report: %v", err)
 		}
 	}
@@ -126,6 +148,7 @@ func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) ([]verifier.Verdict,
 	ctx, stop := context.WithCancel(e.ctx)
 	defer stop()
 	verdicts := make([]verifier.Verdict, len(list))
+	rows := make([][]verifier.Cell, len(list))
 	ran := make([]bool, len(list))
 	var (
 		mu     sync.Mutex
@@ -154,13 +177,13 @@ func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) ([]verifier.Verdict,
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			v, err := r.runOne(ctx, s, report)
+			v, row, err := r.runOne(ctx, s, report)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil || failed != nil {
 				return // the run stopped: no verdict of it counts
 			}
-			verdicts[i], ran[i] = v, true
+			verdicts[i], ran[i], rows[i] = v, true, row
 			done++
 			if progress {
 				fmt.Fprintf(e.stderr, "[%d/%d] %s %s (%.1fs)\n", done, len(list), v.Scenario, v.Status(), v.Elapsed.Seconds())
@@ -175,6 +198,7 @@ func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) ([]verifier.Verdict,
 	for i, v := range verdicts {
 		if ran[i] {
 			out = append(out, v)
+			r.rows = append(r.rows, rows[i])
 		}
 	}
 	return out, nil
@@ -189,19 +213,34 @@ func isTerminal(f *os.File) bool {
 // runOne runs one scenario and turns any error of the run into its
 // verdict; with --report it writes the report through report, whose
 // error it returns.
-func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(*verifier.Result) error) (verifier.Verdict, error) {
-	res, err := verifier.Run(ctx, s, r.Offline)
+func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(*verifier.Result) error) (verifier.Verdict, []verifier.Cell, error) {
+	res, err := verifier.RunWith(ctx, s, verifier.Options{Offline: r.Offline, AllDetectors: r.all})
 	if err != nil {
 		mode := verifier.ModeLive
 		if r.Offline {
 			mode = verifier.ModeOffline
 		}
-		return verifier.Verdict{Scenario: s.Name, File: s.File, Mode: mode, Err: err}, nil
+		return verifier.Verdict{Scenario: s.Name, File: s.File, Mode: mode, Err: err}, nil, nil
 	}
 	if r.Report != "" {
 		if err := report(res); err != nil {
-			return res.Verdict, err
+			return res.Verdict, nil, err
 		}
 	}
-	return res.Verdict, nil
+	return res.Verdict, res.Cells(), nil
+}
+
+// writeMatrix writes the coverage matrix under dir as Markdown, JSON and
+// JUnit, each file whole or absent.
+func writeMatrix(dir string, m verifier.Matrix, started time.Time) error {
+	for name, write := range map[string]func(io.Writer) error{
+		verifier.ReportMatrixMD:    m.WriteMarkdown,
+		verifier.ReportMatrixJSON:  m.WriteJSON,
+		verifier.ReportMatrixJUnit: func(w io.Writer) error { return m.WriteJUnit(w, started) },
+	} {
+		if err := capture.WriteFileAtomic(filepath.Join(dir, name), write); err != nil {
+			return err
+		}
+	}
+	return nil
 }
