@@ -70,6 +70,13 @@ func ParseDetectors(file string, data []byte) (*DetectorSet, error) {
 	if len(doc.Content) == 0 {
 		return nil, p.errf(doc.Line, "empty detectors file: write detectors: {NAME: {format: eve, output: eve.json}}")
 	}
+	var extra yaml.Node
+	if err := p.decode(dec, &extra, data); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, err
+		}
+		return nil, p.errf(extra.Line, "a second YAML document: one detectors file holds one")
+	}
 	root := doc.Content[0]
 	if err := p.noAliases(root); err != nil {
 		return nil, err
