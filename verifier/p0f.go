@@ -31,14 +31,36 @@ const p0fTempPrefix = "siglab-p0f-"
 // CleanP0fTemp removes the temporary directories of RunP0f that a
 // process killed before it could remove its own left in os.TempDir (those
 // whose pid is no longer alive), and returns them as "temp <path>".
-func CleanP0fTemp() (removed []string, err error) {
+func CleanP0fTemp() (removed []string, err error) { return cleanTempDirs(p0fTempPrefix) }
+
+// CleanDetectors removes what detectors under test that siglab ran and
+// that were killed left: p0f's and declared engines' temporary
+// directories, and (cleaners) scanlogd's and psad's daemons and
+// directories. Each removed thing is one "kind path" line.
+func CleanDetectors() (removed []string, err error) {
+	var errs []error
+	for _, clean := range append([]func() ([]string, error){CleanP0fTemp,
+		func() ([]string, error) { return cleanTempDirs(engineTempPrefix) }}, cleaners...) {
+		r, err := clean()
+		removed = append(removed, r...)
+		errs = append(errs, err)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// cleaners are the built-in detectors' own clean-up functions.
+var cleaners []func() ([]string, error)
+
+// cleanTempDirs removes os.TempDir's directories named prefix<pid>-...
+// whose pid is no longer alive.
+func cleanTempDirs(prefix string) (removed []string, err error) {
 	ents, err := os.ReadDir(os.TempDir())
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", os.TempDir(), err)
 	}
 	var errs []error
 	for _, e := range ents {
-		rest, ok := strings.CutPrefix(e.Name(), p0fTempPrefix)
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
 		pidStr, _, found := strings.Cut(rest, "-")
 		pid, perr := strconv.Atoi(pidStr)
 		if !ok || !found || perr != nil || pid <= 0 || !e.IsDir() || processAlive(pid) {

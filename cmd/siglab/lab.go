@@ -26,14 +26,16 @@ type labCleanCmd struct {
 // Run removes what siglab processes left (netns.Clean: pins found in the
 // mount table too, covered or not, namespaces that lost their pins,
 // persistent TUNs, veths, nftables tables, state files, lab up processes
-// whose lab is gone) and p0f's temporary directories, one line each.
+// whose lab is gone) and what detectors under test left (verifier.
+// CleanDetectors: temporary directories, scanlogd and psad daemons), one
+// line each.
 // Exit code 0 means nothing is left, 2 says what could not be removed.
 func (c *labCleanCmd) Run(e *env) error {
 	if err := liveOnly("lab clean", ""); err != nil {
 		return err
 	}
 	removed, err := netns.Clean(c.All)
-	temp, terr := verifier.CleanP0fTemp()
+	temp, terr := verifier.CleanDetectors()
 	for _, r := range append(removed, temp...) {
 		fmt.Fprintf(e.stdout, "removed %s\n", r)
 	}
