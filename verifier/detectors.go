@@ -7,6 +7,7 @@ import (
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 )
 
@@ -60,20 +61,56 @@ type liveOutput struct {
 	err      error
 }
 
-// check runs every detector the scenario has a section for, in file
-// order (with all, then every other detector of its set), and adds their
-// checks to the verdict.
-func (r *Result) check(ctx context.Context, s *scenarios.Scenario, all bool) {
-	names := s.Expect.DetectorOrder
+// detectorNames are the detectors a run of s uses: those its expect:
+// names, in file order, and with all every other one of its set.
+func detectorNames(s *scenarios.Scenario, all bool) []string {
+	names := slices.Clone(s.Expect.DetectorOrder)
 	if all {
-		names = slices.Clone(names)
 		for _, n := range s.DetectorSet.Names() {
 			if !slices.Contains(names, n) {
 				names = append(names, n)
 			}
 		}
 	}
-	for _, name := range names {
+	return names
+}
+
+// liveDetectors start a built-in detector under test inside a live test
+// network before the scenario plays; the function returned stops it and
+// returns what it collected. Filled by each detector's adapter file.
+var liveDetectors = map[string]func(context.Context, *netns.Lab, *scenarios.Scenario) (stop func() liveOutput, err error){}
+
+// startLive starts the live detectors among dets; the function returned
+// stops them all and returns their outputs by name. A detector that
+// fails to start gets its error as its output: only its checks fail.
+func startLive(ctx context.Context, lab *netns.Lab, s *scenarios.Scenario, dets []string) func() map[string]liveOutput {
+	outs := map[string]liveOutput{}
+	var stops []func()
+	for _, name := range dets {
+		start, ok := liveDetectors[name]
+		if !ok {
+			continue
+		}
+		stop, err := start(ctx, lab, s)
+		if err != nil {
+			outs[name] = liveOutput{err: err}
+			continue
+		}
+		stops = append(stops, func() { outs[name] = stop() })
+	}
+	return func() map[string]liveOutput {
+		for _, stop := range stops {
+			stop()
+		}
+		return outs
+	}
+}
+
+// check runs every detector the scenario has a section for, in file
+// order (with all, then every other detector of its set), and adds their
+// checks to the verdict.
+func (r *Result) check(ctx context.Context, s *scenarios.Scenario, all bool) {
+	for _, name := range detectorNames(s, all) {
 		rep := r.detect(ctx, s, name)
 		r.Detectors = append(r.Detectors, rep)
 		r.Verdict.Checks = append(r.Verdict.Checks, rep.checks(s.File, s.Expect.Detectors[name])...)

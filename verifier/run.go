@@ -92,7 +92,7 @@ func RunWith(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, er
 	if offline {
 		res, err = runOffline(ctx, p)
 	} else {
-		res, err = runLive(ctx, p)
+		res, err = runLive(ctx, p, detectorNames(s, o.AllDetectors))
 	}
 	if err != nil {
 		return nil, err
@@ -120,23 +120,28 @@ func runOffline(ctx context.Context, p *plan) (*Result, error) {
 
 // runLive builds a test network, captures on its sensor while the
 // scenario plays through the scanner's TUN, and tears it all down.
-func runLive(ctx context.Context, p *plan) (*Result, error) {
+func runLive(ctx context.Context, p *plan, dets []string) (*Result, error) {
 	if runtime.GOOS != "linux" { // netns and sensor are stubs there
 		return nil, fmt.Errorf("%w: %w; use --offline", ErrSetup, netns.ErrUnsupported)
 	}
 	if err := CheckLive(); err != nil {
 		return nil, err
 	}
-	var out played
+	var (
+		out  played
+		live map[string]liveOutput
+	)
 	c, err := capturing(p.s, func(lab *netns.Lab) (err error) {
+		stop := startLive(ctx, lab, p.s, dets)
 		out, err = p.play(ctx, link.NewTUN(lab.TUN()), true)
+		live = stop()
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	annotate(c, out.truth)
-	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine}, nil
+	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine, live: live}, nil
 }
 
 // CheckLive reports whether this process can build live test networks
