@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/siglab
 FUZZTIME ?= 20s
 
-.PHONY: build test demo bench fuzz clean vet chaos cross
+.PHONY: build test demo bench fuzz clean vet chaos cross matrix
 
 build:
 	$(GO) build -o $(BIN) ./cmd/siglab
@@ -57,6 +57,11 @@ chaos:
 	@[ "$$(id -u)" = 0 ] || { echo "*** make chaos needs root: it builds and kills live labs ***"; exit 1; }
 	SIGLAB_CHAOS_ITERATIONS=$(CHAOS_ITERATIONS) SIGLAB_CHAOS_SEED=$(CHAOS_SEED) \
 		$(GO) test -count=1 -v -timeout 60m ./cmd/siglab -ginkgo.label-filter=chaos
+
+# The coverage matrix of the whole catalogue (every detector on every
+# scenario, live), into docs/matrix/ and the README.
+matrix: build
+	scripts/matrix.sh $(BIN)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/
