@@ -102,6 +102,7 @@ type parser struct {
 type alert struct {
 	dl, src, dst string
 	tcpRange     string
+	inFlags      bool // the last line was a "TCP flags:" line or its continuation
 	recs         []external.Record
 }
 
@@ -163,6 +164,8 @@ func (p *parser) alertLine(l string) error {
 	scan := func(fields map[string]string) {
 		a.recs = append(a.recs, external.Record{Raw: strings.TrimSpace(l), Fields: nonEmpty(fields)})
 	}
+	flagsLine := strings.Contains(l, "TCP flags:") || a.inFlags && strings.HasPrefix(strings.TrimSpace(l), "[") && !strings.HasPrefix(strings.TrimSpace(l), "[+]")
+	a.inFlags = flagsLine
 	switch {
 	case strings.Contains(l, "Danger level:"):
 		m := dlLine.FindStringSubmatch(l)
@@ -176,7 +179,7 @@ func (p *parser) alertLine(l string) error {
 			return p.errf("TCP ports line %q does not read", l)
 		}
 		a.tcpRange = m[1]
-	case strings.Contains(l, "TCP flags:") || a.tcpRange != "" && strings.HasPrefix(strings.TrimSpace(l), "["):
+	case flagsLine:
 		m := tcpFlags.FindStringSubmatch(l)
 		if m == nil || a.tcpRange == "" {
 			return p.errf("TCP flags line %q does not read", l)
