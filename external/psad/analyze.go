@@ -90,25 +90,29 @@ func tempDir() (string, error) {
 	return os.MkdirTemp("", TempPrefix+strconv.Itoa(os.Getpid())+"-")
 }
 
-// overrides are the psad.conf settings Analyze changes, relative paths
-// under its directory. Every other path psad.conf names is derived from
-// these ($PSAD_DIR/..., $PSAD_CONF_DIR/...) or is a command psad runs
+// pathOverrides are the psad.conf paths Analyze moves, relative to its
+// directory. Every other path psad.conf names is derived from these
+// ($PSAD_DIR/..., $PSAD_CONF_DIR/...) or is a command psad runs
 // read-only (ip, ps) or never runs in -A mode.
+var pathOverrides = map[string]string{
+	"PSAD_DIR":            "log",
+	"PSAD_RUN_DIR":        "run",
+	"PSAD_FIFO_DIR":       "fifo",
+	"PSAD_CONF_DIR":       "conf",
+	"FWSNORT_RULES_DIR":   "conf/fwsnort",
+	"IPT_SYSLOG_FILE":     "messages",
+	"ETC_HOSTS_DENY_FILE": "hosts.deny",
+	"ETC_SYSLOG_CONF":     "syslog.conf",
+	"ETC_RSYSLOG_CONF":    "rsyslog.conf",
+	"ETC_SYSLOGNG_CONF":   "syslog-ng.conf",
+	"ETC_METALOG_CONF":    "metalog.conf",
+}
+
+// overrides are the other settings Analyze changes.
 var overrides = map[string]string{
-	"PSAD_DIR":          "log",
-	"PSAD_RUN_DIR":      "run",
-	"PSAD_FIFO_DIR":     "fifo",
-	"PSAD_CONF_DIR":     "conf",
-	"FWSNORT_RULES_DIR": "conf/fwsnort",
 	// With ENABLE_SYSLOG_FILE Y psad's setup returns before it would
 	// look at (and rewrite) a syslog daemon's configuration.
 	"ENABLE_SYSLOG_FILE":      "Y",
-	"IPT_SYSLOG_FILE":         "messages",
-	"ETC_HOSTS_DENY_FILE":     "hosts.deny",
-	"ETC_SYSLOG_CONF":         "syslog.conf",
-	"ETC_RSYSLOG_CONF":        "rsyslog.conf",
-	"ETC_SYSLOGNG_CONF":       "syslog-ng.conf",
-	"ETC_METALOG_CONF":        "metalog.conf",
 	"ENABLE_FW_LOGGING_CHECK": "N",
 	"ENABLE_AUTO_IDS":         "N",
 	"ALERTING_METHODS":        "noemail,nosyslog",
@@ -160,17 +164,16 @@ func writeConfig(dir string) (string, error) {
 	return filepath.Join(confDir, "psad.conf"), nil
 }
 
-// rewriteConf applies overrides to a psad.conf.
+// rewriteConf applies pathOverrides and overrides to a psad.conf.
 func rewriteConf(conf []byte, dir string) []byte {
 	var out bytes.Buffer
 	sc := bufio.NewScanner(bytes.NewReader(conf))
 	for sc.Scan() {
 		l := sc.Text()
 		if m := confLine.FindStringSubmatch(l); m != nil {
-			if v, ok := overrides[m[1]]; ok {
-				if strings.Contains(strings.ToUpper(m[1]), "DIR") || strings.Contains(m[1], "FILE") || strings.HasPrefix(m[1], "ETC_") {
-					v = filepath.Join(dir, v)
-				}
+			if v, ok := pathOverrides[m[1]]; ok {
+				l = m[1] + m[2] + filepath.Join(dir, v) + ";"
+			} else if v, ok := overrides[m[1]]; ok {
 				l = m[1] + m[2] + v + ";"
 			}
 		}
