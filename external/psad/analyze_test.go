@@ -122,6 +122,14 @@ var _ = Describe("Analyze", func() {
 		Expect(fields(ulog)).To(Equal(fields(kernel)))
 	})
 
+	It("cannot read ulogd2's lines of packets without flags: its TCP pattern wants a space on both sides of the flags, and ulogd2 prints no RES field", func() {
+		c := offline(run{nmap: []string{"-sN -P0 -p1-50 victim"}, srand: 7})
+		_, kernel := analyze(offlineLines(c))
+		Expect(verdictOf(kernel).flags).To(HaveKeyWithValue("NULL", "-sN"))
+		out, ulog := analyze(psad.FormatLog(c, victims, psad.LogOptions{Dialect: psad.ULOG, Prefix: "DROP"}))
+		Expect(ulog).To(BeEmpty(), "%s", out)
+	})
+
 	It("reports nothing for ordinary TCP sessions: their ACKs are ignored, their SYNs all go to one port", func() {
 		c := offline(run{sessions: 20})
 		lines := offlineLines(c)
