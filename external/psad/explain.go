@@ -47,7 +47,10 @@ type logged struct {
 // signatures of ConfDir's signatures file the packets match, as psad
 // 2.4.6 evaluates them (its quirks included: flags:0 never matches, an
 // ICMP payload is counted from a 4-byte header). Danger levels are per
-// source over this one destination.
+// source over this one destination. It reads the kernel's LOG lines
+// (over ulogd2, psad cannot parse lines without TCP flags at all) and
+// leaves out psad's ICMP type and code validation and auto_dl, which
+// Debian's defaults leave empty and nmap 2.02's valid echoes never hit.
 func Explain(c *capture.Capture, target netip.Addr) []string {
 	arr := delivered(c, []netip.Addr{target}, LiveHops)
 	if len(arr) == 0 {

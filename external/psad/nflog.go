@@ -22,8 +22,14 @@ var (
 	ErrUnsupported = fmt.Errorf("NFLOG capture needs Linux: %w", errors.ErrUnsupported)
 )
 
-// ulogdPlugins is where Debian's ulogd2 keeps its plugins.
-var ulogdPlugins = "/usr/lib/x86_64-linux-gnu/ulogd"
+// ulogdPlugins is where Debian's ulogd2 keeps its plugins: under the
+// machine's multiarch directory (x86_64-linux-gnu, aarch64-linux-gnu...).
+func ulogdPlugins() string {
+	if m, _ := filepath.Glob("/usr/lib/*/ulogd/ulogd_inppkt_NFLOG.so"); len(m) > 0 {
+		return filepath.Dir(m[0])
+	}
+	return "/usr/lib/x86_64-linux-gnu/ulogd"
+}
 
 // groups numbers NFLOG groups within this process; with the pid it makes
 // a group no other run of siglab on the machine uses at the same time.
@@ -38,11 +44,12 @@ func nextGroup() uint16 {
 // into LOGEMU's file emu, its own messages in log, at info level so that
 // it says when it has bound the group.
 func ulogdConfig(group uint16, emu, log string) string {
+	dir := ulogdPlugins()
 	plugins := []string{"inppkt_NFLOG", "raw2packet_BASE", "filter_IFINDEX", "filter_IP2STR", "filter_PRINTPKT", "output_LOGEMU"}
 	var b strings.Builder
 	fmt.Fprintf(&b, "[global]\nlogfile=%q\nloglevel=3\n", log)
 	for _, p := range plugins {
-		fmt.Fprintf(&b, "plugin=%q\n", filepath.Join(ulogdPlugins, "ulogd_"+p+".so"))
+		fmt.Fprintf(&b, "plugin=%q\n", filepath.Join(dir, "ulogd_"+p+".so"))
 	}
 	b.WriteString("stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,print1:PRINTPKT,emu1:LOGEMU\n")
 	fmt.Fprintf(&b, "[log1]\ngroup=%d\n", group)
