@@ -3,6 +3,7 @@
 // listed by name.
 //
 //	eve          Suricata's eve.json alerts, siglab detect --format eve's too (eve.go)
+//	snort-fast   Snort 2's alert_fast lines (snortfast.go)
 //
 // Each parser follows its tool's own writer, read from the upstream
 // source, field for field: its comment gives the Fields, the exact

@@ -12,7 +12,8 @@ import (
 // The names of the formats this package reads, as detectors files name
 // them.
 const (
-	EVE = "eve"
+	EVE       = "eve"
+	SnortFast = "snort-fast"
 )
 
 // Errors of Parse and With.
@@ -44,9 +45,9 @@ func (e *LineError) Unwrap() error { return e.Err }
 
 // builtin makes the formats of this package, each call fresh copies, in
 // name order.
-var builtin = []func() external.Format{eveFormat}
+var builtin = []func() external.Format{eveFormat, snortFastFormat}
 
-// Builtin returns the formats of this package (eve), fresh copies
+// Builtin returns the formats of this package (eve, snort-fast), fresh copies
 // the caller may keep.
 func Builtin() []external.Format {
 	out := make([]external.Format, len(builtin))

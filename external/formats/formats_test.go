@@ -15,7 +15,8 @@ import (
 
 // oneSample is a sample line of each format.
 var oneSample = map[string]string{
-	formats.EVE: `{"timestamp":"t","event_type":"alert","alert":{"signature_id":2009582}}`,
+	formats.EVE:       `{"timestamp":"t","event_type":"alert","alert":{"signature_id":2009582}}`,
+	formats.SnortFast: `12/22-01:41:26.402107  [**] [1:1228:7] SCAN nmap XMAS [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 198.18.0.2:37807 -> 198.18.1.2:25`,
 }
 
 // failingReader returns data, then err.
@@ -35,7 +36,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 
 var _ = Describe("the format table", func() {
 	It("names the builtin formats in order", func() {
-		Expect(formats.Names()).To(Equal([]string{"eve"}))
+		Expect(formats.Names()).To(Equal([]string{"eve", "snort-fast"}))
 		Expect(formats.Builtin()).To(HaveLen(len(formats.Names())))
 	})
 
@@ -50,6 +51,7 @@ var _ = Describe("the format table", func() {
 			Expect(f.Parse).NotTo(BeNil())
 		},
 		Entry("eve", formats.EVE, "signature_id", "timestamp"),
+		Entry("snort-fast", formats.SnortFast, "sid", "timestamp"),
 	)
 
 	DescribeTable("knows no other name",
@@ -73,7 +75,7 @@ var _ = Describe("the format table", func() {
 			Parse: func(io.Reader) ([]external.Record, error) { return nil, nil }}
 		set, err := formats.With(psad)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(set.Names()).To(Equal([]string{"eve", "psad"}))
+		Expect(set.Names()).To(Equal([]string{"eve", "psad", "snort-fast"}))
 		f, ok := set.Lookup("psad")
 		Expect(ok).To(BeTrue())
 		Expect(f.Key).To(Equal("sign"))
