@@ -12,8 +12,9 @@ import (
 // The names of the formats this package reads, as detectors files name
 // them.
 const (
-	EVE       = "eve"
-	SnortFast = "snort-fast"
+	EVE        = "eve"
+	SnortFast  = "snort-fast"
+	Snort3JSON = "snort3-json"
 )
 
 // Errors of Parse and With.
@@ -45,9 +46,9 @@ func (e *LineError) Unwrap() error { return e.Err }
 
 // builtin makes the formats of this package, each call fresh copies, in
 // name order.
-var builtin = []func() external.Format{eveFormat, snortFastFormat}
+var builtin = []func() external.Format{eveFormat, snortFastFormat, snort3JSONFormat}
 
-// Builtin returns the formats of this package (eve, snort-fast), fresh copies
+// Builtin returns the formats of this package (eve, snort-fast, snort3-json), fresh copies
 // the caller may keep.
 func Builtin() []external.Format {
 	out := make([]external.Format, len(builtin))
