@@ -5,6 +5,7 @@
 //	eve          Suricata's eve.json alerts, siglab detect --format eve's too (eve.go)
 //	snort-fast   Snort 2's alert_fast lines (snortfast.go)
 //	snort3-json  Snort 3's alert_json lines (snort3json.go)
+//	zeek-notice  Zeek's notice.log, tab-separated or JSON (zeeknotice.go)
 //
 // Each parser follows its tool's own writer, read from the upstream
 // source, field for field: its comment gives the Fields, the exact

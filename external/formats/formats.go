@@ -15,6 +15,7 @@ const (
 	EVE        = "eve"
 	SnortFast  = "snort-fast"
 	Snort3JSON = "snort3-json"
+	ZeekNotice = "zeek-notice"
 )
 
 // Errors of Parse and With.
@@ -46,10 +47,10 @@ func (e *LineError) Unwrap() error { return e.Err }
 
 // builtin makes the formats of this package, each call fresh copies, in
 // name order.
-var builtin = []func() external.Format{eveFormat, snortFastFormat, snort3JSONFormat}
+var builtin = []func() external.Format{eveFormat, snortFastFormat, snort3JSONFormat, zeekNoticeFormat}
 
-// Builtin returns the formats of this package (eve, snort-fast, snort3-json), fresh copies
-// the caller may keep.
+// Builtin returns the formats of this package (eve, snort-fast,
+// snort3-json, zeek-notice), fresh copies the caller may keep.
 func Builtin() []external.Format {
 	out := make([]external.Format, len(builtin))
 	for i, mk := range builtin {

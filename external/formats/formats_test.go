@@ -18,6 +18,7 @@ var oneSample = map[string]string{
 	formats.EVE:        `{"timestamp":"t","event_type":"alert","alert":{"signature_id":2009582}}`,
 	formats.SnortFast:  `12/22-01:41:26.402107  [**] [1:1228:7] SCAN nmap XMAS [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 198.18.0.2:37807 -> 198.18.1.2:25`,
 	formats.Snort3JSON: `{ "rule" : "122:1:1" }`,
+	formats.ZeekNotice: `{"note":"Scan::Port_Scan"}`,
 }
 
 // failingReader returns data, then err.
@@ -37,7 +38,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 
 var _ = Describe("the format table", func() {
 	It("names the builtin formats in order", func() {
-		Expect(formats.Names()).To(Equal([]string{"eve", "snort-fast", "snort3-json"}))
+		Expect(formats.Names()).To(Equal([]string{"eve", "snort-fast", "snort3-json", "zeek-notice"}))
 		Expect(formats.Builtin()).To(HaveLen(len(formats.Names())))
 	})
 
@@ -54,6 +55,7 @@ var _ = Describe("the format table", func() {
 		Entry("eve", formats.EVE, "signature_id", "timestamp"),
 		Entry("snort-fast", formats.SnortFast, "sid", "timestamp"),
 		Entry("snort3-json", formats.Snort3JSON, "sid", "timestamp"),
+		Entry("zeek-notice", formats.ZeekNotice, "note", "ts"),
 	)
 
 	DescribeTable("knows no other name",
@@ -77,7 +79,7 @@ var _ = Describe("the format table", func() {
 			Parse: func(io.Reader) ([]external.Record, error) { return nil, nil }}
 		set, err := formats.With(psad)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(set.Names()).To(Equal([]string{"eve", "psad", "snort-fast", "snort3-json"}))
+		Expect(set.Names()).To(Equal([]string{"eve", "psad", "snort-fast", "snort3-json", "zeek-notice"}))
 		f, ok := set.Lookup("psad")
 		Expect(ok).To(BeTrue())
 		Expect(f.Key).To(Equal("sign"))
