@@ -29,6 +29,8 @@
 // short, and a cut can leave a line that parses into a wrong record (a
 // port cut from 80 to 8). Lines that are not records of interest (other
 // event types, header lines) and blank lines are skipped.
+// No input makes a parser panic: FuzzParse checks that, and that every
+// Record carries its key as its Label.
 //
 // Ownership: Parse keeps nothing of its reader or of the input; Records
 // and the Formats Lookup returns are the caller's own.
