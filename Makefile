@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./capture/
 	$(GO) test -run '^$$' -fuzz '^FuzzP0fLine$$' -fuzztime $(FUZZTIME) ./verifier/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./external/psad/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./external/formats/
 
 clean:
 	rm -rf bin reports

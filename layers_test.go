@@ -20,11 +20,11 @@ const module = "github.com/siglab/siglab/"
 // A new package gets a row here, or this spec fails.
 var stages = [][]string{
 	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "scripts/fieldsummary"}, // programs
-	{"siglabtest"},                // users' Gomega matchers
-	{"verifier"},                  // runs the chain: expectations, verdict, report
-	{"scenarios"},                 // scenario files
-	{"external", "external/psad"}, // detectors under test: what they report, in their own words
-	{"generator", "generator/fingerprint", "generator/traffic"}, // the scanner's programs: nmap 2.02, ordinary traffic
+	{"siglabtest"}, // users' Gomega matchers
+	{"verifier"},   // runs the chain: expectations, verdict, report
+	{"scenarios"},  // scenario files
+	{"external", "external/formats", "external/psad", "external/scanlogd"}, // detectors under test: what they report, in their own words
+	{"generator", "generator/fingerprint", "generator/traffic"},            // the scanner's programs: nmap 2.02, ordinary traffic
 	{"generator/engine"},                        // the engine that runs them
 	{"link", "simnet"},                          // the engine's link: TUN, simulated network
 	{"netns", "personality", "netns/netnstest"}, // targets: live lab (kernel hosts), emulated stacks; the live specs' kit
