@@ -58,13 +58,27 @@ type DetectorSet struct {
 	File string
 }
 
-// Builtin is the set without a detectors file.
-func Builtin() *DetectorSet {
+// Builtin is the set without a detectors file. It is one value, never
+// changed, shared by every scenario read without a detectors file.
+func Builtin() *DetectorSet { return builtinSet }
+
+var builtinSet = newBuiltin()
+
+// withBuiltin is a fresh set holding the built-in detectors, for a
+// detectors file to add to.
+func withBuiltin() *DetectorSet {
+	d := &DetectorSet{specs: maps.Clone(builtinSet.specs)}
+	return d
+}
+
+func newBuiltin() *DetectorSet {
 	d := &DetectorSet{specs: map[string]DetectorSpec{
 		DetectorReference: {Name: DetectorReference, Labels: labels, Builtin: true},
 		DetectorP0f:       {Name: DetectorP0f, Labels: p0fLabels, Builtin: true, Install: "apt-get install p0f"},
 	}}
 	for _, name := range []string{DetectorScanlogd, DetectorPsad} {
+		// The daemons siglab runs itself: their sections name fields of
+		// their own output format.
 		if f, ok := formats[name]; ok {
 			d.specs[name] = DetectorSpec{Name: name, Format: f, Builtin: true, Install: "apt-get install " + name}
 		}

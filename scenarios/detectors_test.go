@@ -12,8 +12,8 @@ import (
 func withSection(section string) string { return minimal + section }
 
 var _ = Describe("detector sections", func() {
-	It("knows reference and p0f, each with its own vocabulary", func() {
-		Expect(scenarios.Detectors()).To(Equal([]string{"p0f", "reference"}))
+	It("knows reference and p0f, each with its own vocabulary, and scanlogd and psad", func() {
+		Expect(scenarios.Detectors()).To(Equal([]string{"p0f", "psad", "reference", "scanlogd"}))
 		Expect(scenarios.DetectorLabels("p0f")).To(ContainElements("syn", "syn+ack", "mtu", "uptime",
 			"host change", "ip sharing", "http request", "http response"))
 		Expect(scenarios.DetectorLabels("reference")).To(Equal(scenarios.Labels()))
@@ -25,7 +25,7 @@ var _ = Describe("detector sections", func() {
 	DescribeTable("refuses what no detector knows, with file:line",
 		expectRefused,
 		Entry("unknown detector", withSection("  snort:\n    present: [scan]\n"), "bad.yaml:11: ",
-			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, reference; declare others in a detectors.yaml next to the scenarios, or with --detectors FILE)`),
+			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, psad, reference, scanlogd; declare others in a detectors.yaml next to the scenarios, or with --detectors FILE)`),
 		Entry("detector name with capitals", withSection("  P0f:\n    present: [syn]\n"), "bad.yaml:11: ", `"P0f" is neither`),
 		Entry("p0f label near a known one", withSection("  p0f:\n    present: [syn-ack]\n"), "bad.yaml:12: ",
 			`unknown p0f label "syn-ack" (did you mean syn+ack?)`),
@@ -52,5 +52,41 @@ var _ = Describe("detector sections", func() {
 		Entry("plus sign", "  p0f:\n    present:\n      - syn+ack\n", scenarios.Expectation{Label: "syn+ack", Line: 13}),
 		Entry("map with p0f fields", "  p0f:\n    present:\n      - {label: syn, subj: cli, os: \"???\", client: 198.18.0.2}\n",
 			scenarios.Expectation{Label: "syn", Attrs: map[string]string{"subj": "cli", "os": "???", "client": "198.18.0.2"}, Line: 13}),
+	)
+})
+
+var _ = Describe("sections of detectors whose expectations name fields", func() {
+	DescribeTable("read a bare value as the key field, maps as fields, count as a number of records",
+		func(section string, want scenarios.Expectation) {
+			s, err := scenarios.Parse("ok.yaml", []byte(withSection(section)))
+			Expect(err).NotTo(HaveOccurred())
+			de := s.Expect.Detectors["psad"]
+			Expect(append(de.Present, de.Absent...)).To(Equal([]scenarios.Expectation{want}))
+		},
+		Entry("bare sid", "  psad:\n    present: [1228]\n", scenarios.Expectation{Label: "1228", Key: "sid", Line: 12}),
+		Entry("fields without the key", "  psad:\n    present:\n      - {danger_level: 2, flags: URG PSH FIN}\n",
+			scenarios.Expectation{Key: "sid", Attrs: map[string]string{"danger_level": "2", "flags": "URG PSH FIN"}, Line: 13}),
+		Entry("the key by its name, and a count", "  psad:\n    present:\n      - {sid: 621, count: 1}\n",
+			scenarios.Expectation{Label: "621", Key: "sid", Attrs: map[string]string{"count": "1"}, Line: 13}),
+		Entry("label: as the key's other name", "  psad:\n    absent:\n      - {label: 623, src: 198.18.0.2}\n",
+			scenarios.Expectation{Label: "623", Key: "sid", Attrs: map[string]string{"src": "198.18.0.2"}, Line: 13}),
+	)
+
+	It("write an expectation back as the file does", func() {
+		e := scenarios.Expectation{Label: "1228", Key: "sid", Attrs: map[string]string{"count": "1"}}
+		Expect(e.String()).To(Equal("{sid: 1228, count: 1}"))
+		Expect(scenarios.Expectation{Key: "sid", Attrs: map[string]string{"flags": "URG PSH FIN"}}.String()).To(Equal("{flags: URG PSH FIN}"))
+	})
+
+	DescribeTable("refuse fields the format does not have, with file:line",
+		expectRefused,
+		Entry("near a known field", withSection("  psad:\n    present:\n      - {danger_levle: 2}\n"), "bad.yaml:13: ",
+			`unknown psad field "danger_levle" (did you mean danger_level?)`),
+		Entry("far from any", withSection("  psad:\n    present:\n      - {signature_id: 2}\n"), "bad.yaml:13: ",
+			`unknown psad field "signature_id" (format psad has: src, dst,`),
+		Entry("count under absent", withSection("  psad:\n    absent:\n      - {sid: 621, count: 2}\n"), "bad.yaml:13: ", "count in an absent entry"),
+		Entry("count not a number", withSection("  psad:\n    present:\n      - {sid: 621, count: many}\n"), "bad.yaml:13: ", `count must be a whole number of records, not "many"`),
+		Entry("an entry naming nothing", withSection("  psad:\n    present:\n      - {}\n"), "bad.yaml:13: ", "psad entry names no field"),
+		Entry("an empty key value", withSection("  psad:\n    present: [\"\"]\n"), "bad.yaml:12: ", "an empty sid matches nothing"),
 	)
 })

@@ -92,7 +92,7 @@ func ParseDetectors(file string, data []byte) (*DetectorSet, error) {
 	if len(entries) == 0 {
 		return nil, p.errf(root.Line, "detectors: declares no detector")
 	}
-	set := Builtin()
+	set := withBuiltin()
 	set.File = file
 	for _, e := range entries {
 		spec, err := p.declared(e, set)

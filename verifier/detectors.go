@@ -59,6 +59,9 @@ type liveOutput struct {
 	findings []detector.Finding
 	why      []string
 	err      error
+	// finish, when set, completes the output once the run's capture
+	// exists (psad's lines for hosts with no kernel come from it).
+	finish func(context.Context, *capture.Capture) liveOutput
 }
 
 // detectorNames are the detectors a run of s uses: those its expect:
@@ -78,7 +81,9 @@ func detectorNames(s *scenarios.Scenario, all bool) []string {
 // liveDetectors start a built-in detector under test inside a live test
 // network before the scenario plays; the function returned stops it and
 // returns what it collected. Filled by each detector's adapter file.
-var liveDetectors = map[string]func(context.Context, *netns.Lab, *scenarios.Scenario) (stop func() liveOutput, err error){}
+var liveDetectors = map[string]func(context.Context, *netns.Lab, *scenarios.Scenario) (stop func() liveOutput, err error){
+	scenarios.DetectorPsad: psadLive,
+}
 
 // startLive starts the live detectors among dets; the function returned
 // stops them all and returns their outputs by name. A detector that
@@ -155,6 +160,9 @@ func (r *Result) detect(ctx context.Context, s *scenarios.Scenario, name string)
 // inside the test network, else one run on the capture.
 func (r *Result) builtin(ctx context.Context, s *scenarios.Scenario, name string) (how string, log []byte, fs []detector.Finding, why []string, err error) {
 	if out, ok := r.live[name]; ok {
+		if out.finish != nil {
+			out = out.finish(ctx, r.Capture)
+		}
 		return "live", out.log, out.findings, out.why, out.err
 	}
 	run, ok := offlineDetectors[name]
@@ -166,7 +174,9 @@ func (r *Result) builtin(ctx context.Context, s *scenarios.Scenario, name string
 }
 
 // offlineDetectors run a built-in detector under test on a capture.
-var offlineDetectors = map[string]func(context.Context, *scenarios.Scenario, *capture.Capture) liveOutput{}
+var offlineDetectors = map[string]func(context.Context, *scenarios.Scenario, *capture.Capture) liveOutput{
+	scenarios.DetectorPsad: psadOffline,
+}
 
 // errNoAdapter is the error of a built-in detector this build cannot run.
 type errNoAdapter string

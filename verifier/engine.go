@@ -134,14 +134,29 @@ func lastLine(s string) string {
 	return "no message on stderr"
 }
 
-// describeRecord renders an engine's record for a failure message: its
-// key value and, when the format has one, its message:
-// `2009582 "ET SCAN NMAP -sS window 1024"`.
+// describeRecord renders a record for a failure message and the matrix:
+// its key value and, when the format has one, its message
+// (`2009582 "ET SCAN NMAP -sS window 1024"`); a record without either
+// (psad's scan lines, a scanlogd line) by the fields that say what the
+// detector concluded (`danger_level=2 flags=URG PSH FIN scan_type=-sX`).
 func describeRecord(f detector.Finding) string {
+	var parts []string
+	if f.Label != "" {
+		parts = append(parts, f.Label)
+	}
 	for _, k := range []string{"signature", "msg"} {
 		if m := f.Attrs[k]; m != "" {
-			return f.Label + " " + strconv.Quote(m)
+			return strings.Join(append(parts, strconv.Quote(m)), " ")
 		}
 	}
-	return f.Label
+	for _, k := range verdictFields {
+		if v := f.Attrs[k]; v != "" && v != f.Label {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, " ")
 }
+
+// verdictFields are the fields of psad's and scanlogd's records that say
+// what they concluded, in the order a sentence names them.
+var verdictFields = []string{"note", "source", "target", "port_count", "flags", "danger_level", "scan_type"}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/external/psad"
 )
 
 // Errors of RunP0f.
@@ -49,7 +50,7 @@ func CleanDetectors() (removed []string, err error) {
 }
 
 // cleaners are the built-in detectors' own clean-up functions.
-var cleaners []func() ([]string, error)
+var cleaners = []func() ([]string, error){psad.Clean}
 
 // cleanTempDirs removes os.TempDir's directories named prefix<pid>-...
 // whose pid is no longer alive.
