@@ -18,9 +18,9 @@ import (
 )
 
 type runCmd struct {
-	Offline  bool     `help:"Run against the simulated network (no root needed)."`
-	Report   string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
-	Parallel int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
+	Offline   bool     `help:"Run against the simulated network (no root needed)."`
+	Report    string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
+	Parallel  int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
 	Progress  bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
 	Detectors string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
 	Paths     []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
