@@ -52,9 +52,17 @@ type logged struct {
 // leaves out psad's ICMP type and code validation and auto_dl, which
 // Debian's defaults leave empty and nmap 2.02's valid echoes never hit.
 func Explain(c *capture.Capture, target netip.Addr) []string {
-	arr := delivered(c, []netip.Addr{target}, LiveHops)
+	return ExplainAccepted(c, target, Services{}, LiveHops)
+}
+
+// ExplainAccepted is Explain for a target whose firewall accepts svc
+// before its logging rule (LogOptions.Accepted), on a capture hops
+// routers before the target.
+func ExplainAccepted(c *capture.Capture, target netip.Addr, svc Services, hops int) []string {
+	all := delivered(c, []netip.Addr{target}, hops)
+	arr := slices.DeleteFunc(slices.Clone(all), func(a arrival) bool { return svc.accepts(a.pkt) })
 	if len(arr) == 0 {
-		return []string{fmt.Sprintf("psad: no packet to %s reaches its INPUT chain, so no log line and nothing to count", target)}
+		return []string{fmt.Sprintf("psad: no packet to %s is logged (%d reach its INPUT chain, all to services its firewall accepts), so nothing to count", target, len(all))}
 	}
 	var out []string
 	sigs, sigErr := loadSignatures()

@@ -38,6 +38,9 @@ type run struct {
 	nmap     []string
 	srand    uint32
 	sessions int
+	// accept, when set, are the services the victim's firewall accepts
+	// before the logging rule.
+	accept *psad.Services
 }
 
 // play plays r over l from the default scanner.
@@ -80,7 +83,11 @@ func live(r run, prefix string) (*capture.Capture, []string) {
 	Expect(err).NotTo(HaveOccurred())
 	hns, ok := lab.HostNS("victim")
 	Expect(ok).To(BeTrue())
-	nf, err := psad.StartNFLOG(hns, []netip.Addr{victim}, prefix)
+	var accepted map[netip.Addr]psad.Services
+	if r.accept != nil {
+		accepted = map[netip.Addr]psad.Services{victim: *r.accept}
+	}
+	nf, err := psad.StartNFLOGAccepting(hns, []netip.Addr{victim}, prefix, accepted)
 	Expect(err).NotTo(HaveOccurred())
 	stopped := false
 	DeferCleanup(func() {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +57,33 @@ type LogOptions struct {
 	// --log-tcp-sequence, --log-tcp-options and --log-ip-options (Kernel
 	// only: ulogd2 always prints SEQ and ACK and never options).
 	TCPSequence, TCPOptions, IPOptions bool
+	// Accepted are the services each target's firewall accepts before
+	// its logging rule: psad expects to read what a firewall drops
+	// (man psad: iptables must log the packets it does not accept), so a
+	// host's own services are not logged. nil logs every packet.
+	Accepted map[netip.Addr]Services
+}
+
+// Services are the ports a host's firewall accepts.
+type Services struct {
+	TCP, UDP []uint16
+}
+
+// accepts reports whether a packet (reassembled, IPv4) is one svc lets
+// through before the logging rule: TCP or UDP to one of its ports.
+func (svc Services) accepts(pkt []byte) bool {
+	ihl := int(pkt[0]&0x0f) * 4
+	if len(pkt) < ihl+4 {
+		return false
+	}
+	port := binary.BigEndian.Uint16(pkt[ihl+2:])
+	switch pkt[9] {
+	case 6:
+		return slices.Contains(svc.TCP, port)
+	case 17:
+		return slices.Contains(svc.UDP, port)
+	}
+	return false
 }
 
 // LiveHops is LogOptions.Hops for a live lab's sensor capture: the sensor
@@ -94,6 +122,9 @@ func FormatLog(c *capture.Capture, targets []netip.Addr, o LogOptions) []string 
 	}
 	var lines []string
 	for _, d := range delivered(c, targets, o.Hops) {
+		if o.Accepted[netip.AddrFrom4([4]byte(d.pkt[16:20]))].accepts(d.pkt) {
+			continue
+		}
 		lines = append(lines, formatLine(d, o))
 	}
 	return lines

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/nftables"
+	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
 	"github.com/siglab/siglab/netns/nsthread"
 	"golang.org/x/sys/unix"
@@ -56,6 +57,13 @@ const (
 // own, chain priority -10. ulogd2 is bound to the group before the rule
 // exists, so no packet is lost.
 func StartNFLOG(ns nsthread.Handle, targets []netip.Addr, prefix string) (n *NFLOG, err error) {
+	return StartNFLOGAccepting(ns, targets, prefix, nil)
+}
+
+// StartNFLOGAccepting is StartNFLOG for hosts whose firewall accepts
+// their services before the logging rule (LogOptions.Accepted): packets
+// to those ports are accepted by the table's chain before its log rule.
+func StartNFLOGAccepting(ns nsthread.Handle, targets []netip.Addr, prefix string, accepted map[netip.Addr]Services) (n *NFLOG, err error) {
 	bin, err := exec.LookPath("ulogd")
 	if err != nil {
 		return nil, ErrULOGDMissing
@@ -94,7 +102,7 @@ func StartNFLOG(ns nsthread.Handle, targets []netip.Addr, prefix string) (n *NFL
 	if err := n.awaitReady(logPath, &stderr); err != nil {
 		return n, err
 	}
-	if err := n.addRule(targets, prefix); err != nil {
+	if err := n.addRule(targets, prefix, accepted); err != nil {
 		return n, err
 	}
 	return n, nil
@@ -120,7 +128,7 @@ func (n *NFLOG) awaitReady(logPath string, stderr *bytes.Buffer) error {
 
 // addRule installs the capture's table, chain and one rule per target in
 // one netlink batch.
-func (n *NFLOG) addRule(targets []netip.Addr, prefix string) error {
+func (n *NFLOG) addRule(targets []netip.Addr, prefix string, accepted map[netip.Addr]Services) error {
 	c, err := nftables.New(nftables.WithNetNSFd(int(n.ns)))
 	if err != nil {
 		return fmt.Errorf("%w: nftables: %w", ErrNFLOG, err)
@@ -132,6 +140,13 @@ func (n *NFLOG) addRule(targets []netip.Addr, prefix string) error {
 		Hooknum: nftables.ChainHookInput, Priority: &prio, Policy: &accept})
 	for _, target := range targets {
 		a := target.As4()
+		svc := accepted[target]
+		for _, port := range svc.TCP {
+			c.AddRule(acceptRule(t, ch, a, unix.IPPROTO_TCP, port))
+		}
+		for _, port := range svc.UDP {
+			c.AddRule(acceptRule(t, ch, a, unix.IPPROTO_UDP, port))
+		}
 		c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: []expr.Any{
 			&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: 16, Len: 4},
 			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: a[:]},
@@ -145,6 +160,21 @@ func (n *NFLOG) addRule(targets []netip.Addr, prefix string) error {
 	}
 	n.table = t
 	return nil
+}
+
+// acceptRule is `ip daddr A meta l4proto PROTO th dport PORT accept`:
+// the verdict ends this chain only, so the host's own table still sees
+// the packet, but the log rule after it does not.
+func acceptRule(t *nftables.Table, ch *nftables.Chain, a [4]byte, proto byte, port uint16) *nftables.Rule {
+	return &nftables.Rule{Table: t, Chain: ch, Exprs: []expr.Any{
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: 16, Len: 4},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: a[:]},
+		&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{proto}},
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 2, Len: 2},
+		&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: binaryutil.BigEndian.PutUint16(port)},
+		&expr.Verdict{Kind: expr.VerdictAccept},
+	}}
 }
 
 // logged is how many packets the rule matched: its counters.

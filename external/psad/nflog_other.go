@@ -19,3 +19,8 @@ func StartNFLOG(ns nsthread.Handle, targets []netip.Addr, prefix string) (*NFLOG
 
 // Stop returns ErrUnsupported.
 func (n *NFLOG) Stop() ([]string, error) { return nil, ErrUnsupported }
+
+// StartNFLOGAccepting is StartNFLOG with accepted services; unsupported here.
+func StartNFLOGAccepting(ns nsthread.Handle, targets []netip.Addr, prefix string, accepted map[netip.Addr]Services) (*NFLOG, error) {
+	return nil, ErrUnsupported
+}

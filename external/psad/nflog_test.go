@@ -55,4 +55,16 @@ var _ = Describe("the live NFLOG capture", Label("root"), func() {
 		Expect(fragments(c)).To(BeNumerically(">", 10))
 		Expect(got).NotTo(ContainElement(ContainSubstring(" MF ")))
 	})
+
+	It("accepts the host's services before its log rule, as LogOptions.Accepted does offline", func() {
+		svc := psad.Services{TCP: []uint16{80}}
+		c, got := live(run{nmap: []string{"-sS -P0 -p75-85 victim"}, srand: 99, sessions: 3, accept: &svc}, "DROP")
+		want := psad.FormatLog(c, []netip.Addr{victim}, psad.LogOptions{Dialect: psad.ULOG, Prefix: "DROP", Hops: psad.LiveHops,
+			Accepted: map[netip.Addr]psad.Services{victim: svc}})
+		Expect(comparable(got)).To(Equal(comparable(want)))
+		Expect(got).To(HaveLen(10), "the SYNs to the ten closed ports of 75-85; nothing to or of port 80")
+		Expect(got).NotTo(ContainElement(ContainSubstring(" DPT=80 ")))
+		all := psad.FormatLog(c, []netip.Addr{victim}, psad.LogOptions{Dialect: psad.ULOG, Prefix: "DROP", Hops: psad.LiveHops})
+		Expect(len(all)).To(BeNumerically(">", len(got)+10), "sessions and the open port's probe are in the capture")
+	})
 })
