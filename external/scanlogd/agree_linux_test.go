@@ -105,6 +105,13 @@ var _ = Describe("the model against the real scanlogd", Label("root"), func() {
 		Entry("overlapping fragments: the kernel drops them", func() *capture.Capture {
 			return fragCapture(true, syns(0, ms, portRange(1, 7)...))
 		}, []netip.Addr{victim}),
+		Entry("first fragments only: the kernel never completes them", func() *capture.Capture {
+			c := synth()
+			for _, p := range syns(0, ms, portRange(1, 7)...) {
+				c.Add(epoch.Add(p.at), fragmented(p, false)[0], "")
+			}
+			return c
+		}, []netip.Addr{victim}),
 		Entry("three sources, 7 ports each: three lines", func() *capture.Capture { return synth(fromEach(3, 10*ms)) }, []netip.Addr{victim}),
 		Entry("seven sources in a burst: five lines, then the flood notice", func() *capture.Capture { return synth(fromEach(7, 10*ms)) }, []netip.Addr{victim}),
 	)
