@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/siglab/siglab/external/scanlogd"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/verifier"
 )
@@ -26,23 +28,25 @@ type labCleanCmd struct {
 // Run removes what siglab processes left (netns.Clean: pins found in the
 // mount table too, covered or not, namespaces that lost their pins,
 // persistent TUNs, veths, nftables tables, state files, lab up processes
-// whose lab is gone) and what detectors under test left (verifier.
-// CleanDetectors: temporary directories, scanlogd and psad daemons), one
-// line each.
-// Exit code 0 means nothing is left, 2 says what could not be removed.
+// whose lab is gone), scanlogd daemons that outlived their siglab process
+// and what other detectors under test left (verifier.CleanDetectors:
+// p0f's, engines' and psad's temporary directories and daemons), one
+// line each. The daemons go first: each holds a lab namespace. Exit code
+// 0 means nothing is left, 2 says what could not be removed.
 func (c *labCleanCmd) Run(e *env) error {
 	if err := liveOnly("lab clean", ""); err != nil {
 		return err
 	}
+	daemons, derr := scanlogd.Clean()
 	removed, err := netns.Clean(c.All)
 	temp, terr := verifier.CleanDetectors()
-	for _, r := range append(removed, temp...) {
+	for _, r := range slices.Concat(daemons, removed, temp) {
 		fmt.Fprintf(e.stdout, "removed %s\n", r)
 	}
-	if err := errors.Join(err, terr); err != nil {
+	if err := errors.Join(derr, err, terr); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("lab clean: not everything could be removed: %w", err)}
 	}
-	if len(removed)+len(temp) == 0 {
+	if len(daemons)+len(removed)+len(temp) == 0 {
 		fmt.Fprintln(e.stdout, "nothing to clean")
 	}
 	return nil
