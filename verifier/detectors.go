@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -62,6 +63,9 @@ type liveOutput struct {
 	// finish, when set, completes the output once the run's capture
 	// exists (psad's lines for hosts with no kernel come from it).
 	finish func(context.Context, *capture.Capture) liveOutput
+	// how overrides the report's How ("model": scanlogd's rules run
+	// by siglab, offline without root).
+	how string
 }
 
 // detectorNames are the detectors a run of s uses: those its expect:
@@ -82,7 +86,8 @@ func detectorNames(s *scenarios.Scenario, all bool) []string {
 // network before the scenario plays; the function returned stops it and
 // returns what it collected. Filled by each detector's adapter file.
 var liveDetectors = map[string]func(context.Context, *netns.Lab, *scenarios.Scenario) (stop func() liveOutput, err error){
-	scenarios.DetectorPsad: psadLive,
+	scenarios.DetectorPsad:     psadLive,
+	scenarios.DetectorScanlogd: scanlogdLive,
 }
 
 // startLive starts the live detectors among dets; the function returned
@@ -163,19 +168,20 @@ func (r *Result) builtin(ctx context.Context, s *scenarios.Scenario, name string
 		if out.finish != nil {
 			out = out.finish(ctx, r.Capture)
 		}
-		return "live", out.log, out.findings, out.why, out.err
+		return cmp.Or(out.how, "live"), out.log, out.findings, out.why, out.err
 	}
 	run, ok := offlineDetectors[name]
 	if !ok {
 		return "", nil, nil, nil, errNoAdapter(name)
 	}
 	out := run(ctx, s, r.Capture)
-	return "replayed", out.log, out.findings, out.why, out.err
+	return cmp.Or(out.how, "replayed"), out.log, out.findings, out.why, out.err
 }
 
 // offlineDetectors run a built-in detector under test on a capture.
 var offlineDetectors = map[string]func(context.Context, *scenarios.Scenario, *capture.Capture) liveOutput{
-	scenarios.DetectorPsad: psadOffline,
+	scenarios.DetectorPsad:     psadOffline,
+	scenarios.DetectorScanlogd: scanlogdOffline,
 }
 
 // errNoAdapter is the error of a built-in detector this build cannot run.

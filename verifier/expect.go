@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -147,7 +148,7 @@ func missing(det string, e scenarios.Expectation, fs []detector.Finding, describ
 	}
 	var parts []string
 	for _, f := range near {
-		who := f.Label
+		who := cmp.Or(f.Label, "a record")
 		if len(near) > 1 {
 			who += " from " + scanner(f)
 		}

@@ -19,7 +19,9 @@ import (
 const psadPrefix = "DROP"
 
 // psad gets its lines the way a live lab gives them: an NFLOG rule in
-// each kernel host's namespace and ulogd2 (the kernel's LOG target is
+// each kernel host's namespace, after rules accepting the host's own
+// services (psad reads what a firewall drops, not what it serves), and
+// ulogd2 (the kernel's LOG target is
 // silent in a child namespace without a host-wide sysctl siglab never
 // sets). Offline, and for personality hosts (which have no kernel of
 // their own), the same lines in ulogd2's dialect are written from the
@@ -46,7 +48,7 @@ func psadLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (func() 
 		if !ok {
 			continue
 		}
-		n, err := psad.StartNFLOG(ns, []netip.Addr{h.Addr}, psadPrefix)
+		n, err := psad.StartNFLOGAccepting(ns, []netip.Addr{h.Addr}, psadPrefix, accepted(s))
 		if err != nil {
 			_, serr := stopAll()
 			return nil, errors.Join(err, serr)
@@ -63,8 +65,9 @@ func psadLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (func() 
 			// lines come from the capture, as a logging rule in front
 			// of them would have written them.
 			rest := uncovered(s, covered)
-			all := append(lines, psad.FormatLog(c, rest, psad.LogOptions{Dialect: psad.ULOG, Prefix: psadPrefix, Hops: psad.LiveHops})...)
-			return analyzePsad(ctx, c, hostAddrs(s), all)
+			all := append(lines, psad.FormatLog(c, rest, psad.LogOptions{Dialect: psad.ULOG, Prefix: psadPrefix,
+				Hops: psad.LiveHops, Accepted: accepted(s)})...)
+			return analyzePsad(ctx, c, s, all, psad.LiveHops)
 		}}
 	}, nil
 }
@@ -72,9 +75,8 @@ func psadLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (func() 
 // psadOffline writes the lines from the simulated network's capture,
 // whose tap sits at the hosts (no hop between), and runs psad on them.
 func psadOffline(ctx context.Context, s *scenarios.Scenario, c *capture.Capture) liveOutput {
-	targets := hostAddrs(s)
-	lines := psad.FormatLog(c, targets, psad.LogOptions{Dialect: psad.ULOG, Prefix: psadPrefix})
-	return analyzePsad(ctx, c, targets, lines)
+	lines := psad.FormatLog(c, hostAddrs(s), psad.LogOptions{Dialect: psad.ULOG, Prefix: psadPrefix, Accepted: accepted(s)})
+	return analyzePsad(ctx, c, s, lines, 0)
 }
 
 // flaglessULOG matches a ulogd2 TCP line with no flag between WINDOW and
@@ -83,7 +85,7 @@ var flaglessULOG = regexp.MustCompile(` PROTO=TCP .* WINDOW=\d+ URGP=`)
 
 // analyzePsad runs psad on lines; its log is the lines and psad's
 // report, and Why is what psad's rules make of the packets per target.
-func analyzePsad(ctx context.Context, c *capture.Capture, targets []netip.Addr, lines []string) liveOutput {
+func analyzePsad(ctx context.Context, c *capture.Capture, s *scenarios.Scenario, lines []string, hops int) liveOutput {
 	out, recs, err := psad.Analyze(ctx, lines)
 	log := strings.Join(lines, "\n") + "\n--- psad -A --stdin\n" + string(out)
 	o := liveOutput{log: []byte(log), findings: recordFindings(recs), err: err}
@@ -97,10 +99,21 @@ func analyzePsad(ctx context.Context, c *capture.Capture, targets []netip.Addr, 
 	if flagless > 0 {
 		o.why = append(o.why, fmt.Sprintf("psad: %d of them are TCP packets without flags, which psad 2.4.6 cannot parse in ulogd2's lines (no RES= field before URGP), so it never sees them", flagless))
 	}
-	for _, t := range targets {
-		o.why = append(o.why, psad.Explain(c, t)...)
+	for _, h := range s.Network.Hosts {
+		o.why = append(o.why, psad.ExplainAccepted(c, h.Addr, accepted(s)[h.Addr], hops)...)
 	}
 	return o
+}
+
+// accepted are the services each host's firewall accepts before the rule
+// that logs for psad: its open ports. psad reads what a firewall drops
+// (man psad); a host's own services are what it lets through.
+func accepted(s *scenarios.Scenario) map[netip.Addr]psad.Services {
+	m := map[netip.Addr]psad.Services{}
+	for _, h := range s.Network.Hosts {
+		m[h.Addr] = psad.Services{TCP: h.OpenTCP, UDP: h.OpenUDP}
+	}
+	return m
 }
 
 // hostAddrs are the scenario's hosts' addresses.
