@@ -80,9 +80,22 @@ func checkAccepted(t *testing.T, s *scenarios.Scenario) {
 		}
 	}
 	for name, d := range s.Expect.Detectors {
+		spec, ok := s.DetectorSet.Lookup(name)
+		if !ok {
+			t.Fatalf("accepted a section for unknown detector %s", name)
+		}
 		for _, e := range append(append([]scenarios.Expectation{}, d.Present...), d.Absent...) {
-			if !scenarios.KnownDetectorLabel(name, e.Label) {
+			switch {
+			case spec.LabelBased() && !scenarios.KnownDetectorLabel(name, e.Label):
 				t.Fatalf("accepted %s label %q", name, e.Label)
+			case !spec.LabelBased() && e.Label == "" && len(e.Attrs) == 0:
+				t.Fatalf("accepted an empty %s entry", name)
+			case !spec.LabelBased():
+				for k := range e.Attrs {
+					if k != scenarios.CountKey && !spec.Format.HasField(k) {
+						t.Fatalf("accepted %s field %q", name, k)
+					}
+				}
 			}
 		}
 	}

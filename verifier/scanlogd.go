@@ -85,7 +85,7 @@ func scanlogdOffline(ctx context.Context, s *scenarios.Scenario, c *capture.Capt
 		o.findings = recordFindings(recs)
 		return o
 	}
-	lines := scanlogd.Simulate(scanlogd.Delivered(c, targets)).Lines()
+	lines := scanlogd.Simulate(scanlogd.Delivered(c, targets)).Log()
 	o.how = "model"
 	o.log = []byte(strings.Join(lines, "\n") + "\n")
 	recs, err := scanlogd.Parse(strings.NewReader(string(o.log)))

@@ -97,6 +97,29 @@ func (m *Model) Lines() []string {
 	return out
 }
 
+// Log is Lines as scanlogd writes them to syslog, each message with its
+// " @HH:MM:SS": the time of the packet that crossed the threshold, in
+// the capture's clock (the daemon writes its own wall clock), so that
+// Parse reads them as it reads the daemon's.
+func (m *Model) Log() []string {
+	var logged []*Entry
+	for i := range m.Entries {
+		if e := &m.Entries[i]; e.Line != "" || e.flood {
+			logged = append(logged, e)
+		}
+	}
+	slices.SortStableFunc(logged, func(a, b *Entry) int { return a.Last.Compare(b.Last) })
+	out := make([]string, 0, len(logged))
+	for _, e := range logged {
+		msg := e.Line
+		if e.flood {
+			msg = FloodLine
+		}
+		out = append(out, msg+" @"+e.Last.UTC().Format("15:04:05"))
+	}
+	return out
+}
+
 // Bits of Entry.changing: which of the entry's first packet's values
 // changed on a later counted packet.
 const (
