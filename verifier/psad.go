@@ -88,6 +88,9 @@ var flaglessULOG = regexp.MustCompile(` PROTO=TCP .* WINDOW=\d+ URGP=`)
 func analyzePsad(ctx context.Context, c *capture.Capture, s *scenarios.Scenario, lines []string, hops int) liveOutput {
 	out, recs, err := psad.Analyze(ctx, lines)
 	log := strings.Join(lines, "\n") + "\n--- psad -A --stdin\n" + string(out)
+	if !strings.HasSuffix(log, "\n") {
+		log += "\n"
+	}
 	o := liveOutput{log: []byte(log), findings: recordFindings(recs), err: err}
 	flagless := 0
 	for _, l := range lines {

@@ -61,7 +61,10 @@ func Explain(c *capture.Capture, target netip.Addr) []string {
 func ExplainAccepted(c *capture.Capture, target netip.Addr, svc Services, hops int) []string {
 	all := delivered(c, []netip.Addr{target}, hops)
 	arr := slices.DeleteFunc(slices.Clone(all), func(a arrival) bool { return svc.accepts(a.pkt) })
-	if len(arr) == 0 {
+	switch {
+	case len(all) == 0:
+		return []string{fmt.Sprintf("psad: no packet to %s reaches its INPUT chain, so no log line and nothing to count", target)}
+	case len(arr) == 0:
 		return []string{fmt.Sprintf("psad: no packet to %s is logged (%d reach its INPUT chain, all to services its firewall accepts), so nothing to count", target, len(all))}
 	}
 	var out []string
