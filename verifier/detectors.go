@@ -3,6 +3,8 @@ package verifier
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -142,6 +144,9 @@ func (r *Result) detect(ctx context.Context, s *scenarios.Scenario, name string)
 	case name == scenarios.DetectorP0f:
 		rep.How, rep.describe = "p0f -r capture", describeP0f
 		rep.Log, rep.Findings, err = p0fFindings(ctx, r.Capture)
+		if len(rep.Findings) == 0 {
+			rep.Why = []string{fmt.Sprintf("p0f: it fingerprints TCP SYN and SYN+ACK packets (and HTTP headers); the capture holds %d", synPackets(r.Capture))}
+		}
 	case spec.Builtin:
 		rep.describe = describeRecord
 		rep.How, rep.Log, rep.Findings, rep.Why, err = r.builtin(ctx, s, name)
@@ -213,4 +218,20 @@ func p0fFindings(ctx context.Context, c *capture.Capture) ([]byte, []detector.Fi
 		fs[i] = rec.Finding()
 	}
 	return log, fs, err
+}
+
+// synPackets counts the capture's IPv4 TCP packets with SYN set.
+func synPackets(c *capture.Capture) int {
+	n := 0
+	for _, p := range c.Packets {
+		ip, err := capture.IPv4(c.LinkType, p.Data)
+		if err != nil || len(ip) < 20 || ip[9] != 6 {
+			continue
+		}
+		ihl := int(ip[0]&0x0f) * 4
+		if len(ip) >= ihl+14 && ip[ihl+13]&0x02 != 0 && binary.BigEndian.Uint16(ip[6:])&0x1fff == 0 {
+			n++
+		}
+	}
+	return n
 }

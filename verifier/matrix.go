@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/scenarios"
 )
 
 // Report file names of the coverage matrix.
@@ -38,9 +41,31 @@ type Cell struct {
 	Failed int `json:"failed"`
 	// Reported is what the detector reported, each thing once.
 	Reported []string `json:"reported"`
+	// Silent: the detector reported nothing while the reference
+	// detector found a scan, a sweep or OS detection in the same run: a
+	// blind spot, whatever the scenario expects of it.
+	Silent bool `json:"silent,omitempty"`
 	// Reasons explain each miss (the failed checks' details, with what
-	// the detector's rules saw), or why it did not run.
+	// the detector's rules saw), why it did not run, or why it stayed
+	// silent (what its rules saw).
 	Reasons []string `json:"reasons,omitempty"`
+}
+
+// maxSilentReasons bounds the lines of a detector's rules quoted for its
+// silence: the first say it.
+const maxSilentReasons = 3
+
+// scanFound reports whether the reference detector found something a
+// scan detector is there to see.
+func scanFound(fs []detector.Finding) bool {
+	for _, f := range fs {
+		for _, fam := range []string{"scan.", "sweep.", "osdetect", "campaign."} {
+			if strings.HasPrefix(f.Label, fam) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Cells returns the run's row of the matrix: one cell per detector that
@@ -71,6 +96,12 @@ func (r *Result) Cells() []Cell {
 			c.Outcome = CellMissed
 		default:
 			c.Outcome = CellMet
+		}
+		if d.Err == "" && d.Detector != scenarios.DetectorReference && len(d.Findings) == 0 && scanFound(r.Findings) {
+			c.Silent = true
+			if c.Failed == 0 { // a failed check's detail already quotes the rules
+				c.Reasons = append(c.Reasons, d.Why[:min(len(d.Why), maxSilentReasons)]...)
+			}
 		}
 		out = append(out, c)
 	}
@@ -144,11 +175,15 @@ func (m Matrix) WriteMarkdown(w io.Writer) error {
 	var reasons []string
 	for _, c := range m.Cells {
 		for _, r := range c.Reasons {
-			reasons = append(reasons, fmt.Sprintf("- **%s × %s** (%s): %s", c.Scenario, c.Detector, c.Outcome, mdEscape(r)))
+			what := c.Outcome
+			if c.Silent {
+				what += ", silent"
+			}
+			reasons = append(reasons, fmt.Sprintf("- **%s × %s** (%s): %s", c.Scenario, c.Detector, what, mdEscape(r)))
 		}
 	}
 	if len(reasons) > 0 {
-		b.WriteString("\nWhy each miss happened:\n\n" + strings.Join(reasons, "\n") + "\n")
+		b.WriteString("\nWhy each miss happened (expectations not met, detectors that did not run, and detectors silent on a scan, a sweep or OS detection the reference detector found):\n\n" + strings.Join(reasons, "\n") + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -165,6 +200,9 @@ func cellText(c Cell) string {
 	}
 	if c.Outcome == CellNotRun {
 		return head
+	}
+	if len(c.Reported) == 0 && c.Silent {
+		return head + ": nothing (silent on the scan)"
 	}
 	if len(c.Reported) == 0 {
 		return head + ": nothing"
