@@ -40,6 +40,9 @@ type NFLOG struct {
 	exited  chan error
 	table   *nftables.Table
 	stopped bool
+	// release ends the thread that started ulogd2, after ulogd2 is gone
+	// (its Pdeathsig is bound to that thread: nsthread.Hold).
+	release func()
 }
 
 // startTimeout bounds how long ulogd2 may take to bind its group, and
@@ -94,7 +97,11 @@ func StartNFLOGAccepting(ns nsthread.Handle, targets []netip.Addr, prefix string
 	cmd.Env = append(os.Environ(), "TZ=UTC") // LOGEMU's ctime(3) stamps, as LogLines writes them
 	// ulogd2 goes when siglab does, even by SIGKILL.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := nsthread.Do(ns, cmd.Start); err != nil { // the child inherits the thread's namespace
+	// The child inherits the thread's namespace; the thread stays until
+	// Stop, so ulogd2's Pdeathsig fires only if siglab dies.
+	release, err := nsthread.Hold(ns, cmd.Start)
+	n.release = release
+	if err != nil {
 		return n, fmt.Errorf("%w: start ulogd: %w", ErrNFLOG, err)
 	}
 	n.cmd, n.exited = cmd, make(chan error, 1)
@@ -243,6 +250,9 @@ func (n *NFLOG) Stop() (lines []string, err error) {
 			_ = n.cmd.Process.Kill()
 			<-n.exited
 		}
+	}
+	if n.release != nil {
+		n.release()
 	}
 	if b, rerr := os.ReadFile(n.emu); rerr == nil {
 		lines = ulogdLines(b)

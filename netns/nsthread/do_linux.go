@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 
 	vnetns "github.com/vishvananda/netns"
 )
@@ -38,4 +39,36 @@ func Do(h Handle, fn func() error) error {
 		errc <- ferr
 	}()
 	return <-errc
+}
+
+// Hold runs fn on a fresh OS thread switched into h, like Do, and keeps
+// that thread alive, locked and idle, until release is called; then the
+// thread ends with its goroutine. A child process started by fn with
+// SysProcAttr.Pdeathsig gets its signal when the thread that forked it
+// ends, not when the process does: started from Do, whose thread goes
+// back to the runtime's pool, it could be killed whenever another
+// goroutine happens to end that pooled thread (one that exits locked).
+// From Hold it dies only at release or with siglab. When fn fails the
+// thread is ended at once and release is a no-op.
+func Hold(h Handle, fn func() error) (release func(), err error) {
+	errc := make(chan error, 1)
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine
+		if err := vnetns.Set(h); err != nil {
+			errc <- fmt.Errorf("enter netns: %w", err)
+			return
+		}
+		if err := fn(); err != nil {
+			errc <- err
+			return
+		}
+		errc <- nil
+		<-done
+	}()
+	if err := <-errc; err != nil {
+		return func() {}, err
+	}
+	var once sync.Once
+	return func() { once.Do(func() { close(done) }) }, nil
 }
