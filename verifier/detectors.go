@@ -145,7 +145,12 @@ func (r *Result) detect(ctx context.Context, s *scenarios.Scenario, name string)
 		rep.How, rep.describe = "p0f -r capture", describeP0f
 		rep.Log, rep.Findings, err = p0fFindings(ctx, r.Capture)
 		if len(rep.Findings) == 0 {
-			rep.Why = []string{fmt.Sprintf("p0f: it fingerprints TCP SYN and SYN+ACK packets (and HTTP headers); the capture holds %d", synPackets(r.Capture))}
+			whole, frag := synPackets(r.Capture)
+			why := fmt.Sprintf("p0f: it fingerprints TCP SYN and SYN+ACK packets (and HTTP headers); the capture holds %d", whole)
+			if frag > 0 {
+				why += fmt.Sprintf(", and %d more in IP fragments, which p0f does not reassemble", frag)
+			}
+			rep.Why = []string{why}
 		}
 	case spec.Builtin:
 		rep.describe = describeRecord
@@ -220,18 +225,24 @@ func p0fFindings(ctx context.Context, c *capture.Capture) ([]byte, []detector.Fi
 	return log, fs, err
 }
 
-// synPackets counts the capture's IPv4 TCP packets with SYN set.
-func synPackets(c *capture.Capture) int {
-	n := 0
+// synPackets counts the capture's IPv4 TCP packets with SYN set, whole
+// and as first fragments.
+func synPackets(c *capture.Capture) (whole, frag int) {
 	for _, p := range c.Packets {
 		ip, err := capture.IPv4(c.LinkType, p.Data)
 		if err != nil || len(ip) < 20 || ip[9] != 6 {
 			continue
 		}
 		ihl := int(ip[0]&0x0f) * 4
-		if len(ip) >= ihl+14 && ip[ihl+13]&0x02 != 0 && binary.BigEndian.Uint16(ip[6:])&0x1fff == 0 {
-			n++
+		fl := binary.BigEndian.Uint16(ip[6:])
+		if fl&0x1fff != 0 || len(ip) < ihl+14 || ip[ihl+13]&0x02 == 0 {
+			continue // not a first fragment, or no SYN
+		}
+		if fl&0x2000 != 0 { // more fragments: the first of several
+			frag++
+		} else {
+			whole++
 		}
 	}
-	return n
+	return whole, frag
 }
