@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/siglab
 FUZZTIME ?= 20s
 
-.PHONY: build test demo bench fuzz clean vet chaos cross matrix
+.PHONY: build test demo bench fuzz clean vet chaos cross matrix soak flake
 
 build:
 	$(GO) build -o $(BIN) ./cmd/siglab
@@ -62,6 +62,24 @@ chaos:
 # scenario, live), into docs/matrix/ and the README.
 matrix: build
 	scripts/matrix.sh $(BIN)
+
+# Issue 12's soak (bench/soak): the live catalogue SOAK_RUNS times in one
+# process and in SOAK_RUNS processes (descriptors, goroutines, memory,
+# verdicts), then the stress scenarios (drops, inconclusive, exit 3, time,
+# peak memory); writes bench/soak.json and bench/soak.md.
+SOAK_RUNS ?= 20
+SOAK_STRESS_RUNS ?= 3
+soak: build
+	@[ "$$(id -u)" = 0 ] || { echo "*** make soak needs root: it runs the live catalogue and the stress scenarios in real test networks ***"; exit 1; }
+	$(GO) run ./bench/soak -runs $(SOAK_RUNS) -stress-runs $(SOAK_STRESS_RUNS) -siglab $(BIN) -json bench/soak.json -md bench/soak.md
+
+# The live suites' flake rate (scripts/flake.sh): each FLAKE_RUNS times;
+# FLAKE_SUITES picks some of siglabtest, verifier, netns, cmd/siglab.
+FLAKE_RUNS ?= 10
+FLAKE_SUITES ?= siglabtest verifier netns cmd/siglab
+flake:
+	@[ "$$(id -u)" = 0 ] || { echo "*** make flake needs root: the live suites it measures skip without it ***"; exit 1; }
+	FLAKE_RUNS=$(FLAKE_RUNS) FLAKE_SUITES="$(FLAKE_SUITES)" GO=$(GO) scripts/flake.sh
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./scenarios/

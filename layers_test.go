@@ -19,7 +19,7 @@ const module = "github.com/siglab/siglab/"
 // commands on top of it; the leaves every layer shares are at the bottom.
 // A new package gets a row here, or this spec fails.
 var stages = [][]string{
-	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "scripts/fieldsummary"}, // programs
+	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "bench/soak", "scripts/fieldsummary"}, // programs
 	{"siglabtest"}, // users' Gomega matchers
 	{"verifier"},   // runs the chain: expectations, verdict, report
 	{"scenarios"},  // scenario files

@@ -1,7 +1,8 @@
 // Package labnet is siglab's address plan and host description, the
 // facts every layer shares about a test network: the lab range
 // (198.18.0.0/15, RFC 2544's benchmarking block) and its reserved parts,
-// the default scanner address, the one ErrOutsideLab sentinel that every
+// the default scanner address, the scanner-side addresses a flood may
+// spoof (SpoofSources), the one ErrOutsideLab sentinel that every
 // containment check wraps (so errors.Is works across packages), the
 // per-host seed, stack names, and Host, the one description of a target
 // that the simulated network (simnet), the emulated stacks (personality)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 )
 
 // The address plan (product.md, "Test networks").
@@ -18,6 +19,10 @@ var (
 	// Infra is the lab's own plumbing (the links between the scanner,
 	// sensor and host namespaces); no scenario address may be in it.
 	Infra = netip.MustParsePrefix("198.19.0.0/16")
+	// ScannerGateway is the scan namespace's own address on the TUN, a
+	// real kernel's: a packet spoofed from it would draw that kernel's
+	// RSTs, so SpoofSources never hands it out.
+	ScannerGateway = netip.MustParseAddr("198.18.0.1")
 	// DefaultScanner is the generator's address when none is given.
 	DefaultScanner = netip.MustParseAddr("198.18.0.2")
 	// FirstHost is the address the first host without one gets; the
@@ -65,6 +70,50 @@ func HostAddrReserved(a netip.Addr) string {
 		return Infra.String() + " is reserved for lab infrastructure"
 	}
 	return ""
+}
+
+// SpoofSources returns n addresses a flood may spoof, in address order:
+// addresses of ScannerSide, because the sensor routes that block back
+// into the scanner's TUN, so the targets' answers to a spoofed packet
+// come back to the generator (which reads and drops them) and go nowhere
+// else, neither out of the lab nor to a kernel that would answer them.
+// The block's network and broadcast addresses, ScannerGateway and the
+// addresses in avoid (the scanner itself, its decoys) are left out. An n
+// below 1 or above what is left is an error.
+func SpoofSources(n int, avoid ...netip.Addr) ([]netip.Addr, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("spoofed sources: %d: at least one is needed", n)
+	}
+	out := spare(n, avoid)
+	if len(out) < n {
+		return nil, fmt.Errorf("spoofed sources: %d asked, %s has %d to spare", n, ScannerSide, len(out))
+	}
+	return out, nil
+}
+
+// SpareSources is how many addresses SpoofSources can hand out beside
+// avoid.
+func SpareSources(avoid ...netip.Addr) int { return len(spare(1<<(32-ScannerSide.Bits()), avoid)) }
+
+// spare lists up to n spoofable addresses of ScannerSide beside avoid.
+func spare(n int, avoid []netip.Addr) []netip.Addr {
+	var out []netip.Addr
+	last := lastAddr(ScannerSide)
+	for a := ScannerSide.Addr().Next(); a != last && len(out) < n; a = a.Next() {
+		if a == ScannerGateway || slices.Contains(avoid, a) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// lastAddr is the highest address of p (its broadcast address).
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	v := (uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) | host
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 // HostSeed is the seed of the i-th host of a network seeded with seed.

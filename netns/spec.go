@@ -36,9 +36,9 @@ const CaptureHops = 1
 
 // Fixed addresses of the lab's own plumbing.
 var (
-	tunAddr = netip.MustParsePrefix("198.18.0.1/32")
-	upAddr  = netip.MustParsePrefix("198.19.0.1/30") // scan ns end
-	dnAddr  = netip.MustParsePrefix("198.19.0.2/30") // sensor ns end
+	tunAddr = netip.PrefixFrom(labnet.ScannerGateway, 32) // the scan ns's kernel on the TUN
+	upAddr  = netip.MustParsePrefix("198.19.0.1/30")      // scan ns end
+	dnAddr  = netip.MustParsePrefix("198.19.0.2/30")      // sensor ns end
 	// gatewayAddr is the sensor's address on every host link, outside
 	// the hosts' /24s (hosts reach it as an on-link gateway), so a sweep
 	// of a host's /24 finds exactly the scenario's hosts, not the router.

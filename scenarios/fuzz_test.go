@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/siglab/siglab/generator/traffic"
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/scenarios"
+	"github.com/siglab/siglab/sensor"
 )
 
 // errRE is the one-line error form every failure must have.
@@ -22,6 +25,11 @@ func FuzzParse(f *testing.F) {
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no catalogue files to seed from: %v", err)
 	}
+	stress, err := filepath.Glob("stress/*.yaml") // the flood: and sensor: keys
+	if err != nil || len(stress) == 0 {
+		f.Fatalf("no stress scenarios to seed from: %v", err)
+	}
+	files = append(files, stress...)
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -70,9 +78,20 @@ func checkAccepted(t *testing.T, s *scenarios.Scenario) {
 		}
 	}
 	for _, tr := range s.Traffic {
-		if _, ok := s.Host(tr.Host); !ok || tr.Count < 1 || tr.Every <= 0 || tr.At < 0 {
+		if _, ok := s.Host(tr.Host); !ok || tr.Count < 1 || tr.At < 0 || tr.Port == 0 {
 			t.Fatalf("accepted traffic %+v", tr)
 		}
+		if tr.Flood {
+			if tr.Every != 0 || tr.Rate < 1 || tr.Rate > traffic.MaxFloodRate || tr.Sources < 1 ||
+				tr.Sources > labnet.SpareSources(labnet.DefaultScanner) || tr.Count > 1_000_000 || tr.DNS {
+				t.Fatalf("accepted flood %+v", tr)
+			}
+		} else if tr.Every <= 0 || tr.Rate != 0 || tr.Sources != 0 || tr.Count > 10000 {
+			t.Fatalf("accepted traffic %+v", tr)
+		}
+	}
+	if b := s.Sensor.ReceiveBuffer; b != 0 && (b < sensor.MinReceiveBuffer || b > sensor.MaxReceiveBuffer) {
+		t.Fatalf("accepted receive buffer %d", b)
 	}
 	for _, r := range s.Scan {
 		if strings.TrimSpace(r.Nmap) == "" || r.At < 0 {

@@ -18,7 +18,7 @@ var nameRE = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // topKeys are the keys a scenario file may have, in the order the product
 // contract shows them.
-var topKeys = []string{"name", "summary", "seed", "live_only", "network", "scan", "traffic", "expect"}
+var topKeys = []string{"name", "summary", "seed", "live_only", "network", "sensor", "scan", "traffic", "expect"}
 
 // Parse reads one scenario from data; file is used in error messages and
 // stored in Scenario.File. Every error is an *Error wrapping ErrInvalid.
@@ -164,6 +164,9 @@ func (p *parser) scenario(root *yaml.Node) (*Scenario, error) {
 		return nil, err
 	}
 	if s.Network, err = p.network(get(fs, "network")); err != nil {
+		return nil, err
+	}
+	if s.Sensor, err = p.sensor(get(fs, "sensor")); err != nil {
 		return nil, err
 	}
 	if s.Scan, err = p.runs(get(fs, "scan")); err != nil {

@@ -14,7 +14,7 @@ const maxCount = 10000
 
 var (
 	runKeys     = []string{"at", "nmap", "srand"}
-	trafficKeys = []string{"at", "session", "dns", "count", "every"}
+	trafficKeys = []string{"at", "session", "dns", "flood", "count", "every", "rate", "sources"}
 )
 
 // runs reads `scan:`, the nmap 2.02 processes.
@@ -83,6 +83,17 @@ func (p *parser) session(n *yaml.Node, s *Scenario) (Traffic, error) {
 	if t.At, err = p.duration(get(fs, "at"), "at", 0); err != nil {
 		return Traffic{}, err
 	}
+	if fn := get(fs, "flood"); !isNull(fn) {
+		if !isNull(get(fs, "session")) || !isNull(get(fs, "dns")) {
+			return Traffic{}, p.errf(n.Line, "traffic entry with flood and session or dns: one kind per entry")
+		}
+		return p.flood(t, n, fs, s)
+	}
+	for _, k := range []string{"rate", "sources"} {
+		if v := get(fs, k); !isNull(v) {
+			return Traffic{}, p.errf(v.Line, "%s applies to flood entries only", k)
+		}
+	}
 	if t.Every, err = p.duration(get(fs, "every"), "every", time.Second); err != nil {
 		return Traffic{}, err
 	}
@@ -106,7 +117,7 @@ func (p *parser) session(n *yaml.Node, s *Scenario) (Traffic, error) {
 	case !isNull(dn):
 		return p.lookups(t, dn, s)
 	case isNull(sn):
-		return Traffic{}, p.errf(n.Line, "traffic entry without session or dns: give session: host:port or dns: host")
+		return Traffic{}, p.errf(n.Line, "traffic entry without session, dns or flood: give session: host:port, dns: host or flood: host:port")
 	}
 	if t.Host, t.Port, err = p.target(sn, s); err != nil {
 		return Traffic{}, err

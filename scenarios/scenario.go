@@ -18,6 +18,8 @@ type Scenario struct {
 	LiveOnly bool
 	// Network is the test network the scenario runs in.
 	Network Network
+	// Sensor is the `sensor:` section: how the live sensor captures.
+	Sensor Sensor
 	// Scan holds the nmap 2.02 runs; runs whose times overlap are concurrent.
 	Scan []Run
 	// Traffic holds ordinary (benign) traffic played alongside or instead
@@ -65,17 +67,35 @@ type Run struct {
 
 // Traffic is ordinary traffic: Count TCP sessions (handshake, a short
 // request and reply, orderly close) to Host:Port, or Count DNS lookups to
-// Host, Every apart, from At on.
+// Host, Every apart, from At on; or a flood: Count SYNs to Host:Port at
+// Rate a second from Sources spoofed addresses, from At on.
 type Traffic struct {
 	At   time.Duration
 	Host string
 	Port uint16
 	// DNS makes the entry name lookups (UDP to port 53) instead of TCP
 	// sessions.
-	DNS   bool
+	DNS bool
+	// Flood makes the entry a spoofed-source SYN flood (`flood:
+	// host:port`); Every is then 0 and Rate and Sources are set.
+	Flood bool
 	Count int
 	Every time.Duration
-	Line  int
+	// Rate is a flood's SYNs a second.
+	Rate int
+	// Sources is how many spoofed addresses a flood sends from
+	// (labnet.SpoofSources).
+	Sources int
+	Line    int
+}
+
+// Sensor is the `sensor:` section. Its zero value is the default sensor.
+type Sensor struct {
+	// ReceiveBuffer is the capture socket's receive buffer in bytes
+	// (sensor.Options.ReceiveBuffer); 0 leaves the sensor's default.
+	ReceiveBuffer int
+	// Line is where `sensor:` stands (0 when the file has none).
+	Line int
 }
 
 // Expect is the scenario's `expect:` section.

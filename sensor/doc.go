@@ -7,6 +7,13 @@
 // independently of the generator's bookkeeping. It enters the namespace
 // with netns/nsthread and knows nothing else of the lab that made it.
 //
+// Options: StartWith takes Options; its ReceiveBuffer sets the capture
+// socket's kernel queue (default 64 MiB, enough for any catalogue
+// scenario). Stress scenarios shrink it so that a flood overflows it:
+// the kernel then drops frames and counts them (PACKET_STATISTICS), the
+// sensor reports the count in Capture.Dropped, and the verdict is
+// inconclusive rather than a pass on a partial capture.
+//
 // Ownership: Start opens an AF_PACKET socket (gopacket's pure-Go
 // pcapgo.EthernetHandle, no libpcap) from a thread inside the sensor
 // namespace and one goroutine that reads it. Stop ends that goroutine,
@@ -25,8 +32,9 @@
 // for two seconds (the socket buffer overflowing all that time) does Stop
 // take the link down as a last resort and say so with ErrForced.
 //
-// Per-OS files: the capture lives in sensor_linux.go and rcvbuf_linux.go;
-// elsewhere sensor_other.go's Start and Stop return ErrUnsupported (which
-// wraps errors.ErrUnsupported), so the packages above build on every
-// system and offline runs need no sensor.
+// Per-OS files: the capture lives in sensor_linux.go and rcvbuf_linux.go,
+// the options in options.go; elsewhere sensor_other.go's Start, StartWith
+// and Stop return ErrUnsupported (which wraps errors.ErrUnsupported), so
+// the packages above build on every system and offline runs need no
+// sensor.
 package sensor

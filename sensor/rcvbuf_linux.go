@@ -8,28 +8,41 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// receiveBuffer is the capture socket's kernel queue. The default (about
-// 212 KB, some 200 small frames) overflows when a scan's burst meets a
-// reader the scheduler holds back for a few milliseconds; 64 MiB holds
-// any scenario's whole exchange.
-const receiveBuffer = 64 << 20
-
-// growReceiveBuffer raises the capture socket's receive buffer with
-// SO_RCVBUFFORCE (root ignores rmem_max). gopacket v1.1.19 does not
-// expose the socket, so its descriptor is read from the handle's
-// unexported field; the spec "keeps a whole burst" checks it took.
-func growReceiveBuffer(h *pcapgo.EthernetHandle) error {
-	return setReceiveBuffer(h, receiveBuffer)
-}
-
-// setReceiveBuffer sets the capture socket's receive buffer to n bytes.
+// setReceiveBuffer sets the capture socket's receive buffer to n bytes
+// with SO_RCVBUFFORCE (root ignores rmem_max; the kernel doubles n for
+// its bookkeeping). gopacket v1.1.19 does not expose the socket, so its
+// descriptor is read from the handle's unexported field; the spec "keeps
+// a whole burst" checks it took.
 func setReceiveBuffer(h *pcapgo.EthernetHandle, n int) error {
-	f := reflect.ValueOf(h).Elem().FieldByName("fd")
-	if !f.IsValid() || f.Kind() != reflect.Int {
-		return fmt.Errorf("capture socket: pcapgo.EthernetHandle has no fd field")
+	fd, err := handleFD(h)
+	if err != nil {
+		return err
 	}
-	if err := unix.SetsockoptInt(int(f.Int()), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, n); err != nil {
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, n); err != nil {
 		return fmt.Errorf("capture socket receive buffer: %w", err)
 	}
 	return nil
+}
+
+// handleFD is the capture socket of h.
+func handleFD(h *pcapgo.EthernetHandle) (int, error) {
+	f := reflect.ValueOf(h).Elem().FieldByName("fd")
+	if !f.IsValid() || f.Kind() != reflect.Int {
+		return -1, fmt.Errorf("capture socket: pcapgo.EthernetHandle has no fd field")
+	}
+	return int(f.Int()), nil
+}
+
+// ReceiveBuffer is the capture socket's receive buffer as the kernel
+// kept it when the sensor opened (SO_RCVBUF: twice what was asked, for
+// its bookkeeping).
+func (s *Sensor) ReceiveBuffer() int { return s.rcvbuf }
+
+// readReceiveBuffer reads SO_RCVBUF back from the capture socket.
+func readReceiveBuffer(h *pcapgo.EthernetHandle) (int, error) {
+	fd, err := handleFD(h)
+	if err != nil {
+		return 0, err
+	}
+	return unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF)
 }

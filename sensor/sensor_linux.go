@@ -48,6 +48,7 @@ type Sensor struct {
 	marker []byte // the frame that ends the capture
 	wake   []byte // the frame Stop sends; == marker except in tests
 
+	rcvbuf      int           // the capture socket's SO_RCVBUF after opening
 	arena       []byte        // the reader's current copy chunk
 	stopTimeout time.Duration // how long to resend the marker
 
@@ -65,9 +66,19 @@ type Sensor struct {
 // Start opens the capture on link iface of namespace nsh (a live lab's
 // sensor link: netns.Lab.SensorNS and SensorIface) and starts reading.
 // The sensor keeps a handle of its own: the caller's may be closed once
-// Start returns.
+// Start returns. It is StartWith with the default Options.
 func Start(nsh nsthread.Handle, iface string) (*Sensor, error) {
-	s, err := open(nsh, iface)
+	return StartWith(nsh, iface, Options{})
+}
+
+// StartWith is Start with options: a stress scenario gives the capture
+// socket a small receive buffer, so that a flood overflows it and the
+// kernel's drops show in the verdict.
+func StartWith(nsh nsthread.Handle, iface string, o Options) (*Sensor, error) {
+	if err := o.check(); err != nil {
+		return nil, fmt.Errorf("%w on %s: %w", ErrOpen, iface, err)
+	}
+	s, err := openWith(nsh, iface, o)
 	if err != nil {
 		return nil, err
 	}
@@ -75,9 +86,14 @@ func Start(nsh nsthread.Handle, iface string) (*Sensor, error) {
 	return s, nil
 }
 
-// open prepares the sockets, from a thread inside the sensor namespace,
-// without reading yet.
+// open prepares the sockets with the default options, without reading.
 func open(nsh nsthread.Handle, iface string) (*Sensor, error) {
+	return openWith(nsh, iface, Options{})
+}
+
+// openWith prepares the sockets, from a thread inside the sensor
+// namespace, without reading yet.
+func openWith(nsh nsthread.Handle, iface string, o Options) (*Sensor, error) {
 	s := &Sensor{ns: -1, iface: iface, wakeFD: -1, done: make(chan struct{}), stopTimeout: stopTimeout,
 		cap: &capture.Capture{LinkType: layers.LinkTypeEthernet, Packets: make([]capture.Packet, 0, 4096)}}
 	var mac net.HardwareAddr
@@ -100,7 +116,10 @@ func open(nsh nsthread.Handle, iface string) (*Sensor, error) {
 		if err := s.h.SetCaptureLength(snaplen); err != nil {
 			return err
 		}
-		if err := growReceiveBuffer(s.h); err != nil {
+		if err := setReceiveBuffer(s.h, o.receiveBuffer()); err != nil {
+			return err
+		}
+		if s.rcvbuf, err = readReceiveBuffer(s.h); err != nil {
 			return err
 		}
 		// Protocol 0: this socket only sends, it receives nothing.

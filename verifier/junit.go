@@ -53,7 +53,10 @@ type junitProblem struct {
 // WriteJUnit writes the verdicts as one JUnit test suite, one test case
 // per scenario: failed checks (and inconclusive runs) are failures, runs
 // that could not happen are errors, live-only scenarios offline are
-// skipped. Each failure's text lists every check that missed, as the
+// skipped. JUnit has no inconclusive outcome, so an inconclusive run is a
+// failure of type "inconclusive" whose message gives the drops; the
+// run's exit code (3, ExitInconclusive) and summary.json keep it apart
+// from a failed check. Each failure's text lists every check that missed, as the
 // verdict table does.
 func WriteJUnit(w io.Writer, vs []Verdict, started time.Time) error {
 	suite := junitSuite{Name: "siglab", Tests: len(vs), Timestamp: started.UTC().Format(time.RFC3339)}

@@ -2,6 +2,7 @@ package verifier_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"time"
@@ -48,4 +49,28 @@ var _ = Describe("JUnit report", func() {
 		Expect(doc.Suite.Cases[3].Error).NotTo(BeNil())
 		Expect(doc.Suite.Cases[4].Skipped).NotTo(BeNil())
 	})
+})
+
+var _ = Describe("JSON summary", func() {
+	DescribeTable("carries the exit code the run ends with",
+		func(vs []verifier.Verdict, code int, counts map[string]int) {
+			var b bytes.Buffer
+			Expect(verifier.WriteSummary(&b, vs, time.Unix(0, 0), time.Second)).To(Succeed())
+			var doc struct {
+				ExitCode int            `json:"exit_code"`
+				Counts   map[string]int `json:"counts"`
+				Results  []struct {
+					Status  string `json:"status"`
+					Dropped uint64 `json:"dropped"`
+				} `json:"results"`
+			}
+			Expect(json.Unmarshal(b.Bytes(), &doc)).To(Succeed())
+			Expect(doc.ExitCode).To(Equal(code))
+			Expect(doc.Counts).To(Equal(counts))
+			Expect(doc.Results).To(HaveLen(len(vs)))
+		},
+		Entry("a pass", []verifier.Verdict{pass}, 0, map[string]int{"pass": 1}),
+		Entry("an inconclusive run beside a pass", []verifier.Verdict{pass, inconc}, 3, map[string]int{"pass": 1, "inconclusive": 1}),
+		Entry("a fail beside an inconclusive run", []verifier.Verdict{inconc, fail}, 1, map[string]int{"fail": 1, "inconclusive": 1}),
+	)
 })

@@ -35,10 +35,12 @@ type plan struct {
 	sessions []session
 }
 
-// session is one traffic entry resolved: where it goes and its seed.
+// session is one traffic entry resolved: where it goes and its seed,
+// and for a flood the addresses it spoofs.
 type session struct {
-	dst  netip.Addr
-	seed uint64
+	dst     netip.Addr
+	seed    uint64
+	sources []netip.Addr
 }
 
 // newPlan resolves every run and session of s against its network.
@@ -76,9 +78,32 @@ func newPlan(s *scenarios.Scenario) (*plan, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: %w: no host %q", s.File, t.Line, ErrSetup, t.Host)
 		}
-		p.sessions = append(p.sessions, session{dst: dst, seed: rnd.Uint64()})
+		ss := session{dst: dst, seed: rnd.Uint64()}
+		if t.Flood {
+			if ss.sources, err = floodSources(g, t.Sources); err != nil {
+				return nil, fmt.Errorf("%s:%d: flood: %w: %w", s.File, t.Line, ErrSetup, err)
+			}
+		}
+		p.sessions = append(p.sessions, ss)
 	}
 	return p, nil
+}
+
+// floodSources are a flood's n spoofed sources: scanner-side addresses
+// (labnet.SpoofSources), each checked by the guard that will check every
+// packet sent from it, so a flood that would spoof outside the lab is
+// refused before any network exists.
+func floodSources(g *engine.Guard, n int) ([]netip.Addr, error) {
+	srcs, err := labnet.SpoofSources(n, labnet.DefaultScanner)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range srcs {
+		if err := g.CheckSource(a); err != nil {
+			return nil, err
+		}
+	}
+	return srcs, nil
 }
 
 // play runs the plan's processes and sessions on a fresh engine over l,
@@ -96,11 +121,18 @@ func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error
 	}
 	for i, t := range p.s.Traffic {
 		ss := p.sessions[i]
-		if t.DNS {
+		switch {
+		case t.Flood:
+			f, err := traffic.NewFlood(e, p.guard, ss.dst, t.Port, ss.sources, t.Count, t.Rate, ss.seed)
+			if err != nil { // newPlan checked the same; nothing was sent
+				return played{}, fmt.Errorf("%s:%d: %w: %w", p.s.File, t.Line, ErrSetup, err)
+			}
+			e.Add(t.At, f)
+		case t.DNS:
 			e.Add(t.At, traffic.NewDNSQueries(e, ss.dst, t.Count, t.Every, ss.seed))
-			continue
+		default:
+			e.Add(t.At, traffic.NewSessions(e, ss.dst, t.Port, t.Count, t.Every, ss.seed))
 		}
-		e.Add(t.At, traffic.NewSessions(e, ss.dst, t.Port, t.Count, t.Every, ss.seed))
 	}
 	err := e.Run(ctx)
 	out := played{truth: e.Truth()}

@@ -169,7 +169,7 @@ func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Cap
 			err = fmt.Errorf("tear down lab: %w", cerr)
 		}
 	}()
-	sn, err := sensor.Start(lab.SensorNS(), lab.SensorIface())
+	sn, err := sensor.StartWith(lab.SensorNS(), lab.SensorIface(), SensorOptions(s))
 	if err != nil {
 		return nil, fmt.Errorf("start sensor: %w", err)
 	}
@@ -182,6 +182,13 @@ func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Cap
 		return c, fmt.Errorf("sensor: %w", serr)
 	}
 	return c, nil
+}
+
+// SensorOptions is how the live sensor captures for s: its `sensor:`
+// section (a stress scenario's small receive buffer), else the
+// defaults.
+func SensorOptions(s *scenarios.Scenario) sensor.Options {
+	return sensor.Options{ReceiveBuffer: s.Sensor.ReceiveBuffer}
 }
 
 // LabSpec is the live test network for s's hosts. Filtered and

@@ -33,7 +33,10 @@ type summaryScenarioJSON struct {
 	Skipped  string  `json:"skipped,omitempty"`
 }
 
-// WriteSummary writes the run's JSON summary.
+// WriteSummary writes the run's JSON summary: the counts per status, the
+// exit code the run ends with (ExitCode: 0 pass, 1 fail, 2 error, 3
+// inconclusive), and per scenario its status, checks, packets and the
+// sensor's drops.
 func WriteSummary(w io.Writer, vs []Verdict, started time.Time, elapsed time.Duration) error {
 	s := summaryJSON{Started: started.UTC(), Elapsed: elapsed.Seconds(), Scenarios: len(vs),
 		Counts: map[Status]int{}, ExitCode: ExitCode(vs)}

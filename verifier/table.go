@@ -11,7 +11,8 @@ import (
 // Status is a scenario's verdict.
 type Status string
 
-// The four verdicts, from best to worst for the exit code.
+// The four verdicts, and skip. ExitCode ranks them error, fail,
+// inconclusive, pass.
 const (
 	StatusPass         Status = "pass"
 	StatusFail         Status = "fail"
@@ -132,16 +133,35 @@ func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
-// ExitCode is 0 when every scenario passed, 1 when any failed or was
-// inconclusive, and 2 when any could not be run.
+// The exit codes of a run (`siglab run`), by ExitCode.
+const (
+	ExitPass         = 0 // every scenario passed (or was skipped)
+	ExitFail         = 1 // a scenario failed a check
+	ExitError        = 2 // a scenario could not be run (usage and setup errors exit 2 too)
+	ExitInconclusive = 3 // no failure, no error, but a scenario was inconclusive
+)
+
+// ExitCode sums a run's verdicts up in one code. An error wins (2): the
+// run did not do what was asked, so nothing else it says can be trusted
+// whole. Then a failure (1): a scenario that ran with a complete capture
+// and missed an expectation is a definite answer about the detector,
+// which another scenario's dropped packets do not weaken. Inconclusive
+// (3) comes last and has a code of its own, distinct from pass and fail:
+// the sensor lost packets, so the run proves neither, and a pipeline
+// should rerun it (a quieter machine, a larger receive buffer) rather
+// than call the detector broken or fine.
 func ExitCode(vs []Verdict) int {
-	code := 0
+	code := ExitPass
 	for _, v := range vs {
 		switch v.Status() {
 		case StatusError:
-			return 2
-		case StatusFail, StatusInconclusive:
-			code = 1
+			return ExitError
+		case StatusFail:
+			code = ExitFail
+		case StatusInconclusive:
+			if code == ExitPass {
+				code = ExitInconclusive
+			}
 		}
 	}
 	return code

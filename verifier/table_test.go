@@ -35,15 +35,26 @@ var _ = Describe("Verdict.Status", func() {
 })
 
 var _ = Describe("ExitCode", func() {
-	DescribeTable("0 all pass, 1 any fail or inconclusive, 2 any error",
+	skip := verifier.Verdict{Scenario: "ftp", Mode: "offline", Skipped: "live only"}
+	DescribeTable("0 all pass, 2 any error, else 1 any fail, else 3 any inconclusive",
 		func(vs []verifier.Verdict, want int) { Expect(verifier.ExitCode(vs)).To(Equal(want)) },
 		Entry("nothing run", nil, 0),
 		Entry("all pass", []verifier.Verdict{pass, pass}, 0),
+		Entry("a skip counts as no problem", []verifier.Verdict{pass, skip}, 0),
 		Entry("one fail", []verifier.Verdict{pass, fail}, 1),
-		Entry("one inconclusive", []verifier.Verdict{inconc, pass}, 1),
+		Entry("one inconclusive", []verifier.Verdict{inconc, pass}, 3),
+		Entry("only inconclusive", []verifier.Verdict{inconc, inconc}, 3),
+		Entry("fail after inconclusive: the definite failure wins", []verifier.Verdict{inconc, fail}, 1),
+		Entry("fail before inconclusive", []verifier.Verdict{fail, inconc, pass}, 1),
+		Entry("a failed check with drops is inconclusive, not fail", []verifier.Verdict{with(fail, func(v *verifier.Verdict) { v.Dropped = 3 })}, 3),
 		Entry("error before a fail", []verifier.Verdict{errd, fail}, 2),
 		Entry("error after a fail", []verifier.Verdict{fail, inconc, errd}, 2),
+		Entry("error after inconclusive", []verifier.Verdict{inconc, errd}, 2),
 	)
+
+	It("names its codes as the README documents them", func() {
+		Expect([]int{verifier.ExitPass, verifier.ExitFail, verifier.ExitError, verifier.ExitInconclusive}).To(Equal([]int{0, 1, 2, 3}))
+	})
 })
 
 var _ = Describe("WriteTable", func() {

@@ -331,6 +331,43 @@ var _ = Describe("siglab live", Label("root"), func() {
 		Expect(netnstest.Leftovers(r.pid + "-")).To(BeEmpty())
 	})
 
+	It("exits 3 when a flood overflows the sensor and nothing failed, and 1 once a scenario fails beside it", func() {
+		flood := scenarioFile("flood.yaml", "name: flood\nsensor:\n  receive_buffer: 4096\n"+victimNet+`
+scan:
+  - nmap: -sS -P0 -p1-25 victim
+traffic:
+  - flood: victim:22
+    count: 20000
+    rate: 40000
+expect:
+  reference:
+    present: [scan.tcp-syn]
+`)
+		dir := GinkgoT().TempDir()
+		r := siglab("run", "--report", dir, flood)
+		Expect(r.code).To(Equal(3), r.stdout+r.stderr)
+		Expect(r.stdout).To(MatchRegexp(`(?m)^  flood: inconclusive: the sensor dropped [1-9]\d* packets$`))
+		Expect(r.stdout).To(MatchRegexp(`(?m)^0 passed, 0 failed, 1 inconclusive$`))
+		var summary struct {
+			ExitCode int `json:"exit_code"`
+		}
+		sb, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(sb, &summary)).To(Succeed())
+		Expect(summary.ExitCode).To(Equal(3))
+
+		wrong := scenarioFile("wrong.yaml", "name: wrong\n"+victimNet+`
+scan:
+  - nmap: -sS -P0 -p1-25 victim
+expect:
+  reference:
+    present: [scan.tcp-xmas]
+`)
+		r = siglab("run", flood, wrong)
+		Expect(r.code).To(Equal(1), "a definite failure outranks an inconclusive run: "+r.stdout+r.stderr)
+		Expect(netnstest.Leftovers(r.pid + "-")).To(BeEmpty())
+	})
+
 	It("removes every namespace and link when interrupted with Ctrl-C", func() {
 		cmd, pid := startLongRun()
 		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())

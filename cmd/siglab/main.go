@@ -1,7 +1,9 @@
 // Command siglab is the nmap signature lab: it replays nmap 2.02 into
 // test networks, detects what it sees and checks each scenario's verdict.
 // See the README for the commands; exit codes are 0 (all passed), 1 (a
-// scenario failed or was inconclusive) and 2 (usage or setup error).
+// scenario failed), 2 (usage or setup error, or a scenario that could not
+// run) and 3 (no failure, but a scenario was inconclusive: the sensor
+// dropped packets); verifier.ExitCode ranks them 2, 1, 3.
 // Offline commands (generate, detect, render, scenarios, run and scan
 // with --offline) work on every system; off Linux the live ones (run and
 // scan without --offline, capture, lab) stop at once with one line and

@@ -8,9 +8,11 @@ import (
 )
 
 // Guard is the containment guard: the generator sends a packet only when
-// its destination lies in one of the lab's prefixes, and every prefix lies
-// within labnet.Range. Its refusals wrap labnet.ErrOutsideLab: nothing is
-// sent.
+// its destination lies in one of the lab's prefixes, every prefix lies
+// within labnet.Range, and its source lies within labnet.Range too (the
+// scanner, a decoy, a flood's spoofed source: a lab address, so that
+// whatever answers it stays in the lab). Its refusals wrap
+// labnet.ErrOutsideLab: nothing is sent.
 type Guard struct {
 	allowed []netip.Prefix
 }
@@ -37,10 +39,24 @@ func (g *Guard) Check(dst netip.Addr) error {
 	return fmt.Errorf("%w: %s", labnet.ErrOutsideLab, dst)
 }
 
-// CheckPacket checks the destination of a raw IPv4 packet.
+// CheckSource reports whether a packet may carry src as its source: any
+// address of the lab. The guard's prefixes are where packets may go; a
+// source only has to keep the answers inside the lab.
+func (g *Guard) CheckSource(src netip.Addr) error {
+	if !labnet.Contains(src) {
+		return fmt.Errorf("%w: source %s", labnet.ErrOutsideLab, src)
+	}
+	return nil
+}
+
+// CheckPacket checks the destination and the source of a raw IPv4
+// packet.
 func (g *Guard) CheckPacket(p []byte) error {
 	if len(p) < 20 || p[0]>>4 != 4 {
 		return fmt.Errorf("%w: not an IPv4 packet", labnet.ErrOutsideLab)
 	}
-	return g.Check(netip.AddrFrom4([4]byte(p[16:20])))
+	if err := g.Check(netip.AddrFrom4([4]byte(p[16:20]))); err != nil {
+		return err
+	}
+	return g.CheckSource(netip.AddrFrom4([4]byte(p[12:16])))
 }

@@ -86,4 +86,43 @@ var _ = Describe("Containment guard", func() {
 		Entry("another lab address", netip.MustParseAddr("198.18.1.3"), 0),
 		Entry("outside the lab", netip.MustParseAddr("203.0.113.5"), 0),
 	)
+
+	DescribeTable("the engine writes a packet only when its source is a lab address",
+		func(src netip.Addr, sent int) {
+			g, err := engine.NewGuard(netip.PrefixFrom(victim, 32))
+			Expect(err).NotTo(HaveOccurred())
+			l := &recorder{now: time.Unix(0, 0)}
+			e := engine.NewEngine(l, labnet.DefaultScanner, g, 1)
+			s := &spoofer{h: e, src: src, dst: victim}
+			e.Add(0, s)
+			runErr := e.Run(context.Background())
+			Expect(l.written).To(HaveLen(sent))
+			Expect(g.CheckSource(src) == nil).To(Equal(sent == 1))
+			if sent == 0 {
+				Expect(s.err).To(MatchError(labnet.ErrOutsideLab))
+				Expect(s.err).To(MatchError(ContainSubstring("source " + src.String())))
+				Expect(runErr).To(MatchError(labnet.ErrOutsideLab))
+			}
+		},
+		Entry("the scanner", labnet.DefaultScanner, 1),
+		Entry("a spoofed scanner-side address", netip.MustParseAddr("198.18.0.77"), 1),
+		Entry("another lab address (a decoy may be one)", netip.MustParseAddr("198.18.9.9"), 1),
+		Entry("the lab's neighbour", netip.MustParseAddr("198.20.0.1"), 0),
+		Entry("a real address", netip.MustParseAddr("203.0.113.5"), 0),
+		Entry("the unspecified address", netip.MustParseAddr("0.0.0.0"), 0),
+	)
 })
+
+// spoofer is an Actor that sends one SYN from src to dst and stops.
+type spoofer struct {
+	h        engine.Host
+	src, dst netip.Addr
+	err      error
+}
+
+func (s *spoofer) Wake(time.Time) (time.Time, bool) {
+	ih := wire.IPHeader{TTL: 64, Src: s.src, Dst: s.dst}
+	s.err = s.h.Send(wire.AppendTCP(nil, &ih, &wire.TCPSegment{SPort: 1, DPort: 2, Flags: wire.FlagSYN}))
+	return time.Time{}, true
+}
+func (s *spoofer) Receive(time.Time, wire.Packet) time.Time { return time.Time{} }

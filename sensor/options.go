@@ -1,0 +1,46 @@
+package sensor
+
+import "fmt"
+
+// The capture socket's receive buffer: its default and the bounds
+// Options.ReceiveBuffer must keep. The scenario parser checks a
+// scenario's `sensor: receive_buffer:` against the same bounds.
+const (
+	// DefaultReceiveBuffer holds any catalogue scenario's whole exchange.
+	// The kernel's own default (about 212 KB, some 200 small frames)
+	// overflows when a scan's burst meets a reader the scheduler holds
+	// back for a few milliseconds.
+	DefaultReceiveBuffer = 64 << 20
+	// MinReceiveBuffer is the smallest ask the kernel keeps as asked
+	// (doubled): below it SOCK_MIN_RCVBUF, a little over 2 KB, would
+	// raise it silently, so smaller asks are refused instead.
+	MinReceiveBuffer = 2 << 10
+	// MaxReceiveBuffer bounds what a scenario may pin in kernel memory.
+	MaxReceiveBuffer = 1 << 30
+)
+
+// Options tune a capture. The zero value is Start's default.
+type Options struct {
+	// ReceiveBuffer is the capture socket's kernel queue in bytes (set
+	// with SO_RCVBUFFORCE, which the kernel doubles for its
+	// bookkeeping); 0 means DefaultReceiveBuffer. A small one makes the
+	// kernel drop frames a busy reader has not taken yet, which the
+	// sensor counts: stress scenarios use it to make drops certain.
+	ReceiveBuffer int
+}
+
+// check refuses a receive buffer outside the bounds.
+func (o Options) check() error {
+	if o.ReceiveBuffer != 0 && (o.ReceiveBuffer < MinReceiveBuffer || o.ReceiveBuffer > MaxReceiveBuffer) {
+		return fmt.Errorf("receive buffer %d bytes is outside %d-%d", o.ReceiveBuffer, MinReceiveBuffer, MaxReceiveBuffer)
+	}
+	return nil
+}
+
+// receiveBuffer is the buffer to ask the kernel for.
+func (o Options) receiveBuffer() int {
+	if o.ReceiveBuffer == 0 {
+		return DefaultReceiveBuffer
+	}
+	return o.ReceiveBuffer
+}
