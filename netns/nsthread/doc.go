@@ -12,6 +12,11 @@
 // Handle stays the caller's, and what fn creates (sockets, files) belongs
 // to the namespace and to fn's caller.
 //
+// The main thread: importing nsthread locks the main goroutine to the
+// main thread from init (mainthread_linux.go), so that no thread that
+// Do or netns taints, and the runtime then ends, is ever the main
+// thread, which the runtime cannot end and /proc/self describes.
+//
 // Per-OS files: Do lives in do_linux.go; elsewhere do_other.go's Do
 // returns ErrUnsupported (which wraps errors.ErrUnsupported, as netns's
 // and sensor's do) without calling fn, so the packages above build on
