@@ -34,7 +34,11 @@ func labUp(args ...string) (*exec.Cmd, *gbytes.Buffer, string) {
 	})
 	id := strconv.Itoa(cmd.Process.Pid) + "-1"
 	Eventually(stateFile(id), 15*time.Second, 20*time.Millisecond).Should(BeAnExistingFile())
+	// The announcement comes in several writes: wait for its last line,
+	// not its first, before a spec reads it whole (`make flake` caught a
+	// spec reading only "lab ID is up" and the hosts' header).
 	Eventually(out, 2*time.Second).Should(gbytes.Say("lab " + id + " is up"))
+	Eventually(out, 2*time.Second).Should(gbytes.Say(`takes the lab down\.\n`))
 	return cmd, out, id
 }
 

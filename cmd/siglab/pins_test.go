@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -56,20 +55,31 @@ func (t gbytesTee) Write(p []byte) (int, error) {
 	return t.b.Write(p)
 }
 
-// pinRoots are the namespaces (net:[N]) that lab id's pins in m hold.
-func pinRoots(m *netnstest.MountNS, id string) []string {
+// heldRoots holds lab id's scan and host namespaces open for the rest of
+// the spec and returns them as net:[N], for expectGone. An inode number
+// names a namespace only while it exists: once a namespace is freed the
+// kernel gives its number to the next one made on the machine, whose
+// processes (another suite's lab, scanlogd in it) would count as the
+// lab's (`make flake` caught that). The sensor namespace is not held:
+// the specs watch the kernel destroy it (its veth's peer in the scan
+// namespace goes with it), which it could not while anything stayed in
+// it, so that check covers it.
+func heldRoots(m *netnstest.MountNS, id string) []string {
+	Expect(m.Pins(id+"-")).To(HaveLen(3), "scan, sensor and host namespaces pinned")
 	var roots []string
-	for _, p := range m.Pins(id + "-") {
-		roots = append(roots, p[strings.LastIndexByte(p, ' ')+1:])
+	for _, role := range []string{"scan", "h0"} {
+		var st syscall.Stat_t
+		Expect(syscall.Fstat(int(m.HoldNS(netns.Prefix+id+"-"+role)), &st)).To(Succeed())
+		roots = append(roots, fmt.Sprintf("net:[%d]", st.Ino))
 	}
 	return roots
 }
 
 // expectGone checks that nothing of the labs of process pid is left in
 // m: no pin file or mount under /run/netns, no state file, no siglab link
-// in the test's namespace, and no process in any of the lab's former
-// namespaces (roots), which with no pin left means that only the spec's
-// held handles keep one.
+// in the test's namespace, and no process in the lab's former
+// namespaces (roots, which heldRoots keeps from being freed and
+// renumbered): with no pin left, only the spec's handles keep them.
 func expectGone(m *netnstest.MountNS, pid int, roots []string) {
 	Expect(m.Leftovers(strconv.Itoa(pid) + "-")).To(BeEmpty())
 	for _, r := range roots {
@@ -100,8 +110,7 @@ var _ = Describe("lab up beside iproute2 on a fresh machine (/run/netns a plain 
 
 	It("takes the lab down on Ctrl-C after `ip netns add` beside it, and leaves nothing (the issue's reproduction)", func() {
 		cmd, out, errOut, id, done := labUpIn(m, "--scenario", "tech-connect")
-		roots := pinRoots(m, id)
-		Expect(roots).To(HaveLen(3))
+		roots := heldRoots(m, id)
 		held := m.HoldNS(netns.Prefix + id + "-scan")
 		Expect(netnstest.LinksIn(held)).To(ContainElement("siglab-tun0"))
 
@@ -122,7 +131,7 @@ var _ = Describe("lab up beside iproute2 on a fresh machine (/run/netns a plain 
 
 	It("after SIGKILL beside `ip netns add`, lab clean removes it all and says what; a second lab clean finds nothing", func() {
 		cmd, _, _, id, done := labUpIn(m, "--scenario", "tech-connect")
-		roots := pinRoots(m, id)
+		roots := heldRoots(m, id)
 		held := m.HoldNS(netns.Prefix + id + "-scan")
 		ipNetnsAdd()
 		Expect(cmd.Process.Signal(syscall.SIGKILL)).To(Succeed())
@@ -152,7 +161,7 @@ var _ = Describe("lab up beside iproute2 on a fresh machine (/run/netns a plain 
 	DescribeTable("removes pins that another mount covers",
 		func(cover []string, kill bool) {
 			cmd, out, errOut, id, done := labUpIn(m, "--scenario", "tech-connect")
-			roots := pinRoots(m, id)
+			roots := heldRoots(m, id)
 			held := m.HoldNS(netns.Prefix + id + "-scan")
 			code, _, stderr := m.Run("mount", cover...)
 			Expect(code).To(Equal(0), stderr)
@@ -244,7 +253,7 @@ var _ = Describe("lab up beside iproute2 on a fresh machine (/run/netns a plain 
 
 	It("lab clean --all takes live labs down through their processes", func() {
 		cmd, out, _, id, done := labUpIn(m, "--scenario", "tech-connect")
-		roots := pinRoots(m, id)
+		roots := heldRoots(m, id)
 		code, stdout, stderr := m.Run(bin, "lab", "clean")
 		Expect(code).To(Equal(0), stderr)
 		Expect(stdout).To(Equal("nothing to clean\n"), "a live lab is its process's")
