@@ -136,6 +136,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		want = res.InProcess[0].Verdicts
 	}
 	res.Checks = append(append(checkInProcess(res.InProcess), checkProcesses(res.Processes, want)...), checkStress(res.Stress)...)
+	res.Checks = append(res.Checks, checkDaemons(strayDaemons()))
 	res.OK = true
 	for _, ch := range res.Checks {
 		res.OK = res.OK && ch.OK

@@ -200,3 +200,15 @@ var _ = Describe("the command line", func() {
 		Entry("an unknown flag", []string{"-fast"}, "flag provided but not defined: -fast"),
 	)
 })
+
+var _ = Describe("the daemon check", func() {
+	DescribeTable("fails on any detector daemon left running",
+		func(stray []string, ok bool, says string) {
+			c := checkDaemons(stray)
+			Expect(c.OK).To(Equal(ok))
+			Expect(c.Detail).To(ContainSubstring(says))
+		},
+		Entry("none", nil, true, "none of scanlogd, ulogd, psad"),
+		Entry("a scanlogd", []string{"scanlogd 4242"}, false, "still running: scanlogd 4242"),
+	)
+})
