@@ -50,7 +50,7 @@ var confFiles = []string{"psad.conf", "signatures", "auto_dl", "icmp_types", "ic
 // lookups, and writes only inside that directory; Perl's hash order is
 // fixed so that the same lines give the same output.
 func Analyze(ctx context.Context, lines []string) (out []byte, recs []external.Record, err error) {
-	bin, err := exec.LookPath("psad")
+	bin, err := lookSbin("psad")
 	if err != nil {
 		return nil, nil, ErrMissing
 	}

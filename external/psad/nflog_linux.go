@@ -67,7 +67,7 @@ func StartNFLOG(ns nsthread.Handle, targets []netip.Addr, prefix string) (n *NFL
 // their services before the logging rule (LogOptions.Accepted): packets
 // to those ports are accepted by the table's chain before its log rule.
 func StartNFLOGAccepting(ns nsthread.Handle, targets []netip.Addr, prefix string, accepted map[netip.Addr]Services) (n *NFLOG, err error) {
-	bin, err := exec.LookPath("ulogd")
+	bin, err := lookSbin("ulogd")
 	if err != nil {
 		return nil, ErrULOGDMissing
 	}
