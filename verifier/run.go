@@ -169,7 +169,7 @@ func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Cap
 			err = fmt.Errorf("tear down lab: %w", cerr)
 		}
 	}()
-	sn, err := sensor.StartWith(lab.SensorNS(), lab.SensorIface(), SensorOptions(s))
+	sn, err := sensor.StartWith(lab.SensorNS(), lab.SensorIface(), sensorOptions(s))
 	if err != nil {
 		return nil, fmt.Errorf("start sensor: %w", err)
 	}
@@ -184,10 +184,10 @@ func capturing(s *scenarios.Scenario, fn func(*netns.Lab) error) (c *capture.Cap
 	return c, nil
 }
 
-// SensorOptions is how the live sensor captures for s: its `sensor:`
+// sensorOptions is how the live sensor captures for s: its `sensor:`
 // section (a stress scenario's small receive buffer), else the
 // defaults.
-func SensorOptions(s *scenarios.Scenario) sensor.Options {
+func sensorOptions(s *scenarios.Scenario) sensor.Options {
 	return sensor.Options{ReceiveBuffer: s.Sensor.ReceiveBuffer}
 }
 
