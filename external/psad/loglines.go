@@ -232,18 +232,7 @@ func kernelIPv4(b *strings.Builder, pkt []byte, off int, o LogOptions) {
 	fmt.Fprintf(b, "SRC=%s DST=%s ", netip.AddrFrom4([4]byte(ih[12:16])), netip.AddrFrom4([4]byte(ih[16:20])))
 	fmt.Fprintf(b, "LEN=%d TOS=0x%02X PREC=0x%02X TTL=%d ID=%d ",
 		binary.BigEndian.Uint16(ih[2:]), ih[1]&0x1e, ih[1]&0xe0, ih[8], binary.BigEndian.Uint16(ih[4:]))
-	if frag&flagCE != 0 {
-		b.WriteString("CE ")
-	}
-	if frag&flagDF != 0 {
-		b.WriteString("DF ")
-	}
-	if frag&flagMF != 0 {
-		b.WriteString("MF ")
-	}
-	if frag&offMask != 0 {
-		fmt.Fprintf(b, "FRAG:%d ", frag&offMask)
-	}
+	fragmentFields(b, frag)
 	if o.IPOptions && ihl > 20 {
 		if len(ih) < ihl {
 			b.WriteString("TRUNCATED")
@@ -397,14 +386,9 @@ func kernelICMP(b *strings.Builder, pkt []byte, off, l4 int, o LogOptions) {
 	}
 }
 
-// ulogIPv4 is printpkt_ipv4 of ulogd2 2.0.8 over what its BASE filter
-// reads from the packet.
-func ulogIPv4(b *strings.Builder, pkt []byte) {
-	ihl := int(pkt[0]&0x0f) * 4
-	frag := binary.BigEndian.Uint16(pkt[6:])
-	fmt.Fprintf(b, "SRC=%s DST=%s ", netip.AddrFrom4([4]byte(pkt[12:16])), netip.AddrFrom4([4]byte(pkt[16:20])))
-	fmt.Fprintf(b, "LEN=%d TOS=%02X PREC=0x%02X TTL=%d ID=%d ",
-		binary.BigEndian.Uint16(pkt[2:]), pkt[1]&0x1e, pkt[1]&0xe0, pkt[8], binary.BigEndian.Uint16(pkt[4:]))
+// fragmentFields writes the IP flags and the fragment offset as both
+// the kernel and ulogd2 print them: "CE ", "DF ", "MF ", "FRAG:n ".
+func fragmentFields(b *strings.Builder, frag uint16) {
 	if frag&flagCE != 0 {
 		b.WriteString("CE ")
 	}
@@ -417,6 +401,17 @@ func ulogIPv4(b *strings.Builder, pkt []byte) {
 	if frag&offMask != 0 {
 		fmt.Fprintf(b, "FRAG:%d ", frag&offMask)
 	}
+}
+
+// ulogIPv4 is printpkt_ipv4 of ulogd2 2.0.8 over what its BASE filter
+// reads from the packet.
+func ulogIPv4(b *strings.Builder, pkt []byte) {
+	ihl := int(pkt[0]&0x0f) * 4
+	frag := binary.BigEndian.Uint16(pkt[6:])
+	fmt.Fprintf(b, "SRC=%s DST=%s ", netip.AddrFrom4([4]byte(pkt[12:16])), netip.AddrFrom4([4]byte(pkt[16:20])))
+	fmt.Fprintf(b, "LEN=%d TOS=%02X PREC=0x%02X TTL=%d ID=%d ",
+		binary.BigEndian.Uint16(pkt[2:]), pkt[1]&0x1e, pkt[1]&0xe0, pkt[8], binary.BigEndian.Uint16(pkt[4:]))
+	fragmentFields(b, frag)
 	l4 := pkt[min(ihl, len(pkt)):]
 	switch pkt[9] {
 	case 6:
