@@ -5,12 +5,18 @@
 // CheckOutput: one Check per expectation, with a plain-words reason when
 // it fails), table.go (Verdict, its Status, the verdict table and the exit
 // code) and report.go (WriteReport: the per-scenario report directory).
-// External detectors have one adapter each: p0f.go runs Debian's p0f on
-// a run's capture in a temporary directory it removes (named with its
-// pid, so that CleanP0fTemp, which lab clean calls, removes those of
-// killed runs), and p0flog.go
-// turns its log lines into findings the same checks read; the log is
-// kept in Result.P0fLog for the report's p0f.log.
+// Detectors under test have one adapter each, run by detectors.go for
+// every section a scenario has (and, for the coverage matrix, for every
+// detector of its set): p0f.go runs Debian's p0f on a run's capture in a
+// temporary directory it removes (named with its pid, so that
+// CleanDetectors, which lab clean calls, removes those of killed runs),
+// and p0flog.go turns its log lines into findings; scanlogd.go and
+// psad.go start the daemons inside a live lab's kernel hosts (and replay
+// or write from the capture for personality hosts and offline runs);
+// engine.go runs a declared engine's command on the capture, or reads
+// its output file, and parses it in its format. Each detector's own
+// output is kept in its DetectorReport for the report's <name>.log, and
+// matrix.go turns a run's reports into the coverage matrix's cells.
 // The run orchestration that produces captures, findings and nmap output
 // lives in the package's other files.
 //
