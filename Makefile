@@ -30,9 +30,11 @@ test: vet cross
 	$(GO) test -p 1 -count=1 -timeout 20m -v $$($(GO) list ./... | grep -v /siglabtest$$)
 	$(GO) tool ginkgo --procs=2 --timeout=20m ./siglabtest
 
+# As root, first the detectors under test the catalogue checks (p0f,
+# scanlogd, psad, ulogd2) and the TUN node, when missing.
 demo: build
 	@if [ "$$(id -u)" = 0 ]; then \
-		./$(BIN) run; \
+		scripts/install-deps.sh demo && ./$(BIN) run; \
 	else \
 		echo "note: not root, so the catalogue runs offline against the simulated network (live runs need CAP_NET_ADMIN)"; \
 		./$(BIN) run --offline; \
