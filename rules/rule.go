@@ -80,9 +80,9 @@ type Port struct {
 // Content is one content match with the modifiers that follow it.
 // Depth, Offset, Distance and Within are nil when absent.
 type Content struct {
-	Negated                          bool
-	Bytes                            []byte
-	Nocase                           bool
+	Negated                         bool
+	Bytes                           []byte
+	Nocase                          bool
 	Depth, Offset, Distance, Within *int
 }
 

@@ -273,4 +273,3 @@ func (v *Vars) Resolve(r *Rule) (*Rule, error) {
 	}
 	return &c, nil
 }
-
