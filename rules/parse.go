@@ -28,21 +28,26 @@ var directives = map[string]bool{
 type text struct {
 	s   string
 	pos []Pos
+	end Pos // just past the last byte, for faults at the end
 }
 
 func (t text) at(i int) Pos {
 	if i >= len(t.pos) {
-		if len(t.pos) == 0 {
-			return Pos{}
-		}
-		p := t.pos[len(t.pos)-1]
-		p.Col += i - len(t.pos) + 1
-		return p
+		return t.end
 	}
 	return t.pos[i]
 }
 
-func (t text) slice(i, j int) text { return text{t.s[i:j], t.pos[i:j]} }
+func (t text) slice(i, j int) text { return text{t.s[i:j], t.pos[i:j], t.at(j)} }
+
+// textAt is s as written from at onwards on one line.
+func textAt(s string, at Pos) text {
+	t := text{s: s, end: Pos{at.File, at.Line, at.Col + len(s)}}
+	for c := range len(s) {
+		t.pos = append(t.pos, Pos{at.File, at.Line, at.Col + c})
+	}
+	return t
+}
 
 // Parse reads a rules file: rules, commented-out rules (kept, Disabled)
 // and Snort's ipvar/portvar/var lines. It keeps every good rule and
@@ -53,7 +58,6 @@ func Parse(file string, data []byte) (*Set, error) {
 	lines := strings.Split(string(data), "\n")
 	for i := 0; i < len(lines); i++ {
 		var t text
-		first := i
 		for {
 			l := strings.TrimSuffix(lines[i], "\r")
 			cont := strings.HasSuffix(l, "\\") && i+1 < len(lines)
@@ -64,12 +68,12 @@ func Parse(file string, data []byte) (*Set, error) {
 				t.pos = append(t.pos, Pos{file, i + 1, c + 1})
 			}
 			t.s += l
+			t.end = Pos{file, i + 1, len(l) + 1}
 			if !cont {
 				break
 			}
 			i++
 		}
-		_ = first
 		// Leading blanks are not part of the rule.
 		k := 0
 		for k < len(t.s) && (t.s[k] == ' ' || t.s[k] == '\t') {
@@ -269,8 +273,7 @@ func listItems(t text) ([]text, error) {
 			for len(it.s) > 0 && (it.s[0] == ' ' || it.s[0] == '\t') {
 				it = it.slice(1, len(it.s))
 			}
-			it.s = strings.TrimRight(it.s, " \t")
-			it.pos = it.pos[:len(it.s)]
+			it = it.slice(0, len(strings.TrimRight(it.s, " \t")))
 			if it.s == "" {
 				return nil, errAt(in.at(i), "empty list item")
 			}

@@ -136,10 +136,7 @@ func ParseSuricataVars(file string, data []byte) (*Vars, error) {
 			if val.Kind != yaml.ScalarNode || !validName(k.Value) {
 				return nil, errAt(Pos{file, k.Line, k.Column}, "bad variable %q", k.Value)
 			}
-			t := text{s: val.Value}
-			for c := range len(val.Value) {
-				t.pos = append(t.pos, Pos{file, at.Line, at.Col + c})
-			}
+			t := textAt(val.Value, at)
 			var err error
 			if g.addr {
 				_, err = parseAddr(t)
@@ -184,10 +181,7 @@ func (v *Vars) resolveAddr(a Addr, depth int) (Addr, error) {
 		if !ok {
 			return a, fmt.Errorf("%s: $%s: %w", a.At, a.Var, ErrUndefined)
 		}
-		t := text{s: x.Value}
-		for c := range len(x.Value) {
-			t.pos = append(t.pos, Pos{x.At.File, x.At.Line, x.At.Col + c})
-		}
+		t := textAt(x.Value, x.At)
 		r, err := parseAddr(t)
 		if err != nil {
 			return a, err
@@ -226,10 +220,7 @@ func (v *Vars) resolvePort(p Port, depth int) (Port, error) {
 		if !ok {
 			return p, fmt.Errorf("%s: $%s: %w", p.At, p.Var, ErrUndefined)
 		}
-		t := text{s: x.Value}
-		for c := range len(x.Value) {
-			t.pos = append(t.pos, Pos{x.At.File, x.At.Line, x.At.Col + c})
-		}
+		t := textAt(x.Value, x.At)
 		r, err := parsePort(t)
 		if err != nil {
 			return p, err
