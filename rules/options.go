@@ -196,6 +196,8 @@ func (r *Rule) content(v string, at Pos) error {
 				}
 				hex, inHex = hex[:0], false
 			case ch == ' ':
+			case ch == '"':
+				return errAt(at, "unterminated |hex| in content")
 			case strings.IndexByte("0123456789abcdefABCDEF", ch) >= 0:
 				hex = append(hex, ch)
 			default:

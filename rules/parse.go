@@ -169,6 +169,11 @@ func parseRule(t text) (*Rule, error) {
 		return nil, errAt(t.at(open), "missing protocol")
 	}
 	r.Proto = h[1].s
+	for _, f := range h {
+		if strings.Count(f.s, "[") != strings.Count(f.s, "]") {
+			return nil, errAt(f.at(0), "unterminated list %q", strings.TrimSpace(f.s))
+		}
+	}
 	switch len(h) {
 	case 2: // Snort 3 service rule: "alert http ( ... )", any to any
 		r.Src, r.Dst = Addr{Any: true, At: h[1].at(0)}, Addr{Any: true, At: h[1].at(0)}
