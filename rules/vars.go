@@ -164,14 +164,31 @@ func lookup(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// maxDepth stops a variable that refers to itself, directly or not.
-const maxDepth = 16
+// maxDepth stops a variable that refers to itself, directly or not;
+// maxExpansions stops lists of variables of lists that would multiply
+// into more entries than any real rule set has.
+const (
+	maxDepth      = 16
+	maxExpansions = 10000
+)
+
+type budget struct{ n int }
+
+func (b *budget) spend(at Pos) error {
+	if b.n++; b.n > maxExpansions {
+		return errAt(at, "variables expand to more than %d entries", maxExpansions)
+	}
+	return nil
+}
 
 // ResolveAddr replaces every $VAR in a by its value, recursively; an
 // undefined one gives an error naming where a uses it.
-func (v *Vars) ResolveAddr(a Addr) (Addr, error) { return v.resolveAddr(a, 0) }
+func (v *Vars) ResolveAddr(a Addr) (Addr, error) { return v.resolveAddr(a, 0, &budget{}) }
 
-func (v *Vars) resolveAddr(a Addr, depth int) (Addr, error) {
+func (v *Vars) resolveAddr(a Addr, depth int, b *budget) (Addr, error) {
+	if err := b.spend(a.At); err != nil {
+		return a, err
+	}
 	if depth > maxDepth {
 		return a, errAt(a.At, "variable $%s refers to itself", a.Var)
 	}
@@ -186,7 +203,7 @@ func (v *Vars) resolveAddr(a Addr, depth int) (Addr, error) {
 		if err != nil {
 			return a, err
 		}
-		r, err = v.resolveAddr(r, depth+1)
+		r, err = v.resolveAddr(r, depth+1, b)
 		if err != nil {
 			return a, err
 		}
@@ -198,7 +215,7 @@ func (v *Vars) resolveAddr(a Addr, depth int) (Addr, error) {
 		out.List = make([]Addr, len(a.List))
 		for i, x := range a.List {
 			var err error
-			if out.List[i], err = v.resolveAddr(x, depth); err != nil {
+			if out.List[i], err = v.resolveAddr(x, depth, b); err != nil {
 				return a, err
 			}
 		}
@@ -208,9 +225,12 @@ func (v *Vars) resolveAddr(a Addr, depth int) (Addr, error) {
 }
 
 // ResolvePort is ResolveAddr for ports.
-func (v *Vars) ResolvePort(p Port) (Port, error) { return v.resolvePort(p, 0) }
+func (v *Vars) ResolvePort(p Port) (Port, error) { return v.resolvePort(p, 0, &budget{}) }
 
-func (v *Vars) resolvePort(p Port, depth int) (Port, error) {
+func (v *Vars) resolvePort(p Port, depth int, b *budget) (Port, error) {
+	if err := b.spend(p.At); err != nil {
+		return p, err
+	}
 	if depth > maxDepth {
 		return p, errAt(p.At, "variable $%s refers to itself", p.Var)
 	}
@@ -225,7 +245,7 @@ func (v *Vars) resolvePort(p Port, depth int) (Port, error) {
 		if err != nil {
 			return p, err
 		}
-		r, err = v.resolvePort(r, depth+1)
+		r, err = v.resolvePort(r, depth+1, b)
 		if err != nil {
 			return p, err
 		}
@@ -237,7 +257,7 @@ func (v *Vars) resolvePort(p Port, depth int) (Port, error) {
 		out.List = make([]Port, len(p.List))
 		for i, x := range p.List {
 			var err error
-			if out.List[i], err = v.resolvePort(x, depth); err != nil {
+			if out.List[i], err = v.resolvePort(x, depth, b); err != nil {
 				return p, err
 			}
 		}

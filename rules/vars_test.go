@@ -73,6 +73,8 @@ var _ = Describe("Vars", func() {
 		Entry(nil, "", "any any -> $NOPE_NET any", `v.rules:1:22: $NOPE_NET: undefined variable`, rules.ErrUndefined),
 		Entry(nil, "", "any [1,$NOPE_PORTS] -> any any", `v.rules:1:18: $NOPE_PORTS: undefined variable`, rules.ErrUndefined),
 		Entry(nil, "ipvar A $B\n", "$A any -> any any", `v.rules:1:9: $B: undefined variable`, rules.ErrUndefined),
+		Entry(nil, "ipvar A [$B,$B,$B,$B,$B,$B,$B,$B,$B,$B]\nipvar B [$C,$C,$C,$C,$C,$C,$C,$C,$C,$C]\nipvar C [$D,$D,$D,$D,$D,$D,$D,$D,$D,$D]\nipvar D [$E,$E,$E,$E,$E,$E,$E,$E,$E,$E]\nipvar E 1.2.3.4\n",
+			"$A any -> any any", `v.rules:4:37: variables expand to more than 10000 entries`, rules.ErrSyntax),
 		Entry(nil, "ipvar A $A\n", "$A any -> any any", `v.rules:1:9: variable $A refers to itself`, rules.ErrSyntax),
 	)
 })
