@@ -182,6 +182,19 @@ var _ = Describe("Parse", func() {
 			}),
 	)
 
+	DescribeTable("reads every action and protocol",
+		func(text, action, proto string) {
+			r := one(text)
+			Expect([]string{r.Action, r.Proto}).To(Equal([]string{action, proto}))
+		},
+		Entry(nil, `log udp any any -> any 53 (sid:1;)`, "log", "udp"),
+		Entry(nil, `pass ip any any -> any any (sid:1;)`, "pass", "ip"),
+		Entry(nil, `reject tcp any any -> any 23 (sid:1;)`, "reject", "tcp"),
+		Entry(nil, `sdrop icmp any any -> any any (itype:8; icode:0; icmp_id:0; icmp_seq:0; sid:1;)`, "sdrop", "icmp"),
+		Entry("Suricata app-layer protocol, sticky buffer, dsize:!", `alert tls $EXTERNAL_NET any -> $HOME_NET 443 (msg:"t"; tls.sni; content:"lab"; dsize:!0; sid:1;)`, "alert", "tls"),
+		Entry("Snort 3 block", `block tcp any any -> any any ( sid:1; )`, "block", "tcp"),
+	)
+
 	DescribeTable("types option values",
 		func(opt string, want any) {
 			r := one(`alert tcp any any -> any any (` + opt + `;)`)
