@@ -60,7 +60,10 @@ func Parse(file string, data []byte) (*Set, error) {
 		var t text
 		for {
 			l := strings.TrimSuffix(lines[i], "\r")
-			cont := strings.HasSuffix(l, "\\") && i+1 < len(lines)
+			// A comment does not continue, as in Snort 2's parser: a
+			// "# see C:\" must not swallow the rule below it.
+			comment := t.s == "" && strings.HasPrefix(strings.TrimLeft(l, " \t"), "#")
+			cont := strings.HasSuffix(l, "\\") && i+1 < len(lines) && !comment
 			if cont {
 				l = l[:len(l)-1]
 			}

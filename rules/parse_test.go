@@ -285,6 +285,7 @@ var _ = Describe("Parse", func() {
 		Entry("# alert, indented", `   ## alert tcp any any -> any any (sid:7;)`, 1, true),
 		Entry("prose starting with alert", `# alert on everything, said nobody`, 0, false),
 		Entry("a bad rule commented out", `# alert tcp any (sid:7;)`, 0, false),
+		Entry("a comment ending in a backslash does not continue", "# C:\\\nalert tcp any any -> any any (sid:7;)", 1, false),
 		Entry("blank and comment lines", "\n# x\n\t\n", 0, false),
 		Entry("config lines are skipped", "config detection: search-method ac\nalert tcp any any -> any any (sid:7;)", 1, false),
 	)
