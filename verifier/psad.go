@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/siglab/siglab/capture"
@@ -40,6 +41,7 @@ func psadLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (func() 
 		return lines, err
 	}
 	var covered []netip.Addr
+	svc := accepted(s)
 	for _, h := range s.Network.Hosts {
 		if !h.Stack.IsKernel() {
 			continue
@@ -48,7 +50,7 @@ func psadLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (func() 
 		if !ok {
 			continue
 		}
-		n, err := psad.StartNFLOGAccepting(ns, []netip.Addr{h.Addr}, psadPrefix, accepted(s))
+		n, err := psad.StartNFLOGAccepting(ns, []netip.Addr{h.Addr}, psadPrefix, svc)
 		if err != nil {
 			_, serr := stopAll()
 			return nil, errors.Join(err, serr)
@@ -66,7 +68,7 @@ func psadLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (func() 
 			// of them would have written them.
 			rest := uncovered(s, covered)
 			all := append(lines, psad.FormatLog(c, rest, psad.LogOptions{Dialect: psad.ULOG, Prefix: psadPrefix,
-				Hops: psad.LiveHops, Accepted: accepted(s)})...)
+				Hops: psad.LiveHops, Accepted: svc})...)
 			return analyzePsad(ctx, c, s, all, psad.LiveHops)
 		}}
 	}, nil
@@ -102,8 +104,9 @@ func analyzePsad(ctx context.Context, c *capture.Capture, s *scenarios.Scenario,
 	if flagless > 0 {
 		o.why = append(o.why, fmt.Sprintf("psad: %d of them are TCP packets without flags, which psad 2.4.6 cannot parse in ulogd2's lines (no RES= field before URGP), so it never sees them", flagless))
 	}
+	svc := accepted(s)
 	for _, h := range s.Network.Hosts {
-		o.why = append(o.why, psad.ExplainAccepted(c, h.Addr, accepted(s)[h.Addr], hops)...)
+		o.why = append(o.why, psad.ExplainAccepted(c, h.Addr, svc[h.Addr], hops)...)
 	}
 	return o
 }
@@ -132,18 +135,9 @@ func hostAddrs(s *scenarios.Scenario) []netip.Addr {
 func uncovered(s *scenarios.Scenario, covered []netip.Addr) []netip.Addr {
 	var out []netip.Addr
 	for _, a := range hostAddrs(s) {
-		if !containsAddr(covered, a) {
+		if !slices.Contains(covered, a) {
 			out = append(out, a)
 		}
 	}
 	return out
-}
-
-func containsAddr(as []netip.Addr, a netip.Addr) bool {
-	for _, b := range as {
-		if a == b {
-			return true
-		}
-	}
-	return false
 }

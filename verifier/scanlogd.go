@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/netip"
@@ -30,13 +31,12 @@ func scanlogdLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (fun
 		daemons []*scanlogd.Daemon
 		covered []netip.Addr
 	)
-	stopAll := func() (log []byte, fs []liveRecord, err error) {
+	stopAll := func() (log []byte, recs []external.Record, err error) {
 		for _, d := range daemons {
-			l, recs, serr := d.Stop()
-			log, err = append(log, l...), errors.Join(err, serr)
-			fs = append(fs, liveRecord{recs})
+			l, rs, serr := d.Stop()
+			log, recs, err = append(log, l...), append(recs, rs...), errors.Join(err, serr)
 		}
-		return log, fs, err
+		return log, recs, err
 	}
 	for _, h := range s.Network.Hosts {
 		ns, ok := lab.HostNS(h.Name)
@@ -51,15 +51,12 @@ func scanlogdLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (fun
 		daemons, covered = append(daemons, d), append(covered, h.Addr)
 	}
 	return func() liveOutput {
-		log, parts, err := stopAll()
+		log, recs, err := stopAll()
 		if err != nil {
 			return liveOutput{err: err}
 		}
 		return liveOutput{finish: func(ctx context.Context, c *capture.Capture) liveOutput {
-			o := liveOutput{log: log}
-			for _, p := range parts {
-				o.findings = append(o.findings, recordFindings(p.recs)...)
-			}
+			o := liveOutput{log: log, findings: recordFindings(recs)}
 			if rest := uncovered(s, covered); len(rest) > 0 {
 				rlog, recs, err := scanlogd.Replay(ctx, c, rest)
 				o.log, o.err = append(o.log, rlog...), err
@@ -70,9 +67,6 @@ func scanlogdLive(_ context.Context, lab *netns.Lab, s *scenarios.Scenario) (fun
 		}}
 	}, nil
 }
-
-// liveRecord holds one daemon's records.
-type liveRecord struct{ recs []external.Record }
 
 // scanlogdOffline replays the capture to a daemon (root), or runs the
 // model of its rules.
@@ -88,7 +82,7 @@ func scanlogdOffline(ctx context.Context, s *scenarios.Scenario, c *capture.Capt
 	lines := scanlogd.Simulate(scanlogd.Delivered(c, targets)).Log()
 	o.how = "model"
 	o.log = []byte(strings.Join(lines, "\n") + "\n")
-	recs, err := scanlogd.Parse(strings.NewReader(string(o.log)))
+	recs, err := scanlogd.Parse(bytes.NewReader(o.log))
 	o.findings, o.err = recordFindings(recs), err
 	return o
 }
