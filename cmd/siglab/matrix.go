@@ -22,19 +22,8 @@ type matrixCmd struct {
 // missed an expectation or could not run.
 func (m *matrixCmd) Run(e *env) error {
 	r := &runCmd{Offline: m.Offline, Parallel: m.Parallel, Detectors: m.Detectors, Paths: m.Paths, all: true}
-	if !r.Offline {
-		if err := liveOnly("matrix", "; use --offline"); err != nil {
-			return err
-		}
-	}
-	list, err := r.resolve()
+	list, err := r.prepare("matrix")
 	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	if r.Parallel < 1 {
-		return usageErr("--parallel: %d: run at least one scenario at a time", r.Parallel)
-	}
-	if err := r.preflight(list); err != nil {
 		return err
 	}
 	if m.Out != "" {

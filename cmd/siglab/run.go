@@ -44,20 +44,9 @@ func (r *runCmd) resolve() ([]*scenarios.Scenario, error) {
 }
 
 func (r *runCmd) Run(e *env) error {
-	if !r.Offline {
-		if err := liveOnly("run", "; use --offline"); err != nil {
-			return err
-		}
-	}
-	list, err := r.resolve()
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
 	r.all = r.all || r.Report != ""
-	if r.Parallel < 1 {
-		return usageErr("--parallel: %d: run at least one scenario at a time", r.Parallel)
-	}
-	if err := r.preflight(list); err != nil {
+	list, err := r.prepare("run")
+	if err != nil {
 		return err
 	}
 	started := time.Now()
@@ -87,6 +76,28 @@ func (r *runCmd) Run(e *env) error {
 		return &exitError{code: 130, err: fmt.Errorf("interrupted; test networks removed")}
 	}
 	return &exitError{code: verifier.ExitCode(verdicts)}
+}
+
+// prepare is what run and matrix do before anything runs: refuse a live
+// run off Linux, load the scenarios (with the --detectors file), check
+// --parallel and preflight. cmd names the command in the live-only error.
+func (r *runCmd) prepare(cmd string) ([]*scenarios.Scenario, error) {
+	if !r.Offline {
+		if err := liveOnly(cmd, "; use --offline"); err != nil {
+			return nil, err
+		}
+	}
+	list, err := r.resolve()
+	if err != nil {
+		return nil, &exitError{code: 2, err: err}
+	}
+	if r.Parallel < 1 {
+		return nil, usageErr("--parallel: %d: run at least one scenario at a time", r.Parallel)
+	}
+	if err := r.preflight(list); err != nil {
+		return nil, err
+	}
+	return list, nil
 }
 
 // preflight refuses, before anything runs, what would make every
