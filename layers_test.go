@@ -31,7 +31,7 @@ var stages = [][]string{
 	{"sensor"},                                  // live capture
 	{"detector"},                                // reference detector
 	{"capture", "render"},                       // captures as files and as text
-	{"wire", "labnet", "netns/nsthread", "wire/wiretest", "rules"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text
+	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text
 }
 
 // stageOf maps each package (relative to the module) to its stage.

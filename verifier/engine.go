@@ -15,6 +15,7 @@ import (
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/external"
+	"github.com/siglab/siglab/ownedtemp"
 	"github.com/siglab/siglab/scenarios"
 )
 
@@ -53,7 +54,7 @@ func runEngine(ctx context.Context, spec scenarios.DetectorSpec, c *capture.Capt
 		}
 		return nil, nil, fmt.Errorf("%s: %s is %w%s", spec.Name, spec.Command[0], ErrEngineMissing, hint)
 	}
-	dir, err := os.MkdirTemp("", engineTempPrefix+strconv.Itoa(os.Getpid())+"-")
+	dir, err := ownedtemp.Mkdir(engineTempPrefix)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrEngineFailed, err)
 	}

@@ -8,12 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/external/psad"
+	"github.com/siglab/siglab/ownedtemp"
 )
 
 // Errors of RunP0f.
@@ -32,7 +31,7 @@ const p0fTempPrefix = "siglab-p0f-"
 // CleanP0fTemp removes the temporary directories of RunP0f that a
 // process killed before it could remove its own left in os.TempDir (those
 // whose pid is no longer alive), and returns them as "temp <path>".
-func CleanP0fTemp() (removed []string, err error) { return cleanTempDirs(p0fTempPrefix) }
+func CleanP0fTemp() (removed []string, err error) { return ownedtemp.Clean(p0fTempPrefix) }
 
 // CleanDetectors removes what detectors under test that siglab ran and
 // that were killed left: p0f's and declared engines' temporary
@@ -41,7 +40,7 @@ func CleanP0fTemp() (removed []string, err error) { return cleanTempDirs(p0fTemp
 func CleanDetectors() (removed []string, err error) {
 	var errs []error
 	for _, clean := range append([]func() ([]string, error){CleanP0fTemp,
-		func() ([]string, error) { return cleanTempDirs(engineTempPrefix) }}, cleaners...) {
+		func() ([]string, error) { return ownedtemp.Clean(engineTempPrefix) }}, cleaners...) {
 		r, err := clean()
 		removed = append(removed, r...)
 		errs = append(errs, err)
@@ -52,42 +51,6 @@ func CleanDetectors() (removed []string, err error) {
 // cleaners are the built-in detectors' own clean-up functions.
 var cleaners = []func() ([]string, error){psad.Clean}
 
-// cleanTempDirs removes os.TempDir's directories named prefix<pid>-...
-// whose pid is no longer alive.
-func cleanTempDirs(prefix string) (removed []string, err error) {
-	ents, err := os.ReadDir(os.TempDir())
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", os.TempDir(), err)
-	}
-	var errs []error
-	for _, e := range ents {
-		rest, ok := strings.CutPrefix(e.Name(), prefix)
-		pidStr, _, found := strings.Cut(rest, "-")
-		pid, perr := strconv.Atoi(pidStr)
-		if !ok || !found || perr != nil || pid <= 0 || !e.IsDir() || processAlive(pid) {
-			continue
-		}
-		path := filepath.Join(os.TempDir(), e.Name())
-		if err := os.RemoveAll(path); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		removed = append(removed, "temp "+path)
-	}
-	return removed, errors.Join(errs...)
-}
-
-// processAlive reports whether a process with that pid exists (signal 0
-// reaches it, or it is someone else's).
-func processAlive(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
 // RunP0f runs p0f 3 over c offline (`p0f -r PCAP -o LOG` in a temporary
 // directory, removed afterwards) and returns its log and the records
 // that parse, in log order.
@@ -96,7 +59,7 @@ func RunP0f(ctx context.Context, c *capture.Capture) (log []byte, recs []P0fReco
 	if err != nil {
 		return nil, nil, ErrP0fMissing
 	}
-	dir, err := os.MkdirTemp("", p0fTempPrefix+strconv.Itoa(os.Getpid())+"-")
+	dir, err := ownedtemp.Mkdir(p0fTempPrefix)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrP0fFailed, err)
 	}

@@ -10,11 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/siglab/siglab/external"
+	"github.com/siglab/siglab/ownedtemp"
 )
 
 // Errors of Analyze.
@@ -87,7 +87,7 @@ func Analyze(ctx context.Context, lines []string) (out []byte, recs []external.R
 
 // tempDir makes a directory named for this process.
 func tempDir() (string, error) {
-	return os.MkdirTemp("", TempPrefix+strconv.Itoa(os.Getpid())+"-")
+	return ownedtemp.Mkdir(TempPrefix)
 }
 
 // pathOverrides are the psad.conf paths Analyze moves, relative to its
