@@ -13,7 +13,7 @@ import (
 // error is one line wrapping ErrSyntax, and every rule kept has an
 // action, a protocol and its options' keywords.
 func FuzzParse(f *testing.F) {
-	if b, err := os.ReadFile("testdata/scan.rules"); err == nil {
+	if b, err := os.ReadFile("classic.rules"); err == nil {
 		f.Add(string(b))
 	}
 	for _, s := range []string{

@@ -51,7 +51,7 @@ func noPortPos(p rules.Port) rules.Port {
 var _ = Describe("Parse", func() {
 	var classic *rules.Set
 	BeforeEach(func() {
-		b, err := os.ReadFile("testdata/scan.rules")
+		b, err := os.ReadFile("classic.rules")
 		Expect(err).NotTo(HaveOccurred())
 		classic, err = rules.Parse("scan.rules", b)
 		Expect(err).NotTo(HaveOccurred())
