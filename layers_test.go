@@ -29,7 +29,7 @@ var stages = [][]string{
 	{"link", "simnet"},                          // the engine's link: TUN, simulated network
 	{"netns", "personality", "netns/netnstest"}, // targets: live lab (kernel hosts), emulated stacks; the live specs' kit
 	{"sensor"},                                  // live capture
-	{"detector"},                                // reference detector
+	{"detector", "rulelab"},                     // reference detector; the rule lab's engine
 	{"capture", "render"},                       // captures as files and as text
 	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text
 }
