@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/siglab/siglab/external"
+	engines "github.com/siglab/siglab/external/formats"
+	"github.com/siglab/siglab/rules"
 )
 
 // Detector names siglab knows without a detectors file.
@@ -13,6 +15,10 @@ const (
 	DetectorP0f       = "p0f"
 	DetectorScanlogd  = "scanlogd"
 	DetectorPsad      = "psad"
+	// DetectorRules is siglab's native rule lab with the classic set
+	// (rules.Classic()), reporting as eve: its sections name
+	// signature_id values, each the sid of one of the set's rules.
+	DetectorRules = "rules"
 )
 
 // DetectorSpec says how a scenario's section for one detector is read and
@@ -27,8 +33,12 @@ type DetectorSpec struct {
 	// detector); Format.Name is the detectors file's `format:`.
 	Format external.Format
 	// Builtin detectors are run by siglab itself (reference, p0f,
-	// scanlogd, psad); the others come from a detectors file.
+	// scanlogd, psad, rules); the others come from a detectors file.
 	Builtin bool
+	// Native rule sets are evaluated by siglab itself (the rule lab):
+	// no Command, no Output; Rules is the set ("" with Builtin: the
+	// classic set, rules.Classic()) and RuleSet reads it.
+	Native bool
 	// Command is the argv template run on a run's capture, with
 	// {pcap}, {outdir} and {rules} standing for the capture file, a
 	// fresh output directory and Rules; nil when siglab reads Output as
@@ -39,12 +49,19 @@ type DetectorSpec struct {
 	Output string
 	// Rules is the rules file, absolute ("" when none is declared).
 	Rules string
+	// Vars is a native set's variables file, absolute ("" for none): a
+	// suricata.yaml's vars (.yaml, .yml) or Snort ipvar/portvar lines.
+	Vars string
 	// Install says how to install the detector, for the failure of a
 	// check when its command is missing.
 	Install string
 	// File and Line are where the detectors file declares it.
 	File string
 	Line int
+
+	// sids are a native set's rules' sids, sorted: the values its
+	// expectations' key field may take.
+	sids []int
 }
 
 // LabelBased reports whether expectations name labels rather than fields.
@@ -83,6 +100,9 @@ func newBuiltin() *DetectorSet {
 			d.specs[name] = DetectorSpec{Name: name, Format: f, Builtin: true, Install: "apt-get install " + name}
 		}
 	}
+	// The rule lab: siglab evaluates the classic set itself.
+	d.specs[DetectorRules] = DetectorSpec{Name: DetectorRules, Format: formats[engines.EVE], Builtin: true, Native: true,
+		sids: sidsOf(rules.Classic())}
 	return d
 }
 

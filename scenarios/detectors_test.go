@@ -12,8 +12,8 @@ import (
 func withSection(section string) string { return minimal + section }
 
 var _ = Describe("detector sections", func() {
-	It("knows reference and p0f, each with its own vocabulary, and scanlogd and psad", func() {
-		Expect(scenarios.Detectors()).To(Equal([]string{"p0f", "psad", "reference", "scanlogd"}))
+	It("knows reference and p0f, each with its own vocabulary, and scanlogd, psad and rules", func() {
+		Expect(scenarios.Detectors()).To(Equal([]string{"p0f", "psad", "reference", "rules", "scanlogd"}))
 		Expect(scenarios.DetectorLabels("p0f")).To(ContainElements("syn", "syn+ack", "mtu", "uptime",
 			"host change", "ip sharing", "http request", "http response"))
 		Expect(scenarios.DetectorLabels("reference")).To(Equal(scenarios.Labels()))
@@ -25,7 +25,7 @@ var _ = Describe("detector sections", func() {
 	DescribeTable("refuses what no detector knows, with file:line",
 		expectRefused,
 		Entry("unknown detector", withSection("  snort:\n    present: [scan]\n"), "bad.yaml:11: ",
-			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, psad, reference, scanlogd; declare others in a detectors.yaml next to the scenarios, or with --detectors FILE)`),
+			`expect: "snort" is neither nmap_output nor a known detector (known: p0f, psad, reference, rules, scanlogd; declare others in a detectors.yaml next to the scenarios, or with --detectors FILE)`),
 		Entry("detector name with capitals", withSection("  P0f:\n    present: [syn]\n"), "bad.yaml:11: ", `"P0f" is neither`),
 		Entry("p0f label near a known one", withSection("  p0f:\n    present: [syn-ack]\n"), "bad.yaml:12: ",
 			`unknown p0f label "syn-ack" (did you mean syn+ack?)`),

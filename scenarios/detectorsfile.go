@@ -30,11 +30,12 @@ var (
 )
 
 // detectorKeys are the keys of one declared detector.
-var detectorKeys = []string{"format", "command", "output", "rules", "install"}
+var detectorKeys = []string{"format", "command", "output", "rules", "install", "native", "vars"}
 
 // LoadDetectors reads a detectors file: the built-in detectors plus the
 // engines it declares, each with its output format and either a command
-// siglab runs on every run's capture or an output file it reads.
+// siglab runs on every run's capture or an output file it reads, and
+// the native rule sets it declares, which siglab evaluates itself.
 //
 //	detectors:
 //	  suricata:
@@ -43,6 +44,19 @@ var detectorKeys = []string{"format", "command", "output", "rules", "install"}
 //	    output: "{outdir}/eve.json"
 //	    rules: rules/scan.rules
 //	    install: apt-get install suricata
+//	  local:
+//	    native: true
+//	    rules: rules/local.rules
+//	    vars: suricata.yaml
+//	    format: eve
+//
+// A native set (native: true) takes rules: (required), vars: (a
+// suricata.yaml's vars, for .yaml and .yml, else Snort ipvar/portvar
+// lines) and format: (eve, the default, or snort-fast), never command:,
+// output: or install:. Its rules and vars files are relative to the
+// detectors file and parsed here: a fault in them, or a variable an
+// enabled rule uses that neither they nor rules.LabVars define, is an
+// error naming the rules file's line and column.
 //
 // Every error is one line, "file:line: what is wrong", wrapping
 // ErrInvalid.
@@ -119,6 +133,21 @@ func (p *parser) declared(e field, set *DetectorSet) (DetectorSpec, error) {
 		return DetectorSpec{}, err
 	}
 	spec := DetectorSpec{Name: e.key, File: p.file, Line: e.line}
+	native, err := p.boolean(get(fs, "native"), "native")
+	if err != nil {
+		return DetectorSpec{}, err
+	}
+	if native {
+		if err := p.declaredNative(e, fs, &spec); err != nil {
+			return DetectorSpec{}, err
+		}
+		return spec, nil
+	}
+	for _, f := range fs {
+		if f.key == "vars" {
+			return DetectorSpec{}, p.errf(f.line, "vars: is for a rule set siglab evaluates itself: add native: true, or give the variables to %s's own configuration", e.key)
+		}
+	}
 	if err := p.declaredFormat(e, fs, &spec); err != nil {
 		return DetectorSpec{}, err
 	}

@@ -9,10 +9,30 @@
 // scenarios, the *.yaml files next to this package, embedded at build time.
 //
 // A scenario's expect: sections are read against a DetectorSet: the
-// built-in detectors (reference, p0f, scanlogd, psad) and the engines a
-// detectors file declares (LoadDetectors; Load finds a detectors.yaml
-// next to the scenario files). Sections of detectors whose output has
-// fields (external.Format) name those fields, checked at load time.
+// built-in detectors (reference, p0f, scanlogd, psad, and rules, siglab's
+// own rule lab with the classic set) and the engines and native rule
+// sets a detectors file declares (LoadDetectors; Load finds a
+// detectors.yaml next to the scenario files). Sections of detectors
+// whose output has fields (external.Format) name those fields, checked
+// at load time. A native rule set's section names sids, each of which
+// must be a rule's of its set, so a typo fails at load time:
+//
+//	expect:
+//	  rules:
+//	    present: [628, {signature_id: 1228, count: 3}]
+//	    absent: [621]
+//
+// A detectors file declares a native set with its own rules and,
+// optionally, variables:
+//
+//	detectors:
+//	  local:
+//	    native: true
+//	    rules: local.rules
+//	    vars: suricata.yaml
+//
+// Its rules and vars files are parsed (package rules) when the
+// detectors file is loaded; DetectorSpec.RuleSet reads them again.
 //
 // Ownership: every call returns freshly parsed values; the caller owns
 // them and may change them. The one thing shared is the built-in

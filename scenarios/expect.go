@@ -119,6 +119,9 @@ func (p *parser) expectations(n *yaml.Node, det DetectorSpec, list string) ([]Ex
 			e.Key = det.Format.Key
 			err = p.fieldExpectation(e, det, list == "absent")
 		}
+		if err == nil {
+			err = p.sid(det, e)
+		}
 		if err != nil {
 			return nil, err
 		}

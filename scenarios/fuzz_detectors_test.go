@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"errors"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,7 +17,19 @@ var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
 // can run (a format, a command or an output file, no built-in name
 // taken) or is refused with one line wrapping ErrInvalid; never a panic.
 func FuzzParseDetectors(f *testing.F) {
+	// A native set needs rules that exist: the classic set's file and
+	// the rules package's suricata.yaml, by absolute path.
+	classic, err := filepath.Abs("../rules/classic.rules")
+	if err != nil {
+		f.Fatal(err)
+	}
+	suricata, err := filepath.Abs("../rules/testdata/suricata.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
 	for _, s := range []string{
+		"detectors:\n  lab:\n    native: true\n    rules: " + classic + "\n    vars: " + suricata + "\n    format: snort-fast\n",
+		"detectors:\n  lab: {native: true, rules: local.rules}\n",
 		"detectors:\n  ids:\n    format: eve\n    command: [suricata, -r, \"{pcap}\", -l, \"{outdir}\"]\n    output: \"{outdir}/eve.json\"\n",
 		"detectors:\n  zeek: {format: zeek-notice, output: notice.log}\n",
 		"detectors:\n  snort: {format: snort-fast, command: [snort, -r, \"{pcap}\"], install: apt-get install snort}\n",
@@ -39,13 +52,15 @@ func FuzzParseDetectors(f *testing.F) {
 				t.Fatalf("declared %s marked built in", spec.Name)
 			case spec.Format.Name == "":
 				t.Fatalf("declared %s without a format", spec.Name)
-			case spec.Command == nil && spec.Output == "":
+			case spec.Native && (spec.Rules == "" || spec.Command != nil || spec.Output != ""):
+				t.Fatalf("declared native %s with rules %q, command %q, output %q", spec.Name, spec.Rules, spec.Command, spec.Output)
+			case !spec.Native && spec.Command == nil && spec.Output == "":
 				t.Fatalf("declared %s with nothing to run or read", spec.Name)
 			case len(spec.Command) > 0 && placeholder.MatchString(spec.Command[0]):
 				t.Fatalf("declared %s starts with a placeholder: %q", spec.Name, spec.Command[0])
 			}
 		}
-		for _, name := range []string{"reference", "p0f", "scanlogd", "psad"} {
+		for _, name := range []string{"reference", "p0f", "scanlogd", "psad", "rules"} {
 			if s, ok := d.Lookup(name); !ok || !s.Builtin {
 				t.Fatalf("built-in %s lost or replaced", name)
 			}

@@ -39,6 +39,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(minimal))
 	f.Add([]byte(full))
+	// The rule lab's section: sids of the classic set, a count.
+	f.Add([]byte(minimal + "  rules:\n    present: [628, {signature_id: 1228, count: 3}]\n    absent: [621]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := scenarios.Parse("fuzz.yaml", data)
 		if err != nil {
