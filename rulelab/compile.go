@@ -278,11 +278,30 @@ func (c *compiled) order() {
 	c.fast = c.fast[:0]
 	for pass := 0; pass <= 3; pass++ {
 		for i := range c.checks {
-			if cost(c.checks[i].kind) == pass {
+			if cost(c.checks[i].kind) == pass && !c.given(&c.checks[i]) {
 				c.fast = append(c.fast, i)
 			}
 		}
 	}
+}
+
+// given says whether a check always holds on the packets the Engine's
+// grouping sends the rule: its protocol and flags (the groups are made
+// of them), and addresses and ports of "any".
+func (c *compiled) given(ck *check) bool {
+	switch ck.kind {
+	case kProto:
+		return true
+	case kFlags:
+		return c.proto == wire.ProtoTCP
+	case kSrc, kDst:
+		return ck.addr.any && !ck.addr.negated
+	case kSport, kDport:
+		return ck.port.any && !ck.port.negated
+	case kFlow:
+		return !ck.flow.needsTable()
+	}
+	return false
 }
 
 // flagsAccept says whether a TCP packet with flags v can pass the

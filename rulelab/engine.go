@@ -35,11 +35,11 @@ type Engine struct {
 	// (ip rules with it), and per transport protocol byFlags (TCP rules
 	// not indexed by port, by flag byte), plain (UDP and ICMP rules not
 	// indexed by port) and byPort (rules with a few destination ports).
-	ipAll   []int32
-	ipBy    [256][]int32
-	tcpAny  [256][]int32
-	udpAny  []int32
-	icmpAny []int32
+	ipAll   bucket
+	ipBy    [256]bucket
+	tcpAny  [256]bucket
+	udpAny  bucket
+	icmpAny bucket
 	tcpPort [][]int32 // 65536 entries once any TCP rule is indexed by port
 	udpPort [][]int32
 
@@ -60,6 +60,8 @@ type Engine struct {
 }
 
 // ruleState is what a rule gathered so far.
+type timeT = time.Time
+
 type ruleState struct {
 	matched int
 	alerts  []Alert
@@ -73,6 +75,8 @@ const portIndexMax = 64
 
 func (e *Engine) index() {
 	e.st = make([]ruleState, len(e.rules))
+	var ipAll, udpAny, icmpAny []int32
+	var ipBy, tcpAny [256][]int32
 	for i, c := range e.rules {
 		if c.status != Silent {
 			continue
@@ -85,9 +89,9 @@ func (e *Engine) index() {
 		switch c.proto {
 		case 0:
 			if c.ipProto >= 0 {
-				e.ipBy[c.ipProto] = append(e.ipBy[c.ipProto], id)
+				ipBy[c.ipProto] = append(ipBy[c.ipProto], id)
 			} else {
-				e.ipAll = append(e.ipAll, id)
+				ipAll = append(ipAll, id)
 			}
 		case wire.ProtoTCP:
 			if ports, ok := c.dports(); ok {
@@ -96,7 +100,7 @@ func (e *Engine) index() {
 			}
 			for f := 0; f < 256; f++ {
 				if c.flagOK[f>>6]&(1<<(f&63)) != 0 {
-					e.tcpAny[f] = append(e.tcpAny[f], id)
+					tcpAny[f] = append(tcpAny[f], id)
 				}
 			}
 		case wire.ProtoUDP:
@@ -104,10 +108,17 @@ func (e *Engine) index() {
 				e.udpPort = addPorts(e.udpPort, ports, id)
 				continue
 			}
-			e.udpAny = append(e.udpAny, id)
+			udpAny = append(udpAny, id)
 		case wire.ProtoICMP:
-			e.icmpAny = append(e.icmpAny, id)
+			icmpAny = append(icmpAny, id)
 		}
+	}
+	e.ipAll = makeBucket(e.rules, ipAll, ipFields)
+	e.udpAny = makeBucket(e.rules, udpAny, udpFields)
+	e.icmpAny = makeBucket(e.rules, icmpAny, icmpFields)
+	for i := range 256 {
+		e.ipBy[i] = makeBucket(e.rules, ipBy[i], ipFields)
+		e.tcpAny[i] = makeBucket(e.rules, tcpAny[i], tcpFields)
 	}
 }
 
@@ -168,14 +179,14 @@ func (e *Engine) eval(t time.Time, p *pkt) {
 		e.explainPacket(t, p, fi)
 		return
 	}
-	e.run(e.ipAll, t, p, fi)
-	e.run(e.ipBy[p.proto], t, p, fi)
+	e.runBucket(&e.ipAll, t, p, fi)
+	e.runBucket(&e.ipBy[p.proto], t, p, fi)
 	if !p.l4ok {
 		return
 	}
 	switch p.proto {
 	case wire.ProtoTCP:
-		e.run(e.tcpAny[p.flags], t, p, fi)
+		e.runBucket(&e.tcpAny[p.flags], t, p, fi)
 		if e.tcpPort != nil {
 			for _, id := range e.tcpPort[p.dport] {
 				if e.rules[id].flagOK[p.flags>>6]&(1<<(p.flags&63)) != 0 {
@@ -184,12 +195,12 @@ func (e *Engine) eval(t time.Time, p *pkt) {
 			}
 		}
 	case wire.ProtoUDP:
-		e.run(e.udpAny, t, p, fi)
+		e.runBucket(&e.udpAny, t, p, fi)
 		if e.udpPort != nil {
 			e.run(e.udpPort[p.dport], t, p, fi)
 		}
 	case wire.ProtoICMP:
-		e.run(e.icmpAny, t, p, fi)
+		e.runBucket(&e.icmpAny, t, p, fi)
 	}
 }
 

@@ -54,7 +54,8 @@ func (e *Engine) Reset() {
 			s.rate = newRate(c.rate, c.dtf)
 		}
 	}
-	e.flows, e.frags = flowTable{}, reassembler{}
+	e.flows.reset()
+	e.frags = reassembler{}
 	e.packets, e.notIPv4 = 0, 0
 	e.explain, e.near = nil, nil
 }
@@ -88,7 +89,8 @@ func (e *Engine) Evaluate(c *capture.Capture, why bool) *Report {
 	}
 	saved := e.st
 	e.st = make([]ruleState, len(e.rules))
-	e.flows, e.frags, e.packets, e.notIPv4 = flowTable{}, reassembler{}, 0, 0
+	e.flows.reset()
+	e.frags, e.packets, e.notIPv4 = reassembler{}, 0, 0
 	e.explain = ids
 	e.near = make([]*nearest, len(ids))
 	for k := range ids {

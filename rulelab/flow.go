@@ -17,19 +17,15 @@ import (
 
 const maxFlows = 1 << 20
 
-type flowKey struct {
-	proto    uint8
-	aIP, bIP uint32 // aIP:aPort is the lower end
-	aPort    uint16
-	bPort    uint16
-}
+// flowKey is a flow's two ends, lower end first, packed in two words
+// (protocol and ports, addresses) for the table's hash.
+type flowKey struct{ ports, addrs uint64 }
 
 type flowState struct {
 	clientIP    uint32
 	clientPort  uint16
 	syn, synack bool
 	established bool
-	seenServer  bool
 }
 
 // flowInfo is what the flow keyword reads of one packet.
@@ -52,25 +48,81 @@ func (f *flowInfo) String() string {
 	return dir + ", not established"
 }
 
-type flowTable struct{ m map[flowKey]*flowState }
+// flowTable is an open-addressing hash table (linear probing, grown
+// at half full): a full-range scan makes a flow per probe, and a Go map
+// keyed by a struct spent more time hashing than the rules did.
+type flowTable struct {
+	slots []flowSlot
+	n     int
+}
+
+type flowSlot struct {
+	key  flowKey
+	used bool
+	s    flowState
+}
+
+func (k flowKey) hash() uint64 {
+	h := k.ports*0x9e3779b97f4a7c15 ^ k.addrs*0xc2b2ae3d27d4eb4f
+	return h ^ h>>29
+}
+
+// slot returns k's slot, claiming a free one for a new flow (fresh).
+func (t *flowTable) slot(k flowKey) (sl *flowSlot, fresh bool) {
+	if t.n >= len(t.slots)/2 {
+		t.grow()
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := k.hash() & mask; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if !sl.used {
+			sl.used, sl.key = true, k
+			t.n++
+			return sl, true
+		}
+		if sl.key == k {
+			return sl, false
+		}
+	}
+}
+
+// reset forgets every flow, keeping the table's memory for the next
+// capture.
+func (t *flowTable) reset() {
+	clear(t.slots)
+	t.n = 0
+}
+
+func (t *flowTable) grow() {
+	if t.n >= maxFlows || t.slots == nil {
+		t.slots, t.n = make([]flowSlot, 1024), 0
+		return
+	}
+	old := t.slots
+	t.slots, t.n = make([]flowSlot, 2*len(old)), 0
+	for i := range old {
+		if old[i].used {
+			sl, _ := t.slot(old[i].key)
+			sl.s = old[i].s
+		}
+	}
+}
 
 // update files p and returns its flow's state as p leaves it.
 func (t *flowTable) update(p *pkt) flowInfo {
-	if t.m == nil || len(t.m) >= maxFlows {
-		t.m = make(map[flowKey]*flowState)
+	aIP, aPort, bIP, bPort := p.src, p.sport, p.dst, p.dport
+	if bIP < aIP || bIP == aIP && bPort < aPort {
+		aIP, aPort, bIP, bPort = bIP, bPort, aIP, aPort
 	}
-	k := flowKey{proto: p.proto, aIP: p.src, aPort: p.sport, bIP: p.dst, bPort: p.dport}
-	if p.dst < p.src || p.dst == p.src && p.dport < p.sport {
-		k.aIP, k.aPort, k.bIP, k.bPort = p.dst, p.dport, p.src, p.sport
-	}
-	s := t.m[k]
+	k := flowKey{ports: uint64(p.proto)<<32 | uint64(aPort)<<16 | uint64(bPort), addrs: uint64(aIP)<<32 | uint64(bIP)}
+	sl, fresh := t.slot(k)
+	s := &sl.s
 	tcp := p.proto == wire.ProtoTCP && p.l4ok
-	if s == nil {
-		s = &flowState{clientIP: p.src, clientPort: p.sport}
+	if fresh {
+		s.clientIP, s.clientPort = p.src, p.sport
 		if tcp && p.flags&(wire.FlagSYN|wire.FlagACK) == wire.FlagSYN|wire.FlagACK {
 			s.clientIP, s.clientPort = p.dst, p.dport
 		}
-		t.m[k] = s
 	}
 	fromClient := p.src == s.clientIP && p.sport == s.clientPort
 	if tcp {
@@ -86,7 +138,6 @@ func (t *flowTable) update(p *pkt) flowInfo {
 			s.established = true
 		}
 	} else if !fromClient {
-		s.seenServer = true
 		s.established = true
 	}
 	return flowInfo{toServer: fromClient, established: s.established}
