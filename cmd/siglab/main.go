@@ -59,6 +59,7 @@ type cli struct {
 	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
 	Capture   captureCmd   `cmd:"" help:"Capture another tool's traffic (today's nmap, masscan...) in a scenario's test network."`
 	Lab       labCmd       `cmd:"" help:"Test network housekeeping."`
+	Rules     rulesCmd     `cmd:"" help:"The rule lab: Snort/Suricata rules evaluated natively on captures and scenarios."`
 }
 
 // env is what every command gets: its streams and a context that ends on
