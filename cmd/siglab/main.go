@@ -4,7 +4,7 @@
 // scenario failed), 2 (usage or setup error, or a scenario that could not
 // run) and 3 (no failure, but a scenario was inconclusive: the sensor
 // dropped packets); verifier.ExitCode ranks them 2, 1, 3.
-// Offline commands (generate, detect, render, scenarios, run and scan
+// Offline commands (generate, detect, render, scenarios, rules, run and scan
 // with --offline) work on every system; off Linux the live ones (run and
 // scan without --offline, capture, lab) stop at once with one line and
 // exit code 2 (liveOnly).
@@ -59,6 +59,7 @@ type cli struct {
 	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
 	Capture   captureCmd   `cmd:"" help:"Capture another tool's traffic (today's nmap, masscan...) in a scenario's test network."`
 	Lab       labCmd       `cmd:"" help:"Test network housekeeping."`
+	Rules     rulesCmd     `cmd:"" help:"The rule lab: Snort/Suricata rules evaluated natively on captures and scenarios."`
 }
 
 // env is what every command gets: its streams and a context that ends on
