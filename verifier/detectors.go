@@ -152,6 +152,9 @@ func (r *Result) detect(ctx context.Context, s *scenarios.Scenario, name string)
 			}
 			rep.Why = []string{why}
 		}
+	case spec.Native:
+		rep.How, rep.describe = "rule lab", describeRecord
+		rep.Log, rep.Findings, rep.Why, err = nativeRules(spec, s.Expect.Detectors[name], r.Capture)
 	case spec.Builtin:
 		rep.describe = describeRecord
 		rep.How, rep.Log, rep.Findings, rep.Why, err = r.builtin(ctx, s, name)
