@@ -129,7 +129,9 @@ func (t *flowTable) update(p *pkt) flowInfo {
 		syn, ack, rst := p.flags&wire.FlagSYN != 0, p.flags&wire.FlagACK != 0, p.flags&wire.FlagRST != 0
 		switch {
 		case rst:
-			s.established = false
+			// The flow is over: a later ACK must not take up the old
+			// handshake again.
+			s.established, s.syn, s.synack = false, false, false
 		case syn && !ack && fromClient:
 			s.syn = true
 		case syn && ack && !fromClient && s.syn:

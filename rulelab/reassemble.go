@@ -66,6 +66,9 @@ func (r *reassembler) add(t time.Time, p *pkt, b []byte) ([]byte, bool) {
 		}
 	}
 	d.last = t
+	// b may run past its IP total length (an Ethernet frame's padding):
+	// those bytes are no part of the fragment.
+	b = b[:binary.BigEndian.Uint16(b[2:])]
 	ihl := int(b[0]&0x0f) * 4
 	data := b[ihl:]
 	off := int(p.fragoff) * 8
