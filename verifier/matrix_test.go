@@ -49,7 +49,7 @@ var _ = Describe("the coverage matrix", func() {
 
 	It("has a cell per detector of the set, saying what each reported and why one stayed silent on a scan", func() {
 		cells := row("tech-null")
-		Expect(cells).To(HaveLen(4))
+		Expect(cells).To(HaveLen(5))
 		ref := cellOf(cells, "reference")
 		Expect(ref.Outcome).To(Equal(verifier.CellMet))
 		Expect(ref.Reported).To(ContainElement("scan.tcp-null"))
@@ -64,6 +64,9 @@ var _ = Describe("the coverage matrix", func() {
 		p0f := cellOf(cells, "p0f")
 		Expect(p0f.Outcome).To(Equal(verifier.CellObserved), "tech-null has no p0f section")
 		Expect(p0f.Reasons).To(ConsistOf(ContainSubstring("the capture holds 0")))
+		rl := cellOf(cells, "rules")
+		Expect(rl.Outcome).To(Equal(verifier.CellMet))
+		Expect(rl.Reported).To(ConsistOf(`623 "SCAN NULL"`))
 	})
 
 	It("gives a miss its failed expectation and what the detector's rules saw", func() {
@@ -82,7 +85,7 @@ var _ = Describe("the coverage matrix", func() {
 	It("writes Markdown, JSON and JUnit that say the same", func() {
 		m := verifier.NewMatrix([][]verifier.Cell{row("tech-null"), row("fig2-syn")})
 		Expect(m.Scenarios).To(Equal([]string{"tech-null", "fig2-syn"}))
-		Expect(m.Detectors).To(ConsistOf("reference", "p0f", "scanlogd", "psad"))
+		Expect(m.Detectors).To(ConsistOf("reference", "p0f", "scanlogd", "psad", "rules"))
 
 		var md bytes.Buffer
 		Expect(m.WriteMarkdown(&md)).To(Succeed())
@@ -109,7 +112,7 @@ var _ = Describe("the coverage matrix", func() {
 			} `xml:"testsuite"`
 		}
 		Expect(xml.Unmarshal(ju.Bytes(), &suites)).To(Succeed())
-		Expect(suites.Tests).To(Equal(8))
+		Expect(suites.Tests).To(Equal(10)) // 2 scenarios × 5 detectors
 		Expect(suites.Suites[0].Cases).To(ContainElement(HaveField("Class", "fig2-syn")))
 	})
 })
