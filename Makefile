@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/siglab
 FUZZTIME ?= 20s
 
-.PHONY: build test demo bench fuzz clean vet chaos cross matrix soak flake
+.PHONY: build test demo bench fuzz clean vet chaos cross matrix soak flake rules-table
 
 build:
 	$(GO) build -o $(BIN) ./cmd/siglab
@@ -64,6 +64,12 @@ chaos:
 # scenario, live), into docs/matrix/ and the README.
 matrix: build
 	scripts/matrix.sh $(BIN)
+
+# Issue 14's reference table (docs/rules/reference.md): the classic nmap
+# rules against nmap 2.02's techniques and today's nmap, captured live
+# (root).
+rules-table: build
+	scripts/rules-table.sh $(BIN)
 
 # Issue 12's soak (bench/soak): the live catalogue SOAK_RUNS times in one
 # process and in SOAK_RUNS processes (descriptors, goroutines, memory,

@@ -56,11 +56,13 @@ var _ = Describe("header", func() {
 		Entry("negated list, in one", `alert tcp ![10.0.0.1,10.1.0.0/16] any -> any any (sid:1;)`, P{Src: "10.1.0.1"}, silent),
 		Entry("list with a negated item, outside it", `alert tcp [10.0.0.0/8,!10.1.0.0/16] any -> any any (sid:1;)`, P{Src: "10.2.0.1"}, fires),
 		Entry("list with a negated item, inside it", `alert tcp [10.0.0.0/8,!10.1.0.0/16] any -> any any (sid:1;)`, P{Src: "10.1.0.1"}, silent),
-		Entry("$HOME_NET, a lab host", `alert tcp any any -> $HOME_NET any (sid:1;)`, P{Dst: "198.19.4.5"}, fires),
+		Entry("$HOME_NET, a lab host", `alert tcp any any -> $HOME_NET any (sid:1;)`, P{Dst: "198.18.4.5"}, fires),
+		Entry("$HOME_NET, the lab's plumbing", `alert tcp any any -> $HOME_NET any (sid:1;)`, P{Dst: "198.19.4.5"}, silent),
 		Entry("$HOME_NET, the scanner side", `alert tcp any any -> $HOME_NET any (sid:1;)`, P{Dst: "198.18.0.9"}, silent),
 		Entry("$HOME_NET, outside the lab", `alert tcp any any -> $HOME_NET any (sid:1;)`, P{Dst: "10.0.0.1"}, silent),
 		Entry("$EXTERNAL_NET, the scanner side", `alert tcp $EXTERNAL_NET any -> any any (sid:1;)`, P{Src: "198.18.0.2"}, fires),
 		Entry("$EXTERNAL_NET, outside the lab", `alert tcp $EXTERNAL_NET any -> any any (sid:1;)`, P{Src: "8.8.8.8"}, fires),
+		Entry("$EXTERNAL_NET, another tool under siglab capture", `alert tcp $EXTERNAL_NET any -> any any (sid:1;)`, P{Src: "198.19.0.1"}, fires),
 		Entry("$EXTERNAL_NET, a lab host", `alert tcp $EXTERNAL_NET any -> any any (sid:1;)`, P{Src: "198.18.1.7"}, silent),
 	)
 

@@ -7,9 +7,11 @@
 // LabVars, resolved only when asked (Vars.Resolve).
 //
 // LabVars' HOME_NET is the lab's target side, 198.18.0.0/15 without
-// the scanner's 198.18.0.0/24, not one /24: targets are addressed from
-// 198.18.1.2 up and may outgrow a /24, and EXTERNAL_NET (!$HOME_NET)
-// must still hold the scanner for the classic rules to fire.
+// the scanner's 198.18.0.0/24 and the lab's plumbing 198.19.0.0/16
+// (where other tools scan from under `siglab capture`), not one /24:
+// targets are addressed from 198.18.1.2 up and may outgrow a /24, and
+// EXTERNAL_NET (!$HOME_NET) must still hold every scanner for the
+// classic rules to fire.
 //
 // Errors: every fault wraps ErrSyntax (ErrUndefined for a variable no
 // Vars defines) and is one line starting "file:line:column: ". Parse

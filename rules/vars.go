@@ -21,14 +21,16 @@ type Vars struct {
 }
 
 // LabVars is the lab's defaults: HOME_NET is the lab's target side
-// (labnet.Range without labnet.ScannerSide), so EXTERNAL_NET, its
-// negation, holds the scanner, as the classic rules expect of an
-// attacker; the port groups are Suricata's defaults.
+// (labnet.Range without labnet.ScannerSide, where siglab's scanner and
+// decoys live, and without labnet.Infra, where other tools scan from
+// under `siglab capture`), so EXTERNAL_NET, its negation, holds every
+// scanner, as the classic rules expect of an attacker; the port groups
+// are Suricata's defaults.
 func LabVars() *Vars {
 	v := &Vars{}
 	at := Pos{File: "lab defaults"}
 	addr := map[string]string{
-		"HOME_NET":     "[" + labnet.Range.String() + ",!" + labnet.ScannerSide.String() + "]",
+		"HOME_NET":     "[" + labnet.Range.String() + ",!" + labnet.ScannerSide.String() + ",!" + labnet.Infra.String() + "]",
 		"EXTERNAL_NET": "!$HOME_NET",
 		"HTTP_SERVERS": "$HOME_NET", "SMTP_SERVERS": "$HOME_NET", "SQL_SERVERS": "$HOME_NET",
 		"DNS_SERVERS": "$HOME_NET", "TELNET_SERVERS": "$HOME_NET", "SSH_SERVERS": "$HOME_NET",

@@ -48,10 +48,10 @@ var _ = Describe("Vars", func() {
 			Expect(r.Src.Var).NotTo(BeEmpty(), "the rule itself is unchanged")
 		},
 		Entry("lab defaults: EXTERNAL_NET is not the targets' side", rules.LabVars(), "$EXTERNAL_NET any -> $HOME_NET $HTTP_PORTS",
-			rules.Addr{Negated: true, List: []rules.Addr{pfx("198.18.0.0/15"), {Negated: true, Prefix: netip.MustParsePrefix("198.18.0.0/24")}}},
+			rules.Addr{Negated: true, List: []rules.Addr{pfx("198.18.0.0/15"), {Negated: true, Prefix: netip.MustParsePrefix("198.18.0.0/24")}, {Negated: true, Prefix: netip.MustParsePrefix("198.19.0.0/16")}}},
 			rules.Port{Lo: 80, Hi: 80}),
 		Entry("port group inside a group", rules.LabVars(), "$HOME_NET any -> any $FILE_DATA_PORTS",
-			rules.Addr{List: []rules.Addr{pfx("198.18.0.0/15"), {Negated: true, Prefix: netip.MustParsePrefix("198.18.0.0/24")}}},
+			rules.Addr{List: []rules.Addr{pfx("198.18.0.0/15"), {Negated: true, Prefix: netip.MustParsePrefix("198.18.0.0/24")}, {Negated: true, Prefix: netip.MustParsePrefix("198.19.0.0/16")}}},
 			rules.Port{List: []rules.Port{{Lo: 80, Hi: 80}, {Lo: 110, Hi: 110}, {Lo: 143, Hi: 143}}}),
 		Entry("a file's own vars over the defaults", func() *rules.Vars {
 			set, err := rules.Parse("v.rules", []byte("ipvar HOME_NET 198.18.1.9\nvar DB [1433,3306]\n"))

@@ -37,10 +37,10 @@ type oraclePkt struct {
 
 func (p oraclePkt) fromOutside() bool {
 	lab := netip.MustParsePrefix("198.18.0.0/15")
-	scanners := netip.MustParsePrefix("198.18.0.0/24")
+	scanners, infra := netip.MustParsePrefix("198.18.0.0/24"), netip.MustParsePrefix("198.19.0.0/16")
 	in := func(ip net.IP) bool {
 		a, _ := netip.AddrFromSlice(ip.To4())
-		return lab.Contains(a) && !scanners.Contains(a)
+		return lab.Contains(a) && !scanners.Contains(a) && !infra.Contains(a)
 	}
 	return !in(p.ip.SrcIP) && in(p.ip.DstIP)
 }

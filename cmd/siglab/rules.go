@@ -18,6 +18,7 @@ import (
 
 type rulesCmd struct {
 	Check rulesCheckCmd `cmd:"" help:"Evaluate Snort/Suricata rules natively on captures or scenarios and say, rule by rule, which fired and why the others stayed silent."`
+	Table rulesTableCmd `cmd:"" help:"Write the reference table (Markdown): each classic rule against each nmap 2.02 technique of the catalogue and against other tools' captures."`
 }
 
 type rulesCheckCmd struct {
