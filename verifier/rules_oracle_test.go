@@ -66,7 +66,9 @@ var oracle = map[int]func(p oraclePkt) bool{
 		return p.icmp != nil && p.icmp.TypeCode.Type() == layers.ICMPv4TypeEchoRequest && len(p.payload) == 0
 	},
 	621: func(p oraclePkt) bool { return p.tcp != nil && tcpFlags(p.tcp)&noCE == oF },
-	623: func(p oraclePkt) bool { return p.tcp != nil && tcpFlags(p.tcp) == 0 && p.tcp.Seq == 0 && p.tcp.Ack == 0 },
+	623: func(p oraclePkt) bool {
+		return p.tcp != nil && tcpFlags(p.tcp) == 0 && p.tcp.Seq == 0 && p.tcp.Ack == 0
+	},
 	624: func(p oraclePkt) bool { return p.tcp != nil && tcpFlags(p.tcp)&noCE == oS|oF },
 	628: func(p oraclePkt) bool { return p.tcp != nil && tcpFlags(p.tcp)&noCE == oA && p.tcp.Ack == 0 },
 	629: func(p oraclePkt) bool { return p.tcp != nil && tcpFlags(p.tcp) == oS|oF|oP|oU },
