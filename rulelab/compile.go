@@ -76,7 +76,7 @@ func compileRule(r *rules.Rule, v *rules.Vars) (*compiled, error) {
 	case r.Disabled:
 		c.status = Disabled
 		return c, nil
-	case r.NotEvaluated != nil:
+	case r.Unevaluated() != "":
 		c.status, c.reason = NotEvaluated, r.Unevaluated()
 		return c, nil
 	}

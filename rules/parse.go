@@ -193,8 +193,10 @@ func parseRule(t text) (*Rule, error) {
 		case "->":
 		case "<>":
 			r.Both = true
+		case "=>":
+			r.Transactional = true
 		default:
-			return nil, errAt(h[4].at(0), "bad direction %q, want -> or <>", h[4].s)
+			return nil, errAt(h[4].at(0), "bad direction %q, want ->, <> or =>", h[4].s)
 		}
 		if r.Dst, err = parseAddr(h[5]); err != nil {
 			return nil, err

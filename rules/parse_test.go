@@ -224,6 +224,14 @@ var _ = Describe("Parse", func() {
 		Entry(nil, "threshold: type threshold, track by_dst, count 10, seconds 1", &rules.Threshold{Type: "threshold", Track: "by_dst", Count: 10, Seconds: 1}),
 	)
 
+	It("keeps Suricata's transactional rules (=>) and says they are not evaluated", func() {
+		set, err := rules.Parse("t.rules", []byte(`alert http any any => any any (msg:"req and resp"; sid:7;)`+"\n"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(set.Rules).To(HaveLen(1))
+		Expect(set.Rules[0].Transactional).To(BeTrue())
+		Expect(set.Rules[0].Unevaluated()).To(ContainSubstring("transactional rule (=>)"))
+	})
+
 	DescribeTable("names file:line:column of a fault",
 		func(text, want string) {
 			err := firstErr(text)
@@ -233,7 +241,7 @@ var _ = Describe("Parse", func() {
 		Entry(nil, "\n\nalert tcp any any -> any any (content:\"abc; sid:1;)", `scan.rules:3:39: unterminated content string`),
 		Entry(nil, `alert tcp any any -> any any (msg:"x"; sid:1;`, `scan.rules:1:46: missing ) at the end of the rule`),
 		Entry(nil, `alert tcp any any -> any any msg:"x"; sid:1;`, `scan.rules:1:45: missing ( before the options`),
-		Entry(nil, `alert tcp any any => any any (sid:1;)`, `scan.rules:1:19: bad direction "=>", want -> or <>`),
+		Entry(nil, `alert tcp any any >> any any (sid:1;)`, `scan.rules:1:19: bad direction ">>", want ->, <> or =>`),
 		Entry(nil, `alert tcp any -> any any (sid:1;)`, `scan.rules:1:7: header has 6 fields, want action proto src sport dir dst dport`),
 		Entry(nil, `alert tcp 198.18.0.300 any -> any any (sid:1;)`, `scan.rules:1:11: bad address "198.18.0.300"`),
 		Entry(nil, `alert tcp any 70000 -> any any (sid:1;)`, `scan.rules:1:15: bad port "70000"`),

@@ -22,6 +22,10 @@ type Rule struct {
 	SrcPorts Port
 	DstPorts Port
 	Both     bool // "<>": either direction
+	// Transactional is Suricata 7's "=>": the rule matches a request
+	// and its response together, an application-layer rule siglab does
+	// not evaluate.
+	Transactional bool
 
 	Options []Option
 
@@ -42,6 +46,9 @@ type Rule struct {
 
 // Unevaluated says why siglab cannot evaluate the rule, "" if it can.
 func (r *Rule) Unevaluated() string {
+	if r.Transactional {
+		return "not evaluated: transactional rule (=>): its request and response are matched together"
+	}
 	if r.NotEvaluated == nil {
 		return ""
 	}
