@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/siglab
 FUZZTIME ?= 20s
 
-.PHONY: build test demo bench fuzz clean vet chaos cross matrix soak flake rules-table
+.PHONY: build test demo bench fuzz clean vet chaos cross matrix soak flake rules-table bench-rules
 
 build:
 	$(GO) build -o $(BIN) ./cmd/siglab
@@ -40,10 +40,12 @@ demo: build
 		./$(BIN) run --offline; \
 	fi
 
-# The Go benchmarks (hot paths, allocations), then as root issue 7's
-# side-by-side comparisons (scripts/bench.sh: bench/results.md).
+# The Go benchmarks (hot paths, allocations), the rule lab's targets
+# (bench/rules.md), then as root issue 7's side-by-side comparisons
+# (scripts/bench.sh: bench/results.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench-rules.sh
 	@if [ "$$(id -u)" = 0 ]; then \
 		scripts/bench.sh; \
 	else \
@@ -70,6 +72,11 @@ matrix: build
 # (root).
 rules-table: build
 	scripts/rules-table.sh $(BIN)
+
+# Issue 14's speed targets (bench/rules.md): the rule lab's Go
+# benchmarks on one core, medians of BENCH_RUNS runs.
+bench-rules:
+	scripts/bench-rules.sh
 
 # Issue 12's soak (bench/soak): the live catalogue SOAK_RUNS times in one
 # process and in SOAK_RUNS processes (descriptors, goroutines, memory,

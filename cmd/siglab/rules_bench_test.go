@@ -105,6 +105,36 @@ func BenchmarkRulesGenerated(b *testing.B) {
 	}
 }
 
+// BenchmarkRulesGeneratedAnyPort is the harder shape: n rules on any
+// port, each with flags and one pinned header value (window, ttl, IP
+// ID or ack), found through the value index rather than by port.
+func BenchmarkRulesGeneratedAnyPort(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) { benchRules(b, anyPortRules(b, n)) })
+	}
+}
+
+func anyPortRules(b *testing.B, n int) *rules.Set {
+	r := rand.New(rand.NewPCG(15, uint64(n)))
+	flags := []string{"S", "S,12", "SA", "A,12", "F", "FPU", "0", "SF", "R"}
+	pins := []func() string{
+		func() string { return fmt.Sprintf("window:%d;", r.IntN(65536)) },
+		func() string { return fmt.Sprintf("ttl:%d;", r.IntN(256)) },
+		func() string { return fmt.Sprintf("id:%d;", r.IntN(65536)) },
+		func() string { return fmt.Sprintf("ack:%d;", r.Uint32()) },
+	}
+	var sb strings.Builder
+	for i := range n {
+		fmt.Fprintf(&sb, "alert tcp $EXTERNAL_NET any -> $HOME_NET any (msg:\"any %d\"; flags:%s; %s sid:%d;)\n",
+			i, flags[r.IntN(len(flags))], pins[r.IntN(len(pins))](), 2000000+i)
+	}
+	set, err := rules.Parse("anyport.rules", []byte(sb.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return set
+}
+
 // generatedRules writes n header-only rules of the shapes scan rules
 // have: most on one destination port or a short list, some on any port
 // with flags, a few UDP and ICMP ones, with a mix of flags, windows,
