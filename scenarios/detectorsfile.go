@@ -123,6 +123,16 @@ func (p *parser) declared(e field, set *DetectorSet) (DetectorSpec, error) {
 	switch _, builtin := set.Lookup(e.key); {
 	case !detectorNameRE.MatchString(e.key):
 		return DetectorSpec{}, p.errf(e.line, "detector name %q: use lower-case letters, digits, - and _", e.key)
+	case e.key == DetectorRules:
+		// The suite's own rule files for its scenarios' rules:
+		// sections, in place of the classic set: native only.
+		fs, err := p.fields(e.val, e.key, detectorKeys...)
+		if err != nil {
+			return DetectorSpec{}, err
+		}
+		if native, err := p.boolean(get(fs, "native"), "native"); err != nil || !native {
+			return DetectorSpec{}, p.errf(e.line, "detector %q is the rule lab's: declare it only with native: true and your rules files, or give yours another name", e.key)
+		}
 	case builtin:
 		return DetectorSpec{}, p.errf(e.line, "detector %q is built in: give yours another name", e.key)
 	case e.key == outputKey:

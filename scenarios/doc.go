@@ -32,7 +32,9 @@
 //	    vars: suricata.yaml
 //
 // Its rules and vars files are parsed (package rules) when the
-// detectors file is loaded; DetectorSpec.RuleSet reads them again.
+// detectors file is loaded; DetectorSpec.RuleSet reads them again. A
+// native set declared under the name rules replaces the classic set for
+// the suite's rules: sections (the only built-in name a file may reuse).
 //
 // Ownership: every call returns freshly parsed values; the caller owns
 // them and may change them. The one thing shared is the built-in

@@ -181,9 +181,23 @@ var _ = Describe("native rule sets in detectors files", func() {
 			"detectors:\n  local:\n    native: true\n    rules: local.rules\n    vars: vars.rules\n", ":5: ", "DIR/vars.rules:4:1: a vars file holds only ipvar, portvar and var lines"),
 		Entry("a missing vars file", map[string]string{"local.rules": localRules},
 			"detectors:\n  local:\n    native: true\n    rules: local.rules\n    vars: nope.yaml\n", ":5: ", "vars file DIR/nope.yaml does not exist"),
-		Entry("the built-in name", map[string]string{"local.rules": localRules},
-			"detectors:\n  rules: {native: true, rules: local.rules}\n", ":2: ", `detector "rules" is built in`),
+		Entry("the rule lab's name, not native", map[string]string{"local.rules": localRules},
+			"detectors:\n  rules: {format: eve, output: eve.json}\n", ":2: ", `detector "rules" is the rule lab's: declare it only with native: true`),
 	)
+
+	It("lets a suite give the rules: sections its own rule files in place of the classic set", func() {
+		dir := nativeDir(map[string]string{"local.rules": localRules, "vars.conf": snortVars})
+		d, err := scenarios.ParseDetectors(filepath.Join(dir, "dets.yaml"), []byte("detectors:\n  rules:\n    native: true\n    rules: local.rules\n    vars: vars.conf\n"))
+		Expect(err).NotTo(HaveOccurred())
+		spec, ok := d.Lookup(scenarios.DetectorRules)
+		Expect(ok).To(BeTrue())
+		Expect(spec.Native).To(BeTrue())
+		Expect(spec.Rules).To(Equal(filepath.Join(dir, "local.rules")))
+		_, err = scenarios.ParseWith("ok.yaml", []byte(withSection("  rules:\n    present: [1000001]\n")), d)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = scenarios.ParseWith("bad.yaml", []byte(withSection("  rules:\n    present: [628]\n")), d)
+		Expect(err).To(MatchError(ContainSubstring("sid 628 is in no rule of " + filepath.Join(dir, "local.rules"))))
+	})
 
 	It("refuses RuleSet on a detector that is not native", func() {
 		spec, _ := scenarios.Builtin().Lookup(scenarios.DetectorPsad)
