@@ -132,29 +132,22 @@ func (c *check) match(p *pkt, f *flowInfo) bool {
 
 // flagsMatch is Snort's flags test: the mask's bits are dropped from
 // the packet's flags, then the modifier compares.
-func flagsMatch(f rules.Flags, v uint8) bool {
-	v &^= f.Mask
-	switch f.Mod {
-	case '+':
-		return v&f.Bits == f.Bits
-	case '*':
-		return v&f.Bits != 0
-	case '!':
-		return v&f.Bits == 0
-	}
-	return v == f.Bits
-}
+func flagsMatch(f rules.Flags, v uint8) bool { return bitsMatch(f.Bits, f.Mod, v&^f.Mask) }
 
-func fragbitsMatch(f rules.Fragbits, v uint8) bool {
-	switch f.Mod {
+func fragbitsMatch(f rules.Fragbits, v uint8) bool { return bitsMatch(f.Bits, f.Mod, v) }
+
+// bitsMatch is the modifier test flags and fragbits share: exactly
+// bits, '+' bits and any others, '*' any of bits, '!' none of them.
+func bitsMatch(bits, mod, v uint8) bool {
+	switch mod {
 	case '+':
-		return v&f.Bits == f.Bits
+		return v&bits == bits
 	case '*':
-		return v&f.Bits != 0
+		return v&bits != 0
 	case '!':
-		return v&f.Bits == 0
+		return v&bits == 0
 	}
-	return v == f.Bits
+	return v == bits
 }
 
 // dsizeMatch: "<>" is exclusive at both ends, as Snort 2's manual and

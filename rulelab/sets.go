@@ -28,24 +28,40 @@ func (a *addrSet) inner(ip uint32) bool {
 	if a.any {
 		return true
 	}
-	plain, found := len(a.nets) > 0, false
+	hit := false
 	for _, n := range a.nets {
 		if n.has(ip) {
-			found = true
+			hit = true
 			break
 		}
 	}
-	for _, s := range a.sub {
-		if !s.negated {
+	return listHas(hit, len(a.nets) > 0, a.sub, ip)
+}
+
+func (a *addrSet) neg() bool { return a.negated }
+
+// member is a nested item of a list: a set that may be negated.
+type member[V any] interface {
+	has(V) bool
+	neg() bool
+}
+
+// listHas is the list logic of address and port fields: the plain
+// items (hit says whether one of the flat ones holds v; plain whether
+// there are any) and nested plain lists are ORed, none meaning any, and
+// every negated item must hold.
+func listHas[V any, S member[V]](hit, plain bool, sub []S, v V) bool {
+	for _, s := range sub {
+		if !s.neg() {
 			plain = true
-			found = found || s.has(ip)
+			hit = hit || s.has(v)
 		}
 	}
-	if plain && !found {
+	if plain && !hit {
 		return false
 	}
-	for _, s := range a.sub {
-		if s.negated && !s.has(ip) {
+	for _, s := range sub {
+		if s.neg() && !s.has(v) {
 			return false
 		}
 	}
@@ -105,32 +121,17 @@ func (p *portSet) inner(v uint16) bool {
 	if p.any {
 		return true
 	}
-	plain := len(p.ranges) > 0
-	ok := false
+	hit := false
 	for _, r := range p.ranges {
 		if v >= r[0] && v <= r[1] {
-			ok = true
+			hit = true
 			break
 		}
 	}
-	for _, s := range p.sub {
-		if !s.negated {
-			plain = true
-			if !ok && s.has(v) {
-				ok = true
-			}
-		}
-	}
-	if plain && !ok {
-		return false
-	}
-	for _, s := range p.sub {
-		if s.negated && !s.has(v) {
-			return false
-		}
-	}
-	return true
+	return listHas(hit, len(p.ranges) > 0, p.sub, v)
 }
+
+func (p *portSet) neg() bool { return p.negated }
 
 func newPortSet(p rules.Port) (*portSet, error) {
 	s := &portSet{negated: p.Negated}
