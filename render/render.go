@@ -24,11 +24,17 @@ type Options struct {
 }
 
 // Write renders every IPv4 packet of c; frames without IPv4 are skipped.
+// With FAQ set it also leaves out the scanner kernel's RSTs, as the FAQ
+// did (see kernelRSTs).
 func Write(w io.Writer, c *capture.Capture, o Options) error {
 	bw := bufio.NewWriter(w)
+	var rsts kernelRSTs
 	for _, p := range c.Packets {
 		ip, err := capture.IPv4(c.LinkType, p.Data)
 		if err != nil {
+			continue
+		}
+		if o.FAQ && rsts.drop(ip, p.Comment) {
 			continue
 		}
 		if o.From.IsValid() && netip.AddrFrom4([4]byte(ip[12:16])) != o.From {
@@ -234,4 +240,61 @@ func unreachable(code byte, q []byte) string {
 		return fmt.Sprintf("%s unreachable (code %d)", qd, code)
 	}
 	return fmt.Sprintf("unreachable (code %d)", code)
+}
+
+// kernelRSTs recognises the RST a host's kernel sends when a SYN/ACK
+// reaches a port no socket holds: in a SYN scan, the scanner's answer to
+// every open port's SYN/ACK, which nmap never sends itself. The FAQ took
+// them out of its traces; its author's note: "responses from the hostile
+// system (i.e. RSTs sent in response to SYN/ACKs from the victim) have
+// also been removed for the sake of signature clarity."
+//
+// Where a packet carries siglab's ground-truth comment, the comment
+// decides: "scanner RST" is the kernel's own reset; "scanner RST (close,
+// linger 0)", the RST a connect() scan's close() provokes, is nmap's
+// doing and stays. A packet without a comment (a capture siglab did not
+// write) is such a RST when it is the first segment on the connection
+// after a SYN/ACK came the other way, has RST set and carries seq = that
+// SYN/ACK's ack, as RFC 793 builds the reset to an ACK-bearing segment.
+// A connect() handshake answers the SYN/ACK with an ACK first, so its
+// close RST is kept.
+type kernelRSTs struct {
+	// synacks maps the connection as the answer will be addressed (the
+	// SYN/ACK's 4-tuple reversed) to the SYN/ACK's ack number.
+	synacks map[[12]byte]uint32
+}
+
+func (k *kernelRSTs) drop(ip []byte, comment string) bool {
+	ihl := int(ip[0]&0x0f) * 4
+	total := min(int(binary.BigEndian.Uint16(ip[2:])), len(ip))
+	frag := binary.BigEndian.Uint16(ip[6:])
+	if ip[9] != 6 || ihl < 20 || total < ihl+20 || frag&(wire.OffsetMask|wire.FlagMF) != 0 {
+		return false
+	}
+	t := ip[ihl:total]
+	var key [12]byte // src, dst, sport, dport of this segment
+	copy(key[:8], ip[12:20])
+	copy(key[8:], t[:4])
+	flags := t[13]
+	if flags&0x12 == 0x12 && flags&0x04 == 0 { // a SYN/ACK: remember it
+		var back [12]byte
+		copy(back[:4], key[4:8])
+		copy(back[4:8], key[:4])
+		copy(back[8:10], key[10:12])
+		copy(back[10:], key[8:10])
+		if k.synacks == nil {
+			k.synacks = map[[12]byte]uint32{}
+		}
+		k.synacks[back] = binary.BigEndian.Uint32(t[8:])
+	}
+	if comment != "" {
+		delete(k.synacks, key)
+		return comment == "scanner RST"
+	}
+	ack, answered := k.synacks[key]
+	if !answered {
+		return false
+	}
+	delete(k.synacks, key) // only the first segment back answers the SYN/ACK
+	return flags&0x04 != 0 && binary.BigEndian.Uint32(t[4:]) == ack
 }
