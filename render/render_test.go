@@ -121,14 +121,30 @@ var _ = Describe("the scanner kernel's RSTs", func() {
 		Expect(render1(c, render.Options{From: scanner})).To(HaveSuffix(": R 3596953828:3596953828(0) win 0\n"))
 	})
 
-	It("keeps a RST that is not the first answer to a SYN/ACK (a connect() handshake's close) or answers none", func() {
+	It("recognises the reset to a bare ACK too (IRIX answers T3 with one)", func() {
 		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42560, DPort: 1, Seq: isn, Flags: 0x2b, Window: 4096}), "")
+		c.Add(at, tcp(victim, scanner, wire.TCPSegment{SPort: 1, DPort: 42560, Seq: 9, Ack: isn + 1, Flags: wire.FlagACK, Window: 49152}), "")
+		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42560, DPort: 1, Seq: isn + 1, Flags: wire.FlagRST}), "")
+		Expect(render1(c, render.Options{FAQ: true, From: scanner})).To(Equal("18:42:25.241999 > SFP 3596953827:3596953827(0) win 4096 urg 0\n"))
+	})
+
+	It("keeps the target's reset to nmap's ACK probe (an answer, not the scanner's)", func() {
+		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42561, DPort: 1, Seq: isn, Flags: wire.FlagACK, Window: 4096}), "")
+		c.Add(at, tcp(victim, scanner, wire.TCPSegment{SPort: 1, DPort: 42561, Flags: wire.FlagRST}), "")
+		Expect(render1(c, render.Options{FAQ: true})).To(Equal("18:42:25.241999 > . ack 0 win 4096\n18:42:25.241999 > R 0:0(0) win 0\n"))
+	})
+
+	It("keeps a connect() scan's close RST (its kernel acknowledged first) and a RST that answers nothing", func() {
+		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c.Add(at, probe(), "")
 		c.Add(at, synack(), "")
 		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42558, DPort: 13, Seq: isn + 1, Ack: 8, Flags: wire.FlagACK, Window: 32120}), "")
+		c.Add(at, tcp(victim, scanner, wire.TCPSegment{SPort: 13, DPort: 42558, Seq: 8, Ack: isn + 1, Flags: wire.FlagACK | wire.FlagPSH, Window: 32120}), "")
 		c.Add(at, kernelRST(), "")
 		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42559, DPort: 14, Seq: 5, Flags: wire.FlagRST}), "")
-		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42558, DPort: 13, Seq: isn + 1, Flags: wire.FlagRST}), "")
 		Expect(render1(c, render.Options{FAQ: true, From: scanner})).To(Equal(
-			"18:42:25.241999 > . ack 8 win 32120\n" + rstLine + "18:42:25.241999 > R 5:5(0) win 0\n" + rstLine))
+			synLine + "18:42:25.241999 > . ack 8 win 32120\n" + rstLine + "18:42:25.241999 > R 5:5(0) win 0\n"))
 	})
 })
