@@ -322,6 +322,11 @@ func (n *Nmap) advance(now time.Time) bool {
 	}
 	h := n.hosts[n.hostIdx]
 	switch {
+	case !h.up && n.Opts.Scan == ScanPing:
+		// nmap.c's ping-scan branch has its own line, without the port
+		// scans' ", skipping it" (2.01 and 2.05 alike).
+		n.out.verbosef("Host %s appears to be down.\n", n.out.hostLabel(h.addr))
+		n.hostIdx++
 	case !h.up:
 		n.out.verbosef("Host %s appears to be down, skipping it.\n", n.out.hostLabel(h.addr))
 		n.hostIdx++

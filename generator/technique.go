@@ -72,8 +72,8 @@ func (t *technique) probe(s *portScan, port uint16, try int) error {
 	switch {
 	case t.kind == ScanUDP:
 		return p.sendUDPRaw(s.dst, sport, port, nil)
-	case p.fragment: // the fragment path draws a random seq even for FIN
-		return p.sendSmallFragz(s.dst, sport, port, p.isn(), t.flags)
+	case p.fragment: // seq 0: send_small_fragz draws one per decoy copy
+		return p.sendSmallFragz(s.dst, sport, port, 0, t.flags)
 	}
 	return p.sendTCPRaw(s.dst, sport, port, 0, t.flags, nil)
 }

@@ -24,11 +24,17 @@ type Options struct {
 }
 
 // Write renders every IPv4 packet of c; frames without IPv4 are skipped.
+// With FAQ set it also leaves out the scanner kernel's RSTs, as the FAQ
+// did (see kernelRSTs).
 func Write(w io.Writer, c *capture.Capture, o Options) error {
 	bw := bufio.NewWriter(w)
+	var rsts kernelRSTs
 	for _, p := range c.Packets {
 		ip, err := capture.IPv4(c.LinkType, p.Data)
 		if err != nil {
+			continue
+		}
+		if o.FAQ && rsts.drop(ip, p.Comment) {
 			continue
 		}
 		if o.From.IsValid() && netip.AddrFrom4([4]byte(ip[12:16])) != o.From {
@@ -234,4 +240,84 @@ func unreachable(code byte, q []byte) string {
 		return fmt.Sprintf("%s unreachable (code %d)", qd, code)
 	}
 	return fmt.Sprintf("unreachable (code %d)", code)
+}
+
+// kernelRSTs recognises the RST a host's kernel sends when a segment
+// with ACK set reaches a port no socket holds: in a SYN scan, the
+// scanner's answer to every open port's SYN/ACK (and in OS detection to
+// T1's, or to IRIX's bare ACK after T3), which nmap never sends itself.
+// The FAQ took them out of its traces; its author's note: "responses from
+// the hostile system (i.e. RSTs sent in response to SYN/ACKs from the
+// victim) have also been removed for the sake of signature clarity."
+//
+// Where a packet carries siglab's ground-truth comment, the comment
+// decides: "scanner RST" is the kernel's own reset; "scanner RST (close,
+// linger 0)", the RST a connect() scan's close() provokes, is nmap's
+// doing and stays. A packet without a comment (capture.ReadFile keeps
+// none, and other tools' captures have none) is taken for a kernel reset
+// when it has RST set, is the host's first segment after the peer's
+// ACK-bearing segment on that connection, carries that segment's ack as
+// its seq (RFC 793's reset to an ACK-bearing segment), the host opened the
+// exchange (its segment is the first seen on the connection: the probe)
+// and it never acknowledged anything on the connection itself. The
+// opener rule keeps the target's resets to nmap's ACK probes (T4, T6, the
+// ACK ping), which are answers, not the scanner's; the last rule keeps a
+// connect() scan's close RST: its kernel completed the handshake first.
+type kernelRSTs struct {
+	conns map[[12]byte]*rstConn // by the host's side: src, dst, sport, dport
+}
+
+type rstConn struct {
+	ack     uint32 // the ack of the peer's last ACK-bearing segment
+	pending bool   // that segment is not answered yet
+	acked   bool   // the host has sent an ACK-bearing segment itself
+	opened  bool   // the host sent the connection's first segment
+}
+
+func (k *kernelRSTs) conn(key [12]byte) *rstConn {
+	if k.conns == nil {
+		k.conns = map[[12]byte]*rstConn{}
+	}
+	c := k.conns[key]
+	if c == nil {
+		c = &rstConn{}
+		k.conns[key] = c
+	}
+	return c
+}
+
+func (k *kernelRSTs) drop(ip []byte, comment string) bool {
+	ihl := int(ip[0]&0x0f) * 4
+	total := min(int(binary.BigEndian.Uint16(ip[2:])), len(ip))
+	frag := binary.BigEndian.Uint16(ip[6:])
+	if ip[9] != 6 || ihl < 20 || total < ihl+20 || frag&(wire.OffsetMask|wire.FlagMF) != 0 {
+		return false
+	}
+	t := ip[ihl:total]
+	var mine, peer [12]byte // this segment's connection, from each side
+	copy(mine[:8], ip[12:20])
+	copy(mine[8:], t[:4])
+	copy(peer[:4], mine[4:8])
+	copy(peer[4:8], mine[:4])
+	copy(peer[8:10], mine[10:12])
+	copy(peer[10:], mine[8:10])
+	flags := t[13]
+	const ack, rst = 0x10, 0x04
+	if k.conns[mine] == nil && k.conns[peer] == nil {
+		k.conn(mine).opened = true
+	}
+	if flags&ack != 0 && flags&rst == 0 { // the peer now owes an answer
+		c := k.conn(peer)
+		c.ack, c.pending = binary.BigEndian.Uint32(t[8:]), true
+	}
+	c := k.conn(mine)
+	reset := flags&rst != 0 && c.pending && c.opened && !c.acked && binary.BigEndian.Uint32(t[4:]) == c.ack
+	c.pending = false
+	if flags&ack != 0 && flags&rst == 0 {
+		c.acked = true
+	}
+	if comment != "" {
+		return comment == "scanner RST"
+	}
+	return reset
 }

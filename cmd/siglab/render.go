@@ -8,7 +8,7 @@ import (
 )
 
 type renderCmd struct {
-	FAQ  bool     `name:"faq" help:"Print as the SANS/SHADOW FAQ printed its traces: no addresses, ports or options."`
+	FAQ  bool     `name:"faq" help:"Print as the SANS/SHADOW FAQ printed its traces: no addresses, ports or options, and without the scanner kernel's RSTs to SYN/ACKs."`
 	From string   `help:"Only packets from this source address (the FAQ showed only the scanner's)." placeholder:"ADDR"`
 	File []string `arg:"" help:"pcap or pcapng files." name:"pcap"`
 }
