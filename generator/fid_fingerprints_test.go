@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"regexp"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -47,5 +48,33 @@ var _ = Describe("OS detection with nmap 2.01's own fingerprint file", func() {
 		Entry(nil, labnet.Stack("solaris-2.6"), "Remote operating system guess: Solaris 2.6 - 2.7"),
 		Entry(nil, labnet.Stack("windows-nt4"), "Remote operating system guess: Windows NT4 / Win95 / Win98"),
 		Entry(nil, labnet.Kernel, ""),
+	)
+
+	// The FAQ's exploits plus: nmap -v -sS -P0 -O -p143 against a host
+	// whose port 143 is closed. A Linux 2.0 host's T5-T7 and PU answers
+	// match six records of 2.01's file (Linux 2.0.28, 2.0.30, 2.0.33-34
+	// twice, 2.0.35-36, 2.1.122 - 2.1.130); match_fingerprint() (osscan.c)
+	// voids a sixth match. Today's Linux (the kernel stack: DF on its
+	// resets, a FIN counted in T7's ACK) matches none. Either way os_scan()
+	// tries get_fingerprint() three times, 2 s apart, and nmap.c prints
+	// "No OS matches for this host.  TCP fingerprints:\n%s\n\n" with
+	// mergeFPs() of the three attempts: a test the next attempt repeats
+	// is left out, so three equal attempts print as one.
+	DescribeTable("a host with no open port: three attempts, no match, the attempts' fingerprints merged",
+		func(stack labnet.Stack, t5, t6, t7 string) {
+			run := runOS("-v -sS -P0 -O -p143 victim", 2718, labnet.Host{Addr: victim, Stack: stack}, &osLink{puReply: stack.IsKernel()})
+			Expect(attempts(run.osProbes())).To(Equal(3))
+			Expect(guessLine(run.out)).To(BeEmpty())
+			Expect(strings.Count(run.out, "Warning:  No ports found open on this machine")).To(Equal(3))
+			Expect(run.out).To(MatchRegexp("No OS matches for this host.  TCP fingerprints:\n" +
+				regexp.QuoteMeta(t5+"\n"+t6+"\n"+t7+"\n"+
+					"PU(Resp=Y%DF=N%TOS=C0%IPLEN=164%RIPTL=148%RID=E%RIPCK=E%UCK=E%ULEN=134%DAT=E)\n"+
+					"\n\n") +
+				`Nmap run completed -- 1 IP address \(1 host up\) scanned in \d+ seconds\n$`))
+		},
+		Entry("Linux 2.0.35: six matches", labnet.Stack("linux-2.0.35"),
+			"T5(Resp=Y%DF=N%W=0%ACK=S++%Flags=AR%Ops=)", "T6(Resp=Y%DF=N%W=0%ACK=O%Flags=R%Ops=)", "T7(Resp=Y%DF=N%W=0%ACK=S%Flags=AR%Ops=)"),
+		Entry("today's Linux (kernel): no match", labnet.Kernel,
+			"T5(Resp=Y%DF=Y%W=0%ACK=S++%Flags=AR%Ops=)", "T6(Resp=Y%DF=Y%W=0%ACK=O%Flags=R%Ops=)", "T7(Resp=Y%DF=Y%W=0%ACK=S++%Flags=AR%Ops=)"),
 	)
 })

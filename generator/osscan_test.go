@@ -433,7 +433,7 @@ var _ = Describe("OS detection (-O) probes", func() {
 		}
 	})
 
-	It("prints the -v line per attempt, then after the ports table the sequence report and the three attempts' fingerprints", func() {
+	It("prints the -v line per attempt, then after the ports table the sequence report and the three attempts' fingerprints, merged (mergeFPs: equal attempts print once)", func() {
 		Expect(strings.Count(run.out, "For OSScan assuming")).To(Equal(3))
 		Expect(run.out).To(MatchRegexp(`(?s)The SYN scan took 0 seconds to scan 25 ports\.\n(For OSScan assuming[^\n]*\n){3}Interesting ports on victim`))
 		var synacks []string
@@ -457,8 +457,7 @@ var _ = Describe("OS detection (-O) probes", func() {
 			"\n" +
 			"Sequence numbers: " + strings.Join(synacks[12:], " ") + "\n" +
 			"No OS matches for this host.  TCP fingerprints:\n" +
-			fp + fp + fp +
-			"\n" +
+			fp + "\n\n" +
 			"Nmap run completed -- 1 IP address (1 host up) scanned in 5 seconds\n"))
 	})
 })
@@ -603,14 +602,14 @@ var _ = Describe("OS detection without an open port (the FAQ's exploits plus)", 
 				Expect(at[8].t.Sub(listen2)).To(Equal(200*time.Millisecond + 2*time.Second))
 			}
 		}
-		By("the output: the warning once per attempt, two blanks after Warning:, no -v OSScan line, and no match")
+		By("the output: the warning once per attempt, two blanks after Warning:, no -v OSScan line, and no match; the three equal attempts merged into one")
 		silent := "T5(Resp=N)\nT6(Resp=N)\nT7(Resp=N)\nPU(Resp=N)\n"
 		warn := "Warning:  No ports found open on this machine, OS detection will be MUCH less reliable\n"
 		Expect(run.out).NotTo(ContainSubstring("For OSScan"))
 		Expect(run.out).NotTo(ContainSubstring("TCP Sequence Prediction"))
 		Expect(run.out).To(ContainSubstring("The SYN scan took 0 seconds to scan 1 ports.\n" + warn + warn + warn +
 			"No ports open for host victim (198.18.1.2)\n" +
-			"No OS matches for this host.  TCP fingerprints:\n" + silent + silent + silent + "\n" +
+			"No OS matches for this host.  TCP fingerprints:\n" + silent + "\n\n" +
 			"Nmap run completed -- 1 IP address (1 host up) scanned in 5 seconds\n"))
 	})
 })

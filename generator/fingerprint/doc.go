@@ -7,7 +7,7 @@
 // Everything here is pure: values in, values out, no I/O apart from the
 // reference file embedded at build time (nmap-os-fingerprints, next to
 // this file). The generator's OS detection phase (generator/osscan.go)
-// owns the probing and calls TCPTest, PUTest and Match.
+// owns the probing and calls TCPTest, PUTest, Match and Merge.
 //
 // The embedded file is nmap 2.01's own nmap-os-fingerprints, byte for
 // byte (120 records; github.com/dmiller-nmap/nmap, commit
