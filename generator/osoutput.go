@@ -67,17 +67,12 @@ func (o *output) osGuess(ms []*fingerprint.Record) {
 	o.printf("\n")
 }
 
-// noOSMatch is 2.01's notice when no attempt matched (or too many records
-// did): "No OS matches for this host.  TCP fingerprints:" then the
-// fingerprints, and an empty line. The reference quotes only the header;
-// its plural, where the Oct-1998 beta printed its single fingerprint
-// under "TCP fingerprint:", is read here as one fingerprint per attempt,
-// printed in attempt order (2.05 merged them into one under "TCP/IP
-// fingerprint:").
+// noOSMatch is nmap.c's notice (2.01) when no attempt matched (or too
+// many records did): nmap_log("No OS matches for this host.  TCP
+// fingerprints:\n%s\n\n", mergeFPs(FPs, numFPs)). The attempts'
+// fingerprints are merged (fingerprint.Merge): a test the next attempt
+// repeats is printed once. The block's own last newline and the two of
+// the format leave two empty lines before what follows.
 func (o *output) noOSMatch(fps []*fingerprint.Fingerprint) {
-	o.printf("No OS matches for this host.  TCP fingerprints:\n")
-	for _, fp := range fps {
-		o.printf("%s", fp)
-	}
-	o.printf("\n")
+	o.printf("No OS matches for this host.  TCP fingerprints:\n%s\n\n", fingerprint.Merge(fps))
 }

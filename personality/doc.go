@@ -13,9 +13,10 @@
 // stack.go, tcp.go and quote.go turns them into packets. Each personality
 // lives in one file holding its profile and the fingerprint record it
 // answers to (with where that record comes from); adding one is writing
-// that file. The record is also what siglab appends to the fingerprint
-// database, and the tests check the stack against it attribute by
-// attribute.
+// that file. The record is nmap 2.01's own, quoted from the fingerprint
+// file siglab ships (generator/fingerprint), and the tests check the
+// stack against it attribute by attribute and check that nmap's match
+// names that record and no other of the file's 120.
 //
 // Ownership and lifetime: New returns a Stack owned by its caller (today
 // simnet's Network, later a TUN pump in the live lab) for the

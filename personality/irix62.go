@@ -13,9 +13,11 @@ func init() { registerProfile(&irix62) }
 
 var irix62 = profile{
 	name: "irix-6.2",
-	record: `# IRIX 6.2 - 6.5: nmap 2.01's nmap-os-fingerprints, unchanged in 2.05
-# (quoted in shared/reference/nmap-2.0x-internals.md section 6).
-FingerPrint  IRIX 6.2 - 6.5
+	record: `# IRIX 6.2 - 6.5:
+# nmap 2.01's nmap-os-fingerprints, verbatim (github.com/dmiller-nmap/nmap,
+# commit e86b115c0fecc6c46e4bf758c339d86c16868b62, "Nmap 2.01");
+# unchanged in 2.05.
+FingerPrint  IRIX 6.2 - 6.5  # Thanks to  Lamont Granquist
 TSeq(Class=TD|64K|RI%gcd=<6|3E8|7D0|BB8|FA0)
 T1(DF=N%W=EF2A|C000%ACK=S++%Flags=AS%Ops=MNWNNT)
 T2(Resp=Y%DF=N%W=0%ACK=S%Flags=AR%Ops=)

@@ -17,13 +17,13 @@ func init() { registerProfile(&laserwriter600) }
 
 var laserwriter600 = profile{
 	name: "laserwriter-600",
-	record: `# Apple Color LaserWriter 600 (constant ISN class). From an early
-# nmap-os-fingerprints (header "(C) 1998,1999"; github.com/dmiller-nmap/nmap
-# commit 00a3048eeb5a0e5470599a14579df0c9b6a6fc05), verbatim but for the
-# keyword, which nmap 2.01 wants as "FingerPrint". Its comment there:
-# "Actually it is not constant seq class -- it just seems that way
-# because it takes so long to increment"; thanks to Pluvius.
-FingerPrint Apple Color LaserWrite 600 Printer
+	record: `# Apple Color LaserWriter 600 (constant ISN class): the first of the
+# two records of that name in nmap 2.01's nmap-os-fingerprints, verbatim
+# (github.com/dmiller-nmap/nmap, commit
+# e86b115c0fecc6c46e4bf758c339d86c16868b62, "Nmap 2.01").
+# The file's comment above it: "Actually it is not constant seq class --
+# it just seems that way because it takes so long to increment".
+FingerPrint  Apple Color LaserWrite 600 Printer # Thanks to Pluvius
 TSeq(Class=C)
 T1(DF=N%W=A28%ACK=S++%Flags=AS%Ops=M)
 T2(Resp=N)

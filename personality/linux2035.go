@@ -20,8 +20,10 @@ func init() { registerProfile(&linux2035) }
 
 var linux2035 = profile{
 	name: "linux-2.0.35",
-	record: `# Linux 2.0.35-36: nmap 2.01's nmap-os-fingerprints, unchanged in 2.05
-# (quoted in shared/reference/nmap-2.0x-internals.md section 6).
+	record: `# Linux 2.0.35-36:
+# nmap 2.01's nmap-os-fingerprints, verbatim (github.com/dmiller-nmap/nmap,
+# commit e86b115c0fecc6c46e4bf758c339d86c16868b62, "Nmap 2.01");
+# unchanged in 2.05.
 FingerPrint  Linux 2.0.35-36
 TSeq(Class=TR)
 T1(DF=N%W=7FE0|7FF0|3FE0|3FF0|2200%ACK=S++%Flags=AS%Ops=ME)

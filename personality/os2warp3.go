@@ -18,12 +18,10 @@ func init() { registerProfile(&os2warp3) }
 
 var os2warp3 = profile{
 	name: "os2-warp-3",
-	record: `# IBM OS/2 Warp 3 (i800 ISN class). From an early
-# nmap-os-fingerprints (header "(C) 1998,1999"; github.com/dmiller-nmap/nmap
-# commit 00a3048eeb5a0e5470599a14579df0c9b6a6fc05), verbatim but for the
-# keyword, which nmap 2.01 wants as "FingerPrint"; thanks to van Hauser,
-# whom Phrack 54 thanks among the 1998 beta testers.
-FingerPrint IBM OS/2 V.3
+	record: `# IBM OS/2 Warp 3 (i800 ISN class):
+# nmap 2.01's nmap-os-fingerprints, verbatim (github.com/dmiller-nmap/nmap,
+# commit e86b115c0fecc6c46e4bf758c339d86c16868b62, "Nmap 2.01").
+FingerPrint  IBM OS/2 V.3  # Thanks to van Hauser (vh@reptile.rug.ac.be)
 TSeq(Class=i800)
 T1(DF=N%W=7000%ACK=S++%Flags=AS%Ops=M)
 T2(Resp=N)

@@ -16,18 +16,17 @@ func init() { registerProfile(&solaris26) }
 
 var solaris26 = profile{
 	name: "solaris-2.6",
-	record: `# Solaris 2.6 - 2.7 (random-increments ISN class). From an early
-# nmap-os-fingerprints (header "(C) 1998,1999"; github.com/dmiller-nmap/nmap
-# commit 00a3048eeb5a0e5470599a14579df0c9b6a6fc05), verbatim but for the
-# keyword, which nmap 2.01 wants as "FingerPrint".
-FingerPrint Solaris 2.6 - 2.7
+	record: `# Solaris 2.6 - 2.7 (random-increments ISN class):
+# nmap 2.01's nmap-os-fingerprints, verbatim (github.com/dmiller-nmap/nmap,
+# commit e86b115c0fecc6c46e4bf758c339d86c16868b62, "Nmap 2.01").
+FingerPrint  Solaris 2.6 - 2.7
 TSeq(Class=RI%gcd=<6)
-T1(DF=Y%W=2297|2788|4431|8371|8F4D|ABCD|FFF7|FFFF%ACK=S++%Flags=AS%Ops=NNTNWME)
+T1(DF=Y%W=2297%ACK=S++%Flags=AS%Ops=NNTNWME)
 T2(Resp=N)
 T3(Resp=N)
 T4(DF=Y%W=0%ACK=O%Flags=R%Ops=)
 T5(DF=Y%W=0%ACK=S++%Flags=AR%Ops=)
-T6(DF=Y%W=0%ACK=O|S%Flags=AR|R%Ops=)
+T6(DF=Y%W=0%ACK=O%Flags=R%Ops=)
 T7(DF=Y%W=0%ACK=S%Flags=AR%Ops=)
 PU(DF=Y%TOS=0%IPLEN=70%RIPTL=148%RID=E%RIPCK=E%UCK=E%ULEN=134%DAT=E)
 `,

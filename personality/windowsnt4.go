@@ -20,19 +20,18 @@ func init() { registerProfile(&windowsNT4) }
 
 var windowsNT4 = profile{
 	name: "windows-nt4",
-	record: `# Windows NT 4.0 / 95 / 98 (time-dependent ISN class). From an early
-# nmap-os-fingerprints (header "(C) 1998,1999"; github.com/dmiller-nmap/nmap
-# commit 00a3048eeb5a0e5470599a14579df0c9b6a6fc05), verbatim but for the
-# keyword, which nmap 2.01 wants as "FingerPrint".
+	record: `# Windows NT 4.0 / 95 / 98 (time-dependent ISN class):
+# nmap 2.01's nmap-os-fingerprints, verbatim (github.com/dmiller-nmap/nmap,
+# commit e86b115c0fecc6c46e4bf758c339d86c16868b62, "Nmap 2.01").
 FingerPrint Windows NT4 / Win95 / Win98
 TSeq(Class=TD|RI%gcd=1|2|3|4|5|A|14|1E|28|5A%SI=<1F4)
-T1(DF=Y%W=2017|16D0|860|869F%ACK=S++%Flags=AS%Ops=M|MNWNNT)
+T1(DF=Y%W=2017|16D0%ACK=S++%Flags=AS%Ops=M)
 T2(Resp=Y%DF=N%W=0%ACK=S%Flags=AR%Ops=)
-T3(Resp=Y%DF=Y%W=2017|16D0|860|869F%ACK=S++%Flags=AS%Ops=M|MNWNNT)
+T3(Resp=Y%DF=Y%W=2017|16D0%ACK=S++%Flags=AS%Ops=M)
 T4(DF=N%W=0%ACK=S++|O%Flags=R%Ops=)
 T5(DF=N%W=0%ACK=S++%Flags=AR%Ops=)
 T6(DF=N%W=0%ACK=S++|O%Flags=R%Ops=)
-T7(DF=N%W=0%ACK=S++|S%Flags=AR%Ops=)
+T7(DF=N%W=0%ACK=S++%Flags=AR%Ops=)
 PU(DF=N%TOS=0%IPLEN=38%RIPTL=148%RID=E%RIPCK=E%UCK=E%ULEN=134%DAT=E)
 `,
 	ttl: 128, ipidStep: 256, isn: newClockISS,

@@ -7,9 +7,15 @@
 // Everything here is pure: values in, values out, no I/O apart from the
 // reference file embedded at build time (nmap-os-fingerprints, next to
 // this file). The generator's OS detection phase (generator/osscan.go)
-// owns the probing and calls TCPTest, PUTest and Match; the emulated
-// stacks (personality) own the records of the operating systems
-// they imitate and append them to the embedded file.
+// owns the probing and calls TCPTest, PUTest, Match and Merge.
+//
+// The embedded file is nmap 2.01's own nmap-os-fingerprints, byte for
+// byte (120 records; github.com/dmiller-nmap/nmap, commit
+// e86b115c0fecc6c46e4bf758c339d86c16868b62, "Nmap 2.01"). Its header
+// puts it under nmap's licence, the GNU GPL (see LICENSE at the
+// repository root). Parse reads it as 2.01's parser did, quirks
+// included. Every emulated stack (personality) imitates an OS the file
+// has a record for, and quotes that record; nothing is appended.
 //
 // Ownership and lifetime: a DB returned by Parse belongs to its caller.
 // The one returned by Default is parsed once per process, shared, and

@@ -18,11 +18,11 @@ var ErrTooManyMatches = errors.New("too many fingerprints match")
 // Match returns the records the observed fingerprint matches, in file
 // order, with match_fingerprint()'s all-or-nothing semantics: there is no
 // score, a record matches when every one of its tests passes (see
-// Record.Matches). A record whose name was already matched is not listed
-// twice (2.05's rule; the reference does not say whether 2.01 had it).
-// More than MatchLimit matches yield ErrTooManyMatches. The check runs,
-// as in match_fingerprint(), when a further match is found, before the
-// name is compared.
+// Record.Matches). Every matching record is listed, a name repeated when
+// two records of that name match: 2.01's match_fingerprint() (osscan.c)
+// stores each match as it comes (2.05 added the rule listing a name
+// once). More than MatchLimit matches yield ErrTooManyMatches; as in
+// match_fingerprint(), the check runs when a further match is found.
 func Match(db *DB, observed *Fingerprint) ([]*Record, error) {
 	if db == nil || observed == nil {
 		return nil, nil
@@ -36,20 +36,9 @@ func Match(db *DB, observed *Fingerprint) ([]*Record, error) {
 		if len(out) == MatchLimit {
 			return nil, fmt.Errorf("%w: %q would be match %d of at most %d", ErrTooManyMatches, r.Name, MatchLimit+1, MatchLimit)
 		}
-		if !matchedName(out, r.Name) {
-			out = append(out, r)
-		}
+		out = append(out, r)
 	}
 	return out, nil
-}
-
-func matchedName(rs []*Record, name string) bool {
-	for _, r := range rs {
-		if r.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // Matches reports whether the observed fingerprint passes every test of

@@ -40,15 +40,21 @@ var tcpAttrs = []string{"Resp", "DF", "W", "ACK", "Flags", "Ops"}
 //
 //   - a line starting with # is a comment, anywhere;
 //   - a blank (or, in siglab, all-white) line ends a record;
-//   - "FingerPrint <name>" starts one; the name runs to a # or the end of
-//     the line, trailing blanks trimmed; a FingerPrint line right after a
-//     test line also starts a new record, as in nmap;
+//   - a line whose first 11 characters are "FingerPrint" starts one; the
+//     name begins after the 12th character (blanks skipped) and runs to a
+//     # or the end of the line, trailing blanks kept (see start); a
+//     FingerPrint line right after a test line also starts a new record,
+//     as in nmap;
 //   - each test is one line Name(attr=value%attr=value...), % separating
-//     the attributes; a # comment may follow the closing parenthesis.
+//     the attributes; whatever follows the first closing parenthesis is
+//     ignored, as 2.01 ignored it (a # comment, or in 2.01's own file a
+//     second test run onto the same line, which 2.01 never read);
+//   - a test given twice in a record is kept twice, and a host must pass
+//     both (2.01's file has two such records).
 //
 // nmap 2.01 printed a warning for a bad line and went on; siglab stops at
 // the first and names it. It is also stricter where a mistake would
-// silently change matching: unknown test or attribute names, a test or
+// silently change matching: unknown test or attribute names, an
 // attribute given twice, a record without tests (it would match
 // anything), a value mixing | and &.
 func Parse(src []byte) (*DB, error) {
@@ -89,22 +95,25 @@ func (p *parser) line(n int, line string) error {
 	if err != nil {
 		return err
 	}
-	if p.cur.Test(t.Name) != nil {
-		return &SyntaxError{n, fmt.Sprintf("test %s given twice in record %q", t.Name, p.cur.Name)}
-	}
 	p.cur.Tests = append(p.cur.Tests, t)
 	return nil
 }
 
-// start opens a record at its FingerPrint line.
+// start opens a record at its FingerPrint line. As 2.01 reads it
+// (parse_fingerprint_reference_file() in osscan.c), the name starts one
+// character past the keyword, whatever that character is (its own file
+// has a "FingerPrintt  HP-UX 11.00"), leading blanks skipped, and runs to
+// a # or the end of the line. Its trailing blanks stay: 2.01's loop that
+// meant to back up over them starts on the terminating NUL and never
+// runs, so "IRIX 6.2 - 6.5  # Thanks to ..." names "IRIX 6.2 - 6.5  ",
+// and nmap printed the blanks after the name.
 func (p *parser) start(n int, line string) error {
-	rest := line[len(keyword):]
-	if rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
-		return &SyntaxError{n, fmt.Sprintf("%q: %s must be followed by a blank and the OS name", line, keyword)}
+	if len(line) <= len(keyword)+1 {
+		return &SyntaxError{n, fmt.Sprintf("%q: record has no OS name", line)}
 	}
+	rest := strings.TrimLeft(line[len(keyword)+1:], " \t")
 	name, _, _ := strings.Cut(rest, "#")
-	name = strings.TrimSpace(name)
-	if name == "" {
+	if strings.TrimSpace(name) == "" {
 		return &SyntaxError{n, fmt.Sprintf("%q: record has no OS name", line)}
 	}
 	p.cur = &Record{Name: name, Line: n}
@@ -138,12 +147,10 @@ func parseTest(n int, line string) (RefTest, error) {
 	if !ok {
 		return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: unknown test %q (nmap 2.0x has TSeq, T1..T7 and PU)", line, t.Name)}
 	}
-	body, after, found := strings.Cut(line[open+1:], ")")
+	// What follows the ")" is ignored, as 2.01's parser ignored it.
+	body, _, found := strings.Cut(line[open+1:], ")")
 	if !found {
 		return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: no closing \")\"", line)}
-	}
-	if rest := strings.TrimSpace(after); rest != "" && !strings.HasPrefix(rest, "#") {
-		return RefTest{}, &SyntaxError{n, fmt.Sprintf("%q: %q after the test (only a # comment may follow)", line, rest)}
 	}
 	if body == "" {
 		return t, nil // str2AVal: no attributes
