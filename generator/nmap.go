@@ -131,6 +131,7 @@ func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	n.p = newProcess(h, seed, o.SourcePort)
 	n.p.setDecoys(c.decoys, c.me)
 	n.p.fragment = o.Fragment
+	n.p.idealTimers = o.IdealTimers
 	n.ports = slices.Clone(o.Ports)
 	if n.ports == nil && o.Scan != ScanPing { // a ping scan has no port list
 		n.ports = defaultPorts(o.FastPorts)
@@ -141,7 +142,7 @@ func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	for _, a := range n.targets {
 		n.hosts = append(n.hosts, &hostResult{addr: a, to: newTimeouts()})
 	}
-	n.pingTO = newTimeouts()
+	n.pingTO = newPingTimeouts()
 	return n
 }
 

@@ -57,6 +57,11 @@ type Options struct {
 	NoDNS      bool   // -n
 	BounceHost string // -b [user:pass@]host[:port]
 	Targets    []string
+	// IdealTimers is siglab's, not nmap's (no command line sets it): the
+	// process's sleeps last exactly as long as asked, instead of ending on
+	// the 10 ms ticks of the Linux 2.0 kernel the scanner emulates
+	// (timing.go). Set it through Options() between ResolveNmap and Start.
+	IdealTimers bool
 }
 
 // ParseOptions parses an nmap 2.02 command line (without the program

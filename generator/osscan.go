@@ -255,7 +255,8 @@ func (s *osScan) nextSeq() error {
 	if err := s.p.as(seqTags[i-1]).sendTCPRawFrom(src, s.dst, s.p.magic+i, s.open, s.base+uint32(i), wire.FlagSYN); err != nil {
 		return err
 	}
-	s.wakeAt = s.p.host.Now().Add(s.seqGap())
+	now := s.p.host.Now()
+	s.wakeAt = s.p.sleepEnd(now, s.seqGap())
 	return nil
 }
 
@@ -407,7 +408,8 @@ func (s *osScan) endAttempt() {
 		return
 	}
 	s.try++
-	s.stage, s.wakeAt = osDue, s.p.host.Now().Add(osTryPause)
+	now := s.p.host.Now()
+	s.stage, s.wakeAt = osDue, s.p.sleepEnd(now, osTryPause)
 }
 
 // fingerprint builds the attempt's observed fingerprint in nmap's order:

@@ -423,12 +423,12 @@ var _ = Describe("OS detection (-O) probes", func() {
 			By("nothing answers pass 2: TSeq starts 200 ms after its listening began")
 			Expect(at[10].t.Sub(at[9].t.Add(sendCost))).To(Equal(200 * time.Millisecond))
 			for k := 11; k < 16; k++ {
-				Expect(at[k].t.Sub(at[k-1].t)).To(Equal(sendCost+5*time.Millisecond+rtt), "usleep(5000 + srtt) after each SYN")
+				Expect(at[k].t).To(Equal(linuxWake(at[k-1].t.Add(sendCost), 5*time.Millisecond+rtt)), "usleep(5000 + srtt) after each SYN, on the kernel's ticks")
 			}
 			if a < 2 {
 				By("the six SYN/ACKs came during the sleeps: the attempt ends after the last sleep, then sleep(2)")
 				next := ps[firstOf(ps, a+1)]
-				Expect(next.t.Sub(at[15].t)).To(Equal(sendCost + 5*time.Millisecond + rtt + 2*time.Second))
+				Expect(next.t).To(Equal(linuxWake(linuxWake(at[15].t.Add(sendCost), 5*time.Millisecond+rtt), 2*time.Second)))
 			}
 		}
 	})
@@ -599,7 +599,7 @@ var _ = Describe("OS detection without an open port (the FAQ's exploits plus)", 
 			Expect(at[4].t.Sub(listen1)).To(Equal(200 * time.Millisecond))
 			if a < 2 {
 				listen2 := at[7].t.Add(31 * time.Microsecond)
-				Expect(at[8].t.Sub(listen2)).To(Equal(200*time.Millisecond + 2*time.Second))
+				Expect(at[8].t).To(Equal(linuxWake(listen2.Add(200*time.Millisecond), 2*time.Second)))
 			}
 		}
 		By("the output: the warning once per attempt, two blanks after Warning:, no -v OSScan line, and no match; the three equal attempts merged into one")
@@ -656,7 +656,7 @@ var _ = Describe("OS detection's sequence analysis", func() {
 		ps := run.osProbes()
 		sixth := ps[firstOf(ps, 1)-1]
 		Expect(sixth.kind).To(Equal("TSeq6"))
-		Expect(ps[firstOf(ps, 1)].t.Sub(sixth.t)).To(Equal(31*time.Microsecond + 5300*time.Microsecond + 200*time.Millisecond + 2*time.Second))
+		Expect(ps[firstOf(ps, 1)].t).To(Equal(linuxWake(linuxWake(sixth.t.Add(31*time.Microsecond), 5300*time.Microsecond).Add(200*time.Millisecond), 2*time.Second)))
 	})
 
 	It("warns of a RST only when it comes before any SYN/ACK, and ignores it", func() {
@@ -757,7 +757,7 @@ var _ = Describe("OS detection with decoys (-D)", func() {
 			if strings.HasPrefix(ps[i].kind, "TSeq") && strings.HasPrefix(ps[i-1].kind, "TSeq") {
 				// srtt is 331 µs here: the SYN scan timed its probe from
 				// before the decoy copy went out (31 µs) plus the 300 µs RTT.
-				Expect(ps[i].t.Sub(ps[i-1].t)).To(Equal(31*time.Microsecond+5*time.Millisecond+331*time.Microsecond), "usleep(5000+srtt) after every copy")
+				Expect(ps[i].t).To(Equal(linuxWake(ps[i-1].t.Add(31*time.Microsecond), 5*time.Millisecond+331*time.Microsecond)), "usleep(5000+srtt) after every copy")
 			}
 		}
 		Expect(run.out).To(ContainSubstring(pu), "the real copy's probe is the one the ICMP is compared with")

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"net/netip"
 	"time"
@@ -18,7 +19,18 @@ const (
 
 // pingPhase is massping() over one block of hosts: per try, for every
 // host not yet answered, an ICMP echo and then a TCP ACK (or SYN) to port
-// 80, then a wait of one ping timeout (nmap-2.0x-internals.md §3.4).
+// 80, then a wait (nmap-2.0x-internals.md §3.4).
+//
+// The wait is 2.01's: massping() loops until one ping timeout has passed
+// since the try's probes went out (begin_select), reading the timeout
+// afresh on every turn, and the timeout adapts to every reply: from 6 s
+// it falls to its 75 ms floor at the first answer. While some host is
+// unaccounted for, get_ping_results() reads pcap, and a read that comes
+// back empty after the timeout (or any read after max(400 ms, 3 timeouts))
+// ends the try; once every host has answered nothing more is read and the
+// loop spins until begin_select + timeout. So a lone live host's scan
+// starts about 75 ms after the ping went out, and a sweep's next try
+// follows tens of milliseconds after the first answer.
 type pingPhase struct {
 	p         *process
 	out       *output
@@ -29,10 +41,12 @@ type pingPhase struct {
 	id        uint16    // the echo id, one rand() per massping call
 	to        *timeouts // the process's ping timeouts, kept across blocks
 	try       int
-	sent      []time.Time
+	sent      [][pingTries]time.Time // time[host*5+try]: after the host's probes of that try
 	state     []pingState
-	news      bool // a host answered during this try
-	waitUntil time.Time
+	news      bool      // a host came up during this try (up_this_block)
+	begin     time.Time // begin_select: the try's probes are all out
+	readEnd   time.Time // when the pending pcap read comes back empty
+	over      bool      // the try's wait is over
 	done      bool
 }
 
@@ -47,7 +61,7 @@ const (
 func newPingPhase(p *process, out *output, o *Options, hosts []*hostResult, to *timeouts) *pingPhase {
 	return &pingPhase{p: p, out: out, kind: o.Ping, dport: o.PingPort, fixedPort: o.SourcePort >= 0,
 		hosts: hosts, id: uint16(p.rnd.Rand()), to: to,
-		sent: make([]time.Time, len(hosts)), state: make([]pingState, len(hosts)), try: -1}
+		sent: make([][pingTries]time.Time, len(hosts)), state: make([]pingState, len(hosts)), try: -1}
 }
 
 func (g *pingPhase) finished() bool { return g.done }
@@ -55,15 +69,17 @@ func (g *pingPhase) finished() bool { return g.done }
 // wake starts the next try once the current one has waited its timeout
 // (or everyone has answered), or ends the phase.
 func (g *pingPhase) wake(now time.Time) (time.Time, error) {
-	if g.try >= 0 && now.Before(g.waitUntil) {
-		return g.waitUntil, nil
+	if g.try >= 0 && !g.over {
+		if next := g.waitStep(now); !next.IsZero() {
+			return next, nil
+		}
 	}
 	if !g.another() {
 		g.finish()
 		return time.Time{}, nil
 	}
 	g.try++
-	g.news = false
+	g.news, g.over = false, false
 	for i := range g.hosts {
 		if g.state[i] == pingUnknown {
 			if err := g.probe(i); err != nil {
@@ -71,13 +87,47 @@ func (g *pingPhase) wake(now time.Time) (time.Time, error) {
 			}
 		}
 	}
-	g.waitUntil = g.p.host.Now().Add(g.to.timeout)
-	return g.waitUntil, nil
+	g.begin = g.p.host.Now()
+	g.readEnd = g.begin.Add(pcapTimeout)
+	return g.next(), nil
+}
+
+// waitStep runs massping()'s wait loop up to now: it returns when to look
+// again, or the zero time once the try's wait is over.
+func (g *pingPhase) waitStep(now time.Time) time.Time {
+	if g.unknown() == 0 { // nothing is read any more: spin until the timeout
+		if now.Sub(g.begin) < g.to.timeout {
+			return g.next()
+		}
+		g.over = true
+		return time.Time{}
+	}
+	if now.Before(g.readEnd) {
+		return g.readEnd
+	}
+	// An empty read: get_ping_results() gives up once more than the
+	// timeout has passed, and massping() then finds it has waited long
+	// enough; otherwise the next read starts.
+	if now.Sub(g.begin) > g.to.timeout {
+		g.over = true
+		return time.Time{}
+	}
+	g.readEnd = now.Add(pcapTimeout)
+	return g.readEnd
+}
+
+// next is when the wait next needs a look: the pending read's end, or,
+// with every host accounted for, the end of the timeout.
+func (g *pingPhase) next() time.Time {
+	if g.unknown() == 0 {
+		return g.begin.Add(g.to.timeout)
+	}
+	return g.readEnd
 }
 
 // another reports whether to send another try: while hosts are unknown,
-// fewer than five tries went out, and the last try brought news or the
-// block is small.
+// fewer than five tries went out, and a host came up during the last try
+// or the block is small.
 func (g *pingPhase) another() bool {
 	if g.try < 0 {
 		return true
@@ -103,7 +153,7 @@ func (g *pingPhase) unknown() int {
 // so they appear byte-swapped on the wire; the TCP probe's seq is
 // (rand()<<19) + ((host*5+try)<<3) + 3, its low bits always 011.
 func (g *pingPhase) probe(i int) error {
-	g.sent[i] = g.p.host.Now()
+	defer func() { g.sent[i][g.try] = g.p.host.Now() }()
 	dst := g.hosts[i].addr
 	idx := uint16(i*5 + g.try)
 	if g.kind == PingDefault || g.kind == PingICMP {
@@ -131,34 +181,81 @@ func (g *pingPhase) sport() uint16 {
 }
 
 // receive marks hosts up on an echo reply or on any RST or SYN/ACK to the
-// ping ports, and down on an ICMP unreachable or time exceeded.
+// ping ports, and down on an ICMP unreachable or time exceeded. nmap reads
+// only while the try waits with some host unaccounted for; a packet left
+// in the pcap buffer after that is never seen. Every reply (and an
+// unreachable) feeds the shared ping timeouts through hostupdate(), even
+// from a host already known up, and the host takes a copy of them.
 func (g *pingPhase) receive(now time.Time, pk wire.Packet) time.Time {
-	i := g.index(pk.Src())
-	if i < 0 || g.state[i] != pingUnknown {
+	if g.try < 0 || g.over || g.unknown() == 0 || !g.captured(pk) {
 		return time.Time{}
 	}
+	g.readEnd = now.Add(pcapTimeout) // a packet read: the next read starts
+	if now.Sub(g.begin) > max(400*time.Millisecond, 3*g.to.timeout) {
+		g.over = true // get_ping_results() stops; the wait is long over
+		return now
+	}
+	i := g.index(pk.Src())
+	if i < 0 {
+		return g.next()
+	}
+	try, timed, newState := g.try, true, pingUp
 	switch {
 	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 0:
-		g.up(i, now)
+		l4 := pk.L4()
+		if len(l4) < 8 {
+			return g.next()
+		}
+		// the seq nmap stored unswapped comes back as it went out
+		try = int(bits.ReverseBytes16(binary.BigEndian.Uint16(l4[6:]))) % pingTries
 	case pk.IsTCP() && (pk.HasFlags(wire.FlagRST) || pk.HasFlags(wire.FlagSYN|wire.FlagACK)) && g.pingPort(pk.DPort()):
-		g.up(i, now)
-	case pk.Proto() == wire.ProtoICMP && (pk.ICMPType() == 3 || pk.ICMPType() == 11):
-		g.state[i], g.news = pingDown, true
+		try = int(pk.DPort() - g.portBase())
+	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 3:
+		newState = pingDown
+	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 11:
+		newState, timed = pingDown, false // no timing from time exceeded
 	default:
-		return time.Time{}
+		return g.next()
 	}
-	if g.unknown() == 0 {
-		g.waitUntil = now
+	g.update(i, try, newState, timed, now)
+	return g.next()
+}
+
+// captured is massping()'s pcap filter: ICMP to the scanner, or TCP to
+// one of the five ping source ports.
+func (g *pingPhase) captured(pk wire.Packet) bool {
+	if pk.Dst() != g.p.host.Addr() {
+		return false
 	}
-	return g.waitUntil
+	return pk.Proto() == wire.ProtoICMP || pk.IsTCP() && g.pingPort(pk.DPort())
+}
+
+// update is hostupdate(): the timing first, then the host's copy of the
+// timeouts, then its state unless it is already up (up wins over down).
+func (g *pingPhase) update(i, try int, st pingState, timed bool, now time.Time) {
+	if timed {
+		g.to.adjust(g.sent[i][try], now)
+	}
+	g.hosts[i].to = *g.to
+	if g.state[i] == pingUp {
+		return
+	}
+	if st == pingUp {
+		g.news = true // up_this_block: only ups earn the block another try
+	}
+	g.state[i] = st
 }
 
 func (g *pingPhase) pingPort(dport uint16) bool {
-	lo := g.p.magic + pingSportBase
+	return dport-g.portBase() < pingTries
+}
+
+// portBase is the TCP ping's first source port: M+20, or M under -g.
+func (g *pingPhase) portBase() uint16 {
 	if g.fixedPort {
-		lo = g.p.magic
+		return g.p.magic
 	}
-	return dport-lo < pingTries
+	return g.p.magic + pingSportBase
 }
 
 func (g *pingPhase) index(a netip.Addr) int {
@@ -168,16 +265,6 @@ func (g *pingPhase) index(a netip.Addr) int {
 		}
 	}
 	return -1
-}
-
-// up records a live host; its round trip seeds the host's timeouts, as
-// the ping RTT seeds target->to in nmap.
-func (g *pingPhase) up(i int, now time.Time) {
-	rtt := now.Sub(g.sent[i])
-	g.state[i], g.news = pingUp, true
-	g.to.adjust(rtt)
-	g.hosts[i].to = newTimeouts()
-	g.hosts[i].to.adjust(rtt)
 }
 
 func (g *pingPhase) finish() {

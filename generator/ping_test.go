@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -18,7 +19,7 @@ import (
 var _ = Describe("Host discovery (massping)", func() {
 	absent := netip.MustParseAddr("198.18.1.7")
 
-	It("sends per try an 8-byte ICMP echo, then a TCP ACK to port 80 whose seq ends in 011, five tries 6 s apart", func() {
+	It("sends per try an 8-byte ICMP echo, then a TCP ACK to port 80 whose seq ends in 011, five tries 6.02 s apart", func() {
 		const seed = 2024
 		run := runNmap("-sP 198.18.1.7", seed, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
 		g := generator.NewLibcRand(seed)
@@ -57,9 +58,78 @@ var _ = Describe("Host discovery (massping)", func() {
 			Expect(binary.BigEndian.Uint16(ack[34:])).To(Equal(uint16(1024 * (uint16(ttl%4) + 1))))
 			Expect(tcpChecksumOK(ack)).To(BeTrue())
 			if try > 0 {
-				Expect(sent[2*try].t.Sub(sent[2*try-2].t)).To(BeNumerically("~", 6*time.Second, time.Millisecond))
+				// massping(): the try's wait starts after its two sends
+				// (2 x 31 µs); nothing is read, so pcap reads come back
+				// empty every 20 ms, and the first one after more than
+				// the 6 s timeout (tm > to.timeout) ends it: 301 reads.
+				Expect(sent[2*try].t.Sub(sent[2*try-2].t)).To(Equal(62*time.Microsecond + 301*20*time.Millisecond))
 			}
 		}
 		Expect(run.nmap.Output()).To(HaveSuffix("Nmap run completed -- 1 IP address (0 hosts up) scanned in 30 seconds\n"))
+	})
+})
+
+var _ = Describe("massping()'s timeout arithmetic (2.01's targets.c and nmap.c)", func() {
+	// massping() keeps its timeout_info in a static that starts bzeroed
+	// with only timeout = pingtimeout (6 s): srtt = rttvar = 0, not -1, so
+	// the first reply takes adjust_timeouts()'s smoothing branch: srtt =
+	// rtt>>3, rttvar = rtt>>2, timeout = max(srtt + 4*rttvar, 75 ms) =
+	// 75 ms. massping()'s wait loop runs until elapsed >= to.timeout since
+	// begin_select (after the try's last send), reading the timeout afresh.
+	const sendCost = 31 * time.Microsecond
+	absent := netip.MustParseAddr("198.18.1.7")
+
+	It("starts a lone live host's scan 75 ms after the ping went out, not on its answer", func() {
+		run := runNmap("-sS -p13 victim", 7, simnet.Config{Seed: 1}, labnet.Host{Addr: victim, OpenTCP: []uint16{13}})
+		echo := run.from(scanner)[0]
+		Expect(echo.ip.Protocol).To(Equal(layers.IPProtocolICMPv4))
+		syn := run.synProbes()[0]
+		// echo, ACK (2 sends), then begin_select; the echo reply ends the
+		// reading (no host left unaccounted), the loop spins to 75 ms.
+		Expect(syn.t.Sub(echo.t)).To(Equal(2*sendCost + 75*time.Millisecond))
+	})
+
+	It("gives the host massping's own timeouts: srtt = rtt>>3, so TSeq sleeps 5000 + 62 µs after the SYN scan's reply", func() {
+		// The echo reply times the try from after the ACK's send (time[seq]
+		// is taken after sendrawtcppingquery): rtt = 300 - 62 = 238 µs;
+		// srtt = 238>>3 = 29, rttvar = 238>>2 = 59 (targets.c hostupdate():
+		// target->to = *to). The SYN scan's SYN/ACK (rtt 300 µs) then goes
+		// through the smoothing branch (nmap.c adjust_timeouts()): delta =
+		// 271, srtt = 29 + 271>>3 = 62. usleep(5000 + 62), timed exactly
+		// with the kernel's ticks switched off.
+		c, err := generator.ResolveNmap("-sS -O -p13 victim", map[string]netip.Addr{"victim": victim}, mustGuard())
+		Expect(err).NotTo(HaveOccurred())
+		c.Options().IdealTimers = true
+		run := runCommand(c, 7, simnet.Config{Seed: 1}, labnet.Host{Addr: victim, OpenTCP: []uint16{13}})
+		seq := run.tseqProbes()
+		Expect(seq).To(HaveLen(18))
+		for k := 1; k < 6; k++ {
+			Expect(seq[k].t.Sub(seq[k-1].t)).To(Equal(sendCost + 5062*time.Microsecond))
+		}
+	})
+
+	It("sends a sweep's second try tens of milliseconds after the first answer, not 6 s", func() {
+		run := runNmap("-sP victim 198.18.1.7", 7, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		var echoes []wirePacket
+		for _, w := range run.wire {
+			if w.ip.DstIP.Equal(absent.AsSlice()) && w.ip.Protocol == layers.IPProtocolICMPv4 {
+				echoes = append(echoes, w)
+			}
+		}
+		Expect(echoes).To(HaveLen(5), "a block of two hosts is retried to five tries")
+		first := run.from(scanner)[0] // the victim's echo, t0
+		// t0: victim echo, +31 ACK, +62 absent echo, +93 ACK, +124
+		// begin_select. The victim's echo reply (+300) drops the timeout
+		// to 75 ms; its RST (+331) is still read (the absent host is
+		// unaccounted) and is the last packet: reads then come back empty
+		// at +20.331, +40.331, +60.331 and +80.331 ms, the first with more
+		// than 75 ms since begin_select, which ends the try.
+		Expect(echoes[0].t.Sub(first.t)).To(Equal(2 * sendCost))
+		Expect(echoes[1].t.Sub(first.t)).To(Equal(331*time.Microsecond + 4*20*time.Millisecond))
+		// later tries read nothing: begin_select (after the two sends)
+		// plus four empty 20 ms reads.
+		for k := 2; k < 5; k++ {
+			Expect(echoes[k].t.Sub(echoes[k-1].t)).To(Equal(2*sendCost + 4*20*time.Millisecond))
+		}
 	})
 })

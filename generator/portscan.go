@@ -208,7 +208,7 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	}
 	sp := &s.ports[i]
 	if try == sp.try {
-		s.to.adjust(now.Sub(sp.sent))
+		s.to.adjust(sp.sent, now)
 	}
 	s.grow(try)
 	sp.state, s.changed = st, true

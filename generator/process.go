@@ -33,6 +33,9 @@ type process struct {
 	sources []netip.Addr
 	// fragment is -f: scan probes go out as two tiny IP fragments.
 	fragment bool
+	// idealTimers: sleeps end exactly when asked, not on the kernel's
+	// 10 ms ticks (Options.IdealTimers).
+	idealTimers bool
 	// tag names the probe the next sends carry (ground truth for the
 	// capture's comments): "SYN", "T3", "TSeq 4/6"... Set it with as().
 	tag string
