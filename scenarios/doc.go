@@ -8,6 +8,15 @@
 // wrong`, and wraps ErrInvalid. Catalogue and Find serve the built-in
 // scenarios, the *.yaml files next to this package, embedded at build time.
 //
+// A scenario may set `start:`, an RFC 3339 moment with its zone
+// (1998-12-24T01:41:25.18024Z), where an offline run's virtual clock
+// begins (Scenario.Start; simnet.Epoch when absent). nmap 2.02 takes its
+// TTL from time(NULL) % 14 + 51 at a process's first packet and its
+// SYNs' window from the TTL, 1024 * (TTL % 4 + 1), so the start fixes
+// both: the FAQ scenarios start when their figures' runs did, on days
+// whose second gives the figures' windows. Live runs use the real clock
+// and ignore it.
+//
 // A scenario's expect: sections are read against a DetectorSet: the
 // built-in detectors (reference, p0f, scanlogd, psad, and rules, siglab's
 // own rule lab with the classic set) and the engines and native rule

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -18,7 +19,7 @@ var nameRE = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // topKeys are the keys a scenario file may have, in the order the product
 // contract shows them.
-var topKeys = []string{"name", "summary", "seed", "live_only", "network", "sensor", "scan", "traffic", "expect"}
+var topKeys = []string{"name", "summary", "seed", "start", "live_only", "network", "sensor", "scan", "traffic", "expect"}
 
 // Parse reads one scenario from data; file is used in error messages and
 // stored in Scenario.File. Every error is an *Error wrapping ErrInvalid.
@@ -187,7 +188,7 @@ func (p *parser) scenario(root *yaml.Node) (*Scenario, error) {
 	return s, nil
 }
 
-// header reads name, summary and seed.
+// header reads name, summary, seed, start and live_only.
 func (p *parser) header(root *yaml.Node, fs []field, s *Scenario) error {
 	n := get(fs, "name")
 	if isNull(n) {
@@ -209,8 +210,38 @@ func (p *parser) header(root *yaml.Node, fs []field, s *Scenario) error {
 			return p.errf(n.Line, "seed must be a whole number from 0 to %d, not %s", uint64(math.MaxUint64), describe(n))
 		}
 	}
+	if s.Start, err = p.start(get(fs, "start")); err != nil {
+		return err
+	}
 	s.LiveOnly, err = p.boolean(get(fs, "live_only"), "live_only")
 	return err
+}
+
+// firstTimeT and endTimeT bound the moments a 1998 time_t (32 bits,
+// signed) can hold: nmap 2.02's time(NULL) draws its TTL from it.
+var (
+	firstTimeT = time.Unix(0, 0).UTC()
+	endTimeT   = time.Unix(math.MaxInt32+1, 0).UTC()
+)
+
+// start reads `start:`, the moment an offline run's virtual clock begins:
+// an RFC 3339 time with its zone (1998-12-24T01:41:25.18024Z), kept in
+// UTC; the zero time when the key is absent.
+func (p *parser) start(n *yaml.Node) (time.Time, error) {
+	if isNull(n) {
+		return time.Time{}, nil
+	}
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!timestamp" && n.ShortTag() != "!!str") {
+		return time.Time{}, p.errf(n.Line, "start must be a moment such as 1998-12-24T01:41:25Z, not %s", describe(n))
+	}
+	t, err := time.Parse(time.RFC3339Nano, n.Value)
+	if err != nil {
+		return time.Time{}, p.errf(n.Line, "start: %q is not an RFC 3339 moment: give the date, the time of day and the zone, e.g. 1998-12-24T01:41:25Z", n.Value)
+	}
+	if t.Before(firstTimeT) || !t.Before(endTimeT) {
+		return time.Time{}, p.errf(n.Line, "start: %s is outside what a 32-bit time_t holds (1970-01-01T00:00:00Z to 2038-01-19T03:14:07Z)", n.Value)
+	}
+	return t.UTC(), nil
 }
 
 // emptyLine is the line to blame for a missing part: the first of keys

@@ -13,6 +13,11 @@ type Scenario struct {
 	Summary string
 	// Seed fixes every random draw of the run.
 	Seed uint64
+	// Start is where an offline run's virtual clock begins (`start:`;
+	// simnet.Epoch when zero). nmap 2.02 draws its TTL, and so its SYNs'
+	// window, from time(NULL) at a process's first packet, so Start
+	// fixes them; live runs use the real clock and ignore it.
+	Start time.Time
 	// LiveOnly scenarios need real test networks (e.g. a real FTP
 	// server); offline runs skip them.
 	LiveOnly bool

@@ -88,7 +88,7 @@ func generate(ctx context.Context, s *scenarios.Scenario, tap func(time.Time, []
 // stable sort of the simulated network's plain taps by time would give;
 // truth says whether the engine labels what it sends.
 func (p *plan) playOffline(ctx context.Context, tap func(time.Time, []byte), truth bool) (played, error) {
-	net, err := simnet.Build(simnet.Config{Seed: p.s.Seed, InOrder: true, Tap: tap}, p.s.Network.LabHosts()...)
+	net, err := simnet.Build(simnet.Config{Start: p.s.Start, Seed: p.s.Seed, InOrder: true, Tap: tap}, p.s.Network.LabHosts()...)
 	if err != nil {
 		return played{}, fmt.Errorf("%s: %w: %w", p.s.File, ErrSetup, err)
 	}

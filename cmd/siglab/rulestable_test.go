@@ -44,8 +44,10 @@ var _ = Describe("siglab rules table", func() {
 		Expect(tableCellOf(r.stdout, "(tech-ping-ack)", "628")).To(Equal("**1**"))
 		Expect(tableCellOf(r.stdout, "nmap 7.93 -sA", "628")).To(Equal("· ack"))
 		// nmap 2.02 picked one of four windows per run; ET's rules key
-		// each on one, and the 2048 one ships commented out.
-		Expect(tableCellOf(r.stdout, "(fig2-syn)", "2009583")).To(Equal("**1**"))
+		// each on one, and the 2048 one ships commented out. fig2-syn
+		// has figure 2's window, 1024.
+		Expect(tableCellOf(r.stdout, "(fig2-syn)", "2009582")).To(Equal("**1**"))
+		Expect(tableCellOf(r.stdout, "(fig2-syn)", "2009583")).To(Equal("· window"))
 		Expect(tableCellOf(r.stdout, "(tech-fragments)", "2000537")).To(Equal("**1**"))
 		Expect(tableCellOf(r.stdout, "(tech-fragments)", "2009583")).To(Equal("· window"))
 		Expect(tableCellOf(r.stdout, "nmap 7.93 -sS", "2009582")).To(Equal("**1**"))
