@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/render"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
@@ -180,4 +181,105 @@ var _ = Describe("The FAQ scenarios' windows", func() {
 		Entry("exploits-plus-linux: the imap variant, win 4096", "exploits-plus-linux", "imap variant", false),
 		Entry("faq-mapping-campaign: figure 4's OS detection, win 4096", "faq-mapping-campaign", "figure 4", true),
 	)
+})
+
+// faqSYNTimeRE finds a bare SYN line's time of day in tcpdump's form.
+var faqSYNTimeRE = regexp.MustCompile(`^(\d\d):(\d\d):(\d\d)\.(\d{6}) > S \d+:\d+\(0\) win`)
+
+// synTimes are the times, in µs of the day, of the bare SYN lines of
+// text (rendered or the FAQ's).
+func synTimes(lines []string) []int64 {
+	var out []int64
+	for _, l := range lines {
+		m := faqSYNTimeRE.FindStringSubmatch(strings.TrimSpace(l))
+		if m == nil {
+			continue
+		}
+		var v [4]int64
+		for i := range v {
+			v[i], _ = strconv.ParseInt(m[i+1], 10, 64)
+		}
+		out = append(out, ((v[0]*60+v[1])*60+v[2])*1e6+v[3])
+	}
+	return out
+}
+
+// gapsMS are the gaps between the last n times, in ms.
+func gapsMS(ts []int64, n int) []float64 {
+	Expect(len(ts)).To(BeNumerically(">=", n))
+	ts = ts[len(ts)-n:]
+	var out []float64
+	for i := 1; i < n; i++ {
+		out = append(out, float64(ts[i]-ts[i-1])/1000)
+	}
+	return out
+}
+
+// renderFAQ is `siglab render --faq --from <scanner>` of a scenario
+// generated offline, as lines.
+func renderFAQ(name string) []string {
+	s, err := scenarios.Find(name)
+	Expect(err).NotTo(HaveOccurred())
+	res, err := verifier.Generate(context.Background(), s)
+	Expect(err).NotTo(HaveOccurred())
+	var b strings.Builder
+	Expect(render.Write(&b, res.Capture, render.Options{FAQ: true, From: labnet.DefaultScanner})).To(Succeed())
+	return strings.Split(b.String(), "\n")
+}
+
+var _ = Describe("render --faq of the FAQ scenarios", func() {
+	traces := faqTraces("testdata/shadow-nmap-faq.txt")
+	faqLines := func() []string {
+		b, err := os.ReadFile("testdata/shadow-nmap-faq.txt")
+		Expect(err).NotTo(HaveOccurred())
+		return strings.Split(string(b), "\n")
+	}
+
+	DescribeTable("prints the figure's windows on every probe line",
+		func(name, figure string, osOnly bool) {
+			probes := traces[figure]
+			if osOnly {
+				probes = osDetection(probes)
+			}
+			var want []uint16
+			for _, p := range probes {
+				want = append(want, p.Window)
+			}
+			var got []uint16
+			for _, l := range renderFAQ(name) {
+				for _, m := range faqProbeRE.FindAllStringSubmatch(l, -1) {
+					w, err := strconv.ParseUint(m[2], 10, 16)
+					Expect(err).NotTo(HaveOccurred())
+					got = append(got, uint16(w))
+				}
+			}
+			Expect(got).NotTo(BeEmpty())
+			Expect(windowSet(got)).To(Equal(windowSet(want)))
+		},
+		Entry("fig1-random-scan, figure 1", "fig1-random-scan", "figure 1", false),
+		Entry("fig2-syn-os-irix, figure 2", "fig2-syn-os-irix", "figure 2", false),
+		Entry("fig45-exploits-plus, figure 5", "fig45-exploits-plus", "figure 5", false),
+		Entry("exploits-plus-linux, the imap variant", "exploits-plus-linux", "imap variant", false),
+		Entry("faq-mapping-campaign, figure 4's OS detection", "faq-mapping-campaign", "figure 4", true),
+	)
+
+	It("spaces figure 2's six TSeq SYNs as the FAQ's trace does: 10-20 ms, then 20 ms on Linux 2.0's ticks", func() {
+		// The FAQ's figure 2 ends with the six TSeq SYNs (seq +1 each),
+		// 10.4, 20.05, 20.13, 19.87 and 19.98 ms apart.
+		var fig2 []string
+		for _, l := range faqLines() {
+			if strings.HasPrefix(l, "(Figure 2.") {
+				break
+			}
+			fig2 = append(fig2, l)
+		}
+		want := gapsMS(synTimes(fig2), 6)
+		got := gapsMS(synTimes(renderFAQ("fig2-syn-os-irix")), 6)
+		Expect(want[0]).To(BeNumerically("~", 10.4, 0.01))
+		Expect(got[0]).To(BeNumerically(">=", 10), "usleep(5000 + srtt) ends on the next tick but one")
+		Expect(got[0]).To(BeNumerically("<=", 20))
+		for i := 1; i < 5; i++ {
+			Expect(got[i]).To(BeNumerically("~", want[i], 0.2), "gap %d: FAQ %.2f ms", i, want[i])
+		}
+	})
 })
