@@ -30,7 +30,7 @@ compare() {
   bin/siglab run --report "$work/$scenario" "$scenario" >/dev/null
   bin/siglab capture --scenario "$scenario" -o "$new" -- nmap -n "$@" >/dev/null 2>&1
   local old
-  old=$(grep -m1 'nmap:' "scenarios/$scenario.yaml" | sed 's/.*nmap: //')
+  old=$(grep -m1 -E '^\s*(- )?nmap:' "scenarios/$scenario.yaml" | sed 's/.*nmap: //')
   echo "## $name"
   echo
   echo "- nmap 2.02 (siglab, scenario \`$scenario\`): \`nmap $old\`"
