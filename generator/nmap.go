@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ type NmapCommand struct {
 	decoys  []netip.Addr
 	me      int // where "ME" stood among the decoys (-1: absent)
 	ftp     ftpProxy
+	source  netip.Addr // -S (invalid: the scanner's own)
 }
 
 // ResolveNmap checks the command line (without the program name) and
@@ -53,14 +55,20 @@ func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *engine.Guar
 		return nil, err
 	}
 	c := &NmapCommand{args: args, opts: o, names: map[netip.Addr]string{}}
-	for _, t := range o.Targets {
-		addrs, err := resolveTarget(t, names)
-		if err != nil {
+	specs, where := o.Targets, func(int) string { return "" }
+	if o.InputFile != "" { // 2.0x then reads only the file, never argv
+		if specs, where, err = readTargetFile(o.InputFile); err != nil {
 			return nil, err
+		}
+	}
+	for k, t := range specs {
+		addrs, err := resolveTarget(t, names, o.AllowAll)
+		if err != nil {
+			return nil, fmt.Errorf("%s%w", where(k), err)
 		}
 		for _, a := range addrs {
 			if err := guard.Check(a); err != nil {
-				return nil, fmt.Errorf("target %s: %w", t, err)
+				return nil, fmt.Errorf("%starget %s: %w", where(k), t, err)
 			}
 			if _, named := names[t]; named && !o.NoDNS {
 				c.names[a] = t
@@ -69,6 +77,9 @@ func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *engine.Guar
 		c.targets = append(c.targets, addrs...)
 	}
 	if c.decoys, c.me, err = resolveDecoys(o.Decoys, names); err != nil {
+		return nil, err
+	}
+	if c.source, err = resolveSource(o.Source, o.Device, names); err != nil {
 		return nil, err
 	}
 	if o.Scan == ScanBounce {
@@ -87,6 +98,9 @@ func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *engine.Guar
 
 // Options are the command's parsed options.
 func (c *NmapCommand) Options() *Options { return c.opts }
+
+// Targets are the resolved target addresses, in scan order.
+func (c *NmapCommand) Targets() []netip.Addr { return slices.Clone(c.targets) }
 
 // Nmap is one nmap 2.02 process: an Actor that scans its targets one host
 // at a time and prints what nmap printed.
@@ -129,6 +143,9 @@ func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names}, targets: c.targets, ftp: c.ftp}
 	n.machine.header(c.args)
 	n.p = newProcess(h, seed, o.SourcePort)
+	if c.source.IsValid() {
+		n.p.spoof(c.source)
+	}
 	n.p.setDecoys(c.decoys, c.me)
 	n.p.fragment = o.Fragment
 	n.p.idealTimers = o.IdealTimers
@@ -165,6 +182,64 @@ func (o *Options) runnable() error {
 	return nil
 }
 
+// labDevice is the scanner's one interface as nmap 2.0x would name it on
+// the Linux 2.0 host siglab emulates.
+const labDevice = "eth0"
+
+// resolveSource checks -S and -e as 2.0x's main() did. -e names the
+// interface: siglab's scanner has one, eth0; any other fails as
+// devname2ipaddr() did. -S without -e: ipaddr2devname() finds no
+// interface holding a spoofed address, which 2.0x made fatal (siglab
+// cannot tell here whether ADDR is the scanner's own, which nmap would
+// have accepted, so it always asks for -e). A spoofed source, like a
+// decoy, must lie inside the lab.
+func resolveSource(src, dev string, names map[string]netip.Addr) (netip.Addr, error) {
+	if dev != "" && dev != labDevice {
+		return netip.Addr{}, fmt.Errorf("%w: -e %s: I cannot figure out what source address to use for device %s, does it even exist? (the lab scanner has one interface, %s)", ErrUsage, dev, dev, labDevice)
+	}
+	if src == "" {
+		return netip.Addr{}, nil
+	}
+	a, ok := names[src]
+	if !ok {
+		var err error
+		if a, err = netip.ParseAddr(src); err != nil || !a.Is4() {
+			return netip.Addr{}, fmt.Errorf("%w: -S: failed to resolve source address %q, try dotted decimal IP address", ErrUsage, src)
+		}
+	}
+	if !labnet.Contains(a) {
+		return netip.Addr{}, fmt.Errorf("-S source %s: %w", a, labnet.ErrOutsideLab)
+	}
+	if dev == "" {
+		return netip.Addr{}, fmt.Errorf("%w: -S %s: could not figure out what device to send the packet out on with the source address you gave me (to spoof, give -e %s as 2.0x required)", ErrUsage, src, labDevice)
+	}
+	return a, nil
+}
+
+// readTargetFile reads -i's file as grab_next_host_spec() did: target
+// specifications separated by blanks, tabs, newlines or NULs. where(k)
+// names the file and line of the k-th, for errors.
+func readTargetFile(path string) ([]string, func(int) string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: -i: failed to open input file %s for reading", ErrUsage, path)
+	}
+	var specs []string
+	var lines []int
+	for n, line := range strings.Split(string(b), "\n") {
+		for _, f := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == 0 || r == '\r' }) {
+			if len(f) > 511 {
+				return nil, nil, fmt.Errorf("%w: -i %s, line %d: a host specification is too long (> 512 chars)", ErrUsage, path, n+1)
+			}
+			specs, lines = append(specs, f), append(lines, n+1)
+		}
+	}
+	if len(specs) == 0 {
+		return nil, nil, fmt.Errorf("%w: -i %s: the file names no target", ErrUsage, path)
+	}
+	return specs, func(k int) string { return fmt.Sprintf("-i %s, line %d: ", path, lines[k]) }, nil
+}
+
 // resolveDecoys resolves a -D list; me is the index "ME" stood at (-1
 // when absent). Decoys are spoofed sources, so they too must lie inside
 // the lab.
@@ -193,7 +268,7 @@ func resolveDecoys(list []string, names map[string]netip.Addr) ([]netip.Addr, in
 
 // resolveTarget turns a target into addresses: a lab host name, an IPv4
 // address, or an address/prefix-length block.
-func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) {
+func resolveTarget(t string, names map[string]netip.Addr, allowAll bool) ([]netip.Addr, error) {
 	if a, ok := names[t]; ok {
 		return []netip.Addr{a}, nil
 	}
@@ -209,9 +284,10 @@ func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) 
 	}
 	var out []netip.Addr
 	for a := pfx.Masked().Addr(); pfx.Contains(a); a = a.Next() {
-		// 2.0x skipped .0 and .255 in blocks (IGNORE_ZERO_AND_255_HOSTS,
-		// lifted only by -A, which 2.02's siglab does not take).
-		if last := a.As4()[3]; last == 0 || last == 255 {
+		// siglab skips .0 and .255 in blocks unless -A. (2.01's and 2.05's
+		// nmap.h define IGNORE_ZERO_AND_255_HOSTS as 0, so they scanned
+		// them with or without -A: see README, fidelity notes.)
+		if last := a.As4()[3]; !allowAll && (last == 0 || last == 255) {
 			continue
 		}
 		out = append(out, a)
@@ -277,6 +353,9 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 	if n.started.IsZero() {
 		n.started = now
 		n.out.banner()
+		for _, line := range n.Opts.Notes {
+			n.out.printf("%s", line)
+		}
 		if n.Opts.Scan == ScanBounce {
 			n.out.verbosef("Resolved ftp bounce attack proxy to %s.\n", n.out.hostLabel(n.ftp.addr))
 		}
@@ -325,11 +404,14 @@ func (n *Nmap) advance(now time.Time) bool {
 	switch {
 	case !h.up && n.Opts.Scan == ScanPing:
 		// nmap.c's ping-scan branch has its own line, without the port
-		// scans' ", skipping it" (2.01 and 2.05 alike).
-		n.out.verbosef("Host %s appears to be down.\n", n.out.hostLabel(h.addr))
+		// scans' ", skipping it" (2.01 and 2.05 alike), printed under -v
+		// or -R.
+		if n.out.verbose || n.Opts.ResolveAll {
+			n.out.printf("Host %s appears to be down.\n", n.downLabel(h.addr))
+		}
 		n.hostIdx++
 	case !h.up:
-		n.out.verbosef("Host %s appears to be down, skipping it.\n", n.out.hostLabel(h.addr))
+		n.out.verbosef("Host %s appears to be down, skipping it.\n", n.downLabel(h.addr))
 		n.hostIdx++
 	case n.Opts.Scan == ScanPing:
 		n.out.printf("Host %s appears to be up.\n", n.out.hostLabel(h.addr))
@@ -344,10 +426,24 @@ func (n *Nmap) advance(now time.Time) bool {
 		if n.Opts.Scan == ScanBounce {
 			n.cur = newBounceScan(n.p, &n.out, h, n.ports, n.ftp)
 		} else {
-			n.cur = newPortScan(n.p, &n.out, h, n.ports, &n.to, techniques[n.Opts.Scan], n.Opts.SourcePort >= 0)
+			s := newPortScan(n.p, &n.out, h, n.ports, &n.to, techniques[n.Opts.Scan], n.Opts.SourcePort >= 0)
+			if n.Opts.Scan == ScanConnect && n.Opts.MaxSockets > 0 {
+				s.maxWidth = n.Opts.MaxSockets // -M: pos_scan's max_width is o.max_sockets
+			}
+			n.cur = s
 		}
 	}
 	return true
+}
+
+// downLabel is a down host's "%s (%s)": nmap.c looks its name up
+// (gethostbyaddr) only for hosts that are up, or for all under -R, so a
+// down host prints with the empty name unless -R.
+func (n *Nmap) downLabel(a netip.Addr) string {
+	if n.Opts.ResolveAll {
+		return n.out.hostLabel(a)
+	}
+	return fmt.Sprintf(" (%s)", a)
 }
 
 // discover starts host discovery for the next block of hosts; under -P0

@@ -25,6 +25,7 @@ const (
 	ScanUDP                     // -sU
 	ScanPing                    // -sP
 	ScanBounce                  // -b
+	ScanMaimon                  // -sM: FIN|ACK probes (already in 2.01)
 )
 
 // PingType is nmap 2.02's host discovery choice.
@@ -56,7 +57,18 @@ type Options struct {
 	MachineOut string // -oM file
 	NoDNS      bool   // -n
 	BounceHost string // -b [user:pass@]host[:port]
-	Targets    []string
+	Source     string // -S: the source address raw probes carry ("": the scanner's)
+	Device     string // -e: the interface to send on ("": routed)
+	InputFile  string // -i: target specifications from a file, not argv
+	MaxSockets int    // -M: connect() scan parallelism cap (0: from the fd limit)
+	ResolveAll bool   // -R: name (and report) down hosts too
+	QuashArgv  bool   // -q: argv[0] becomes "pine" (nothing on the wire)
+	Force      bool   // -N: o.force, set and never read in 2.0x
+	AllowAll   bool   // -A: scan .0 and .255 in blocks
+	// Notes are the lines 2.0x's option parsing printed (after the
+	// banner), in command-line order.
+	Notes   []string
+	Targets []string
 	// IdealTimers is siglab's, not nmap's (no command line sets it): the
 	// process's sleeps last exactly as long as asked, instead of ending on
 	// the 10 ms ticks of the Linux 2.0 kernel the scanner emulates
@@ -103,14 +115,31 @@ func ParseOptions(args []string) (*Options, error) {
 			break
 		}
 	}
-	if len(o.Targets) == 0 {
+	if len(o.Targets) == 0 && o.InputFile == "" {
 		return nil, fmt.Errorf("%w: no target given", ErrUsage)
+	}
+	if o.MaxSockets > 0 && o.MaxSockets > maxSD {
+		// After option parsing: max_sd() is RLIMIT_NOFILE's hard limit.
+		o.note("Your specified max_parallel_sockets of %d, but your system says it might only give us %d.  Trying anyway\n", o.MaxSockets, maxSD)
 	}
 	return o, nil
 }
 
-// flagsWithArg are 2.02's options that take an argument.
-const flagsWithArg = "sPpbDgo"
+// flagsWithArg are 2.02's options that take an argument (its getopt
+// string was "Ab:D:de:Ffg:hIi:M:m:NnOo:P::p:qRrS:s:T:Vv").
+const flagsWithArg = "sPpbDgoSeiM"
+
+// maxSockets is MAX_SOCKETS_ALLOWED (nmap.h, 2.01 and 2.05): -M is capped
+// there. maxSD is max_sd(), the RLIMIT_NOFILE hard limit of the Linux
+// 2.0 host siglab emulates (1024, whence connectWidthCap's 125).
+const (
+	maxSocketsAllowed = 1025
+	maxSD             = 1024
+)
+
+func (o *Options) note(format string, args ...any) {
+	o.Notes = append(o.Notes, fmt.Sprintf(format, args...))
+}
 
 func (o *Options) flag(c byte) error {
 	switch c {
@@ -126,6 +155,14 @@ func (o *Options) flag(c byte) error {
 		o.Fragment = true
 	case 'n':
 		o.NoDNS = true
+	case 'R':
+		o.ResolveAll = true
+	case 'q':
+		o.QuashArgv = true
+	case 'N':
+		o.Force = true
+	case 'A':
+		o.AllowAll = true
 	default:
 		return fmt.Errorf("%w: nmap 2.02 has no option -%c", ErrUsage, c)
 	}
@@ -151,12 +188,50 @@ func (o *Options) withArg(c byte, arg string, args []string, i int, scanSet *boo
 		o.SourcePort, err = parsePort(arg, "-g")
 	case 'o':
 		return o.output(arg, args, i)
+	case 'S':
+		if o.Source != "" {
+			return i, fmt.Errorf("%w: -S: you can only use the source option once", ErrUsage)
+		}
+		o.Source = arg
+	case 'e':
+		o.Device = arg
+	case 'i':
+		err = o.inputFile(arg)
+	case 'M':
+		err = o.maxSockets(arg)
 	}
 	return i, err
 }
 
+func (o *Options) inputFile(arg string) error {
+	if o.InputFile != "" {
+		return fmt.Errorf("%w: -i: only one input filename allowed", ErrUsage)
+	}
+	if arg == "-" {
+		return fmt.Errorf("%w: -i -: siglab has no standard input to read targets from; give a file", ErrUsage)
+	}
+	o.InputFile = arg
+	o.note("Reading target specifications from FILE: %s\n", arg)
+	return nil
+}
+
+// maxSockets is -M as 2.0x's getopt loop took it: atoi, at least 1,
+// capped (with a warning) at MAX_SOCKETS_ALLOWED.
+func (o *Options) maxSockets(arg string) error {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 1 {
+		return fmt.Errorf("%w: -M: argument to -M must be at least 1 (got %q)", ErrUsage, arg)
+	}
+	if n > maxSocketsAllowed {
+		o.note("Warning: You are limited to MAX_SOCKETS_ALLOWD (%d) paralell sockets.  If you really need more, change the #define and recompile.\n", maxSocketsAllowed)
+		n = maxSocketsAllowed
+	}
+	o.MaxSockets = n
+	return nil
+}
+
 func (o *Options) scanType(arg string, scanSet *bool) error {
-	types := map[string]ScanType{"T": ScanConnect, "S": ScanSYN, "F": ScanFIN, "X": ScanXmas, "N": ScanNull, "U": ScanUDP, "P": ScanPing}
+	types := map[string]ScanType{"T": ScanConnect, "S": ScanSYN, "F": ScanFIN, "X": ScanXmas, "N": ScanNull, "U": ScanUDP, "P": ScanPing, "M": ScanMaimon}
 	t, ok := types[arg]
 	if !ok {
 		return fmt.Errorf("%w: nmap 2.02 has no scan type -s%s", ErrUsage, arg)
@@ -168,20 +243,29 @@ func (o *Options) scanType(arg string, scanSet *bool) error {
 	return nil
 }
 
+// pingType is 2.0x's -P: 0 (or N, D) no ping; I ICMP only; T (or A) the
+// TCP ACK ping, S the SYN ping, B both ICMP and ACK (the default), each
+// with an optional port. A given port is announced ("TCP probe port is
+// N"); without one, T, A and S announce the default only under an
+// earlier -v, and B always does.
 func (o *Options) pingType(arg string) error {
 	switch {
-	case arg == "0":
+	case arg == "0" || arg == "N" || arg == "D":
 		o.Ping = PingNone
 	case arg == "I":
 		o.Ping = PingICMP
-	case arg[0] == 'T' || arg[0] == 'S':
-		o.Ping = map[byte]PingType{'T': PingACK, 'S': PingSYN}[arg[0]]
-		if len(arg) > 1 {
+	case strings.ContainsRune("TASB", rune(arg[0])):
+		o.Ping = map[byte]PingType{'T': PingACK, 'A': PingACK, 'S': PingSYN, 'B': PingDefault}[arg[0]]
+		given := len(arg) > 1
+		if given {
 			p, err := parsePort(arg[1:], "-P"+arg[:1])
 			if err != nil {
 				return err
 			}
 			o.PingPort = uint16(p)
+		}
+		if given || arg[0] == 'B' || o.Verbose > 0 {
+			o.note("TCP probe port is %d\n", o.PingPort)
 		}
 	default:
 		return fmt.Errorf("%w: nmap 2.02 has no ping type -P%s", ErrUsage, arg)
@@ -288,5 +372,5 @@ func parseDecoys(s string) ([]string, error) {
 
 // String renders the scan type as nmap's option.
 func (t ScanType) String() string {
-	return [...]string{"-sT", "-sS", "-sF", "-sX", "-sN", "-sU", "-sP", "-b"}[t]
+	return [...]string{"-sT", "-sS", "-sF", "-sX", "-sN", "-sU", "-sP", "-b", "-sM"}[t]
 }

@@ -57,7 +57,7 @@ var _ = Describe("nmap 2.02 command line", func() {
 			Expect(errors.Is(err, generator.ErrUsage)).To(BeTrue())
 			Expect(err.Error()).To(ContainSubstring(msg))
 		},
-		Entry("an option 2.02 lacked", "-A victim", "nmap 2.02 has no option -A"),
+		Entry("an option 2.02 lacked", "-z victim", "nmap 2.02 has no option -z"),
 		Entry("a long option", "--top-ports 10 victim", "nmap 2.02 has no option --top-ports"),
 		Entry("a later scan type", "-sA victim", "no scan type -sA"),
 		Entry("port 0", "-p0 victim", "port 0"),

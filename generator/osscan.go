@@ -466,7 +466,7 @@ func (p *process) sendClosedUDPProbe(dst netip.Addr, sport, dport uint16, data *
 	for _, src := range p.sources {
 		h := wire.IPHeader{ID: bits.ReverseBytes16(p.puID), TTL: ttl, Src: src, Dst: dst}
 		p.buf = wire.AppendUDP(p.buf[:0], &h, sport, dport, data[:])
-		if src == p.host.Addr() {
+		if src == p.self {
 			probe.IPID = binary.BigEndian.Uint16(p.buf[4:])
 			probe.UDPSum = binary.BigEndian.Uint16(p.buf[26:])
 		}

@@ -31,6 +31,8 @@ type process struct {
 	// the decoys of -D with the real address among them, or just the real
 	// address. Each copy gets a fresh IP ID; sport and seq are shared.
 	sources []netip.Addr
+	// self is the address nmap takes for its own: the scanner's, or -S's.
+	self netip.Addr
 	// fragment is -f: scan probes go out as two tiny IP fragments.
 	fragment bool
 	// idealTimers: sleeps end exactly when asked, not on the kernel's
@@ -55,7 +57,7 @@ func (p *process) send(src netip.Addr, pkt []byte) error {
 		for i, s := range p.sources {
 			if s == src {
 				kind := "decoy"
-				if s == p.host.Addr() {
+				if s == p.self {
 					kind = "real"
 				}
 				label = fmt.Sprintf("%s, %s %d of %d", p.tag, kind, i+1, n)
@@ -77,12 +79,19 @@ func (p *process) ttl(helper *uint8) uint8 {
 // newProcess starts a process: srand(seed), then options_init() draws M =
 // 33000 + rand()%31000 as the process's first rand() call.
 func newProcess(h engine.Host, seed uint32, sourcePort int) *process {
-	p := &process{host: h, rnd: NewLibcRand(seed), buf: make([]byte, 0, 1600), sources: []netip.Addr{h.Addr()}}
+	p := &process{host: h, rnd: NewLibcRand(seed), buf: make([]byte, 0, 1600), sources: []netip.Addr{h.Addr()}, self: h.Addr()}
 	p.magic = uint16(33000 + p.rnd.Rand()%31000)
 	if sourcePort >= 0 {
 		p.magic = uint16(sourcePort) // -g N sets M = N
 	}
 	return p
+}
+
+// spoof is -S: every raw probe (ping, scan, OS detection) leaves from
+// src instead of the scanner's address; connect() is the kernel's and
+// keeps the real one.
+func (p *process) spoof(src netip.Addr) {
+	p.self, p.sources = src, []netip.Addr{src}
 }
 
 // setDecoys places the real address among the decoys: where "ME" stands,

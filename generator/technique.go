@@ -7,8 +7,8 @@ import (
 )
 
 // technique is what differs between nmap 2.01's port scan engines:
-// pos_scan() for the SYN scan and super_scan() for FIN, Xmas, Null and
-// UDP (nmap-2.0x-internals.md §2, §3.2, §3.3).
+// pos_scan() for the SYN scan and super_scan() for FIN, Xmas, Null,
+// Maimon and UDP (nmap-2.0x-internals.md §2, §3.2, §3.3).
 type technique struct {
 	kind       ScanType
 	proto      string // "tcp" or "udp", as the ports table prints it
@@ -39,8 +39,11 @@ var techniques = map[ScanType]*technique{
 	ScanSYN:     {kind: ScanSYN, tags: tags("SYN"), proto: "tcp", protoName: "TCP", initiating: "SYN half-open stealth scan", took: "SYN scan", tries: 3, sleeps: true, flags: wire.FlagSYN, maxRounds: 20},
 	ScanFIN:     {kind: ScanFIN, tags: tags("FIN"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: wire.FlagFIN, maxRounds: 100},
 	ScanXmas:    {kind: ScanXmas, tags: tags("Xmas"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: wire.FlagFIN | wire.FlagURG | wire.FlagPSH, maxRounds: 100},
-	ScanNull:    {kind: ScanNull, tags: tags("Null"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
-	ScanUDP:     {kind: ScanUDP, tags: tags("UDP"), proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
+	// -sM, Uriel Maimon's scan (Phrack 49): FIN|ACK. super_scan treats it
+	// like FIN; BSD-derived stacks drop it on open ports, others RST.
+	ScanMaimon: {kind: ScanMaimon, tags: tags("Maimon"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: wire.FlagFIN | wire.FlagACK, maxRounds: 100},
+	ScanNull:   {kind: ScanNull, tags: tags("Null"), proto: "tcp", protoName: "TCP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, flags: 0, maxRounds: 100},
+	ScanUDP:    {kind: ScanUDP, tags: tags("UDP"), proto: "udp", protoName: "UDP", initiating: superInitiating, took: superTook, tries: 2, silentOpen: true, sleeps: true, maxRounds: 100},
 }
 
 // tags labels a technique's probes by try: "SYN", "SYN retry 1", ...
