@@ -43,7 +43,7 @@ func parseBounce(arg string, names map[string]netip.Addr) (ftpProxy, error) {
 		}
 		f.port = uint16(p)
 	}
-	addrs, err := resolveTarget(host, names, false)
+	addrs, err := resolveTarget(host, names)
 	if err != nil || len(addrs) != 1 {
 		return f, fmt.Errorf("%w: -b: cannot resolve the FTP proxy %q", ErrUsage, host)
 	}

@@ -65,6 +65,9 @@ type Options struct {
 	QuashArgv  bool   // -q: argv[0] becomes "pine" (nothing on the wire)
 	Force      bool   // -N: o.force, set and never read in 2.0x
 	AllowAll   bool   // -A: scan .0 and .255 in blocks
+	// PingTimeout is -T: massping()'s first timeout in whole seconds
+	// (o.ptime, PING_TIMEOUT 6 without it).
+	PingTimeout int
 	// Notes are the lines 2.0x's option parsing printed (after the
 	// banner), in command-line order.
 	Notes   []string
@@ -80,7 +83,7 @@ type Options struct {
 // name) as 2.02's getopt loop did: flags may be clustered (-vO), an
 // option's argument may be attached (-p1-25, -PT80) or follow (-p 1-25).
 func ParseOptions(args []string) (*Options, error) {
-	o := &Options{SourcePort: -1, PingPort: 80}
+	o := &Options{SourcePort: -1, PingPort: 80, PingTimeout: defaultPingTimeout}
 	scanSet := false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -127,7 +130,7 @@ func ParseOptions(args []string) (*Options, error) {
 
 // flagsWithArg are 2.02's options that take an argument (its getopt
 // string was "Ab:D:de:Ffg:hIi:M:m:NnOo:P::p:qRrS:s:T:Vv").
-const flagsWithArg = "sPpbDgoSeiM"
+const flagsWithArg = "sPpbDgoSeiMT"
 
 // maxSockets is MAX_SOCKETS_ALLOWED (nmap.h, 2.01 and 2.05): -M is capped
 // there. maxSD is max_sd(), the RLIMIT_NOFILE hard limit of the Linux
@@ -199,8 +202,26 @@ func (o *Options) withArg(c byte, arg string, args []string, i int, scanSet *boo
 		err = o.inputFile(arg)
 	case 'M':
 		err = o.maxSockets(arg)
+	case 'T':
+		err = o.pingTimeout(arg)
 	}
 	return i, err
+}
+
+// defaultPingTimeout is PING_TIMEOUT, o.ptime's value without -T.
+const defaultPingTimeout = 6
+
+// pingTimeout is -T, 2.01's "o.ptime = atoi(optarg)": the seconds
+// massping() waits for its first replies. 2.01 read anything that is not
+// a number as 0; siglab refuses it instead (one line, exit 2), and a
+// negative value with it, which would end every try at once.
+func (o *Options) pingTimeout(arg string) error {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 0 {
+		return fmt.Errorf("%w: -T: the ping timeout is a whole number of seconds, 0 or more (got %q)", ErrUsage, arg)
+	}
+	o.PingTimeout = n
+	return nil
 }
 
 func (o *Options) inputFile(arg string) error {

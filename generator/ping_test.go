@@ -133,3 +133,43 @@ var _ = Describe("massping()'s timeout arithmetic (2.01's targets.c and nmap.c)"
 		}
 	})
 })
+
+var _ = Describe("-T, the ping timeout (2.01's o.ptime, massping()'s first timeout)", func() {
+	absent := netip.MustParseAddr("198.18.1.7")
+
+	// tries are the times of the echoes a lone silent host gets.
+	tries := func(args string) []time.Time {
+		run := runNmap(args, 2024, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		var out []time.Time
+		for _, w := range run.wire {
+			if w.ip.DstIP.Equal(absent.AsSlice()) && w.raw[9] == 1 {
+				out = append(out, w.t)
+			}
+		}
+		return out
+	}
+
+	DescribeTable("spaces a silent host's tries by its seconds: the try's two sends, then empty 20 ms pcap reads until one ends past the timeout",
+		func(args string, reads int) {
+			ts := tries(args)
+			Expect(ts).To(HaveLen(5))
+			for i := 1; i < len(ts); i++ {
+				Expect(ts[i].Sub(ts[i-1])).To(Equal(62*time.Microsecond + time.Duration(reads)*20*time.Millisecond))
+			}
+		},
+		Entry("without -T: PING_TIMEOUT, 6 s", "-sP 198.18.1.7", 301),
+		Entry("-T 2", "-sP -T 2 198.18.1.7", 101),
+		Entry("-T1 (attached)", "-sP -T1 198.18.1.7", 51),
+	)
+
+	DescribeTable("refuses a value that is not a whole number of seconds, in one line",
+		func(arg string) {
+			_, err := generator.ParseOptions([]string{"-sP", "-T", arg, "198.18.1.7"})
+			Expect(err).To(MatchError(generator.ErrUsage))
+			Expect(err.Error()).To(ContainSubstring("-T: the ping timeout is a whole number of seconds"))
+		},
+		Entry(nil, "abc"),
+		Entry(nil, "-1"),
+		Entry(nil, "1.5"),
+	)
+})

@@ -12,9 +12,6 @@ type timeouts struct {
 const (
 	// noPingTimeout is the initial timeout with -P0 (srtt = rttvar = -1).
 	noPingTimeout = 6 * time.Second
-	// pingTimeout is massping()'s first timeout: pingtimeout (o.ptime,
-	// PING_TIMEOUT, the -T option) seconds.
-	pingTimeout = 6 * time.Second
 	// minTimeout is the floor nmap puts under any adaptive timeout.
 	minTimeout = 75 * time.Millisecond
 	// pcapTimeout is the read timeout of nmap's pcap handle: a receive pass
@@ -25,10 +22,13 @@ const (
 func newTimeouts() timeouts { return timeouts{srtt: -1, rttvar: -1, timeout: noPingTimeout} }
 
 // newPingTimeouts is massping()'s static timeout_info as 2.01 starts it:
-// bzeroed, then only the timeout set, so srtt and rttvar are 0, not -1,
-// and the first reply goes through the smoothing branch of
-// adjust_timeouts(): srtt = rtt/8, rttvar = rtt/4, timeout at its floor.
-func newPingTimeouts() timeouts { return timeouts{timeout: pingTimeout} }
+// bzeroed, then only the timeout set to pingtimeout seconds (o.ptime: -T,
+// 6 without it), so srtt and rttvar are 0, not -1, and the first reply
+// goes through the smoothing branch of adjust_timeouts(): srtt = rtt/8,
+// rttvar = rtt/4, timeout at its floor.
+func newPingTimeouts(seconds int) timeouts {
+	return timeouts{timeout: time.Duration(seconds) * time.Second}
+}
 
 // adjust folds the round trip of a probe sent at sent and answered at now
 // into the timers, as 2.01's adjust_timeouts() (nmap.c) does, in integer
