@@ -73,6 +73,7 @@ HEAD
   compare "FIN scan (-sF)" tech-fin -sF -Pn -p1-100 '{victim}'
   compare "Xmas scan (-sX)" tech-xmas -sX -Pn -p1-100 '{victim}'
   compare "Null scan (-sN)" tech-null -sN -Pn -p1-100 '{victim}'
+  compare "Maimon scan (-sM)" tech-maimon -sM -Pn -p1-100 '{victim}'
   compare "UDP scan (-sU)" tech-udp -sU -Pn -p1-100 '{victim}'
   compare "ping sweep (-sP / -sn)" tech-ping-sweep -sn 198.18.1.0/28
   compare "TCP ACK ping (-PT80 / -PA80)" tech-ping-ack -PA80 -sS -p1-30 '{victim}'
