@@ -126,11 +126,12 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 // the port shuffle) happen here, in nmap 2.02's order.
 func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	o := c.opts
-	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names}, targets: c.targets, ftp: c.ftp}
+	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names, debug: o.Debug, ident: o.Ident}, targets: c.targets, ftp: c.ftp}
 	n.machine.header(c.args)
 	n.p = newProcess(h, seed, o.SourcePort)
 	n.p.setDecoys(c.decoys, c.me)
 	n.p.fragment = o.Fragment
+	n.p.identScan = o.Ident && o.Scan == ScanConnect
 	n.ports = slices.Clone(o.Ports)
 	if n.ports == nil && o.Scan != ScanPing { // a ping scan has no port list
 		n.ports = defaultPorts(o.FastPorts)
@@ -276,6 +277,7 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 	if n.started.IsZero() {
 		n.started = now
 		n.out.banner()
+		n.startupNotes()
 		if n.Opts.Scan == ScanBounce {
 			n.out.verbosef("Resolved ftp bounce attack proxy to %s.\n", n.out.hostLabel(n.ftp.addr))
 		}
@@ -383,6 +385,7 @@ func (n *Nmap) Receive(now time.Time, p wire.Packet) time.Time {
 func (n *Nmap) reportHost() {
 	n.out.portTable(n.host.addr, n.host.ports)
 	n.out.osReport(n.host.os, n.Opts.Verbose)
+	n.out.debugTimes(n.to)
 	n.machine.ports(n.host.addr, n.out.names[n.host.addr], n.host.ports)
 	n.up++
 	n.host = nil

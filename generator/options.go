@@ -57,6 +57,9 @@ type Options struct {
 	NoDNS      bool   // -n
 	BounceHost string // -b [user:pass@]host[:port]
 	Targets    []string
+	Ident      bool   // -I: identd owner of each open port (connect scan)
+	Debug      int    // -d, each one also a -v
+	portSpec   string // -p's argument as given (-d prints its ranges)
 }
 
 // ParseOptions parses an nmap 2.02 command line (without the program
@@ -121,6 +124,10 @@ func (o *Options) flag(c byte) error {
 		o.Fragment = true
 	case 'n':
 		o.NoDNS = true
+	case 'I':
+		o.Ident = true
+	case 'd':
+		o.Debug, o.Verbose = o.Debug+1, o.Verbose+1
 	default:
 		return fmt.Errorf("%w: nmap 2.02 has no option -%c", ErrUsage, c)
 	}
@@ -138,6 +145,7 @@ func (o *Options) withArg(c byte, arg string, args []string, i int, scanSet *boo
 		err = o.pingType(arg)
 	case 'p':
 		o.Ports, err = ParsePorts(arg)
+		o.portSpec = arg
 	case 'b':
 		o.Scan, o.BounceHost = ScanBounce, arg
 	case 'D':

@@ -33,6 +33,8 @@ type process struct {
 	sources []netip.Addr
 	// fragment is -f: scan probes go out as two tiny IP fragments.
 	fragment bool
+	// identScan is -I: the connect scan asks identd about open ports.
+	identScan bool
 	// tag names the probe the next sends carry (ground truth for the
 	// capture's comments): "SYN", "T3", "TSeq 4/6"... Set it with as().
 	tag string
