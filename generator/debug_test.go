@@ -65,8 +65,9 @@ var _ = Describe("Debugging output (-d)", func() {
 			"Preparing for retry, open port 23 noted\n" +
 			"Preparing for retry, open port 22 noted\n" +
 			"Done with round 0\n" +
-			"Preparing for retry, open port 23 noted\n" +
+			// round 1 sent 23 first (the list's head), so 22 went silent last
 			"Preparing for retry, open port 22 noted\n" +
+			"Preparing for retry, open port 23 noted\n" +
 			"Done with round 1\n"))
 	})
 

@@ -208,11 +208,12 @@ func (s *portScan) roundOver() bool { return s.next == len(s.queue) && len(s.pen
 // nextRound starts a rescan of the silent ports when the technique's
 // rule allows; it reports false when the scan is over.
 func (s *portScan) nextRound() bool {
+	// The rescan walks nmap's list of silent ports from its head: the
+	// port that went silent last comes first.
 	var silent []int
-	for _, i := range s.queue {
-		if s.ports[i].state == psSilent {
-			silent = append(silent, i)
-		}
+	for k := len(s.silentOrder) - 1; k >= 0; k-- {
+		i, _ := s.byPort.get(s.silentOrder[k])
+		silent = append(silent, i)
 	}
 	again := len(silent) > 0 && s.tech.again(s.round, s.changed)
 	s.debugRoundEnd(len(silent) > 0, again)

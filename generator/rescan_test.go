@@ -1,0 +1,26 @@
+package generator_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/simnet"
+)
+
+// pos_scan prepends each port whose tries ran out to pil.firewalled and
+// rescans from that list's head (pil.testinglist = pil.firewalled), as
+// super_scan does with its openlist: a rescan round goes backwards.
+var _ = Describe("Rescan rounds", func() {
+	It("send the silent ports in the reverse of the order they went silent", func() {
+		h := labnet.Host{Addr: victim, FilteredTCP: []uint16{21, 22, 23}}
+		run := runNmap("-sS -P0 -r -p21-23 victim", 8, simnet.Config{Seed: 3}, h)
+		var order []uint16
+		for _, w := range run.synProbes() {
+			order = append(order, uint16(w.tcp.DstPort))
+		}
+		Expect(len(order)).To(BeNumerically(">=", 18))
+		Expect(order[:3]).To(Equal([]uint16{21, 22, 23}), "round 0 in -r order")
+		Expect(order[9:12]).To(Equal([]uint16{23, 22, 21}), "round 1 (after three tries of each) from the list's head")
+	})
+})
