@@ -24,3 +24,12 @@ var _ = Describe("Rescan rounds", func() {
 		Expect(order[9:12]).To(Equal([]uint16{23, 22, 21}), "round 1 (after three tries of each) from the list's head")
 	})
 })
+
+var _ = Describe("The connect scan's rescan rule", func() {
+	It("is pos_scan's: round 0's silent ports are rescanned even when nothing changed", func() {
+		h := labnet.Host{Addr: victim, FilteredTCP: []uint16{7}}
+		run := runNmap("-d -sT -P0 -p7 victim", 8, simnet.Config{Seed: 3}, h)
+		Expect(run.nmap.Output()).To(ContainSubstring("Preparing for retry, nonresponsive port 7 noted\nDone with round 1\n"))
+		Expect(run.nmap.Output()).To(ContainSubstring("Done with round 2\n"))
+	})
+})

@@ -145,7 +145,7 @@ func (t *technique) again(round int, changed bool) bool {
 	if round+1 >= t.maxRounds {
 		return false
 	}
-	return changed || (t.kind == ScanSYN && round == 0)
+	return changed || (t.kind == ScanSYN || t.kind == ScanConnect) && round == 0 // pos_scan: tries == 0 || ss.changed
 }
 
 // pace adjusts the senddelay before the next round.
