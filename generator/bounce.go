@@ -236,7 +236,7 @@ func (b *bounceScan) finish() {
 	b.done, b.state = true, ftpDone
 	_ = b.p.host.ShutdownTCP(b.sport)
 	for _, p := range b.open {
-		b.host.ports = append(b.host.ports, portResult{p, "open", "tcp"})
+		b.host.ports = append(b.host.ports, portResult{port: p, state: "open", proto: "tcp"})
 	}
 	sortResults(b.host.ports)
 	b.host.scanned = len(b.ports)

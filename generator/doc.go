@@ -7,8 +7,9 @@
 // raw-send helper's TTL and so the window. Every probe is built with
 // package wire as nmap-2.0x-internals.md (in shared/reference) describes
 // it, one probe family per file (portscan.go, ping.go, osscan.go, frag.go,
-// bounce.go...); where that document marks a fact as inferred, the choice
-// is documented next to the code.
+// bounce.go, ident.go...); where that document marks a fact as inferred,
+// the choice is documented next to the code. debug.go holds the lines
+// 2.01 printed under -d.
 //
 // ResolveNmap checks a command line and resolves its targets against a
 // lab (the containment guard approves every address) without a scanner

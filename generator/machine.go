@@ -10,7 +10,8 @@ import (
 // any surviving source; this follows the oldest one found (2.3's
 // output.c, "Host: %s (%s)\tPorts: %d/%s/%s/%s/%s/...") without the
 // fields 2.0x did not have yet (RPC information, the ignored state):
-// one line per host, each port as port/state/protocol/owner/service/.
+// one line per host, each port as port/state/protocol/owner/service/
+// (the owner empty unless -I got one from identd).
 type machineLog struct {
 	b strings.Builder
 }
@@ -32,7 +33,7 @@ func (m *machineLog) ports(a netip.Addr, name string, rs []portResult) {
 		if i > 0 {
 			m.b.WriteString(", ")
 		}
-		fmt.Fprintf(&m.b, "%d/%s/%s//%s/", r.port, r.state, r.proto, serviceName(r.port))
+		fmt.Fprintf(&m.b, "%d/%s/%s/%s/%s/", r.port, r.state, r.proto, r.owner, serviceName(r.port))
 	}
 	m.b.WriteByte('\n')
 }

@@ -167,7 +167,7 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 // the port shuffle) happen here, in nmap 2.02's order.
 func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	o := c.opts
-	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names}, targets: c.targets, ftp: c.ftp, skips: c.skips, skipsEnd: c.skipsEnd}
+	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names, debug: o.Debug, ident: o.Ident}, targets: c.targets, ftp: c.ftp, skips: c.skips, skipsEnd: c.skipsEnd}
 	n.machine.header(c.args)
 	n.p = newProcess(h, seed, o.SourcePort)
 	if c.source.IsValid() {
@@ -176,6 +176,7 @@ func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	n.p.setDecoys(c.decoys, c.me)
 	n.p.fragment = o.Fragment
 	n.p.idealTimers = o.IdealTimers
+	n.p.identScan = o.Ident && o.Scan == ScanConnect
 	n.ports = slices.Clone(o.Ports)
 	if n.ports == nil && o.Scan != ScanPing { // a ping scan has no port list
 		n.ports = defaultPorts(o.FastPorts)
@@ -392,6 +393,7 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 		for _, line := range n.Opts.Notes {
 			n.out.printf("%s", line)
 		}
+		n.startupNotes()
 		if n.Opts.Scan == ScanBounce {
 			n.out.verbosef("Resolved ftp bounce attack proxy to %s.\n", n.out.hostLabel(n.ftp.addr))
 		}
@@ -521,6 +523,7 @@ func (n *Nmap) Receive(now time.Time, p wire.Packet) time.Time {
 func (n *Nmap) reportHost() {
 	n.out.portTable(n.host.addr, n.host.ports)
 	n.out.osReport(n.host.os, n.Opts.Verbose)
+	n.out.debugTimes(n.to)
 	n.machine.ports(n.host.addr, n.out.names[n.host.addr], n.host.ports)
 	n.up++
 	n.host = nil

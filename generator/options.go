@@ -77,6 +77,8 @@ type Options struct {
 	// the 10 ms ticks of the Linux 2.0 kernel the scanner emulates
 	// (timing.go). Set it through Options() between ResolveNmap and Start.
 	IdealTimers bool
+	Ident       bool // -I: identd owner of each open port (connect scan)
+	Debug       int  // -d, each one also a -v
 }
 
 // ParseOptions parses an nmap 2.02 command line (without the program
@@ -140,6 +142,16 @@ const (
 	maxSD             = 1024
 )
 
+// portRanges notes getpts()'s "The first port is %d, and the last one
+// is %d" line for each range of -p's argument.
+func (o *Options) portRanges(spec string) {
+	for _, part := range strings.Split(spec, ",") {
+		if lo, hi, err := portRange(part); err == nil {
+			o.note("The first port is %d, and the last one is %d\n", lo, hi)
+		}
+	}
+}
+
 func (o *Options) note(format string, args ...any) {
 	o.Notes = append(o.Notes, fmt.Sprintf(format, args...))
 }
@@ -166,6 +178,10 @@ func (o *Options) flag(c byte) error {
 		o.Force = true
 	case 'A':
 		o.AllowAll = true
+	case 'I':
+		o.Ident = true
+	case 'd':
+		o.Debug, o.Verbose = o.Debug+1, o.Verbose+1
 	default:
 		return fmt.Errorf("%w: nmap 2.02 has no option -%c", ErrUsage, c)
 	}
@@ -183,6 +199,9 @@ func (o *Options) withArg(c byte, arg string, args []string, i int, scanSet *boo
 		err = o.pingType(arg)
 	case 'p':
 		o.Ports, err = ParsePorts(arg)
+		if o.Debug > 0 { // getpts() prints its ranges under -d given before -p
+			o.portRanges(arg)
+		}
 	case 'b':
 		o.Scan, o.BounceHost = ScanBounce, arg
 	case 'D':

@@ -32,7 +32,7 @@ func (o *output) osReport(r *osResult, verbose int) {
 	// surely in 2.01 too. The FAQ's figure 3 shows the header after a run
 	// given as -v, but its figure 5 (also -v) does not: the traces
 	// disagree, the sources do not.
-	if verbose > 1 {
+	if verbose > 1 || o.debug > 0 { // o.debugging || o.verbose > 1
 		o.printf("OS Fingerprint:\n%s\n", r.fps[r.good])
 	}
 	o.printf("\n")

@@ -159,6 +159,9 @@ func (s *osScan) startAttempt() error {
 	s.closed = uint16(s.p.rnd.Rand()%closedPortSpan + closedPortLow)
 	s.soft = max(osSoftFloor, s.to.timeout)
 	s.hard = max(osHardFloor, 5*s.to.timeout)
+	src := s.p.host.Addr()
+	s.out.debugf(1, "Wait time is %d\n", (s.soft.Microseconds()+500)/1000)
+	s.out.debugf(1, "Packet capture filter: (icmp and dst host %s) or (tcp and src host %s and dst host %s)\n", src, s.dst, src)
 	s.got, s.passes, s.seqSent, s.responses = [slots]bool{}, 0, 0, 0
 	// testsleft counts 4 tests without an open port (T5-T7, PU) but 7,
 	// not 8, with one: 2.0x's count missed a test when T1 and PU joined
@@ -399,6 +402,9 @@ func (s *osScan) endAttempt() {
 		s.result.matches, s.result.good = matches, s.try
 		if s.try > 0 { // error(): stderr in nmap
 			s.out.printf("WARNING: OS didn't match until the %d try\n", s.try+1)
+			for i, f := range s.result.fps[:s.try] { // error() adds the last newline
+				s.out.debugf(1, "Failed match #%d (0-based):\n%s\n", i, f)
+			}
 		}
 		s.finish()
 		return

@@ -27,7 +27,7 @@ func OSReceiveAllocs() (battery, portUnreach, seqSynAck float64) {
 	const magic = 40000
 	scanner, target := netip.MustParseAddr("198.18.0.2"), netip.MustParseAddr("198.18.1.2")
 	p := &process{magic: magic}
-	h := &hostResult{addr: target, ports: []portResult{{1, "open", "tcp"}}}
+	h := &hostResult{addr: target, ports: []portResult{{port: 1, state: "open", proto: "tcp"}}}
 	s := newOSScan(p, &output{}, h, &timeouts{timeout: minTimeout}, &fingerprint.DB{}, nil)
 	s.soft, s.hard = osSoftFloor, osHardFloor
 	now := time.Unix(0, 0)

@@ -16,12 +16,22 @@ type output struct {
 	b       strings.Builder
 	verbose bool
 	names   map[netip.Addr]string
+	debug   int  // o.debugging: the number of -d options
+	ident   bool // o.identscan: the ports table has an Owner column
 }
 
 func (o *output) printf(format string, args ...any) { fmt.Fprintf(&o.b, format, args...) }
 
 func (o *output) verbosef(format string, args ...any) {
 	if o.verbose {
+		o.printf(format, args...)
+	}
+}
+
+// debugf prints what nmap printed under "if (o.debugging >= level)"
+// (written "if (o.debugging)" for level 1, "o.debugging > 1" for 2).
+func (o *output) debugf(level int, format string, args ...any) {
+	if o.debug >= level {
 		o.printf(format, args...)
 	}
 }
@@ -38,6 +48,7 @@ type portResult struct {
 	port  uint16
 	state string
 	proto string
+	owner string // -I: the identd's answer, "" when none
 }
 
 func sortResults(rs []portResult) {
@@ -52,9 +63,16 @@ func (o *output) portTable(a netip.Addr, rs []portResult) {
 		return
 	}
 	o.printf("Interesting ports on %s:\n", o.hostLabel(a))
-	o.printf("Port    State       Protocol  Service\n")
+	// printandfreeports(): the header gains "         Owner" whenever -I
+	// was given, even for a scan that asks no identd.
+	o.printf("Port    State       Protocol  Service")
+	if o.ident {
+		o.printf("         Owner\n")
+	} else {
+		o.printf("\n")
+	}
 	for _, r := range rs {
-		o.printf("%-8d%-12s%-11s%-16s%s\n", r.port, r.state, r.proto, serviceName(r.port), "")
+		o.printf("%-8d%-12s%-11s%-16s%s\n", r.port, r.state, r.proto, serviceName(r.port), r.owner)
 	}
 	o.printf("\n")
 }

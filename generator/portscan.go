@@ -32,6 +32,7 @@ type scanPort struct {
 	state portState
 	try   int // trynum of the last send
 	sent  time.Time
+	owner string // -I: what the target's identd said
 }
 
 // portScan is one port scan of one host, as a state machine the engine
@@ -67,6 +68,17 @@ type portScan struct {
 	passEnd   time.Time
 	started   time.Time
 	done      bool
+	// -I (connect scan only): identOn is posportupdate()'s tryident, on
+	// for each host until an identd answers HIDDEN-USER; ident is the
+	// query nmap is blocked in, deferred the replies that came meanwhile.
+	identOn  bool
+	ident    *identQuery
+	deferred []wire.Packet
+	// silentOrder lists this round's ports in the order their last try
+	// timed out: nmap's firewalled (pos_scan) or open (super_scan) list,
+	// which it prepends to, so -d prints it backwards.
+	silentOrder []uint16
+	stall       bool // -d, UDP: the 250 ms sleep after a lost packet is due
 }
 
 func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts, tech *technique, fixedPort bool) *portScan {
@@ -75,6 +87,7 @@ func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *tim
 		sockets: map[uint16]socketRef{}}
 	if tech.kind == ScanConnect {
 		s.maxWidth = connectWidthCap
+		s.identOn = p.identScan
 	}
 	if tech.kind == ScanSYN {
 		for i := range s.seqs { // drawn once per host, before any probe
@@ -96,7 +109,11 @@ func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *tim
 func (s *portScan) wake(now time.Time) (time.Time, error) {
 	if s.started.IsZero() {
 		s.started = now
+		s.debugStart()
 		s.out.verbosef("Initiating %s against %s\n", s.tech.initiating, s.out.hostLabel(s.dst))
+	}
+	if s.ident != nil {
+		return s.identWake(now)
 	}
 	if now.Before(s.passEnd) {
 		return s.passEnd, nil
@@ -138,11 +155,14 @@ func (s *portScan) sendPass(now time.Time) error {
 		if sp.try+1 >= s.tech.tries {
 			sp.state = psSilent // every send of the round unanswered
 			s.waiting--
+			s.silentOrder = append(s.silentOrder, sp.port)
+			s.debugSilent(sp.port)
 			continue
 		}
 		if sp.try == 0 {
 			s.retried++
 		}
+		s.debugResend(sp.port)
 		sp.try++
 		if err := s.send(i); err != nil {
 			return err
@@ -154,6 +174,9 @@ func (s *portScan) sendPass(now time.Time) error {
 	for s.next < len(s.queue) && len(s.pending) <= int(s.ideal) && budget != 0 {
 		i := s.queue[s.next]
 		s.next++
+		if s.out.debug >= 2 {
+			s.out.debugf(2, "Sending initial query to port %d\n", s.ports[i].port)
+		}
 		s.ports[i].try = 0
 		if err := s.send(i); err != nil {
 			return err
@@ -161,6 +184,11 @@ func (s *portScan) sendPass(now time.Time) error {
 		s.firsts++
 		s.pending = append(s.pending, i)
 		budget--
+	}
+	if s.tech.silentOpen {
+		if s.out.debug >= 2 {
+			s.out.debugf(2, "Ideal number of queries: %d\n", int(s.ideal))
+		}
 	}
 	return nil
 }
@@ -180,13 +208,16 @@ func (s *portScan) roundOver() bool { return s.next == len(s.queue) && len(s.pen
 // nextRound starts a rescan of the silent ports when the technique's
 // rule allows; it reports false when the scan is over.
 func (s *portScan) nextRound() bool {
+	// The rescan walks nmap's list of silent ports from its head: the
+	// port that went silent last comes first.
 	var silent []int
-	for _, i := range s.queue {
-		if s.ports[i].state == psSilent {
-			silent = append(silent, i)
-		}
+	for k := len(s.silentOrder) - 1; k >= 0; k-- {
+		i, _ := s.byPort.get(s.silentOrder[k])
+		silent = append(silent, i)
 	}
-	if len(silent) == 0 || !s.tech.again(s.round, s.changed) {
+	again := len(silent) > 0 && s.tech.again(s.round, s.changed)
+	s.debugRoundEnd(len(silent) > 0, again)
+	if !again {
 		return false
 	}
 	s.tech.pace(s)
@@ -201,6 +232,13 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	if s.done || pk.Src() != s.dst {
 		return time.Time{}
 	}
+	if s.ident != nil {
+		if s.identPacket(pk) {
+			return s.identReceive(now, pk)
+		}
+		s.identDefer(pk)
+		return time.Time{}
+	}
 	port, try, st, ok := s.tech.answer(s, pk)
 	i, known := s.byPort.get(port)
 	if !ok || !known || s.ports[i].state != psWaiting {
@@ -213,6 +251,9 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	s.grow(try)
 	sp.state, s.changed = st, true
 	s.waiting--
+	if st == psOpen && s.identOn && s.tech.kind == ScanConnect {
+		return s.startIdent(now, i, pk.DPort()) // "Adding" waits for the query
+	}
 	switch st {
 	case psOpen:
 		s.out.verbosef("Adding %s port %d (state Open).\n", s.tech.protoName, sp.port)
@@ -224,6 +265,9 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	} else {
 		s.passEnd = now.Add(pcapTimeout)
 	}
+	if s.stall { // -d: nmap sleeps in the middle of its read loop
+		s.passEnd, s.stall = s.passEnd.Add(udpLossSleep), false
+	}
 	return s.passEnd
 }
 
@@ -234,8 +278,12 @@ func (s *portScan) grow(try int) {
 		s.ideal = min(s.ideal+4/s.ideal, float64(s.maxWidth))
 		return
 	}
-	if !s.shrunk {
+	// pos_scan cuts once per receive pass (alreadydecreasedqueries);
+	// super_scan's guard, windowdecrease, is only raised inside its -d
+	// block, so without -d it cuts on every such answer.
+	if !s.shrunk || (s.tech.silentOpen && s.out.debug == 0) {
 		s.ideal, s.shrunk = max(s.ideal*0.7, 1), true
+		s.debugShrunk()
 	}
 }
 
@@ -263,9 +311,9 @@ func (s *portScan) results() []portResult {
 	for _, sp := range s.ports {
 		switch {
 		case sp.state == psOpen, sp.state == psSilent && s.tech.silentOpen:
-			rs = append(rs, portResult{sp.port, "open", s.tech.proto})
+			rs = append(rs, portResult{port: sp.port, state: "open", proto: s.tech.proto, owner: sp.owner})
 		case sp.state != psClosed:
-			rs = append(rs, portResult{sp.port, "filtered", s.tech.proto})
+			rs = append(rs, portResult{port: sp.port, state: "filtered", proto: s.tech.proto})
 		}
 	}
 	sortResults(rs)

@@ -38,6 +38,8 @@ type process struct {
 	// idealTimers: sleeps end exactly when asked, not on the kernel's
 	// 10 ms ticks (Options.IdealTimers).
 	idealTimers bool
+	// identScan is -I: the connect scan asks identd about open ports.
+	identScan bool
 	// tag names the probe the next sends carry (ground truth for the
 	// capture's comments): "SYN", "T3", "TSeq 4/6"... Set it with as().
 	tag string

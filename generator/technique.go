@@ -148,7 +148,7 @@ func (t *technique) again(round int, changed bool) bool {
 	if round+1 >= t.maxRounds {
 		return false
 	}
-	return changed || (t.kind == ScanSYN && round == 0)
+	return changed || (t.kind == ScanSYN || t.kind == ScanConnect) && round == 0 // pos_scan: tries == 0 || ss.changed
 }
 
 // pace adjusts the senddelay before the next round.
@@ -194,10 +194,20 @@ func (t *technique) connectAnswer(s *portScan, pk wire.Packet) (uint16, int, por
 	}
 	switch {
 	case pk.HasFlags(wire.FlagSYN | wire.FlagACK):
+		if s.out.debug >= 2 {
+			s.out.debugf(2, "portnumber %d selected for WRITE\n", ref.port)
+		}
 		delete(s.sockets, pk.DPort())
-		_ = s.p.host.CloseTCP(pk.DPort())
+		// Under -I the socket stays open while identd is asked about it
+		// (identDone closes it), unless the port is settled already.
+		if i, known := s.byPort.get(ref.port); !s.identOn || !known || s.ports[i].state != psWaiting {
+			_ = s.p.host.CloseTCP(pk.DPort())
+		}
 		return ref.port, ref.try, psOpen, true
 	case pk.HasFlags(wire.FlagRST):
+		if s.out.debug >= 2 {
+			s.out.debugf(2, "portnumber %d selected for READ WRITE\n", ref.port)
+		}
 		delete(s.sockets, pk.DPort())
 		_ = s.p.host.CloseTCP(pk.DPort())
 		return ref.port, ref.try, psClosed, true

@@ -212,6 +212,9 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 		var err error
 		if h.FTP && port == 21 {
 			err = l.srv.listenWith(ns, ap, func(c net.Conn) { ftpServer(c, ns, h.Addr) })
+		} else if h.Identd != nil && port == labnet.IdentdPort {
+			d, open := h.Identd, h.OpenTCP
+			err = l.srv.listenWith(ns, ap, func(c net.Conn) { identdServer(c, d, open) })
 		} else {
 			err = l.srv.listen(ns, ap)
 		}

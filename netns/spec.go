@@ -11,7 +11,8 @@ import (
 // Each host is a namespace of its own with Addr/24 on siglab-eth0 and
 // real listeners on its open ports (a kernel host: filtered and
 // prohibited ports are nftables rules in its namespace, firewall.go; FTP
-// runs a 1998-style FTP server on port 21), or an emulated 1990s stack
+// runs a 1998-style FTP server on port 21, Identd an RFC 1413 server on
+// port 113, identd_linux.go), or an emulated 1990s stack
 // (package personality) answering from behind a TUN in the sensor
 // namespace, which answers its filtered and prohibited TCP ports itself
 // and cannot have filtered or prohibited UDP ports. Seed is the

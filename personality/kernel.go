@@ -51,6 +51,7 @@ type kernelConnKey struct{ sport, dport uint16 }
 type kernelConn struct {
 	snd, rcv uint32
 	lastAck  bool // our FIN is out; the client's ACK of it ends the connection
+	finSent  bool // we closed first (identd after its answer); the client's FIN ends it
 }
 
 const (
@@ -134,6 +135,16 @@ func (h *kernelHost) segment(p wire.Packet, k kernelConnKey, c *kernelConn) [][]
 		return nil
 	}
 	data := p.TCPPayload()
+	if c.finSent { // FIN-WAIT, then CLOSING or TIME-WAIT: the client's FIN gets an ACK, the rest is taken quietly
+		if p.HasFlags(wire.FlagFIN) && p.Seq()+uint32(len(data)) == c.rcv {
+			c.rcv++
+			return h.one(h.tcp(p, c.snd, c.rcv, wire.FlagACK, nil, nil))
+		}
+		return nil
+	}
+	if len(data) > 0 && p.Seq() == c.rcv && h.cfg.Identd != nil && p.DPort() == labnet.IdentdPort {
+		return h.identd(p, c, data)
+	}
 	if len(data) > 0 && p.Seq() == c.rcv {
 		c.rcv += uint32(len(data))
 		reply := fmt.Appendf(nil, "siglab %d ok\r\n", p.DPort())
@@ -211,4 +222,26 @@ func (h *kernelHost) dns(p wire.Packet) [][]byte {
 	h.ipid++
 	ih := wire.IPHeader{ID: h.ipid, Frag: wire.FlagDF, TTL: linuxTTL, Src: p.Dst(), Dst: p.Src()}
 	return h.one(wire.AppendUDP(h.next(), &ih, 53, p.SPort(), r))
+}
+
+// identd answers one RFC 1413 request as the live lab's identd does
+// (netns): the answer line in one segment, then the server closes its
+// end (FIN) without waiting for another request, as pidentd did. A
+// client FIN riding on the request is acknowledged with the answer.
+func (h *kernelHost) identd(p wire.Packet, c *kernelConn, data []byte) [][]byte {
+	c.rcv += uint32(len(data))
+	reply := h.cfg.Identd.Answer(h.cfg.OpenTCP, data)
+	h.add(h.tcp(p, c.snd, c.rcv, wire.FlagPSH|wire.FlagACK, nil, reply))
+	c.snd += uint32(len(reply))
+	if p.HasFlags(wire.FlagFIN) {
+		c.rcv++
+		h.add(h.tcp(p, c.snd, c.rcv, wire.FlagFIN|wire.FlagACK, nil, nil))
+		c.snd++
+		c.lastAck = true
+		return h.out
+	}
+	h.add(h.tcp(p, c.snd, c.rcv, wire.FlagFIN|wire.FlagACK, nil, nil))
+	c.snd++
+	c.finSent = true
+	return h.out
 }

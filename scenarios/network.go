@@ -18,7 +18,7 @@ var hostNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // stackRE is "kernel" or "personality/NAME".
 var stackRE = regexp.MustCompile(`^(kernel|personality/[a-z0-9][a-z0-9._-]*)$`)
 
-var hostKeys = []string{"name", "address", "stack", "open", "filtered", "prohibited", "open_udp", "ftp"}
+var hostKeys = []string{"name", "address", "stack", "open", "filtered", "prohibited", "open_udp", "ftp", "identd"}
 
 // Host returns the network host called name.
 func (s *Scenario) Host(name string) (Host, bool) {
@@ -150,7 +150,95 @@ func (p *parser) hostPorts(h Host, fs []field) (Host, error) {
 	if h.FTP && !slices.Contains(h.OpenTCP, 21) {
 		return Host{}, p.errf(get(fs, "ftp").Line, "ftp: true needs port 21 in open")
 	}
+	if h.Identd, err = p.identd(get(fs, "identd"), h); err != nil {
+		return Host{}, err
+	}
 	return h, nil
+}
+
+// identd reads a host's identd: "true" (every open port owned by root)
+// or a mapping with owners: {port: user, ...} and an optional default:
+// (the owner of open ports owners does not name; without it they have
+// none and the server answers NO-USER). Port 113 must be open and the
+// host a kernel host; every owned port must be open.
+func (p *parser) identd(n *yaml.Node, h Host) (*labnet.Identd, error) {
+	if isNull(n) {
+		return nil, nil
+	}
+	var d labnet.Identd
+	if n.Kind == yaml.ScalarNode {
+		on, err := p.boolean(n, "identd")
+		if err != nil || !on {
+			return nil, err
+		}
+		d.Default = "root"
+	} else {
+		fs, err := p.fields(n, "identd", "owners", "default")
+		if err != nil {
+			return nil, err
+		}
+		if dn := get(fs, "default"); !isNull(dn) {
+			if d.Default, err = p.owner(dn, "identd default"); err != nil {
+				return nil, err
+			}
+		}
+		if d.Owners, err = p.owners(get(fs, "owners"), h); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case !h.Stack.IsKernel():
+		return nil, p.errf(n.Line, "identd: only kernel hosts run one (this host's stack is %s)", h.Stack)
+	case !slices.Contains(h.OpenTCP, labnet.IdentdPort):
+		return nil, p.errf(n.Line, "identd needs port %d in open", labnet.IdentdPort)
+	}
+	return &d, nil
+}
+
+// owners reads identd's owners: a mapping of open TCP ports to users.
+func (p *parser) owners(n *yaml.Node, h Host) (map[uint16]string, error) {
+	if isNull(n) {
+		return nil, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errf(n.Line, "identd owners must be a mapping (port: user ...), not %s", kindName(n))
+	}
+	out := map[uint16]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		port, err := p.integer(k, "identd owners port")
+		if err != nil {
+			return nil, err
+		}
+		if port < 1 || port > 65535 {
+			return nil, p.errf(k.Line, "identd owners port %d is out of range 1-65535", port)
+		}
+		if !slices.Contains(h.OpenTCP, uint16(port)) {
+			return nil, p.errf(k.Line, "identd owners: port %d is not in open (identd only knows listening ports)", port)
+		}
+		if _, dup := out[uint16(port)]; dup {
+			return nil, p.errf(k.Line, "identd owners: port %d listed twice", port)
+		}
+		if out[uint16(port)], err = p.owner(v, "identd owner"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ownerRE is a user name as identd gave it: no blank, ':' or ',', which
+// would break the reply's fields.
+var ownerRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
+
+func (p *parser) owner(n *yaml.Node, what string) (string, error) {
+	s, err := p.str(n, what)
+	if err != nil {
+		return "", err
+	}
+	if !ownerRE.MatchString(s) {
+		return "", p.errf(n.Line, "%s %q: want a user name (letters, digits, '.', '_', '-'; HIDDEN-USER hides it)", what, s)
+	}
+	return s, nil
 }
 
 // address reads an optional host address and checks it lies in the lab.

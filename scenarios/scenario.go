@@ -51,7 +51,7 @@ type Host struct {
 	// name); its Stack is "kernel" (a real Linux namespace) or
 	// "personality/NAME"; its OpenTCP, FilteredTCP and ProhibitedTCP are
 	// the file's open, filtered and prohibited lists, OpenUDP its
-	// open_udp, FTP its ftp.
+	// open_udp, FTP its ftp, Identd its identd.
 	labnet.Host
 	Line int
 }

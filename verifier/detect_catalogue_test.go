@@ -74,6 +74,7 @@ var catalogueFindings = map[string][]string{
 		"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-2.0x", "198.18.0.9 scan.tcp-syn", "198.18.0.9 tool.nmap-2.0x"},
 	"tech-fin":         {gen + "scan.tcp-fin", gen + "tool.nmap-2.0x"},
 	"tech-fragments":   {gen + "evasion.fragment", gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
+	"tech-ident":       {gen + "scan.tcp-connect"},
 	"tech-null":        {gen + "scan.tcp-null", gen + "tool.nmap-2.0x"},
 	"tech-ping-ack":    {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ping-icmp":   {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},

@@ -49,6 +49,7 @@ type ksock struct {
 	refused     bool
 	peerClosed  bool   // the peer's FIN arrived
 	closing     bool   // our FIN is out; the peer's FIN ends the socket
+	lastAck     bool   // the peer closed first: its ACK of our FIN ends the socket
 	rx          []byte // received and not yet read
 	rto         time.Duration
 	retransmit  time.Time
@@ -80,12 +81,18 @@ func (k *kernel) socketSegment(s *ksock, p wire.Packet) []byte {
 	switch {
 	case p.HasFlags(wire.FlagRST):
 		s.refused = true
+	case s.lastAck: // LAST-ACK: the peer's ACK of our FIN, taken quietly
+		delete(k.socks, s.sport)
 	case !s.established && p.HasFlags(wire.FlagSYN|wire.FlagACK) && p.Ack() == s.snd:
 		s.established, s.rcv = true, p.Seq()+1
 		return k.segment(s, wire.FlagACK, kernelWindow)
 	case s.closing && p.HasFlags(wire.FlagFIN):
 		s.rcv = p.Seq() + uint32(len(p.TCPPayload())) + 1
-		delete(k.socks, s.sport)
+		if p.Ack() == s.snd {
+			delete(k.socks, s.sport) // our FIN is acknowledged: TIME-WAIT
+		} else {
+			s.lastAck = true // simultaneous close (CLOSING): the ACK of our FIN is still to come
+		}
 		return k.segment(s, wire.FlagACK, kernelWindow)
 	case s.closing:
 		return nil
@@ -139,9 +146,7 @@ func (k *kernel) shutdown(sport uint16) []byte {
 	fin := k.segment(s, wire.FlagFIN|wire.FlagACK, kernelWindow)
 	s.snd++
 	s.closing = true
-	if s.peerClosed {
-		delete(k.socks, sport)
-	}
+	s.lastAck = s.peerClosed // kept until the peer's ACK, which must not draw a RST
 	return fin
 }
 
