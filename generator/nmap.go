@@ -51,10 +51,13 @@ func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *engine.Guar
 	if err != nil {
 		return nil, err
 	}
+	c := &NmapCommand{args: args, opts: o, names: map[netip.Addr]string{}}
+	if o.Exit != "" { // -V or -h: nmap exits in its option loop, scanning nothing
+		return c, nil
+	}
 	if err := o.runnable(); err != nil {
 		return nil, err
 	}
-	c := &NmapCommand{args: args, opts: o, names: map[netip.Addr]string{}}
 	specs, where := o.Targets, func(int) string { return "" }
 	if o.InputFile != "" { // 2.0x then reads only the file, never argv
 		if specs, where, err = readTargetFile(o.InputFile); err != nil {
@@ -354,6 +357,11 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 		n.out.banner()
 		for _, line := range n.Opts.Notes {
 			n.out.printf("%s", line)
+		}
+		if n.Opts.Exit != "" { // -V, -h: printed, then exit(0)
+			n.out.printf("%s", n.Opts.Exit)
+			n.done = true
+			return time.Time{}, true
 		}
 		n.startupNotes()
 		if n.Opts.Scan == ScanBounce {
