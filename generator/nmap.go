@@ -34,16 +34,11 @@ type NmapCommand struct {
 	args    []string
 	opts    *Options
 	targets []netip.Addr
-	// skips are nexthost()'s skip lines, by the index of the first host
-	// of the batch whose filling printed them; skipsEnd those printed
-	// by a last fill that found no host.
-	skips    map[int][]string
-	skipsEnd []string
-	names    map[netip.Addr]string // targets given by lab host name print with it
-	decoys   []netip.Addr
-	me       int // where "ME" stood among the decoys (-1: absent)
-	ftp      ftpProxy
-	source   netip.Addr // -S (invalid: the scanner's own)
+	names   map[netip.Addr]string // targets given by lab host name print with it
+	decoys  []netip.Addr
+	me      int // where "ME" stood among the decoys (-1: absent)
+	ftp     ftpProxy
+	source  netip.Addr // -S (invalid: the scanner's own)
 }
 
 // ResolveNmap checks the command line (without the program name) and
@@ -56,49 +51,34 @@ func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *engine.Guar
 	if err != nil {
 		return nil, err
 	}
+	c := &NmapCommand{args: args, opts: o, names: map[netip.Addr]string{}}
+	if o.Exit != "" { // -V or -h: nmap exits in its option loop, scanning nothing
+		return c, nil
+	}
 	if err := o.runnable(); err != nil {
 		return nil, err
 	}
-	c := &NmapCommand{args: args, opts: o, names: map[netip.Addr]string{}, skips: map[int][]string{}}
 	specs, where := o.Targets, func(int) string { return "" }
 	if o.InputFile != "" { // 2.0x then reads only the file, never argv
 		if specs, where, err = readTargetFile(o.InputFile); err != nil {
 			return nil, err
 		}
 	}
-	var pending []string // skip lines waiting for the next batch's first host
 	for k, t := range specs {
 		addrs, err := resolveTarget(t, names)
 		if err != nil {
 			return nil, fmt.Errorf("%s%w", where(k), err)
 		}
-		kept := 0
 		for _, a := range addrs {
-			if !o.AllowAll && skipped(a) { // never sent to, so never checked
-				line := fmt.Sprintf("Skipping host %s because no '-A' and IGNORE_ZERO_AND_255_HOSTS is set in the source.\n", a)
-				if kept%lookahead == 0 { // filling the next batch, which starts with the next kept host
-					pending = append(pending, line)
-				} else { // filling the current batch: printed when it is filled
-					start := len(c.targets) - kept%lookahead
-					c.skips[start] = append(c.skips[start], line)
-				}
-				continue
-			}
 			if err := guard.Check(a); err != nil {
 				return nil, fmt.Errorf("%starget %s: %w", where(k), t, err)
-			}
-			if len(pending) > 0 {
-				c.skips[len(c.targets)] = append(c.skips[len(c.targets)], pending...)
-				pending = nil
 			}
 			if _, named := names[t]; named && !o.NoDNS {
 				c.names[a] = t
 			}
-			c.targets = append(c.targets, a)
-			kept++
 		}
+		c.targets = append(c.targets, addrs...)
 	}
-	c.skipsEnd = pending
 	if c.decoys, c.me, err = resolveDecoys(o.Decoys, names); err != nil {
 		return nil, err
 	}
@@ -132,24 +112,20 @@ type Nmap struct {
 	p       *process
 	out     output
 	targets []netip.Addr
-	// skips and skipsEnd are the command's nexthost() skip lines, printed
-	// when discovery reaches the batch whose filling printed them.
-	skips    map[int][]string
-	skipsEnd []string
-	ports    []uint16
-	to       timeouts
-	cur      phase
-	hosts    []*hostResult // one per target, in target order
-	pinged   int           // hosts before this index have been through discovery
-	host     *hostResult
-	ftp      ftpProxy   // -b
-	machine  machineLog // -oM
-	pingTO   timeouts   // the ping's timeouts, adapted across blocks
-	stage    int
-	hostIdx  int
-	up       int
-	started  time.Time
-	done     bool
+	ports   []uint16
+	to      timeouts
+	cur     phase
+	hosts   []*hostResult // one per target, in target order
+	pinged  int           // hosts before this index have been through discovery
+	host    *hostResult
+	ftp     ftpProxy   // -b
+	machine machineLog // -oM
+	pingTO  timeouts   // the ping's timeouts, adapted across blocks
+	stage   int
+	hostIdx int
+	up      int
+	started time.Time
+	done    bool
 }
 
 // NewNmap prepares an nmap process for the command line (without the
@@ -167,7 +143,7 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 // the port shuffle) happen here, in nmap 2.02's order.
 func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	o := c.opts
-	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names, debug: o.Debug, ident: o.Ident}, targets: c.targets, ftp: c.ftp, skips: c.skips, skipsEnd: c.skipsEnd}
+	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names, debug: o.Debug, ident: o.Ident}, targets: c.targets, ftp: c.ftp}
 	n.machine.header(c.args)
 	n.p = newProcess(h, seed, o.SourcePort)
 	if c.source.IsValid() {
@@ -295,7 +271,11 @@ func resolveDecoys(list []string, names map[string]netip.Addr) ([]netip.Addr, in
 }
 
 // resolveTarget turns a target into addresses: a lab host name, an IPv4
-// address, or an address/prefix-length block.
+// address, or an address/prefix-length block, every address of it. 2.0x
+// scanned a block's .0 and .255 too: targets.c's nexthost() skips them
+// only when o.allowall is 0, and options_init() sets it to
+// !IGNORE_ZERO_AND_255_HOSTS, which nmap.h defines as 0, so allowall is
+// 1 with or without -A.
 func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) {
 	if a, ok := names[t]; ok {
 		return []netip.Addr{a}, nil
@@ -315,21 +295,6 @@ func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) 
 		out = append(out, a)
 	}
 	return out, nil
-}
-
-// lookahead is the batch nexthost() fills: main() asks it for 500 hosts
-// at a time, and its fill loop prints the skip line of every .0 or .255
-// address it meets on the way.
-const lookahead = 500
-
-// skipped says whether 2.0x's nexthost() leaves a out without -A: an
-// address ending in .0 or .255, whatever the form of the target (a
-// block, a name or a single address; targets.c's two fill loops test
-// o.allowall, not nmap.h's IGNORE_ZERO_AND_255_HOSTS, which 2.01 defines
-// as 0 but never reads).
-func skipped(a netip.Addr) bool {
-	last := a.As4()[3]
-	return last == 0 || last == 255
 }
 
 // Output is everything the process printed so far.
@@ -392,6 +357,11 @@ func (n *Nmap) Wake(now time.Time) (time.Time, bool) {
 		n.out.banner()
 		for _, line := range n.Opts.Notes {
 			n.out.printf("%s", line)
+		}
+		if n.Opts.Exit != "" { // -V, -h: printed, then exit(0)
+			n.out.printf("%s", n.Opts.Exit)
+			n.done = true
+			return time.Time{}, true
 		}
 		n.startupNotes()
 		if n.Opts.Scan == ScanBounce {
@@ -488,11 +458,6 @@ func (n *Nmap) downLabel(a netip.Addr) string {
 // every host is taken as up.
 func (n *Nmap) discover() {
 	block := n.hosts[n.hostIdx:min(n.hostIdx+pingBlock, len(n.hosts))]
-	for i := n.hostIdx; i < n.hostIdx+len(block); i++ {
-		for _, l := range n.skips[i] { // the batch these hosts start was filled
-			n.out.printf("%s", l)
-		}
-	}
 	n.pinged = n.hostIdx + len(block)
 	if n.Opts.Ping == PingNone {
 		for _, h := range block {
@@ -532,8 +497,5 @@ func (n *Nmap) reportHost() {
 
 func (n *Nmap) finish(now time.Time) {
 	n.done = true
-	for _, l := range n.skipsEnd {
-		n.out.printf("%s", l)
-	}
 	n.out.completed(len(n.targets), n.up, now.Unix()-n.started.Unix())
 }

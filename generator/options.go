@@ -53,8 +53,8 @@ type Options struct {
 	Decoys     []string // -D, "ME" marks the real address
 	SourcePort int      // -g, -1 when unset
 	Verbose    int
-	NormalOut  string // -oN file
-	MachineOut string // -oM file
+	NormalOut  string // -o FILE (2.0x) or the later spelling -oN FILE
+	MachineOut string // -m FILE (2.0x) or the later spelling -oM FILE
 	NoDNS      bool   // -n
 	BounceHost string // -b [user:pass@]host[:port]
 	Source     string // -S: the source address raw probes carry ("": the scanner's)
@@ -64,7 +64,11 @@ type Options struct {
 	ResolveAll bool   // -R: name (and report) down hosts too
 	QuashArgv  bool   // -q: argv[0] becomes "pine" (nothing on the wire)
 	Force      bool   // -N: o.force, set and never read in 2.0x
-	AllowAll   bool   // -A: scan .0 and .255 in blocks
+	AllowAll   bool   // -A: o.allowall++, already 1 in 2.01 (options_init): nothing changes
+	// Exit is what -V or -h printed before nmap exited in its option
+	// loop (exit(0)): the process prints its banner and this, and sends
+	// nothing; the options after it were never read.
+	Exit string
 	// PingTimeout is -T: massping()'s first timeout in whole seconds
 	// (o.ptime, PING_TIMEOUT 6 without it).
 	PingTimeout int
@@ -102,6 +106,9 @@ func ParseOptions(args []string) (*Options, error) {
 				if err := o.flag(c); err != nil {
 					return nil, err
 				}
+				if o.Exit != "" { // -V, -h: exit(0) inside the loop
+					return o, nil
+				}
 				continue
 			}
 			arg := a[j+1:]
@@ -132,7 +139,7 @@ func ParseOptions(args []string) (*Options, error) {
 
 // flagsWithArg are 2.02's options that take an argument (its getopt
 // string was "Ab:D:de:Ffg:hIi:M:m:NnOo:P::p:qRrS:s:T:Vv").
-const flagsWithArg = "sPpbDgoSeiMT"
+const flagsWithArg = "sPpbDgoSeiMTm"
 
 // maxSockets is MAX_SOCKETS_ALLOWED (nmap.h, 2.01 and 2.05): -M is capped
 // there. maxSD is max_sd(), the RLIMIT_NOFILE hard limit of the Linux
@@ -182,6 +189,10 @@ func (o *Options) flag(c byte) error {
 		o.Ident = true
 	case 'd':
 		o.Debug, o.Verbose = o.Debug+1, o.Verbose+1
+	case 'V':
+		o.Exit = fmt.Sprintf("\nnmap V. %s by Fyodor (fyodor@dhp.com, www.insecure.org/nmap/)\n", Version)
+	case 'h':
+		o.Exit = usage()
 	default:
 		return fmt.Errorf("%w: nmap 2.02 has no option -%c", ErrUsage, c)
 	}
@@ -210,6 +221,11 @@ func (o *Options) withArg(c byte, arg string, args []string, i int, scanSet *boo
 		o.SourcePort, err = parsePort(arg, "-g")
 	case 'o':
 		return o.output(arg, args, i)
+	case 'm':
+		if o.MachineOut != "" {
+			return i, fmt.Errorf("%w: -m: only one machine log filename allowed", ErrUsage)
+		}
+		o.MachineOut = arg
 	case 'S':
 		if o.Source != "" {
 			return i, fmt.Errorf("%w: -S: you can only use the source option once", ErrUsage)
@@ -314,22 +330,26 @@ func (o *Options) pingType(arg string) error {
 }
 
 func (o *Options) output(arg string, args []string, i int) (int, error) {
-	kind, file := arg[0], arg[1:]
-	if kind != 'N' && kind != 'M' {
-		return i, fmt.Errorf("%w: nmap 2.02 has no output format -o%c (it has -oN and -oM)", ErrUsage, kind)
-	}
-	if file == "" {
+	// 2.0x's -o takes the log file itself ("-o scan.log", "-oscan.log").
+	// An argument of exactly N or M followed by a file is read as the
+	// later spellings -oN FILE and -oM FILE, which siglab keeps; so a
+	// 2.0x log file named "N" or "M" must be given as ./N or ./M.
+	if arg == "N" || arg == "M" {
 		if i+1 >= len(args) {
-			return i, fmt.Errorf("%w: -o%c needs a file name", ErrUsage, kind)
+			return i, fmt.Errorf("%w: -o%s needs a file name", ErrUsage, arg)
 		}
 		i++
-		file = args[i]
+		if arg == "N" {
+			o.NormalOut = args[i]
+		} else {
+			o.MachineOut = args[i]
+		}
+		return i, nil
 	}
-	if kind == 'N' {
-		o.NormalOut = file
-	} else {
-		o.MachineOut = file
+	if o.NormalOut != "" {
+		return i, fmt.Errorf("%w: -o: only one log filename allowed", ErrUsage)
 	}
+	o.NormalOut = arg
 	return i, nil
 }
 

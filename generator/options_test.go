@@ -64,7 +64,7 @@ var _ = Describe("nmap 2.02 command line", func() {
 		Entry("a port beyond 65535", "-p1-70000 victim", `"70000" is not a port`),
 		Entry("a backwards range", "-p30-20 victim", "runs backwards"),
 		Entry("a decoy list without addresses", "-D ME victim", "names no decoy"),
-		Entry("-oX", "-oX x.xml victim", "no output format -oX"),
+		Entry("-oN without its file", "-sS victim -oN", "-oN needs a file name"),
 		Entry("no target", "-sS -P0", "no target"),
 		Entry("a missing argument", "-sS -p", "needs an argument"),
 	)

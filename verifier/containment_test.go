@@ -7,7 +7,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/siglab/siglab/generator"
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
@@ -47,7 +46,7 @@ var _ = Describe("containment: addresses outside the lab are refused before a pa
 		Entry("a netmask that reaches past the lab", "-sP 198.17.255.2/16", labnet.ErrOutsideLab, "198.17.255.2/16"),
 		Entry("a decoy outside the lab", "-sS -P0 -p22 -D 10.0.0.1,ME victim", labnet.ErrOutsideLab, "10.0.0.1"),
 		Entry("an FTP bounce proxy outside the lab", "-P0 -p22 -b anonymous@192.0.2.7 victim", labnet.ErrOutsideLab, "192.0.2.7"),
-		Entry("a spoofed source (-S, which siglab does not replay)", "-sS -P0 -p22 -S 10.0.0.9 victim", generator.ErrUsage, "-S"),
+		Entry("a spoofed source (-S) outside the lab", "-sS -P0 -p22 -S 10.0.0.9 -e eth0 victim", labnet.ErrOutsideLab, "10.0.0.9"),
 	)
 
 	It("in a host's address, at parse time with file and line", func() {

@@ -75,6 +75,7 @@ var catalogueFindings = map[string][]string{
 	"tech-fin":         {gen + "scan.tcp-fin", gen + "tool.nmap-2.0x"},
 	"tech-fragments":   {gen + "evasion.fragment", gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ident":       {gen + "scan.tcp-connect"},
+	"tech-maimon":      nil, // FIN|ACK probes: no label of the contract names them (see the scenario)
 	"tech-null":        {gen + "scan.tcp-null", gen + "tool.nmap-2.0x"},
 	"tech-ping-ack":    {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ping-icmp":   {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
