@@ -19,7 +19,7 @@ var nameRE = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // topKeys are the keys a scenario file may have, in the order the product
 // contract shows them.
-var topKeys = []string{"name", "summary", "seed", "start", "live_only", "network", "sensor", "scan", "traffic", "expect"}
+var topKeys = []string{"name", "summary", "seed", "start", "timers", "live_only", "network", "sensor", "scan", "traffic", "expect"}
 
 // Parse reads one scenario from data; file is used in error messages and
 // stored in Scenario.File. Every error is an *Error wrapping ErrInvalid.
@@ -213,6 +213,9 @@ func (p *parser) header(root *yaml.Node, fs []field, s *Scenario) error {
 	if s.Start, err = p.start(get(fs, "start")); err != nil {
 		return err
 	}
+	if s.IdealTimers, err = p.timers(get(fs, "timers")); err != nil {
+		return err
+	}
 	s.LiveOnly, err = p.boolean(get(fs, "live_only"), "live_only")
 	return err
 }
@@ -242,6 +245,32 @@ func (p *parser) start(n *yaml.Node) (time.Time, error) {
 		return time.Time{}, p.errf(n.Line, "start: %s is outside what a 32-bit time_t holds (1970-01-01T00:00:00Z to 2038-01-19T03:14:07Z)", n.Value)
 	}
 	return t.UTC(), nil
+}
+
+// Timer models a scenario may give (`timers:`).
+const (
+	TimersLinux20 = "linux-2.0" // the default: sleeps end on Linux 2.0's 10 ms ticks
+	TimersIdeal   = "ideal"     // every sleep lasts exactly what nmap asked
+)
+
+// timers reads `timers:`: whether the scanner's sleeps end on the ticks
+// of the Linux 2.0 kernel it emulates (the default) or last exactly as
+// long as nmap asks; true for ideal.
+func (p *parser) timers(n *yaml.Node) (bool, error) {
+	if isNull(n) {
+		return false, nil
+	}
+	v, err := p.str(n, "timers")
+	if err != nil {
+		return false, err
+	}
+	switch v {
+	case TimersLinux20:
+		return false, nil
+	case TimersIdeal:
+		return true, nil
+	}
+	return false, p.errf(n.Line, "timers: %q is not a timer model (%s, the default, or %s)", v, TimersLinux20, TimersIdeal)
 }
 
 // emptyLine is the line to blame for a missing part: the first of keys

@@ -18,6 +18,10 @@ type Scenario struct {
 	// window, from time(NULL) at a process's first packet, so Start
 	// fixes them; live runs use the real clock and ignore it.
 	Start time.Time
+	// IdealTimers is `timers: ideal`: the scanner's sleeps last exactly
+	// what nmap asked, instead of ending on the 10 ms ticks of the Linux
+	// 2.0 kernel siglab emulates (`timers: linux-2.0`, the default).
+	IdealTimers bool
 	// LiveOnly scenarios need real test networks (e.g. a real FTP
 	// server); offline runs skip them.
 	LiveOnly bool

@@ -216,10 +216,13 @@ func gapsMS(ts []int64, n int) []float64 {
 }
 
 // renderFAQ is `siglab render --faq --from <scanner>` of a scenario
-// generated offline, as lines.
-func renderFAQ(name string) []string {
+// generated offline, as lines; change edits the scenario first.
+func renderFAQ(name string, change ...func(*scenarios.Scenario)) []string {
 	s, err := scenarios.Find(name)
 	Expect(err).NotTo(HaveOccurred())
+	for _, c := range change {
+		c(s)
+	}
 	res, err := verifier.Generate(context.Background(), s)
 	Expect(err).NotTo(HaveOccurred())
 	var b strings.Builder
@@ -280,6 +283,14 @@ var _ = Describe("render --faq of the FAQ scenarios", func() {
 		Expect(got[0]).To(BeNumerically("<=", 20))
 		for i := 1; i < 5; i++ {
 			Expect(got[i]).To(BeNumerically("~", want[i], 0.2), "gap %d: FAQ %.2f ms", i, want[i])
+		}
+	})
+
+	It("spaces them exactly usleep(5000 + srtt) apart under timers: ideal", func() {
+		got := gapsMS(synTimes(renderFAQ("fig2-syn-os-irix", func(s *scenarios.Scenario) { s.IdealTimers = true })), 6)
+		for i, g := range got {
+			Expect(g).To(BeNumerically(">", 5), "gap %d", i)
+			Expect(g).To(BeNumerically("<", 6), "gap %d: no 10 ms tick", i)
 		}
 	})
 })

@@ -71,6 +71,7 @@ func newPlan(s *scenarios.Scenario) (*plan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: nmap %s: %w: %w", s.File, r.Line, r.Nmap, ErrSetup, err)
 		}
+		c.Options().IdealTimers = s.IdealTimers
 		p.nmaps, p.srands = append(p.nmaps, c), append(p.srands, seed)
 	}
 	for _, t := range s.Traffic {
