@@ -44,6 +44,8 @@ type pingPhase struct {
 	sent      [][pingTries]time.Time // time[host*5+try]: after the host's probes of that try
 	state     []pingState
 	news      bool      // a host came up during this try (up_this_block)
+	upThis    int       // up_this_block: hosts that came up in this try
+	downThis  int       // down_this_block: hosts found down in this try
 	begin     time.Time // begin_select: the try's probes are all out
 	readEnd   time.Time // when the pending pcap read comes back empty
 	over      bool      // the try's wait is over
@@ -78,8 +80,12 @@ func (g *pingPhase) wake(now time.Time) (time.Time, error) {
 		g.finish()
 		return time.Time{}, nil
 	}
+	if g.try < 0 {
+		g.debugFilter()
+	}
 	g.try++
 	g.news, g.over = false, false
+	g.upThis, g.downThis = 0, 0
 	for i := range g.hosts {
 		if g.state[i] == pingUnknown {
 			if err := g.probe(i); err != nil {
@@ -242,6 +248,9 @@ func (g *pingPhase) update(i, try int, st pingState, timed bool, now time.Time) 
 	}
 	if st == pingUp {
 		g.news = true // up_this_block: only ups earn the block another try
+		g.upThis++
+	} else if st == pingDown && g.state[i] != pingDown {
+		g.downThis++
 	}
 	g.state[i] = st
 }
@@ -269,7 +278,24 @@ func (g *pingPhase) index(a netip.Addr) int {
 
 func (g *pingPhase) finish() {
 	g.done = true
+	// massping()'s end-of-block line under -d: the shared timers in
+	// microseconds, the block's tries and its last try's counts.
+	g.out.debugf(1, "Finished block: srtt: %d rttvar: %d timeout: %d block_tries: %d up_this_block: %d down_this_block: %d group_sz: %d\n",
+		g.to.srtt.Microseconds(), g.to.rttvar.Microseconds(), g.to.timeout.Microseconds(), g.try+1, g.upThis, g.downThis, len(g.hosts))
 	for i, h := range g.hosts {
 		h.up = g.state[i] == pingUp
 	}
+}
+
+// debugFilter is the line massping() prints under -d when it opens its
+// pcap handle for a raw ping (ICMP from raw sockets, or a raw TCP ping):
+// the capture filter on the scanner's address and the five ping ports.
+func (g *pingPhase) debugFilter() {
+	if g.kind == PingICMP {
+		return // -PI alone: an ICMP socket, no pcap (no source address was routed)
+	}
+	base := g.portBase()
+	src := g.p.self
+	g.out.debugf(1, "Packet capture filter: (icmp and dst host %s) or (tcp and dst host %s and ( dst port %d or dst port %d or dst port %d or dst port %d or dst port %d))\n",
+		src, src, base, base+1, base+2, base+3, base+4)
 }

@@ -2,8 +2,10 @@ package generator_test
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/bits"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/google/gopacket/layers"
@@ -172,4 +174,27 @@ var _ = Describe("-T, the ping timeout (2.01's o.ptime, massping()'s first timeo
 		Entry(nil, "-1"),
 		Entry(nil, "1.5"),
 	)
+})
+
+var _ = Describe("massping()'s -d lines (targets.c)", func() {
+	It("prints the capture filter when it opens pcap and the block's timers and counts when it ends", func() {
+		const seed = 77
+		run := runNmap("-d -sP victim", seed, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		g := generator.NewLibcRand(seed)
+		m := uint16(33000 + g.Rand()%31000)
+		out := run.nmap.Output()
+		Expect(out).To(ContainSubstring(fmt.Sprintf("Packet capture filter: (icmp and dst host 198.18.0.2) or (tcp and dst host 198.18.0.2 and ( dst port %d or dst port %d or dst port %d or dst port %d or dst port %d))\n", m+20, m+21, m+22, m+23, m+24)))
+		// One try, the host up in it, a block of one; the first reply put
+		// the timeout at its 75 ms floor (adjust_timeouts()).
+		Expect(out).To(MatchRegexp(`\nFinished block: srtt: \d+ rttvar: \d+ timeout: 75000 block_tries: 1 up_this_block: 1 down_this_block: 0 group_sz: 1\n`))
+		Expect(strings.Index(out, "Finished block")).To(BeNumerically("<", strings.Index(out, "appears to be up")))
+	})
+
+	It("prints no filter for -PI alone (an ICMP socket, no pcap), and nothing without -d", func() {
+		run := runNmap("-d -PI -sP victim", 77, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		Expect(run.nmap.Output()).NotTo(ContainSubstring("Packet capture filter"))
+		Expect(run.nmap.Output()).To(ContainSubstring("Finished block:"))
+		quiet := runNmap("-v -sP victim", 77, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		Expect(quiet.nmap.Output()).NotTo(ContainSubstring("Finished block"))
+	})
 })
