@@ -86,30 +86,42 @@ var _ = Describe("Host discovery batches (nexthost()'s lookahead, massping()'s g
 		return out
 	}
 
-	DescribeTable("grows the group by 5 (default ping: two techniques) up to 40 after a group that needed one try (or two without news)",
-		func(live string, sizes []int, firsts []int) {
+	DescribeTable("grows the group by blockinc (5 for the default ping's two techniques, 8 for one) up to 40 after a group that needed one try (or two without news)",
+		func(args, live string, sizes []int, firsts []int, perHost time.Duration) {
 			a := netip.MustParseAddr(live)
-			run := runNmap("-sP 198.18.1.0/24", 99, simnet.Config{Seed: 1}, labnet.Host{Addr: a})
-			bs := bursts(echoes(run))
+			run := runNmap(args, 99, simnet.Config{Seed: 1}, labnet.Host{Addr: a})
+			probes := echoes(run) // one per host and try
+			if len(probes) == 0 { // -PT alone: the ACKs
+				for _, w := range run.from(scanner) {
+					if w.tcp != nil {
+						probes = append(probes, w)
+					}
+				}
+			}
+			bs := bursts(probes)
 			got, starts := []int{}, []int{}
 			for _, b := range bs {
 				got, starts = append(got, len(b)), append(starts, hostIdx(b[0]))
 			}
 			Expect(got).To(Equal(sizes))
 			Expect(starts).To(Equal(firsts))
-			if live == "198.18.1.255" {
+			if perHost > 0 {
 				// every group before the last is silent: its try is its
 				// sends (echo + ACK per host, 31 µs each) and 301 empty
 				// 20 ms reads past the 6 s timeout; then the next group.
-				for k := 1; k < 8; k++ {
-					Expect(bs[k][0].t.Sub(bs[k-1][0].t)).To(Equal(time.Duration(sizes[k-1])*62*time.Microsecond + 301*20*time.Millisecond))
+				for k := 1; k < len(sizes)-1; k++ {
+					Expect(bs[k][0].t.Sub(bs[k-1][0].t)).To(Equal(time.Duration(sizes[k-1])*perHost + 301*20*time.Millisecond))
 				}
 			}
 		},
 		Entry("the live host last (.255): every group but the last ends after one try",
-			"198.18.1.255", []int{25, 30, 35, 40, 40, 40, 40, 6, 5}, []int{0, 25, 55, 90, 130, 170, 210, 250, 250}),
+			"-sP 198.18.1.0/24", "198.18.1.255", []int{25, 30, 35, 40, 40, 40, 40, 6, 5}, []int{0, 25, 55, 90, 130, 170, 210, 250, 250}, 62*time.Microsecond),
 		Entry("the live host at .2: the first group's retry finds no news, and it grows all the same",
-			"198.18.1.2", []int{25, 24, 30, 35, 40, 40, 40, 40, 6}, []int{0, 0, 25, 55, 90, 130, 170, 210, 250}),
+			"-sP 198.18.1.0/24", "198.18.1.2", []int{25, 24, 30, 35, 40, 40, 40, 40, 6}, []int{0, 0, 25, 55, 90, 130, 170, 210, 250}, time.Duration(0)),
+		Entry("-PI alone (one technique): by 8",
+			"-PI -sP 198.18.1.0/24", "198.18.1.255", []int{25, 33, 40, 40, 40, 40, 38, 37}, []int{0, 25, 58, 98, 138, 178, 218, 218}, time.Duration(0)),
+		Entry("-PT alone (one technique): by 8",
+			"-PT -sP 198.18.1.0/24", "198.18.1.255", []int{25, 33, 40, 40, 40, 40, 38, 37}, []int{0, 25, 58, 98, 138, 178, 218, 218}, time.Duration(0)),
 	)
 
 	It("makes one massping() call, and one id draw, per target specification", func() {
