@@ -34,6 +34,7 @@ type NmapCommand struct {
 	args    []string
 	opts    *Options
 	targets []netip.Addr
+	ends    []int                 // where each target specification's hosts end in targets
 	names   map[netip.Addr]string // targets given by lab host name print with it
 	decoys  []netip.Addr
 	me      int // where "ME" stood among the decoys (-1: absent)
@@ -78,6 +79,7 @@ func ResolveNmap(cmdline string, names map[string]netip.Addr, guard *engine.Guar
 			}
 		}
 		c.targets = append(c.targets, addrs...)
+		c.ends = append(c.ends, len(c.targets))
 	}
 	if c.decoys, c.me, err = resolveDecoys(o.Decoys, names); err != nil {
 		return nil, err
@@ -112,15 +114,18 @@ type Nmap struct {
 	p       *process
 	out     output
 	targets []netip.Addr
+	ends    []int // where each target specification's hosts end
 	ports   []uint16
 	to      timeouts
 	cur     phase
 	hosts   []*hostResult // one per target, in target order
 	pinged  int           // hosts before this index have been through discovery
+	specEnd bool          // the last batch of a spec is out: nexthost() refills once more
 	host    *hostResult
 	ftp     ftpProxy   // -b
 	machine machineLog // -oM
-	pingTO  timeouts   // the ping's timeouts, adapted across blocks
+	pingTO  timeouts   // the ping's timeouts, adapted across massping calls
+	gsize   int        // massping()'s static group size, kept across calls
 	stage   int
 	hostIdx int
 	up      int
@@ -143,7 +148,7 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 // the port shuffle) happen here, in nmap 2.02's order.
 func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	o := c.opts
-	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names, debug: o.Debug, ident: o.Ident}, targets: c.targets, ftp: c.ftp}
+	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names, debug: o.Debug, ident: o.Ident}, targets: c.targets, ends: c.ends, ftp: c.ftp, gsize: pingBlock}
 	n.machine.header(c.args)
 	n.p = newProcess(h, seed, o.SourcePort)
 	if c.source.IsValid() {
@@ -401,6 +406,10 @@ func (n *Nmap) advance(now time.Time) bool {
 		}
 		return true
 	}
+	if n.hostIdx >= n.pinged && n.specEnd {
+		n.refillEmpty()
+		return true
+	}
 	if n.hostIdx == len(n.hosts) {
 		return false
 	}
@@ -454,18 +463,39 @@ func (n *Nmap) downLabel(a netip.Addr) string {
 	return fmt.Sprintf(" (%s)", a)
 }
 
-// discover starts host discovery for the next block of hosts; under -P0
-// every host is taken as up.
+// discover starts host discovery for nexthost()'s next batch: up to 500
+// hosts of the current target specification (a batch never crosses into
+// the next spec), all pinged by one massping() call before the first of
+// them is scanned; under -P0 every host is taken as up.
 func (n *Nmap) discover() {
-	block := n.hosts[n.hostIdx:min(n.hostIdx+pingBlock, len(n.hosts))]
-	n.pinged = n.hostIdx + len(block)
+	end := len(n.hosts)
+	for _, e := range n.ends {
+		if e > n.hostIdx {
+			end = e
+			break
+		}
+	}
+	batch := n.hosts[n.hostIdx:min(n.hostIdx+pingLookahead, end)]
+	n.pinged = n.hostIdx + len(batch)
+	n.specEnd = n.pinged == end
 	if n.Opts.Ping == PingNone {
-		for _, h := range block {
+		for _, h := range batch {
 			h.up = true
 		}
 		return
 	}
-	n.cur = newPingPhase(n.p, &n.out, n.Opts, block, &n.pingTO)
+	n.cur = newPingPhase(n.p, &n.out, n.Opts, batch, &n.pingTO, &n.gsize)
+}
+
+// refillEmpty is nexthost()'s last call for a spec: its hosts are all
+// scanned, the refill finds none, and under -PI alone (o.pingtype ==
+// PINGTYPE_ICMP) it still calls massping() on the empty batch, which
+// draws its echo id and, under -d, prints its "massping done" line.
+func (n *Nmap) refillEmpty() {
+	n.specEnd = false
+	if n.Opts.Ping == PingICMP {
+		n.cur = newPingPhase(n.p, &n.out, n.Opts, nil, &n.pingTO, &n.gsize)
+	}
 }
 
 // osPhase returns the OS detection phase for h, or nil without -O.

@@ -9,17 +9,28 @@ import (
 	"github.com/siglab/siglab/wire"
 )
 
-// Host discovery constants from nmap 2.01's massping() (targets.c).
+// Host discovery constants from nmap 2.01's nexthost() and massping()
+// (targets.c).
 const (
-	pingBlock     = 25 // hosts pinged together at first
+	pingLookahead = 500 // nexthost()'s batch: hosts of one spec pinged before any is scanned
+	pingBlock     = 25  // LOOKAHEAD: massping()'s first group size (its static gsize)
+	pingMaxGroup  = 40  // max_block_size
+	pingMinGroup  = 10  // hostupdate() never shrinks a group below this
 	pingTries     = 5
 	pingSportBase = 20 // the TCP ping leaves from M+20+try
-	pingSmall     = 4  // a block this small is retried even without news
+	pingSmall     = 4  // a group this small is retried even without news
 )
 
-// pingPhase is massping() over one block of hosts: per try, for every
-// host not yet answered, an ICMP echo and then a TCP ACK (or SYN) to port
-// 80, then a wait (nmap-2.0x-internals.md §3.4).
+// pingPhase is one massping() call over a batch of up to 500 hosts
+// (nexthost()'s lookahead, from one target specification), in groups:
+// the echo id is drawn once for the batch; per group and try, for every
+// host of the group not yet answered, an ICMP echo and then a TCP ACK (or
+// SYN) to port 80, then a wait (nmap-2.0x-internals.md §3.4). The group
+// size starts at the size the previous call ended with (25 at first),
+// grows by blockinc (8 with one ping technique, else 5) up to 40 after a
+// group that needed one try (or two with no news), and shrinks to 3/4
+// (at least 10) when a retry is answered. Replies are matched against
+// every host of the batch up to the group's end.
 //
 // The wait is 2.01's: massping() loops until one ping timeout has passed
 // since the try's probes went out (begin_select), reading the timeout
@@ -37,15 +48,21 @@ type pingPhase struct {
 	kind      PingType
 	dport     uint16
 	fixedPort bool
-	hosts     []*hostResult
-	id        uint16    // the echo id, one rand() per massping call
-	to        *timeouts // the process's ping timeouts, kept across blocks
-	try       int
+	hosts     []*hostResult // the batch
+	id        uint16        // the echo id, one rand() per massping call
+	to        *timeouts     // the process's ping timeouts, kept across calls
+	gsize     *int          // massping()'s static gsize: the group size, kept across calls
+	blockinc  int
+	start     int                    // group_start
+	end       int                    // group_end (inclusive)
+	try       int                    // block_tries of the group's current try (-1: before the first group)
 	sent      [][pingTries]time.Time // time[host*5+try]: after the host's probes of that try
 	state     []pingState
-	news      bool      // a host came up during this try (up_this_block)
 	upThis    int       // up_this_block: hosts that came up in this try
 	downThis  int       // down_this_block: hosts found down in this try
+	unacc     int       // block_unaccounted: probed this try, not yet answered
+	responses int       // num_responses
+	dropped   bool      // dropthistry: the group shrank during this try
 	begin     time.Time // begin_select: the try's probes are all out
 	readEnd   time.Time // when the pending pcap read comes back empty
 	over      bool      // the try's wait is over
@@ -60,37 +77,49 @@ const (
 	pingDown
 )
 
-func newPingPhase(p *process, out *output, o *Options, hosts []*hostResult, to *timeouts) *pingPhase {
-	return &pingPhase{p: p, out: out, kind: o.Ping, dport: o.PingPort, fixedPort: o.SourcePort >= 0,
-		hosts: hosts, id: uint16(p.rnd.Rand()), to: to,
+func newPingPhase(p *process, out *output, o *Options, hosts []*hostResult, to *timeouts, gsize *int) *pingPhase {
+	g := &pingPhase{p: p, out: out, kind: o.Ping, dport: o.PingPort, fixedPort: o.SourcePort >= 0,
+		hosts: hosts, id: uint16(p.rnd.Rand()), to: to, gsize: gsize, blockinc: 5,
 		sent: make([][pingTries]time.Time, len(hosts)), state: make([]pingState, len(hosts)), try: -1}
+	if o.Ping != PingDefault { // one technique: -PI alone, or -PT/-PS alone
+		g.blockinc = 8
+	}
+	g.end = min(g.start+*g.gsize-1, len(hosts)-1)
+	return g
 }
 
 func (g *pingPhase) finished() bool { return g.done }
 
 // wake starts the next try once the current one has waited its timeout
-// (or everyone has answered), or ends the phase.
+// (or everyone has answered), the next group once a group is over, or
+// ends the call.
 func (g *pingPhase) wake(now time.Time) (time.Time, error) {
 	if g.try >= 0 && !g.over {
 		if next := g.waitStep(now); !next.IsZero() {
 			return next, nil
 		}
 	}
-	if !g.another() {
+	if g.try < 0 {
+		g.debugFilter()
+	} else {
+		g.dropped = false // pt.dropthistry = 0 after every try
+		if !g.another() {
+			g.endGroup()
+		}
+	}
+	if g.start >= len(g.hosts) {
 		g.finish()
 		return time.Time{}, nil
 	}
-	if g.try < 0 {
-		g.debugFilter()
-	}
 	g.try++
-	g.news, g.over = false, false
-	g.upThis, g.downThis = 0, 0
-	for i := range g.hosts {
+	g.over = false
+	g.upThis, g.downThis, g.unacc = 0, 0, 0
+	for i := g.start; i <= g.end; i++ {
 		if g.state[i] == pingUnknown {
 			if err := g.probe(i); err != nil {
 				return time.Time{}, err
 			}
+			g.unacc++
 		}
 	}
 	g.begin = g.p.host.Now()
@@ -98,10 +127,25 @@ func (g *pingPhase) wake(now time.Time) (time.Time, error) {
 	return g.next(), nil
 }
 
+// endGroup is massping()'s end of a group: its -d line, the group size's
+// growth after a group that needed no retry (that we know of), and the
+// next group's bounds.
+func (g *pingPhase) endGroup() {
+	tries := g.try + 1
+	g.out.debugf(1, "Finished block: srtt: %d rttvar: %d timeout: %d block_tries: %d up_this_block: %d down_this_block: %d group_sz: %d\n",
+		g.to.srtt.Microseconds(), g.to.rttvar.Microseconds(), g.to.timeout.Microseconds(), tries, g.upThis, g.downThis, g.end-g.start+1)
+	if tries == 1 || tries == 2 && g.upThis == 0 && g.downThis == 0 {
+		*g.gsize = min(*g.gsize+g.blockinc, pingMaxGroup)
+	}
+	g.start = g.end + 1
+	g.end = min(g.start+*g.gsize-1, len(g.hosts)-1)
+	g.try = -1 // the next try is the new group's first
+}
+
 // waitStep runs massping()'s wait loop up to now: it returns when to look
 // again, or the zero time once the try's wait is over.
 func (g *pingPhase) waitStep(now time.Time) time.Time {
-	if g.unknown() == 0 { // nothing is read any more: spin until the timeout
+	if g.unacc <= 0 { // nothing is read any more: spin until the timeout
 		if now.Sub(g.begin) < g.to.timeout {
 			return g.next()
 		}
@@ -125,33 +169,17 @@ func (g *pingPhase) waitStep(now time.Time) time.Time {
 // next is when the wait next needs a look: the pending read's end, or,
 // with every host accounted for, the end of the timeout.
 func (g *pingPhase) next() time.Time {
-	if g.unknown() == 0 {
+	if g.unacc <= 0 {
 		return g.begin.Add(g.to.timeout)
 	}
 	return g.readEnd
 }
 
-// another reports whether to send another try: while hosts are unknown,
-// fewer than five tries went out, and a host came up during the last try
-// or the block is small.
+// another is massping()'s retry condition: (up_this_block > 0 ||
+// group_end - group_start <= 3) && block_unaccounted > 0 && block_tries <
+// max_tries, the counts being the last try's.
 func (g *pingPhase) another() bool {
-	if g.try < 0 {
-		return true
-	}
-	if g.try+1 >= pingTries || g.unknown() == 0 {
-		return false
-	}
-	return g.news || len(g.hosts) <= pingSmall
-}
-
-func (g *pingPhase) unknown() int {
-	n := 0
-	for _, s := range g.state {
-		if s == pingUnknown {
-			n++
-		}
-	}
-	return n
+	return (g.upThis > 0 || g.end-g.start+1 <= pingSmall) && g.unacc > 0 && g.try+1 < pingTries
 }
 
 // probe sends host i's probes for this try: the echo first, then the TCP
@@ -193,7 +221,7 @@ func (g *pingPhase) sport() uint16 {
 // unreachable) feeds the shared ping timeouts through hostupdate(), even
 // from a host already known up, and the host takes a copy of them.
 func (g *pingPhase) receive(now time.Time, pk wire.Packet) time.Time {
-	if g.try < 0 || g.over || g.unknown() == 0 || !g.captured(pk) {
+	if g.try < 0 || g.over || g.unacc <= 0 || !g.captured(pk) {
 		return time.Time{}
 	}
 	g.readEnd = now.Add(pcapTimeout) // a packet read: the next read starts
@@ -237,7 +265,10 @@ func (g *pingPhase) captured(pk wire.Packet) bool {
 }
 
 // update is hostupdate(): the timing first, then the host's copy of the
-// timeouts, then its state unless it is already up (up wins over down).
+// timeouts, then (unless the host is already up: up wins over down) the
+// group's shrinking on the first answer to a retry in this try, then
+// the state and the try's counts. A host of an earlier group counts in
+// the current group's try too, as in the source.
 func (g *pingPhase) update(i, try int, st pingState, timed bool, now time.Time) {
 	if timed {
 		g.to.adjust(g.sent[i][try], now)
@@ -246,13 +277,31 @@ func (g *pingPhase) update(i, try int, st pingState, timed bool, now time.Time) 
 	if g.state[i] == pingUp {
 		return
 	}
-	if st == pingUp {
-		g.news = true // up_this_block: only ups earn the block another try
-		g.upThis++
-	} else if st == pingDown && g.state[i] != pingDown {
-		g.downThis++
+	if try > 0 && !g.dropped {
+		g.dropped = true
+		from := *g.gsize
+		*g.gsize = max(int(float64(from)*0.75), pingMinGroup) // C: int = MAX(double, 10)
+		g.out.debugf(1, "Decreasing massping group size from %d to %d\n", from, *g.gsize)
 	}
-	g.state[i] = st
+	switch {
+	case st == pingDown && g.state[i] == pingDown:
+	case st == pingUp && g.state[i] == pingDown:
+		g.state[i] = pingUp
+		if i >= g.start {
+			g.downThis--
+			g.upThis++
+		}
+	case st == pingDown:
+		g.state[i] = pingDown
+		g.downThis++
+		g.unacc--
+		g.responses++
+	default:
+		g.state[i] = pingUp
+		g.upThis++
+		g.unacc--
+		g.responses++
+	}
 }
 
 func (g *pingPhase) pingPort(dport uint16) bool {
@@ -267,9 +316,12 @@ func (g *pingPhase) portBase() uint16 {
 	return g.p.magic + pingSportBase
 }
 
+// index finds the host a reply is from among the batch's hosts up to the
+// group's end (get_ping_results() ignores hosts beyond group_end),
+// searching backwards as its ACK ping lookup does.
 func (g *pingPhase) index(a netip.Addr) int {
-	for i, h := range g.hosts {
-		if h.addr == a {
+	for i := g.end; i >= 0; i-- {
+		if g.hosts[i].addr == a {
 			return i
 		}
 	}
@@ -278,10 +330,7 @@ func (g *pingPhase) index(a netip.Addr) int {
 
 func (g *pingPhase) finish() {
 	g.done = true
-	// massping()'s end-of-block line under -d: the shared timers in
-	// microseconds, the block's tries and its last try's counts.
-	g.out.debugf(1, "Finished block: srtt: %d rttvar: %d timeout: %d block_tries: %d up_this_block: %d down_this_block: %d group_sz: %d\n",
-		g.to.srtt.Microseconds(), g.to.rttvar.Microseconds(), g.to.timeout.Microseconds(), g.try+1, g.upThis, g.downThis, len(g.hosts))
+	g.out.debugf(1, "massping done:  num_hosts: %d  num_responses: %d\n", len(g.hosts), g.responses)
 	for i, h := range g.hosts {
 		h.up = g.state[i] == pingUp
 	}

@@ -79,7 +79,6 @@ var _ = Describe("massping()'s timeout arithmetic (2.01's targets.c and nmap.c)"
 	// 75 ms. massping()'s wait loop runs until elapsed >= to.timeout since
 	// begin_select (after the try's last send), reading the timeout afresh.
 	const sendCost = 31 * time.Microsecond
-	absent := netip.MustParseAddr("198.18.1.7")
 
 	It("starts a lone live host's scan 75 ms after the ping went out, not on its answer", func() {
 		run := runNmap("-sS -p13 victim", 7, simnet.Config{Seed: 1}, labnet.Host{Addr: victim, OpenTCP: []uint16{13}})
@@ -111,27 +110,33 @@ var _ = Describe("massping()'s timeout arithmetic (2.01's targets.c and nmap.c)"
 	})
 
 	It("sends a sweep's second try tens of milliseconds after the first answer, not 6 s", func() {
-		run := runNmap("-sP victim 198.18.1.7", 7, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		// One spec, so one batch and one group: .0 to .3, the victim .2.
+		// (Given as two specs, victim and 198.18.1.7 would be two
+		// massping() calls, nexthost() batching each spec on its own.)
+		last := netip.MustParseAddr("198.18.1.3")
+		run := runNmap("-sP 198.18.1.0/30", 7, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
 		var echoes []wirePacket
 		for _, w := range run.wire {
-			if w.ip.DstIP.Equal(absent.AsSlice()) && w.ip.Protocol == layers.IPProtocolICMPv4 {
+			if w.ip.DstIP.Equal(last.AsSlice()) && w.ip.Protocol == layers.IPProtocolICMPv4 {
 				echoes = append(echoes, w)
 			}
 		}
-		Expect(echoes).To(HaveLen(5), "a block of two hosts is retried to five tries")
-		first := run.from(scanner)[0] // the victim's echo, t0
-		// t0: victim echo, +31 ACK, +62 absent echo, +93 ACK, +124
-		// begin_select. The victim's echo reply (+300) drops the timeout
-		// to 75 ms; its RST (+331) is still read (the absent host is
-		// unaccounted) and is the last packet: reads then come back empty
-		// at +20.331, +40.331, +60.331 and +80.331 ms, the first with more
-		// than 75 ms since begin_select, which ends the try.
-		Expect(echoes[0].t.Sub(first.t)).To(Equal(2 * sendCost))
-		Expect(echoes[1].t.Sub(first.t)).To(Equal(331*time.Microsecond + 4*20*time.Millisecond))
-		// later tries read nothing: begin_select (after the two sends)
-		// plus four empty 20 ms reads.
+		Expect(echoes).To(HaveLen(5), "a group of four hosts is retried to five tries")
+		first := run.from(scanner)[0] // .0's echo, t0
+		// t0: an echo and an ACK (31 µs each) to .0, .1, .2 (the victim's
+		// echo at +124) and .3 (its echo at +186), begin_select at +248.
+		// The victim's echo reply (+424) drops the timeout to 75 ms; its
+		// RST (+455) is still read (three hosts are unaccounted) and is
+		// the last packet: reads then come back empty at +20.455,
+		// +40.455, +60.455 and +80.455 ms, the first with more than 75 ms
+		// since begin_select, which ends the try. Try 1 probes .0, .1 and
+		// .3: .3's echo is the fifth send, +124 µs.
+		Expect(echoes[0].t.Sub(first.t)).To(Equal(6 * sendCost))
+		Expect(echoes[1].t.Sub(first.t)).To(Equal(455*time.Microsecond + 4*20*time.Millisecond + 4*sendCost))
+		// later tries read nothing: begin_select (after the three hosts'
+		// six sends) plus four empty 20 ms reads.
 		for k := 2; k < 5; k++ {
-			Expect(echoes[k].t.Sub(echoes[k-1].t)).To(Equal(2*sendCost + 4*20*time.Millisecond))
+			Expect(echoes[k].t.Sub(echoes[k-1].t)).To(Equal(6*sendCost + 4*20*time.Millisecond))
 		}
 	})
 })
