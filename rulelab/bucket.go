@@ -71,7 +71,9 @@ var (
 	icmpFields = []kind{kIType, kICode, kICMPID, kICMPSeq, kTTL, kID, kTOS}
 )
 
-// value is p's value of a keyed field.
+// value is p's value of a header field a numeric keyword reads, false
+// when p has no such field (no TCP header for window, no ICMP one for
+// itype...).
 func (p *pkt) value(k kind) (uint64, bool) {
 	switch k {
 	case kWindow:
@@ -94,6 +96,10 @@ func (p *pkt) value(k kind) (uint64, bool) {
 		return uint64(p.icmpID), p.hasIcmpIDSeq
 	case kICMPSeq:
 		return uint64(p.icmpSeq), p.hasIcmpIDSeq
+	case kIPProto:
+		return uint64(p.proto), true
+	case kFragoffset:
+		return uint64(p.fragoff), true
 	}
 	return 0, false
 }

@@ -93,34 +93,13 @@ func (c *check) match(p *pkt, f *flowInfo) bool {
 		return fragbitsMatch(c.fragbits, p.fragbits)
 	case kDsize:
 		return dsizeMatch(c.dsize, p.dsize())
-	case kAck:
-		return p.proto == wire.ProtoTCP && p.l4ok && c.num.match(uint64(p.ack))
-	case kSeq:
-		return p.proto == wire.ProtoTCP && p.l4ok && c.num.match(uint64(p.seq))
-	case kWindow:
-		return p.proto == wire.ProtoTCP && p.l4ok && c.num.match(uint64(p.win))
-	case kID:
-		return c.num.match(uint64(p.id))
-	case kTTL:
-		return c.num.match(uint64(p.ttl))
-	case kTOS:
-		return c.num.match(uint64(p.tos))
-	case kIPProto:
-		return c.num.match(uint64(p.proto))
-	case kIType:
-		return p.proto == wire.ProtoICMP && p.l4ok && c.num.match(uint64(p.itype))
-	case kICode:
-		return p.proto == wire.ProtoICMP && p.l4ok && c.num.match(uint64(p.icode))
-	case kICMPID:
-		return p.hasIcmpIDSeq && c.num.match(uint64(p.icmpID))
-	case kICMPSeq:
-		return p.hasIcmpIDSeq && c.num.match(uint64(p.icmpSeq))
+	case kAck, kSeq, kWindow, kID, kTTL, kTOS, kIPProto, kIType, kICode, kICMPID, kICMPSeq, kFragoffset:
+		v, ok := p.value(c.kind)
+		return ok && c.num.match(v)
 	case kFlow:
 		return c.flow.match(p, f)
 	case kSameIP:
 		return p.src == p.dst
-	case kFragoffset:
-		return c.num.match(uint64(p.fragoff))
 	case kContent:
 		// The contents up to this one, so that the first to fail is
 		// the one the why names; distance and within read the match
@@ -265,6 +244,9 @@ func (c *check) seen(p *pkt, f *flowInfo) string {
 	if p.frag && !p.reassembled && c.payloadCheck() {
 		return "a fragment: payload options are matched on the reassembled datagram only"
 	}
+	if v, ok := p.value(c.kind); ok { // the header values the numeric keywords read
+		return fmt.Sprint(v)
+	}
 	switch c.kind {
 	case kProto:
 		if p.proto == c.proto && p.frag && !p.reassembled {
@@ -293,40 +275,18 @@ func (c *check) seen(p *pkt, f *flowInfo) string {
 		return fragString(p.fragbits)
 	case kDsize:
 		return fmt.Sprint(p.dsize())
-	case kAck:
-		return fmt.Sprint(p.ack)
-	case kSeq:
-		return fmt.Sprint(p.seq)
-	case kWindow:
-		return fmt.Sprint(p.win)
-	case kID:
-		return fmt.Sprint(p.id)
-	case kTTL:
-		return fmt.Sprint(p.ttl)
-	case kTOS:
-		return fmt.Sprint(p.tos)
-	case kIPProto:
-		return fmt.Sprint(p.proto)
-	case kIType:
-		return fmt.Sprint(p.itype)
-	case kICode:
-		return fmt.Sprint(p.icode)
+	case kAck, kSeq, kWindow:
+		return "no TCP header"
+	case kIType, kICode:
+		return "no ICMP header"
 	case kICMPID:
-		if !p.hasIcmpIDSeq {
-			return "no ICMP identifier"
-		}
-		return fmt.Sprint(p.icmpID)
+		return "no ICMP identifier"
 	case kICMPSeq:
-		if !p.hasIcmpIDSeq {
-			return "no ICMP sequence"
-		}
-		return fmt.Sprint(p.icmpSeq)
+		return "no ICMP sequence"
 	case kFlow:
 		return f.String()
 	case kSameIP:
 		return ipString(p.src) + " -> " + ipString(p.dst)
-	case kFragoffset:
-		return fmt.Sprint(p.fragoff)
 	case kContent:
 		return fmt.Sprintf("a %d-byte payload without it%s", len(p.payload), payloadExcerpt(p.payload))
 	}
