@@ -240,14 +240,21 @@ func (g *pingPhase) receive(now time.Time, pk wire.Packet) time.Time {
 		if len(l4) < 8 {
 			return g.next()
 		}
-		// the seq nmap stored unswapped comes back as it went out
-		try = int(bits.ReverseBytes16(binary.BigEndian.Uint16(l4[6:]))) % pingTries
+		// the id, seq and checksum as nmap's x86 read them: the id and seq
+		// it stored unswapped come back as they went out
+		id, seq := bits.ReverseBytes16(binary.BigEndian.Uint16(l4[4:])), bits.ReverseBytes16(binary.BigEndian.Uint16(l4[6:]))
+		g.out.debugf(1, "We got a ping packet back from %s: id = %d seq = %d checksum = %d\n",
+			pk.Src(), id, seq, bits.ReverseBytes16(binary.BigEndian.Uint16(l4[2:])))
+		try = int(seq) % pingTries
 	case pk.IsTCP() && (pk.HasFlags(wire.FlagRST) || pk.HasFlags(wire.FlagSYN|wire.FlagACK)) && g.pingPort(pk.DPort()):
 		try = int(pk.DPort() - g.portBase())
+		g.out.debugf(1, "We got a TCP ping packet back from %s (hostnum = %d trynum = %d\n", pk.Src(), i, try)
 	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 3:
 		newState = pingDown
+		g.out.debugf(1, "Got destination unreachable for %s\n", g.hosts[i].addr)
 	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 11:
 		newState, timed = pingDown, false // no timing from time exceeded
+		g.out.debugf(1, "Got Time Exceeded for %s\n", g.hosts[i].addr)
 	default:
 		return g.next()
 	}
@@ -270,6 +277,8 @@ func (g *pingPhase) captured(pk wire.Packet) bool {
 // the state and the try's counts. A host of an earlier group counts in
 // the current group's try too, as in the source.
 func (g *pingPhase) update(i, try int, st pingState, timed bool, now time.Time) {
+	g.out.debugf(1, "Hostupdate called for machne %s state %s -> %s (trynum %d, dotimeadj: %s time: %d)\n",
+		g.hosts[i].addr, g.state[i], st, try, yesNo(timed), now.Sub(g.sent[i][try]).Microseconds())
 	if timed {
 		g.to.adjust(g.sent[i][try], now)
 	}
@@ -347,4 +356,23 @@ func (g *pingPhase) debugFilter() {
 	src := g.p.self
 	g.out.debugf(1, "Packet capture filter: (icmp and dst host %s) or (tcp and dst host %s and ( dst port %d or dst port %d or dst port %d or dst port %d or dst port %d))\n",
 		src, src, base, base+1, base+2, base+3, base+4)
+}
+
+// String is readhoststate()'s name for the state hostupdate() prints
+// under -d: a host not yet known has no flag, "UNKNOWN/COMBO".
+func (s pingState) String() string {
+	switch s {
+	case pingUp:
+		return "HOST_UP"
+	case pingDown:
+		return "HOST_DOWN"
+	}
+	return "UNKNOWN/COMBO"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

@@ -203,3 +203,36 @@ var _ = Describe("massping()'s -d lines (targets.c)", func() {
 		Expect(quiet.nmap.Output()).NotTo(ContainSubstring("Finished block"))
 	})
 })
+
+var _ = Describe("get_ping_results() and hostupdate()'s -d lines (targets.c)", func() {
+	It("print each reply as nmap's x86 read it, then the host's state change with its round trip", func() {
+		const seed = 77
+		run := runNmap("-d -sP victim", seed, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		g := generator.NewLibcRand(seed)
+		g.Rand() // M
+		id := uint16(g.Rand())
+		var echoSent, reply wirePacket
+		for _, w := range run.wire {
+			if w.raw[9] == 1 && w.raw[20] == 8 {
+				echoSent = w
+			}
+			if w.raw[9] == 1 && w.raw[20] == 0 {
+				reply = w
+			}
+		}
+		Expect(reply.raw).NotTo(BeEmpty())
+		// struct ppkt's unsigned shorts, read in host (little-endian)
+		// order: the id and seq nmap stored unswapped, the checksum as is.
+		sum := binary.LittleEndian.Uint16(reply.raw[22:])
+		out := run.nmap.Output()
+		Expect(out).To(ContainSubstring(fmt.Sprintf("We got a ping packet back from 198.18.1.2: id = %d seq = 0 checksum = %d\n", id, sum)))
+		rtt := reply.t.Sub(echoSent.t)
+		Expect(rtt).To(BeNumerically(">", 0))
+		Expect(out).To(MatchRegexp(`We got a ping packet back [^\n]*\nHostupdate called for machne 198\.18\.1\.2 state UNKNOWN/COMBO -> HOST_UP \(trynum 0, dotimeadj: yes time: \d+\)\n`))
+	})
+
+	It("prints the TCP reply's line when the RST answers first (-PT alone)", func() {
+		run := runNmap("-d -PT -sP victim", 77, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		Expect(run.nmap.Output()).To(ContainSubstring("We got a TCP ping packet back from 198.18.1.2 (hostnum = 0 trynum = 0\n"))
+	})
+})
