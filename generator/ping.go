@@ -280,7 +280,7 @@ func (g *pingPhase) update(i, try int, st pingState, timed bool, now time.Time) 
 	g.out.debugf(1, "Hostupdate called for machne %s state %s -> %s (trynum %d, dotimeadj: %s time: %d)\n",
 		g.hosts[i].addr, g.state[i], st, try, yesNo(timed), now.Sub(g.sent[i][try]).Microseconds())
 	if timed {
-		g.to.adjust(g.sent[i][try], now)
+		g.to.adjust(g.sent[i][try], now, g.out)
 	}
 	g.hosts[i].to = *g.to
 	if g.state[i] == pingUp {

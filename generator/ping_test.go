@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -234,5 +236,44 @@ var _ = Describe("get_ping_results() and hostupdate()'s -d lines (targets.c)", f
 	It("prints the TCP reply's line when the RST answers first (-PT alone)", func() {
 		run := runNmap("-d -PT -sP victim", 77, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
 		Expect(run.nmap.Output()).To(ContainSubstring("We got a TCP ping packet back from 198.18.1.2 (hostnum = 0 trynum = 0\n"))
+	})
+})
+
+var _ = Describe("adjust_timeouts()'s -d -d lines (nmap.c)", func() {
+	// "Timeout vals: srtt: %d rttvar: %d to: %d " then, after either
+	// branch, "delta %d ==> srtt: %d rttvar: %d to: %d\n", the timeout
+	// before its 75 ms floor.
+	line := regexp.MustCompile(`Timeout vals: srtt: (-?\d+) rttvar: (-?\d+) to: (\d+) delta (-?\d+) ==> srtt: (\d+) rttvar: (\d+) to: (\d+)\n`)
+	atoi := func(s string) int64 {
+		v, err := strconv.ParseInt(s, 10, 64)
+		Expect(err).NotTo(HaveOccurred())
+		return v
+	}
+
+	It("starts -P0 hosts' timers at -1, so the first round trip initialises them (srtt = rtt, rttvar = max(5 ms, rtt))", func() {
+		run := runNmap("-d -d -sS -P0 -p22 victim", 5, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		m := line.FindStringSubmatch(run.nmap.Output())
+		Expect(m).NotTo(BeNil())
+		Expect(m[1:5]).To(Equal([]string{"-1", "-1", "6000000", "0"}))
+		srtt := atoi(m[5])
+		Expect(srtt).To(BeNumerically(">", 0))
+		Expect(atoi(m[6])).To(Equal(max(int64(5000), min(srtt, 600000))))
+		Expect(atoi(m[7])).To(Equal(srtt + 4*atoi(m[6])))
+	})
+
+	It("smooths the ping's zeroed timers on the first reply (srtt += delta>>3, rttvar += (|delta| - rttvar)>>2)", func() {
+		run := runNmap("-d -d -sP victim", 5, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		m := line.FindStringSubmatch(run.nmap.Output())
+		Expect(m).NotTo(BeNil())
+		Expect(m[1:4]).To(Equal([]string{"0", "0", "6000000"}))
+		delta := atoi(m[4])
+		Expect(atoi(m[5])).To(Equal(delta >> 3))
+		Expect(atoi(m[6])).To(Equal(delta >> 2))
+		Expect(atoi(m[7])).To(Equal(delta>>3 + 4*(delta>>2)))
+	})
+
+	It("prints nothing of it under a single -d", func() {
+		run := runNmap("-d -sS -P0 -p22 victim", 5, simnet.Config{Seed: 1}, labnet.Host{Addr: victim})
+		Expect(run.nmap.Output()).NotTo(ContainSubstring("Timeout vals"))
 	})
 })

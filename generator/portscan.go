@@ -246,7 +246,7 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	}
 	sp := &s.ports[i]
 	if try == sp.try {
-		s.to.adjust(sp.sent, now)
+		s.to.adjust(sp.sent, now, s.out)
 	}
 	s.grow(try)
 	sp.state, s.changed = st, true

@@ -19,7 +19,12 @@ const (
 	pcapTimeout = 20 * time.Millisecond
 )
 
-func newTimeouts() timeouts { return timeouts{srtt: -1, rttvar: -1, timeout: noPingTimeout} }
+// newTimeouts is a host's timers under -P0: srtt = rttvar = -1 (whole
+// microseconds, as adjust reads them), so the first round trip
+// initialises them.
+func newTimeouts() timeouts {
+	return timeouts{srtt: -time.Microsecond, rttvar: -time.Microsecond, timeout: noPingTimeout}
+}
 
 // newPingTimeouts is massping()'s static timeout_info as 2.01 starts it:
 // bzeroed, then only the timeout set to pingtimeout seconds (o.ptime: -T,
@@ -41,10 +46,17 @@ func newPingTimeouts(seconds int) timeouts {
 //     delta>>3, rttvar += (|delta| - rttvar)>>2, timeout = srtt + 4*rttvar;
 //   - then rttvar above 2.3 s drops to 2 s, and the timeout is at least
 //     75 ms.
-func (t *timeouts) adjust(sent, now time.Time) {
+//
+// out, when not nil, gets 2.01's lines: under -d -d "Timeout vals: ..."
+// and "delta %d ==> ..." (the values before the 75 ms floor), under -d
+// the "Bogus delta" one, and always the rttvar warning.
+func (t *timeouts) adjust(sent, now time.Time, out *output) {
 	rtt := now.UnixMicro() - sent.UnixMicro()
 	srtt, rttvar := t.srtt.Microseconds(), t.rttvar.Microseconds()
-	var timeout int64
+	var timeout, delta int64
+	if out != nil && out.debug > 1 { // checked first: the arguments would allocate
+		out.printf("Timeout vals: srtt: %d rttvar: %d to: %d ", srtt, rttvar, t.timeout.Microseconds())
+	}
 	if srtt == -1 && rttvar == -1 {
 		srtt = rtt
 		rttvar = max(5000, min(srtt, 600000))
@@ -53,15 +65,24 @@ func (t *timeouts) adjust(sent, now time.Time) {
 		if rtt >= 8000000 {
 			return
 		}
-		delta := rtt - srtt
+		delta = rtt - srtt
 		if delta > 1500000 && delta > 3*srtt+2*rttvar {
+			if out != nil && out.debug > 0 {
+				out.printf("Bogus delta: %d (srtt %d) ... ignoring\n", delta, srtt)
+			}
 			return
 		}
 		srtt += delta >> 3
 		rttvar += (abs(delta) - rttvar) >> 2
 		timeout = srtt + rttvar<<2
 	}
+	if out != nil && out.debug > 1 {
+		out.printf("delta %d ==> srtt: %d rttvar: %d to: %d\n", delta, srtt, rttvar, timeout)
+	}
 	if rttvar > 2300000 {
+		if out != nil {
+			out.printf("RTTVAR has grown to over 2.3 seconds, decreasing to 2.0\n")
+		}
 		rttvar = 2000000
 	}
 	timeout = max(timeout, minTimeout.Microseconds())
