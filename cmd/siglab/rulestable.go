@@ -62,7 +62,7 @@ func (c *rulesTableCmd) Run(e *env) error {
 		}
 		rows = append(rows, tableRow{label: label, short: label, cap: cp})
 	}
-	set := tableSet()
+	set, shipped := tableSet()
 	eng, err := rulelab.Compile(set, nil)
 	if err != nil {
 		return err
@@ -72,7 +72,7 @@ func (c *rulesTableCmd) Run(e *env) error {
 		reps[i] = eng.Evaluate(r.cap, true)
 	}
 	var md bytes.Buffer
-	writeReferenceTable(&md, set, rows, reps)
+	writeReferenceTable(&md, set, shipped, rows, reps)
 	if c.Out == "" {
 		_, err := e.stdout.Write(md.Bytes())
 		return err
@@ -105,22 +105,17 @@ func scanLine(s *scenarios.Scenario) string {
 }
 
 // tableSet is the classic set with its commented-out rules enabled: the
-// table says what each would do, and marks the ones a rule file ships
-// disabled.
-func tableSet() *rules.Set {
-	set := rules.Classic()
+// table says what each would do, and marks (shipped, by sid) the ones
+// the file ships disabled.
+func tableSet() (set *rules.Set, shipped map[int]bool) {
+	set, shipped = rules.Classic(), map[int]bool{}
 	for _, r := range set.Rules {
-		r.Disabled = false
+		shipped[r.SID], r.Disabled = r.Disabled, false
 	}
-	return set
+	return set, shipped
 }
 
-func writeReferenceTable(w io.Writer, set *rules.Set, rows []tableRow, reps []*rulelab.Report) {
-	classic := rules.Classic()
-	shipped := map[int]bool{}
-	for _, r := range classic.Rules {
-		shipped[r.SID] = r.Disabled
-	}
+func writeReferenceTable(w io.Writer, set *rules.Set, shipped map[int]bool, rows []tableRow, reps []*rulelab.Report) {
 	fmt.Fprintf(w, "# The classic nmap rules against nmap 2.02 and today's nmap\n\n")
 	fmt.Fprintf(w, "Generated %s by `make rules-table` (`siglab rules table`): the rule lab evaluated the classic rules (rules/classic.rules) on each technique's capture. nmap 2.02's rows are the catalogue's scenarios generated offline; the other rows were captured live from today's tools in siglab test networks when this file was made.\n\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(w, "A cell is the number of alerts a rule raised (after its threshold), or `·` and the option that stopped the packets that came nearest. † marks rules their file ships commented out; they are evaluated here as if enabled.\n\n")
