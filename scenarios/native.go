@@ -34,7 +34,7 @@ func (d DetectorSpec) RuleSet() (*rules.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	vars, err := readVars(d.Vars)
+	vars, err := ReadVars(d.Vars)
 	if err != nil {
 		return nil, err
 	}
@@ -57,9 +57,10 @@ func readRules(path string) (*rules.Set, error) {
 	return rules.Parse(path, data)
 }
 
-// readVars parses a vars file: a suricata.yaml (.yaml, .yml) or Snort
+// ReadVars parses a vars file, for a native set's vars: and for
+// `siglab rules check --vars`: a suricata.yaml (.yaml, .yml) or Snort
 // ipvar/portvar/var lines (any other name); "" gives none.
-func readVars(path string) (*rules.Vars, error) {
+func ReadVars(path string) (*rules.Vars, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -198,7 +199,7 @@ func (p *parser) declaredVars(e field, fs []field, spec *DetectorSpec) (*rules.V
 	if st, err := os.Stat(path); err != nil || st.IsDir() {
 		return nil, p.errf(n.Line, "vars file %s does not exist or is a directory", path)
 	}
-	vars, err := readVars(path)
+	vars, err := ReadVars(path)
 	if err != nil {
 		return nil, p.errf(n.Line, "native detector %s: %s", e.key, err)
 	}

@@ -186,30 +186,14 @@ func (c *rulesCheckCmd) ruleSet(files []string) (*rules.Set, error) {
 	return set, nil
 }
 
-// vars reads --vars: nil without it.
+// vars reads --vars (nil without it) as a native set's vars: file is
+// read.
 func (c *rulesCheckCmd) vars() (*rules.Vars, error) {
-	if c.Vars == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(c.Vars)
+	v, err := scenarios.ReadVars(c.Vars)
 	if err != nil {
 		return nil, usageErr("--vars: %v", err)
 	}
-	if isYAML(c.Vars) {
-		v, err := rules.ParseSuricataVars(c.Vars, data)
-		if err != nil {
-			return nil, usageErr("--vars: %v", err)
-		}
-		return v, nil
-	}
-	s, err := rules.Parse(c.Vars, data)
-	if err != nil {
-		return nil, usageErr("--vars: %v", err)
-	}
-	if len(s.Rules) > 0 {
-		return nil, usageErr("--vars: %s holds rules (%s): give it as a rules file instead", c.Vars, s.Rules[0].At)
-	}
-	return s.Vars, nil
+	return v, nil
 }
 
 func hasSID(set *rules.Set, sid int) bool {
