@@ -1,7 +1,6 @@
 package rulelab
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/siglab/siglab/wire"
@@ -187,8 +186,4 @@ func (w flowWant) match(p *pkt, f *flowInfo) bool {
 	}
 	return (!w.toServer || f.toServer) && (!w.toClient || !f.toServer) &&
 		(!w.established || f.established) && (!w.notEstablished || !f.established)
-}
-
-func (w flowWant) String() string {
-	return fmt.Sprintf("%+v", struct{ ToServer, ToClient, Established, NotEstablished bool }{w.toServer, w.toClient, w.established, w.notEstablished})
 }
