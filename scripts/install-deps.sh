@@ -25,10 +25,11 @@ if [ "$what" = test ]; then
   command -v unshare >/dev/null || need+=(util-linux)
   command -v mount >/dev/null || need+=(mount)
   command -v tshark >/dev/null || need+=(tshark)
-  # nmap, masscan, hping3: today's scanners, captured in a lab at test time
-  # (the detector must name them and never call them nmap 2.0x).
+  # nmap, masscan, zmap, hping3: today's scanners, captured in a lab at
+  # test time (the detector must name them and never call them nmap 2.0x).
   command -v nmap >/dev/null || need+=(nmap)
   command -v masscan >/dev/null || need+=(masscan)
+  command -v zmap >/dev/null || need+=(zmap)
   command -v hping3 >/dev/null || need+=(hping3)
   # curl, dig: ordinary clients in a lab, whose traffic must give no finding.
   command -v curl >/dev/null || need+=(curl)
