@@ -37,3 +37,9 @@ func (m *machineLog) ports(a netip.Addr, name string, rs []portResult) {
 	}
 	m.b.WriteByte('\n')
 }
+
+// smurf records a host whose pings other addresses answered: nmap.c's
+// "Status: Smurf" line, spaced as 2.01 wrote it.
+func (m *machineLog) smurf(a netip.Addr, name string, n int) {
+	fmt.Fprintf(&m.b, "Host: %s (%s) Status: Smurf (%d responses)\n", a, name, n)
+}

@@ -305,6 +305,18 @@ func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) 
 // Output is everything the process printed so far.
 func (n *Nmap) Output() string { return n.out.b.String() }
 
+// smurf is nmap.c's line for a host whose pings were answered from other
+// addresses, printed whatever the host's state, with the machine log's
+// "Smurf" status. Its "Host  %s (%s)" has two spaces before the name, so
+// a host without one shows three.
+func (n *Nmap) smurf(h *hostResult) {
+	if h.weird == 0 {
+		return
+	}
+	n.out.printf("Host  %s seems to be a subnet broadcast address (returned %d extra pings).  Skipping host.\n", n.out.hostLabel(h.addr), h.weird)
+	n.machine.smurf(h.addr, n.out.names[h.addr], h.weird)
+}
+
 // MachineOutput is the -oM log (its "# Log of:" line, then one line per
 // host).
 func (n *Nmap) MachineOutput() string { return n.machine.b.String() }
@@ -332,6 +344,10 @@ type hostResult struct {
 	ports   []portResult // the ports nmap lists: open and filtered
 	scanned int          // how many ports were scanned
 	os      *osResult    // nil without -O
+	// weird counts echo replies to this host's pings that came from other
+	// addresses (wierd_responses): a subnet broadcast address answered by
+	// the hosts behind it.
+	weird int
 }
 
 // firstOpenTCP is the lowest-numbered open TCP port: nmap's OS detection
@@ -426,19 +442,25 @@ func (n *Nmap) advance(now time.Time) bool {
 		if n.out.verbose || n.Opts.ResolveAll {
 			n.out.printf("Host %s appears to be down.\n", n.downLabel(h.addr))
 		}
+		n.smurf(h)
 		n.hostIdx++
 	case !h.up:
 		n.out.verbosef("Host %s appears to be down, skipping it.\n", n.downLabel(h.addr))
+		n.smurf(h)
 		n.hostIdx++
 	case n.Opts.Scan == ScanPing:
 		n.out.printf("Host %s appears to be up.\n", n.out.hostLabel(h.addr))
 		n.machine.up(h.addr, n.out.names[h.addr])
+		n.smurf(h)
 		n.up++
 		n.hostIdx++
 	default:
 		if n.Opts.Ping != PingNone {
 			n.out.verbosef("Host %s appears to be up ... good.\n", n.out.hostLabel(h.addr))
 		}
+		// 2.01 scans a smurf address that is up all the same ("a smurf
+		// address which DID allow port scanning", nmap.c).
+		n.smurf(h)
 		n.host, n.stage, n.to = h, stagePortScan, h.to
 		if n.Opts.Scan == ScanBounce {
 			n.cur = newBounceScan(n.p, &n.out, h, n.ports, n.ftp)
