@@ -73,9 +73,9 @@ var _ = Describe("get_ping_results()'s reply matching (targets.c)", func() {
 		Entry("the ACK ping's RST to port M+20: its sender, by address", generator.PingDefault,
 			[][]byte{tcp(hosts[2], magic+20, 0, wire.FlagRST)}, want{[]string{"unknown", "unknown", "up"}, []int{0, 0, 0}}),
 		Entry("the SYN ping's RST acking seq<<3|3 + 1 for host 1, whoever sends it", generator.PingSYN,
-			[][]byte{tcp(router, magic+20, 0xABC00000|(5<<3|3)+1, wire.FlagRST | wire.FlagACK)}, want{[]string{"unknown", "up", "unknown"}, []int{0, 0, 0}}),
+			[][]byte{tcp(router, magic+20, 0xABC00000|(5<<3|3)+1, wire.FlagRST|wire.FlagACK)}, want{[]string{"unknown", "up", "unknown"}, []int{0, 0, 0}}),
 		Entry("the SYN ping's answer with an ack not ending in 011 or 100: nothing", generator.PingSYN,
-			[][]byte{tcp(hosts[1], magic+20, 5<<3|1, wire.FlagRST | wire.FlagACK)}, want{[]string{"unknown", "unknown", "unknown"}, []int{0, 0, 0}}),
+			[][]byte{tcp(hosts[1], magic+20, 5<<3|1, wire.FlagRST|wire.FlagACK)}, want{[]string{"unknown", "unknown", "unknown"}, []int{0, 0, 0}}),
 		Entry("a SYN with no ACK to a ping port: nothing", generator.PingDefault,
 			[][]byte{tcp(hosts[0], magic+20, 0, wire.FlagSYN)}, want{[]string{"unknown", "unknown", "unknown"}, []int{0, 0, 0}}),
 	)
