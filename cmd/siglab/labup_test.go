@@ -90,7 +90,7 @@ var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), 
 		Expect(r.stdout).To(ContainSubstring("1 IP address (1 host up) scanned"))
 		b, err := os.ReadFile(log)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(b)).To(HavePrefix("# Log of: nmap -v -sS -P0 -p1-25 -oN " + log + " victim\n"))
+		Expect(string(b)).To(HavePrefix("# Log of: nmap -v -sS -P0 -p1-25 -oN " + log + " victim \n"))
 
 		By("a second scan while the TUN is held fails clearly, and sends nothing")
 		tun, err := netns.AttachTUN(id)
