@@ -18,10 +18,11 @@ type pingHost struct {
 func (h pingHost) Addr() netip.Addr { return h.addr }
 
 // PingReplies feeds replies to one massping() try over hosts (every host
-// probed, try 0, group 0..len-1, echo id `id`) and returns each host's
-// state ("up", "down" or "unknown"), its count of weird responses, and
-// the -d lines printed. kind is the ping type (PingDefault, PingSYN...).
-func PingReplies(kind PingType, debug int, id uint16, magic uint16, scanner netip.Addr, hosts []netip.Addr, replies ...[]byte) (states []string, weird []int, out string) {
+// probed in try `try`, group 0..len-1 of size 40, echo id `id`) and
+// returns each host's state ("up", "down" or "unknown"), its count of
+// weird responses, the -d lines printed and the group size after. kind
+// is the ping type (PingDefault, PingSYN...).
+func PingReplies(kind PingType, debug int, id uint16, magic uint16, scanner netip.Addr, hosts []netip.Addr, try int, replies ...[]byte) (states []string, weird []int, out string, gsizeAfter int) {
 	p := &process{host: pingHost{addr: scanner}, magic: magic, idealTimers: true}
 	o := &output{debug: debug}
 	hs := make([]*hostResult, len(hosts))
@@ -32,11 +33,11 @@ func PingReplies(kind PingType, debug int, id uint16, magic uint16, scanner neti
 	g := &pingPhase{p: p, out: o, kind: kind, dport: 80, hosts: hs, id: id,
 		to: &timeouts{timeout: 6 * time.Second}, gsize: &gsize, blockinc: 5,
 		sent: make([][pingTries]time.Time, len(hs)), state: make([]pingState, len(hs)),
-		end: len(hs) - 1, unacc: len(hs)}
+		end: len(hs) - 1, unacc: len(hs), try: try}
 	now := time.Unix(914290885, 0)
 	g.begin, g.readEnd = now, now.Add(pcapTimeout)
 	for i := range hs {
-		g.sent[i][0] = now
+		g.sent[i][try] = now
 	}
 	for k, r := range replies {
 		g.receive(now.Add(time.Duration(k+1)*time.Millisecond), wire.Packet(r))
@@ -45,7 +46,7 @@ func PingReplies(kind PingType, debug int, id uint16, magic uint16, scanner neti
 		states = append(states, map[pingState]string{pingUnknown: "unknown", pingUp: "up", pingDown: "down"}[st])
 		weird = append(weird, hs[i].weird)
 	}
-	return states, weird, o.b.String()
+	return states, weird, o.b.String(), gsize
 }
 
 // SmurfReport is what nmap.c prints, on stdout and in the machine log,

@@ -3,6 +3,7 @@ package generator_test
 import (
 	"encoding/binary"
 	"net/netip"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -50,7 +51,7 @@ var _ = Describe("get_ping_results()'s reply matching (targets.c)", func() {
 	}
 	DescribeTable("marks the host the reply's numbers name",
 		func(kind generator.PingType, replies [][]byte, w want) {
-			states, weird, _ := generator.PingReplies(kind, 0, id, magic, me, hosts, replies...)
+			states, weird, _, _ := generator.PingReplies(kind, 0, id, magic, me, hosts, 0, replies...)
 			Expect(states).To(Equal(w.states))
 			Expect(weird).To(Equal(w.weird))
 		},
@@ -82,15 +83,38 @@ var _ = Describe("get_ping_results()'s reply matching (targets.c)", func() {
 
 	DescribeTable("prints get_ping_results()'s stdout lines under -d",
 		func(replies [][]byte, line string) {
-			_, _, out := generator.PingReplies(generator.PingDefault, 1, id, magic, me, hosts, replies...)
+			_, _, out, _ := generator.PingReplies(generator.PingDefault, 1, id, magic, me, hosts, 0, replies...)
 			Expect(out).To(ContainSubstring(line))
-			_, _, quiet := generator.PingReplies(generator.PingDefault, 0, id, magic, me, hosts, replies...)
+			_, _, quiet, _ := generator.PingReplies(generator.PingDefault, 0, id, magic, me, hosts, 0, replies...)
 			Expect(quiet).To(BeEmpty())
 		},
 		Entry("an echo reply", [][]byte{reply(hosts[1], id, 5)}, "We got a ping packet back from 198.18.1.3: id = 4660 seq = 5 checksum = "),
 		Entry("an unreachable, named by the host it quotes", [][]byte{quoting(router, 3, 1, 2, id, 10)}, "Got destination unreachable for 198.18.1.4\n"),
 		Entry("a source quench", [][]byte{quoting(router, 4, 0, 2, id, 10)}, "Got ICMP source quench\n"),
 		Entry("a redirect, parsed only under -d", [][]byte{quoting(router, 5, 1, 2, id, 10)}, "Got ICMP message type 5 code 1\n"),
+	)
+})
+
+// hostupdate(): the first answer to a retry in a try shrinks the group to
+// 3/4 (at least 10), once per try, with its -d line; answers to first
+// tries, and hosts already up, leave it.
+var _ = Describe("hostupdate()'s group shrinking", func() {
+	me := netip.MustParseAddr("198.18.0.2")
+	hosts := []netip.Addr{netip.MustParseAddr("198.18.1.2"), netip.MustParseAddr("198.18.1.3")}
+	echo := func(from netip.Addr, seq uint16) []byte {
+		b := make([]byte, 4)
+		binary.LittleEndian.PutUint16(b, 7)
+		binary.LittleEndian.PutUint16(b[2:], seq)
+		return wire.AppendICMP(nil, &wire.IPHeader{TTL: 64, Src: from, Dst: me}, 0, 0, b)
+	}
+	DescribeTable("shrinks the group from 40",
+		func(try int, replies [][]byte, wantSize int, wantLines int) {
+			_, _, out, size := generator.PingReplies(generator.PingDefault, 1, 7, 40000, me, hosts, try, replies...)
+			Expect(size).To(Equal(wantSize))
+			Expect(strings.Count(out, "Decreasing massping group size from 40 to 30\n")).To(Equal(wantLines))
+		},
+		Entry("not on answers to a first try", 0, [][]byte{echo(hosts[0], 0), echo(hosts[1], 5)}, 40, 0),
+		Entry("to 30 on the first answer to a second try, once", 1, [][]byte{echo(hosts[0], 1), echo(hosts[1], 6)}, 30, 1),
 	)
 })
 
