@@ -18,7 +18,7 @@ func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "name", "real_source"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -65,7 +65,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern",
 			me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -sn of a /28", "nmap-sweep", me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
-		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other tool=masscan"),
-		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other name=hping3"),
 	)
 })

@@ -32,7 +32,7 @@ func findingLines(fs []detector.Finding, attrs ...string) []string {
 	return out
 }
 
-var detailAttrs = []string{"generation", "outcome", "attempts", "tool", "real_source"}
+var detailAttrs = []string{"generation", "outcome", "attempts", "name", "real_source"}
 
 // gen is the generator's address in every catalogue run, as findingLines starts.
 const gen = "198.18.0.2 "
@@ -181,7 +181,7 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			c, err := verifier.RunExternal(ctx, s, argv, io.Discard, io.Discard)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Dropped).To(BeZero())
-			got := findingLines(detector.DetectCapture(c), "generation", "tool", "real_source")
+			got := findingLines(detector.DetectCapture(c), "generation", "name", "real_source")
 			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
 				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
 				Expect(got).To(BeEmpty())
@@ -205,9 +205,9 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		Entry("nmap -sn", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "198.18.1.0/28"},
 			me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
 		Entry("masscan", "fig2-syn", []string{"masscan", "{victim}", "-p1-100", "--rate", "1000", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
-			me+"scan.tcp-syn", me+"tool.other tool=masscan"),
+			me+"scan.tcp-syn", me+"tool.other name=masscan"),
 		Entry("hping3", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "50", "-i", "u2000", "{victim}"},
-			me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+			me+"scan.tcp-syn", me+"tool.other name=hping3"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
