@@ -171,6 +171,10 @@ func unknownTool(a *analysis) ([]*flow, map[string]string, []string) {
 	}
 	if sp, n := modal(fs, func(f *flow) uint16 { return f.sport }); n == len(fs) {
 		feats = append(feats, "sport="+strconv.Itoa(int(sp)))
+	} else if len(fs) >= 3 && risingSports(fs) {
+		feats = append(feats, "sport+1")
+		lo, hi := sportSpan(fs)
+		ev = append(ev, fmt.Sprintf("the source port rises by one with every probe (%d..%d)", lo, hi))
 	}
 	if all(fs, func(f *flow) bool { return f.df }) {
 		feats = append(feats, "df")
@@ -192,9 +196,12 @@ func masscanID(fs []*flow) bool {
 // hping3Ports reports whether fs, in send order, come from source ports
 // one apart with window 512 and no options.
 func hping3Ports(fs []*flow) bool {
-	if !all(fs, func(f *flow) bool { return f.window == 512 && f.optClass == optNone }) {
-		return false
-	}
+	return all(fs, func(f *flow) bool { return f.window == 512 && f.optClass == optNone }) && risingSports(fs)
+}
+
+// risingSports reports whether fs, in send order, come from source
+// ports one apart (at least 8 steps in 10).
+func risingSports(fs []*flow) bool {
 	byTime := slices.Clone(fs)
 	slices.SortStableFunc(byTime, func(x, y *flow) int { return cmp.Compare(x.first, y.first) })
 	steps := 0

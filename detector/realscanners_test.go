@@ -13,12 +13,13 @@ import (
 
 // summary is one line per finding: scanner, label and the attributes
 // that tell outcomes apart (osdetect's generation, outcome and attempts,
-// the other tool's name, the decoys' real source).
+// the other tool's name and, for an unknown one, the features seen, the
+// decoys' real source).
 func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "name", "real_source"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -81,6 +82,10 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("zmap -p 22 (open)", "zmap-open", me+"scan.tcp-syn", me+"tool.other name=zmap"),
 		Entry("hping3 -S -p 80 -c 3", "hping3-1port", me+"scan.tcp-syn", me+"tool.other name=hping3"),
 		Entry("hping3 -S -p 22 -c 3 (open)", "hping3-open", me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		// hping3 away from its defaults: no known template, so the
+		// features seen name it.
+		Entry("hping3 -S -p ++1 -w 8192 -N 4321", "hping3-custom", me+"scan.tcp-syn",
+			me+"tool.other name=unknown features=no-tcp-options,ip-id=4321,window=8192,ttl=64,sport+1"),
 		// Ordinary clients: no finding.
 		Entry("a browser-like burst of connections to one host (curl)", "benign-burst"),
 		Entry("nc -z-like connects to three ports", "benign-connect"),

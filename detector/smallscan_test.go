@@ -215,7 +215,7 @@ var _ = Describe("tool.other name=unknown", func() {
 		},
 		Entry("no options, window 8192, TTL 64",
 			tiny{sport: risingSport(5000), seq: drawnSeq, id: drawnID, ttl: fixedTTL(64), window: 8192},
-			"no-tcp-options,window=8192,ttl=64",
+			"no-tcp-options,window=8192,ttl=64,sport+1",
 			"no TCP options on any of 7 SYNs: every operating system's SYN carries at least an MSS"),
 		Entry("one IP ID, an MSS option, one source port",
 			tiny{sport: fixedSport(31337), seq: drawnSeq, id: fixedID(4321), ttl: nmapTTL, window: 16384, opts: wiretest.Options(wiretest.MSS(1400))},

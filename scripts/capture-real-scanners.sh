@@ -66,6 +66,9 @@ cap zmap-1port fig2-syn sh -c "$zmap_lab" zmap -p 80 '{victim}/32'
 cap zmap-open fig2-syn sh -c "$zmap_lab" zmap -p 22 '{victim}/32'
 cap hping3-1port fig2-syn hping3 -S -p 80 -c 3 '{victim}'
 cap hping3-open fig2-syn hping3 -S -p 22 -c 3 '{victim}'
+# hping3 away from its defaults (window 8192, IP ID 4321): tool.other
+# name=unknown, with the features seen.
+cap hping3-custom fig2-syn hping3 -S -p ++1 -c 12 -i u20000 -w 8192 -N 4321 '{victim}'
 # Ordinary clients, which must give no finding: a browser-like burst of
 # connections to three ports of one host, and nc -z-like connects.
 cap benign-burst benign-web-dns sh -c 'for i in 1 2 3; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ & curl -sk --max-time 0.3 -o /dev/null https://{www}/ & curl -s --max-time 0.3 -o /dev/null http://{www}:8080/ & wait; done; true'

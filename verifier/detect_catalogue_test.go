@@ -192,7 +192,7 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			c, err := verifier.RunExternal(ctx, s, argv, io.Discard, io.Discard)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Dropped).To(BeZero())
-			got := findingLines(detector.DetectCapture(c), "generation", "name", "real_source")
+			got := findingLines(detector.DetectCapture(c), "generation", "name", "features", "real_source")
 			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
 				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
 				Expect(got).To(BeEmpty())
@@ -234,6 +234,8 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.tcp-syn", me+"tool.other name=zmap"),
 		Entry("hping3 -S -p 80 -c 3", "fig2-syn", []string{"hping3", "-S", "-p", "80", "-c", "3", "-i", "u200000", "{victim}"},
 			me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		Entry("hping3 -S -p ++1 -w 8192 -N 4321 (no known template)", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "12", "-i", "u20000", "-w", "8192", "-N", "4321", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.other name=unknown features=no-tcp-options,ip-id=4321,window=8192,ttl=64,sport+1"),
 		Entry("hping3 -S -p 22 -c 3 (open)", "fig2-syn", []string{"hping3", "-S", "-p", "22", "-c", "3", "-i", "u200000", "{victim}"},
 			me+"scan.tcp-syn", me+"tool.other name=hping3"),
 		// Ordinary clients: today's kernel's connections and a resolver's
