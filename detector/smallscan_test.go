@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"net/netip"
 	"slices"
+	"strconv"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -178,6 +179,18 @@ var _ = Describe("small scans named by their probes", func() {
 			good := t.seq
 			t.seq = func(i int, p uint16) uint32 { return good(i, p) + uint32(i/2) }
 		})),
+	)
+
+	DescribeTable("take today's nmap at each of its SYN windows, at any size",
+		func(window uint16, ports []uint16) {
+			fs, _ := detect(detector.Config{}, nmapTiny.with(func(t *tiny) { t.window, t.ports = window, ports }).packets())
+			Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn", "tool.nmap-modern"}))
+			Expect(fs[1].Attr("window")).To(Equal(strconv.Itoa(int(window))))
+		},
+		Entry("1024, 25 ports", uint16(1024), shuffled25),
+		Entry("2048, 25 ports", uint16(2048), shuffled25),
+		Entry("3072, 2 ports", uint16(3072), []uint16{22, 80}),
+		Entry("4096, 25 ports", uint16(4096), shuffled25),
 	)
 
 	It("takes today's nmap's host discovery of one host for no port scan", func() {
