@@ -22,11 +22,15 @@
 //     ISN, at much-exploited ports, ending in OS detection) and
 //     campaign.sweep-then-scan (a scan of sweep responders that starts
 //     before the sweep ends);
-//   - tools: tool.nmap-2.0x, tool.nmap-modern, tool.other (attr tool:
-//     masscan, hping3, zmap), each from the features its packet builder
-//     keeps constant or varies. The rules are written so that today's nmap
-//     never passes for nmap 2.0x (it sends MSS on SYNs, a random seq on
-//     FIN probes, a new TTL per packet), nor the reverse.
+//   - tools: tool.nmap-2.0x, tool.nmap-modern, tool.other (attr name:
+//     masscan, zmap, hping3, unicornscan, or unknown with attr features,
+//     the fixed non-OS fields seen), each from the features its packet
+//     builder keeps constant or varies. The rules are written so that
+//     today's nmap never passes for nmap 2.0x (it sends MSS on SYNs, a
+//     random seq on FIN probes, a new TTL per packet), nor the reverse;
+//   - small scans (smallscan.go): SYNs to one to four ports of one host
+//     are a scan.tcp-syn, with the tool label, when every probe carries
+//     a known scanner's template and the source completed no handshake.
 //
 // # Ownership and lifetimes
 //

@@ -45,15 +45,22 @@ func modernSYN(a *analysis, t *toolEvidence) {
 	for _, run := range a.syn.byTarget {
 		fs = append(fs, run...)
 	}
+	oneISN := oneISNPerTarget(fs)
 	if !all(fs, func(f *flow) bool {
-		return f.optClass == optMSS && f.mss == 1460 && f.window == 1024 && f.ack == 0 && !f.df
-	}) || !oneISNPerTarget(fs) || masscanID(fs) {
+		return f.optClass == optMSS && f.mss == 1460 && window20x(f.window) && f.ack == 0 && !f.df
+	}) || !(oneISN || a.syn.tool == toolNmap) || masscanID(fs) {
 		return
 	}
 	t.fire(fs...)
-	t.setWT(1024, 0)
-	t.add("MSS 1460 as the only option and window 1024 on every SYN (44-byte SYNs)",
-		"one ISN per target on the SYNs")
+	w, _ := modal(fs, func(f *flow) uint16 { return f.window })
+	t.setWT(w, 0)
+	t.add(fmt.Sprintf("MSS 1460 as the only option and window %s on every SYN (44-byte SYNs), no DF", windowList(fs)))
+	if oneISN {
+		t.add("one ISN per target on the SYNs")
+	}
+	if ans := countAnswers(fs); ans.open > 0 && ans.reset == ans.open {
+		t.add("every SYN/ACK answered with RST: no socket behind the SYN")
+	}
 	if l := ttlVaries(fs); l != "" {
 		t.add(l)
 	}

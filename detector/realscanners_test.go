@@ -13,12 +13,13 @@ import (
 
 // summary is one line per finding: scanner, label and the attributes
 // that tell outcomes apart (osdetect's generation, outcome and attempts,
-// the other tool's name, the decoys' real source).
+// the other tool's name and, for an unknown one, the features seen, the
+// decoys' real source).
 func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -30,7 +31,7 @@ func summary(fs []detector.Finding) []string {
 
 // Today's scanners as captured in siglab labs by
 // scripts/capture-real-scanners.sh (Debian's nmap 7.93, masscan 1.3.2,
-// hping3 3.0.0-alpha-2), from the scanner namespace's address 198.19.0.1.
+// zmap 2.1.1, hping3 3.0.0-alpha-2), from the scanner namespace's address 198.19.0.1.
 // Each file must yield exactly these findings: every technique, the right
 // tool, and never tool.nmap-2.0x.
 var _ = Describe("real scanners' captures (testdata/real)", func() {
@@ -40,6 +41,11 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 			c, err := capture.ReadFile(filepath.Join("testdata", "real", file+".pcap"))
 			Expect(err).NotTo(HaveOccurred())
 			fs := detector.DetectCapture(c)
+			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
+				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
+				Expect(fs).To(BeEmpty())
+				return
+			}
 			Expect(summary(fs)).To(Equal(want))
 			for _, f := range fs {
 				Expect(f.Label).NotTo(Equal("tool.nmap-2.0x"), "today's scanners must never be called nmap 2.0x")
@@ -65,7 +71,23 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern",
 			me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -sn of a /28", "nmap-sweep", me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
-		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other tool=masscan"),
-		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		// Small scans of one host, named by their probes.
+		Entry("nmap -sS -Pn -p22", "nmap-syn-1port", me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		Entry("nmap -sS -p22,80,443 (with host discovery)", "nmap-syn-3ports", me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		Entry("masscan -p80", "masscan-1port", me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("masscan -p22 (open)", "masscan-open", me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("zmap -p 80", "zmap-1port", me+"scan.tcp-syn", me+"tool.other name=zmap"),
+		Entry("zmap -p 22 (open)", "zmap-open", me+"scan.tcp-syn", me+"tool.other name=zmap"),
+		Entry("hping3 -S -p 80 -c 3", "hping3-1port", me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		Entry("hping3 -S -p 22 -c 3 (open)", "hping3-open", me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		// hping3 away from its defaults: no known template, so the
+		// features seen name it.
+		Entry("hping3 -S -p ++1 -w 8192 -N 4321", "hping3-custom", me+"scan.tcp-syn",
+			me+"tool.other name=unknown features=no-tcp-options,ip-id=4321,window=8192,ttl=64,sport+1"),
+		// Ordinary clients: no finding.
+		Entry("a browser-like burst of connections to one host (curl)", "benign-burst"),
+		Entry("nc -z-like connects to three ports", "benign-connect"),
 	)
 })

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Captures today's scanners (Debian's nmap, masscan, hping3) in siglab test
+# Captures today's scanners (Debian's nmap, masscan, zmap, hping3) in siglab test
 # networks, one pcap per technique, into detector/testdata/real/ (or the
 # directory given as $1). The detector's specs read these files to check
 # that real scanners' traffic gets the right labels and that today's nmap is
@@ -14,6 +14,8 @@ need=()
 command -v nmap >/dev/null || need+=(nmap)
 command -v masscan >/dev/null || need+=(masscan)
 command -v hping3 >/dev/null || need+=(hping3)
+command -v zmap >/dev/null || need+=(zmap)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
@@ -46,5 +48,30 @@ cap nmap-sweep tech-ping-sweep nmap -n -sn 198.18.1.0/28
 # end of the veth) spelled out: it reads no routing table of its own.
 cap masscan fig2-syn masscan '{victim}' -p1-100 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2
 cap hping3-syn fig2-syn hping3 -S -p ++1 -c 50 -i u2000 '{victim}'
+# Small scans of one host, one to four ports: the probes name the tool.
+cap nmap-syn-1port fig2-syn nmap -n -sS -Pn -p22 '{victim}'
+cap nmap-syn-3ports fig2-syn nmap -n -sS -p22,80,443 '{victim}'
+cap masscan-1port fig2-syn masscan '{victim}' -p80 --rate 100 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2
+cap masscan-open fig2-syn masscan '{victim}' -p22 --rate 100 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2
+# zmap reads no ARP of its own: it is given the MAC of the sensor's end of
+# the veth (198.19.0.2, read from the peer namespace), an empty blocklist
+# in place of /etc/zmap/blacklist.conf (which lists 198.18.0.0/15) and the
+# one lab host as its only target.
+zmap_lab='ns=$(ip -o link show siglab-up0 | sed -n "s/.*link-netns \([^ ]*\).*/\1/p")
+peer=$(ip -o link show siglab-up0 | sed -n "s/^[0-9]*: siglab-up0@if\([0-9]*\):.*/\1/p")
+mac=$(ip -n "$ns" -o link show | awk -v i="$peer" -F": " "\$1==i" | sed -n "s/.*link\/ether \([0-9a-f:]*\).*/\1/p")
+[ -n "$mac" ] || { echo "zmap: no gateway MAC for siglab-up0" >&2; exit 2; }
+exec zmap -i siglab-up0 -G "$mac" -b /dev/null "$@"'
+cap zmap-1port fig2-syn sh -c "$zmap_lab" zmap -p 80 '{victim}/32'
+cap zmap-open fig2-syn sh -c "$zmap_lab" zmap -p 22 '{victim}/32'
+cap hping3-1port fig2-syn hping3 -S -p 80 -c 3 '{victim}'
+cap hping3-open fig2-syn hping3 -S -p 22 -c 3 '{victim}'
+# hping3 away from its defaults (window 8192, IP ID 4321): tool.other
+# name=unknown, with the features seen.
+cap hping3-custom fig2-syn hping3 -S -p ++1 -c 12 -i u20000 -w 8192 -N 4321 '{victim}'
+# Ordinary clients, which must give no finding: a browser-like burst of
+# connections to three ports of one host, and nc -z-like connects.
+cap benign-burst benign-web-dns sh -c 'for i in 1 2 3; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ & curl -sk --max-time 0.3 -o /dev/null https://{www}/ & curl -s --max-time 0.3 -o /dev/null http://{www}:8080/ & wait; done; true'
+cap benign-connect benign-web-dns bash -c 'for p in 80 443 22; do timeout 1 bash -c ": >/dev/tcp/{www}/$p" || true; done; true'
 chmod 644 "$out"/*.pcap
 ls -l "$out"

@@ -32,7 +32,7 @@ func findingLines(fs []detector.Finding, attrs ...string) []string {
 	return out
 }
 
-var detailAttrs = []string{"generation", "outcome", "attempts", "tool", "real_source"}
+var detailAttrs = []string{"generation", "outcome", "attempts", "name", "real_source"}
 
 // gen is the generator's address in every catalogue run, as findingLines starts.
 const gen = "198.18.0.2 "
@@ -162,12 +162,23 @@ var _ = Describe("the reference detector live", Label("root"), func() {
 // generation is pinned here (the files in detector/testdata/real pin all).
 // Timing options (-T5, --max-os-tries 1) only keep the spec short: they
 // change no probe's shape.
+// zmapInLab runs zmap ("$@" its arguments) in the scanner namespace:
+// zmap reads no ARP of its own, so it is given the MAC of the sensor's
+// end of the veth (the gateway 198.19.0.2, read from the peer namespace),
+// and an empty blocklist in place of /etc/zmap/blacklist.conf, which lists
+// 198.18.0.0/15; the entries name one lab host as the only target.
+const zmapInLab = `ns=$(ip -o link show siglab-up0 | sed -n "s/.*link-netns \([^ ]*\).*/\1/p")
+peer=$(ip -o link show siglab-up0 | sed -n "s/^[0-9]*: siglab-up0@if\([0-9]*\):.*/\1/p")
+mac=$(ip -n "$ns" -o link show | awk -v i="$peer" -F": " "\$1==i" | sed -n "s/.*link\/ether \([0-9a-f:]*\).*/\1/p")
+[ -n "$mac" ] || { echo "zmap: no gateway MAC for siglab-up0" >&2; exit 2; }
+exec zmap -i siglab-up0 -G "$mac" -b /dev/null "$@"`
+
 var _ = Describe("the reference detector on today's scanners, captured live", Label("root"), func() {
 	BeforeEach(func() {
 		netnstest.RequireRoot()
-		for _, tool := range []string{"nmap", "masscan", "hping3", "curl", "dig"} {
+		for _, tool := range []string{"nmap", "masscan", "zmap", "hping3", "curl", "dig"} {
 			_, err := exec.LookPath(tool)
-			Expect(err).NotTo(HaveOccurred(), "%s is not installed: .ci/run must apt-get install nmap masscan hping3 curl dnsutils", tool)
+			Expect(err).NotTo(HaveOccurred(), "%s is not installed: .ci/run must apt-get install nmap masscan zmap hping3 curl dnsutils", tool)
 		}
 	})
 
@@ -181,7 +192,7 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			c, err := verifier.RunExternal(ctx, s, argv, io.Discard, io.Discard)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Dropped).To(BeZero())
-			got := findingLines(detector.DetectCapture(c), "generation", "tool", "real_source")
+			got := findingLines(detector.DetectCapture(c), "generation", "name", "features", "real_source")
 			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
 				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
 				Expect(got).To(BeEmpty())
@@ -205,9 +216,28 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		Entry("nmap -sn", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "198.18.1.0/28"},
 			me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
 		Entry("masscan", "fig2-syn", []string{"masscan", "{victim}", "-p1-100", "--rate", "1000", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
-			me+"scan.tcp-syn", me+"tool.other tool=masscan"),
+			me+"scan.tcp-syn", me+"tool.other name=masscan"),
 		Entry("hping3", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "50", "-i", "u2000", "{victim}"},
-			me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+			me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		// Small scans of one host: one to four ports, named by their probes.
+		Entry("nmap -sS -Pn -p22", "fig2-syn", []string{"nmap", "-n", "-sS", "-Pn", "-p22", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		Entry("nmap -sS -p22,80,443 (with host discovery)", "fig2-syn", []string{"nmap", "-n", "-sS", "-p22,80,443", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		Entry("masscan -p80", "fig2-syn", []string{"masscan", "{victim}", "-p80", "--rate", "100", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
+			me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("masscan -p22 (open)", "fig2-syn", []string{"masscan", "{victim}", "-p22", "--rate", "100", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
+			me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("zmap -p 80", "fig2-syn", []string{"sh", "-c", zmapInLab, "zmap", "-p", "80", "{victim}/32"},
+			me+"scan.tcp-syn", me+"tool.other name=zmap"),
+		Entry("zmap -p 22 (open)", "fig2-syn", []string{"sh", "-c", zmapInLab, "zmap", "-p", "22", "{victim}/32"},
+			me+"scan.tcp-syn", me+"tool.other name=zmap"),
+		Entry("hping3 -S -p 80 -c 3", "fig2-syn", []string{"hping3", "-S", "-p", "80", "-c", "3", "-i", "u200000", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		Entry("hping3 -S -p ++1 -w 8192 -N 4321 (no known template)", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "12", "-i", "u20000", "-w", "8192", "-N", "4321", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.other name=unknown features=no-tcp-options,ip-id=4321,window=8192,ttl=64,sport+1"),
+		Entry("hping3 -S -p 22 -c 3 (open)", "fig2-syn", []string{"hping3", "-S", "-p", "22", "-c", "3", "-i", "u200000", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.other name=hping3"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
@@ -215,5 +245,12 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			[]string{"sh", "-c", "for i in 1 2 3 4 5 6; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --max-time 0.3 -o /dev/null https://{www}/ ; done; true"}),
 		Entry("ordinary DNS lookups (dig)", "benign-web-dns",
 			[]string{"sh", "-c", "for n in www mail ftp ns1 intranet vpn; do dig +tries=1 +time=1 @{ns} $n.example.lab A; done"}),
+		// A browser's burst: parallel connections to three ports of one
+		// host (8080 closed), three times; and nc -z-like connects
+		// (connect, close) to two open ports and a closed one.
+		Entry("a browser-like burst of connections to one host (curl)", "benign-web-dns",
+			[]string{"sh", "-c", "for i in 1 2 3; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ & curl -sk --max-time 0.3 -o /dev/null https://{www}/ & curl -s --max-time 0.3 -o /dev/null http://{www}:8080/ & wait; done; true"}),
+		Entry("nc -z-like connects to three ports", "benign-web-dns",
+			[]string{"bash", "-c", "for p in 80 443 22 80 443 22; do timeout 1 bash -c \": >/dev/tcp/{www}/$p\" || true; done; true"}),
 	)
 })
