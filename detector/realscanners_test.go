@@ -18,7 +18,7 @@ func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source", "zombie"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -67,5 +67,11 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("nmap -sn of a /28", "nmap-sweep", me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
 		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other tool=masscan"),
 		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+		// -sI through an emulated IRIX 6.2 zombie (198.18.1.2): the scan is
+		// the real scanner's, never a SYN scan from the zombie.
+		Entry("nmap -sI zombie", "nmap-idle", me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		// -b through tech-ftp-bounce's FTP server: the control dialogue is
+		// 2.02's, so no tool label.
+		Entry("nmap -b user:pass@ftp", "nmap-bounce", me+"scan.ftp-bounce"),
 	)
 })

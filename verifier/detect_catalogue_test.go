@@ -174,14 +174,15 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 	const me = "198.19.0.1 "
 	DescribeTable("yields the technique and the tool, never nmap 2.0x",
 		func(scenario string, argv []string, want ...string) {
-			s, err := scenarios.Find(scenario)
+			ss, err := scenarios.Resolve(scenario) // a catalogue name, or a capture lab under testdata/
 			Expect(err).NotTo(HaveOccurred())
+			Expect(ss).To(HaveLen(1))
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			c, err := verifier.RunExternal(ctx, s, argv, io.Discard, io.Discard)
+			c, err := verifier.RunExternal(ctx, ss[0], argv, io.Discard, io.Discard)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Dropped).To(BeZero())
-			got := findingLines(detector.DetectCapture(c), "generation", "tool", "real_source")
+			got := findingLines(detector.DetectCapture(c), "generation", "tool", "real_source", "zombie")
 			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
 				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
 				Expect(got).To(BeEmpty())
@@ -208,6 +209,19 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.tcp-syn", me+"tool.other tool=masscan"),
 		Entry("hping3", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "50", "-i", "u2000", "{victim}"},
 			me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+		// -sI through an emulated IRIX 6.2 zombie (global, incremental IP
+		// ID; testdata/idle-scan.yaml): the real scanner gets the scan and
+		// the tool read on the spoofed SYNs, the zombie nothing.
+		Entry("nmap -sI", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p20-30,80", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		Entry("nmap -sI, one port", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p22", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2"),
+		// -b through a real FTP server, with a user of its own and with
+		// nmap's default anonymous login.
+		Entry("nmap -b user:pass@ftp", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "siglab:secret@{ftp}", "-p20-30,80", "{victim}"},
+			me+"scan.ftp-bounce"),
+		Entry("nmap -b ftp (anonymous)", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "{ftp}", "-p20-30,80", "{victim}"},
+			me+"scan.ftp-bounce"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
