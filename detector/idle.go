@@ -51,6 +51,13 @@ const (
 	// idleMaxRound bounds the spoofed SYNs per round (between two
 	// probes): nmap's idle scan sends at most 100 ports per group.
 	idleMaxRound = 128
+	// A prober sends at most idleProbesPerRound SYN/ACKs per round of
+	// SYNs, beyond idleSpareProbes (nmap's zombie test and retests): nmap
+	// reads the counter before and after each round. SYN/ACKs that come
+	// as a stream, most with no SYN between them (a flood's backscatter),
+	// are no idle scan's.
+	idleProbesPerRound = 3
+	idleSpareProbes    = 10
 	// idleProtect is how long an entry that already paired probes with
 	// RSTs is kept against new ones taking its slot, ns.
 	idleProtect = 60e9
@@ -272,6 +279,7 @@ func (e *idleEntry) idleScan() bool {
 	return e.resets >= idleMinResets &&
 		4*uint64(e.incr) >= 3*uint64(e.resets-1) && // the counter counts up
 		e.rounds >= 1 && e.syns > 0 &&
+		uint64(e.probes) <= idleProbesPerRound*uint64(e.rounds)+idleSpareProbes && // SYN/ACKs in step, not a stream (backscatter)
 		uint64(e.syns) <= idleMaxRound*uint64(e.rounds) &&
 		4*uint64(e.ownID) <= uint64(e.syns) // the SYNs carried other IP IDs: spoofed
 }

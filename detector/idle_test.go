@@ -39,6 +39,7 @@ type idleScan struct {
 	answered bool   // the target answers the SYNs (SYN/ACK or RST/ACK), as seen by the sensor
 	test     bool   // four SYN/ACKs under the target's address after the zombie test
 	before   bool   // probe only before the SYNs, never between nor after them
+	extra    int    // SYN/ACKs after each round beyond nmap's one (a stream of them, as backscatter)
 }
 
 func nmapIdle() idleScan {
@@ -125,6 +126,9 @@ func (s idleScan) packets() []pkt {
 		if !s.before {
 			probe()
 		}
+		for range s.extra {
+			probe()
+		}
 	}
 	return out
 }
@@ -172,6 +176,8 @@ var _ = Describe("scan.idle", func() {
 			idle, real+"tool.nmap-modern"),
 		Entry("rounds of 12 ports at once", func(s *idleScan) { s.round = 12 },
 			idle, real+"tool.nmap-modern"),
+		Entry("a second SYN/ACK before each round, as nmap sends", func(s *idleScan) { s.extra = 1 },
+			idle, real+"tool.nmap-modern"),
 	)
 
 	DescribeTable("leaves near-misses alone: the SYNs stay the zombie's own scan",
@@ -191,6 +197,8 @@ var _ = Describe("scan.idle", func() {
 		Entry("probes the host never answers", func(s *idleScan) { s.silent = true },
 			zombie+"scan.tcp-syn", zombie+"tool.nmap-modern"),
 		Entry("too few probes to read a counter", func(s *idleScan) { s.initial, s.test, s.round = 1, false, 12 },
+			zombie+"scan.tcp-syn", zombie+"tool.nmap-modern"),
+		Entry("a stream of SYN/ACKs (backscatter), most with no SYN between them", func(s *idleScan) { s.extra = 10 },
 			zombie+"scan.tcp-syn", zombie+"tool.nmap-modern"),
 		Entry("probes only before the scan, never between its SYNs", func(s *idleScan) { s.before = true },
 			zombie+"scan.tcp-syn", zombie+"tool.nmap-modern"),
