@@ -212,6 +212,16 @@ var _ = Describe("scan.idle", func() {
 		Expect(idleSummary(fs)).To(Equal([]string{zombie + "scan.tcp-syn", zombie + "tool.nmap-2.0x"}))
 	})
 
+	It("keeps one finding per label for a real scanner that also scans under its own address", func() {
+		own := synScan{
+			src: idleReal, dst: netip.MustParseAddr("198.18.1.9"), start: t0.Add(100 * time.Millisecond),
+			ports: shuffled25, open: irixOpen, sport: 61000, seq: 99991, window: 1024, ttl: 45, opts: mss1460,
+		}
+		fs, _ := detect(detector.Config{}, byTime(nmapIdle().packets(), own.packets()))
+		Expect(idleSummary(fs)).To(Equal([]string{idle, real + "scan.tcp-syn", real + "tool.nmap-modern"}))
+		Expect(finding(fs, "scan.tcp-syn").Targets).To(Equal([]netip.Addr{netip.MustParseAddr("198.18.1.9")}))
+	})
+
 	It("says how the pairing was read", func() {
 		fs, _ := detect(detector.Config{}, nmapIdle().packets())
 		f := finding(fs, "scan.idle")

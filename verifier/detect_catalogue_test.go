@@ -216,6 +216,14 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
 		Entry("nmap -sI, one port", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p22", "{victim}"},
 			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2"),
+		// What the zombie probes could be taken for: SYN/ACK pings of a host
+		// whose RSTs count up (hping3 -SA, a health check), alone and beside
+		// a SYN scan of another host. The zombie sends no SYNs: no idle scan.
+		Entry("SYN/ACK pings of an IRIX host (hping3 -SA)", "testdata/idle-scan.yaml",
+			[]string{"hping3", "-SA", "-p", "80", "-c", "20", "-i", "u20000", "{zombie}"}),
+		Entry("SYN/ACK pings of an IRIX host beside a SYN scan of another", "testdata/idle-scan.yaml",
+			[]string{"sh", "-c", "hping3 -SA -p 80 -c 12 -i u100000 {zombie} & nmap -n -sS -Pn -p20-30,80 {victim}; wait"},
+			me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		// -b through a real FTP server, with a user of its own and with
 		// nmap's default anonymous login.
 		Entry("nmap -b user:pass@ftp", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "siglab:secret@{ftp}", "-p20-30,80", "{victim}"},
