@@ -2,6 +2,7 @@ package detector
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 
@@ -84,6 +85,10 @@ type idleEntry struct {
 	// that fell between two probes, in rounds rounds; ownID the SYNs whose
 	// IP ID continued the zombie's counter.
 	pending, syns, rounds, ownID uint32
+	// nmapLike counts the probes built as today's nmap builds them (MSS
+	// 1460 alone, window 1024, no DF); ttlLo and ttlHi span their TTLs.
+	nmapLike     uint32
+	ttlLo, ttlHi uint8
 }
 
 type idleTable struct {
@@ -136,8 +141,12 @@ func (t *idleTable) probe(p *packet) {
 		if !e.used {
 			t.used++
 		}
-		*e = idleEntry{zombie: p.dst, prober: p.src, zport: p.dport, used: true, first: p.ts}
+		*e = idleEntry{zombie: p.dst, prober: p.src, zport: p.dport, used: true, first: p.ts, ttlLo: p.ttl, ttlHi: p.ttl}
 	}
+	if p.opts.class == optMSS && p.opts.mss == 1460 && p.window == 1024 && !p.df {
+		e.nmapLike++
+	}
+	e.ttlLo, e.ttlHi = min(e.ttlLo, p.ttl), max(e.ttlHi, p.ttl)
 	if e.probes < ^uint32(0) {
 		e.probes++
 	}
@@ -328,6 +337,7 @@ func analyzeIdle(a *analysis) {
 			plural(int(t.probes), "SYN/ACK"), addr4(t.prober)))
 	}
 	out := a.out[:0]
+	tool := -1
 	for _, g := range a.out {
 		switch g.Label {
 		case labelSYNScan:
@@ -335,9 +345,26 @@ func analyzeIdle(a *analysis) {
 		case labelNmapModern, labelNmap20x, labelOtherTool:
 			g.Scanner = real
 			g.Evidence = append(g.Evidence, fmt.Sprintf("read on the SYNs spoofed from zombie %s: the tool is %s's", zombie, real))
+			if tool < 0 {
+				tool = len(out)
+			}
 		}
 		out = append(out, g)
 	}
 	a.out = append(out, f)
 	a.moved = true
+	if e.nmapLike != e.probes || e.ttlLo == e.ttlHi {
+		return
+	}
+	// The probes of the zombie's counter are today's nmap's raw packets.
+	line := fmt.Sprintf("the SYN/ACK probes of the zombie's IP ID carry MSS 1460 alone and window 1024, a new TTL per packet (%d..%d at the sensor): today's nmap's", e.ttlLo, e.ttlHi)
+	switch {
+	case tool < 0:
+		a.out = append(a.out, Finding{
+			Label: labelNmapModern, Scanner: real, Targets: []netip.Addr{zombie}, Ports: 1, Packets: int(e.probes),
+			First: ts(e.first), Last: ts(e.last), Attrs: map[string]string{"window": "1024"}, Evidence: []string{line},
+		})
+	case a.out[tool].Label == labelNmapModern:
+		a.out[tool].Evidence = append(a.out[tool].Evidence, line)
+	}
 }

@@ -40,6 +40,7 @@ type idleScan struct {
 	test     bool   // four SYN/ACKs under the target's address after the zombie test
 	before   bool   // probe only before the SYNs, never between nor after them
 	extra    int    // SYN/ACKs after each round beyond nmap's one (a stream of them, as backscatter)
+	hping    bool   // the probes are hping3 -SA's (window 512, no options, one TTL), not nmap's
 }
 
 func nmapIdle() idleScan {
@@ -67,7 +68,11 @@ func (s idleScan) packets() []pkt {
 		n++
 		seg := wire.TCPSegment{SPort: 53100 + uint16(n), DPort: s.zport, Seq: 1531349860 + uint32(n*n)*100003, Ack: 1576109342,
 			Flags: s.probe, Window: 1024, Options: mss1460}
-		out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: uint16(n * 7919), TTL: 49, Src: idleReal, Dst: idleZombie}, seg)})
+		ttl := uint8(37 + n*5%21)
+		if s.hping {
+			seg.Window, seg.Options, ttl = 512, nil, 64
+		}
+		out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: uint16(n * 7919), TTL: ttl, Src: idleReal, Dst: idleZombie}, seg)})
 		switch {
 		case s.silent:
 		case s.probe&wire.FlagACK == 0: // a SYN to the zombie's open port: SYN/ACK, then the monitor's RST
@@ -166,8 +171,13 @@ var _ = Describe("scan.idle", func() {
 			idle, real+"tool.nmap-modern"),
 		Entry("without nmap's spoofed test from the target", func(s *idleScan) { s.test = false },
 			idle, real+"tool.nmap-modern"),
-		Entry("one port, below the SYN scan's threshold", func(s *idleScan) { s.ports, s.open = []uint16{22}, []uint16{22} },
-			idle),
+		Entry("one port, below the SYN scan's threshold: the tool from the probes alone", func(s *idleScan) { s.ports, s.open = []uint16{22}, []uint16{22} },
+			idle, real+"tool.nmap-modern"),
+		Entry("one port probed by hand with hping3 -SA: no tool", func(s *idleScan) {
+			s.ports, s.open, s.hping = []uint16{22}, []uint16{22}, true
+		}, idle),
+		Entry("12 ports, the counter read with hping3 -SA: the tool of the spoofed SYNs", func(s *idleScan) { s.hping = true },
+			idle, real+"tool.nmap-modern"),
 		Entry("a zombie whose counter is little-endian (IP ID steps of 256)", func(s *idleScan) { s.swapped = true },
 			idle, real+"tool.nmap-modern"),
 		Entry("a zombie with every port closed (the counter never jumps)", func(s *idleScan) { s.open = nil },
@@ -237,6 +247,7 @@ var _ = Describe("scan.idle", func() {
 		))
 		Expect(f.Evidence).To(ContainElement(MatchRegexp(`^the counter rose by more than 1 at 4 reads \(7 packets more in all\)`)))
 		Expect(finding(fs, "tool.nmap-modern").Evidence).To(ContainElement("read on the SYNs spoofed from zombie 198.18.1.2: the tool is 198.19.0.1's"))
+		Expect(finding(fs, "tool.nmap-modern").Evidence).To(ContainElement(HavePrefix("the SYN/ACK probes of the zombie's IP ID carry MSS 1460 alone and window 1024, a new TTL per packet")))
 	})
 })
 

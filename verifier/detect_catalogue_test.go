@@ -211,11 +211,12 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.tcp-syn", me+"tool.other tool=hping3"),
 		// -sI through an emulated IRIX 6.2 zombie (global, incremental IP
 		// ID; testdata/idle-scan.yaml): the real scanner gets the scan and
-		// the tool read on the spoofed SYNs, the zombie nothing.
+		// the tool (read on the spoofed SYNs and on its probes of the
+		// zombie, so on a one-port scan too), the zombie nothing.
 		Entry("nmap -sI", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p20-30,80", "{victim}"},
 			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
 		Entry("nmap -sI, one port", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p22", "{victim}"},
-			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2"),
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
 		// What the zombie probes could be taken for: SYN/ACK pings of a host
 		// whose RSTs count up (hping3 -SA, a health check), alone and beside
 		// a SYN scan of another host. The zombie sends no SYNs: no idle scan.
