@@ -232,6 +232,17 @@ var _ = Describe("scan.idle", func() {
 		Expect(finding(fs, "scan.tcp-syn").Targets).To(Equal([]netip.Addr{netip.MustParseAddr("198.18.1.9")}))
 	})
 
+	It("comes out of Expire, live, when the zombie's address goes quiet", func() {
+		ps := nmapIdle().packets()
+		d := detector.New(detector.Config{})
+		for _, p := range ps {
+			d.Packet(p.at, p.data)
+		}
+		last := ps[len(ps)-1].at
+		Expect(d.Expire(last, time.Minute)).To(BeEmpty())
+		Expect(idleSummary(d.Expire(last.Add(2*time.Minute), time.Minute))).To(Equal([]string{idle, real + "tool.nmap-modern"}))
+	})
+
 	It("says how the pairing was read", func() {
 		fs, _ := detect(detector.Config{}, nmapIdle().packets())
 		f := finding(fs, "scan.idle")
