@@ -73,10 +73,8 @@ type idleEntry struct {
 	haveID         bool
 	used           bool
 	// first and last are the times of the first and latest probe.
-	first, last int64
-	// synFirst and synLast span the zombie's SYNs counted in syns.
-	synFirst, synLast int64
-	probes, resets    uint32
+	first, last    int64
+	probes, resets uint32
 	// incr counts RSTs whose IP ID rose by 1..idleMaxIDStep over the
 	// previous RST's (in either byte order); jumps those that rose by more
 	// than 1, rises the sum of those rises beyond 1.
@@ -216,10 +214,6 @@ func (t *idleTable) syn(p *packet) {
 		if !e.used || e.zombie != p.src || e.prober == p.dst || e.probes == 0 {
 			continue
 		}
-		if e.pending == 0 && e.syns == 0 {
-			e.synFirst = p.ts
-		}
-		e.synLast = p.ts
 		if e.pending < ^uint32(0) {
 			e.pending++
 		}
