@@ -108,8 +108,8 @@ func (d *Detector) findingsOf(srcs []*source, groups map[[4]byte]*decoyGroup) []
 }
 
 // regroup restores the order by scanner, then label, after an analyzer
-// gave a finding to another scanner, keeping one finding per label per
-// scanner (the first).
+// gave a finding to another scanner, keeping one tool label per scanner
+// (the first; osdetect stays per target, scan.idle per zombie).
 func regroup(out []Finding) []Finding {
 	slices.SortStableFunc(out, func(x, y Finding) int {
 		if c := x.Scanner.Compare(y.Scanner); c != 0 {
@@ -117,7 +117,9 @@ func regroup(out []Finding) []Finding {
 		}
 		return strings.Compare(x.Label, y.Label)
 	})
-	return slices.CompactFunc(out, func(x, y Finding) bool { return x.Scanner == y.Scanner && x.Label == y.Label })
+	return slices.CompactFunc(out, func(x, y Finding) bool {
+		return x.Scanner == y.Scanner && x.Label == y.Label && strings.HasPrefix(x.Label, "tool.")
+	})
 }
 
 // isnGroups is isnGroups(a.syn.byTarget), computed once. Callers check

@@ -31,16 +31,17 @@ type idleScan struct {
 	round    int      // ports per round
 	initial  int      // probes before the first round (nmap's zombie test: 6)
 	zport    uint16
-	idStep   uint16 // how the zombie's counter moves per packet (0: constant, as Linux's RSTs)
-	swapped  bool   // the counter is kept in little-endian order (IP ID steps of 256)
-	silent   bool   // the zombie never answers the probes
-	ownIDs   bool   // the SYNs carry the zombie's own IP IDs: it sends them itself
-	probe    uint8  // the prober's flags: SYN|ACK, or a monitor's SYN
-	answered bool   // the target answers the SYNs (SYN/ACK or RST/ACK), as seen by the sensor
-	test     bool   // four SYN/ACKs under the target's address after the zombie test
-	before   bool   // probe only before the SYNs, never between nor after them
-	extra    int    // SYN/ACKs after each round beyond nmap's one (a stream of them, as backscatter)
-	hping    bool   // the probes are hping3 -SA's (window 512, no options, one TTL), not nmap's
+	idStep   uint16     // how the zombie's counter moves per packet (0: constant, as Linux's RSTs)
+	swapped  bool       // the counter is kept in little-endian order (IP ID steps of 256)
+	silent   bool       // the zombie never answers the probes
+	ownIDs   bool       // the SYNs carry the zombie's own IP IDs: it sends them itself
+	probe    uint8      // the prober's flags: SYN|ACK, or a monitor's SYN
+	answered bool       // the target answers the SYNs (SYN/ACK or RST/ACK), as seen by the sensor
+	test     bool       // four SYN/ACKs under the target's address after the zombie test
+	before   bool       // probe only before the SYNs, never between nor after them
+	extra    int        // SYN/ACKs after each round beyond nmap's one (a stream of them, as backscatter)
+	hping    bool       // the probes are hping3 -SA's (window 512, no options, one TTL), not nmap's
+	zombie   netip.Addr // idleZombie when unset
 }
 
 func nmapIdle() idleScan {
@@ -52,6 +53,10 @@ func nmapIdle() idleScan {
 
 // packets returns the exchange in capture order.
 func (s idleScan) packets() []pkt {
+	z := s.zombie
+	if !z.IsValid() {
+		z = idleZombie
+	}
 	var out []pkt
 	counter := uint16(0xded6)
 	next := func() uint16 {
@@ -72,18 +77,18 @@ func (s idleScan) packets() []pkt {
 		if s.hping {
 			seg.Window, seg.Options, ttl = 512, nil, 64
 		}
-		out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: uint16(n * 7919), TTL: ttl, Src: idleReal, Dst: idleZombie}, seg)})
+		out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: uint16(n * 7919), TTL: ttl, Src: idleReal, Dst: z}, seg)})
 		switch {
 		case s.silent:
 		case s.probe&wire.FlagACK == 0: // a SYN to the zombie's open port: SYN/ACK, then the monitor's RST
 			back := wiretest.Answer(seg, wire.FlagSYN|wire.FlagACK)
 			back.Seq, back.Window = 777000+uint32(n), 61440
-			out = append(out, pkt{at.Add(100 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: next(), TTL: 60, Src: idleZombie, Dst: idleReal}, back)})
+			out = append(out, pkt{at.Add(100 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: next(), TTL: 60, Src: z, Dst: idleReal}, back)})
 			rst := wire.TCPSegment{SPort: seg.SPort, DPort: seg.DPort, Seq: back.Ack, Flags: wire.FlagRST}
-			out = append(out, pkt{at.Add(150 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: 0, TTL: 64, Src: idleReal, Dst: idleZombie}, rst)})
+			out = append(out, pkt{at.Add(150 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: 0, TTL: 64, Src: idleReal, Dst: z}, rst)})
 		default:
 			rst := wire.TCPSegment{SPort: s.zport, DPort: seg.SPort, Seq: seg.Ack, Flags: wire.FlagRST}
-			out = append(out, pkt{at.Add(100 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: next(), TTL: 60, Src: idleZombie, Dst: idleReal}, rst)})
+			out = append(out, pkt{at.Add(100 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: next(), TTL: 60, Src: z, Dst: idleReal}, rst)})
 		}
 		at = at.Add(30 * time.Millisecond)
 	}
@@ -94,7 +99,7 @@ func (s idleScan) packets() []pkt {
 		for i := range 4 {
 			seg := wire.TCPSegment{SPort: 53105, DPort: s.zport, Seq: 1531349860 + uint32(i), Ack: 1576109342,
 				Flags: wire.FlagSYN | wire.FlagACK, Window: 1024, Options: mss1460}
-			out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: uint16(0xd8d7 + i*4099), TTL: 50, Src: idleTarget, Dst: idleZombie}, seg)})
+			out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: uint16(0xd8d7 + i*4099), TTL: 50, Src: idleTarget, Dst: z}, seg)})
 			next() // the zombie's RST to the target, not seen
 			at = at.Add(50 * time.Millisecond)
 		}
@@ -107,7 +112,7 @@ func (s idleScan) packets() []pkt {
 				id = next()
 			}
 			seg := wire.TCPSegment{SPort: s.zport, DPort: port, Seq: 3091618804, Flags: wire.FlagSYN, Window: 1024, Options: mss1460}
-			out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: id, TTL: uint8(37 + (i+j)*7%21), Src: idleZombie, Dst: idleTarget}, seg)})
+			out = append(out, pkt{at, wiretest.TCP(wire.IPHeader{ID: id, TTL: uint8(37 + (i+j)*7%21), Src: z, Dst: idleTarget}, seg)})
 			open := slices.Contains(s.open, port)
 			if open {
 				next() // the zombie's RST to the target's SYN/ACK
@@ -119,10 +124,10 @@ func (s idleScan) packets() []pkt {
 				}
 				back := wiretest.Answer(seg, flags)
 				back.Seq, back.Window = 424242, 64240
-				out = append(out, pkt{at.Add(50 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: 0, TTL: 64, Src: idleTarget, Dst: idleZombie}, back)})
+				out = append(out, pkt{at.Add(50 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: 0, TTL: 64, Src: idleTarget, Dst: z}, back)})
 				if open {
 					rst := wire.TCPSegment{SPort: seg.SPort, DPort: seg.DPort, Seq: back.Ack, Flags: wire.FlagRST}
-					out = append(out, pkt{at.Add(80 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: next(), TTL: 60, Src: idleZombie, Dst: idleTarget}, rst)})
+					out = append(out, pkt{at.Add(80 * time.Microsecond), wiretest.TCP(wire.IPHeader{ID: next(), TTL: 60, Src: z, Dst: idleTarget}, rst)})
 				}
 			}
 			at = at.Add(200 * time.Microsecond)
@@ -230,6 +235,13 @@ var _ = Describe("scan.idle", func() {
 		fs, _ := detect(detector.Config{}, byTime(nmapIdle().packets(), own.packets()))
 		Expect(idleSummary(fs)).To(Equal([]string{idle, real + "scan.tcp-syn", real + "tool.nmap-modern"}))
 		Expect(finding(fs, "scan.tcp-syn").Targets).To(Equal([]netip.Addr{netip.MustParseAddr("198.18.1.9")}))
+	})
+
+	It("reports one idle scan per zombie, and the tool once, for a scanner using two", func() {
+		other := nmapIdle()
+		other.zombie, other.start = netip.MustParseAddr("198.18.1.7"), t0.Add(10*time.Second)
+		fs, _ := detect(detector.Config{}, byTime(nmapIdle().packets(), other.packets()))
+		Expect(idleSummary(fs)).To(Equal([]string{idle, real + "scan.idle zombie=198.18.1.7 real_source=198.19.0.1", real + "tool.nmap-modern"}))
 	})
 
 	It("comes out of Expire, live, when the zombie's address goes quiet", func() {
