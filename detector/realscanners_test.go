@@ -70,6 +70,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		// -sI through an emulated IRIX 6.2 zombie (198.18.1.2): the scan is
 		// the real scanner's, never a SYN scan from the zombie.
 		Entry("nmap -sI zombie", "nmap-idle", me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		Entry("nmap -sI through a Windows NT 4 zombie", "nmap-idle-nt", me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.4", me+"tool.nmap-modern"),
 		// -b through tech-ftp-bounce's FTP server: the control dialogue is
 		// 2.02's, so no tool label.
 		Entry("nmap -b user:pass@ftp", "nmap-bounce", me+"scan.ftp-bounce"),
