@@ -220,6 +220,10 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		Entry("nmap -sI through a Windows NT 4 zombie (IP ID + 256)", "testdata/idle-scan.yaml",
 			[]string{"nmap", "-n", "-Pn", "-sI", "{ntzombie}:139", "-p20-30,80", "{victim}"},
 			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.4", me+"tool.nmap-modern"),
+		// A Linux host as zombie: its RSTs carry IP ID 0, nmap's zombie test
+		// fails and it quits before sending a SYN; nothing was scanned.
+		Entry("nmap -sI through a Linux host, refused by nmap", "testdata/idle-scan.yaml",
+			[]string{"sh", "-c", "nmap -n -Pn -sI {victim} -p20-30,80 {zombie}; true"}),
 		// What the zombie probes could be taken for: SYN/ACK pings of a host
 		// whose RSTs count up (hping3 -SA, a health check), alone and beside
 		// a SYN scan of another host. The zombie sends no SYNs: no idle scan.
