@@ -24,9 +24,11 @@ import (
 // detector reports scan.idle with the real scanner as the finding's
 // scanner (attrs zombie and real_source), drops the zombie's
 // scan.tcp-syn and gives the tool label read on the spoofed SYNs to the
-// real scanner. Without a prober on the wire (the sensor saw only the
-// spoofed SYNs) nothing tells them from a SYN scan, and they are
-// reported as one.
+// real scanner (or, for a scan too small for one, reads today's nmap on
+// the probes themselves). Without a prober on the wire (the sensor saw
+// only the spoofed SYNs) nothing tells them from a SYN scan, and they
+// are reported as one; nor without the zombie's RSTs, whose IP IDs are
+// what shows the SYNs were not its own.
 
 const labelIdle = "scan.idle"
 
