@@ -18,6 +18,9 @@ type Detector struct {
 	frags  *fragTable
 	decoys *decoyTable
 	relays relayTable
+	// idle pairs SYN/ACK probes of zombies with their SYNs (idle.go);
+	// nil until the first unasked-for SYN/ACK.
+	idle *idleTable
 }
 
 // Stats describes the detector's state, for callers that want to report

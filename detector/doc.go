@@ -15,6 +15,12 @@
 //   - evasion: evasion.fragment (tiny first fragments, rebuilt to read
 //     the probe inside), evasion.decoy (the same probes from several
 //     sources; attr real_source when one alone answers SYN/ACKs);
+//   - idle scans: scan.idle (nmap -sI, idle.go), the SYN/ACK probes of a
+//     zombie's IP ID paired with the SYNs spoofed from it in between,
+//     reported under the real scanner with attrs zombie and real_source;
+//     the zombie's address gets no scan.tcp-syn (nor tool label) for those
+//     SYNs, which it never sent: when no prober is on the wire they stay a
+//     SYN scan from it, as nothing tells them apart;
 //   - campaigns (campaign.go), the FAQ's shapes across probes and
 //     processes: campaign.random-scan (one process, one sport and ISN,
 //     scattered ports in shuffled order, then OS detection),
@@ -82,7 +88,10 @@
 // Config.MaxFlows overall, so a flood of spoofed sources or ports cannot
 // exhaust memory. Detector-wide, a 256-slot table rebuilds fragments and
 // a 4096-slot table remembers recent probes for decoy pairing; both
-// overwrite on collision. An evicted source's state, and the findings it
+// overwrite on collision. A 128-entry table (32 sets of 4 by zombie
+// address, allocated with the first unasked-for SYN/ACK) follows idle
+// scans; an entry reading an idle scan in progress is not overwritten
+// for a minute. An evicted source's state, and the findings it
 // would have given, are gone; Stats counts evictions and lost fragments.
 //
 // # Adding a technique

@@ -49,6 +49,7 @@ var labelTable = []LabelInfo{
 	{labelSweepThenScan, 9000018, "TCP", classScan, 3, "sweep-then-scan mapping campaign"},
 	{labelDecoy, 9000019, "TCP", classScan, 3, "decoy scan: the same probes from several sources"},
 	{labelFragment, 9000020, "TCP", classScan, 3, "probes split into tiny IP fragments"},
+	{labelIdle, 9000027, "TCP", classScan, 3, "idle scan: SYNs spoofed from a zombie whose IP ID the scanner reads"},
 }
 
 // labelIndex finds a label's row in labelTable by name, so that WriteEVE

@@ -19,7 +19,7 @@ func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source", "zombie"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -89,5 +89,12 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		// Ordinary clients: no finding.
 		Entry("a browser-like burst of connections to one host (curl)", "benign-burst"),
 		Entry("nc -z-like connects to three ports", "benign-connect"),
+		// -sI through an emulated IRIX 6.2 zombie (198.18.1.2): the scan is
+		// the real scanner's, never a SYN scan from the zombie.
+		Entry("nmap -sI zombie", "nmap-idle", me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		Entry("nmap -sI through a Windows NT 4 zombie", "nmap-idle-nt", me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.4", me+"tool.nmap-modern"),
+		// -b through tech-ftp-bounce's FTP server: the control dialogue is
+		// 2.02's, so no tool label.
+		Entry("nmap -b user:pass@ftp", "nmap-bounce", me+"scan.ftp-bounce"),
 	)
 })

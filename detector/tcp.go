@@ -28,6 +28,7 @@ func tcpKind(p *packet) probeKind {
 // a prober) and of its source (what a prober sends).
 func (d *Detector) tcp(p *packet) {
 	answered := d.answer(p)
+	d.idleTrack(p, answered)
 	osProbe := p.opts.osProbe()
 	kind := tcpKind(p)
 	s := d.prober(p, osProbe || kind == kindSYN || (!answered && kind != 0))

@@ -44,6 +44,12 @@ cap nmap-os-irix fig2-syn-os-irix nmap -n -O -Pn -p1-25 '{victim}'
 cap nmap-frag fig2-syn nmap -n -f -sS -Pn -p1-100 '{victim}'
 cap nmap-decoy fig2-syn nmap -n -sS -Pn -D 198.18.0.7,ME -p1-100 '{victim}'
 cap nmap-sweep tech-ping-sweep nmap -n -sn 198.18.1.0/28
+# -sI needs a zombie with a global, incremental IP ID: the lab file (not a
+# catalogue scenario: 2.02 has no -sI) puts emulated IRIX 6.2 and Windows
+# NT 4 (IP ID + 256) beside the target. -b logs in to tech-ftp-bounce's FTP server with a user of its own.
+cap nmap-idle verifier/testdata/idle-scan.yaml nmap -n -Pn -sI '{zombie}' -p20-30,80 '{victim}'
+cap nmap-idle-nt verifier/testdata/idle-scan.yaml nmap -n -Pn -sI '{ntzombie}:139' -p20-30,80 '{victim}'
+cap nmap-bounce tech-ftp-bounce nmap -n -Pn -b 'siglab:secret@{ftp}' -p20-30,80 '{victim}'
 # masscan needs the scanner namespace's interface and its router (the sensor
 # end of the veth) spelled out: it reads no routing table of its own.
 cap masscan fig2-syn masscan '{victim}' -p1-100 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2

@@ -185,14 +185,15 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 	const me = "198.19.0.1 "
 	DescribeTable("yields the technique and the tool, never nmap 2.0x",
 		func(scenario string, argv []string, want ...string) {
-			s, err := scenarios.Find(scenario)
+			ss, err := scenarios.Resolve(scenario) // a catalogue name, or a capture lab under testdata/
 			Expect(err).NotTo(HaveOccurred())
+			Expect(ss).To(HaveLen(1))
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			c, err := verifier.RunExternal(ctx, s, argv, io.Discard, io.Discard)
+			c, err := verifier.RunExternal(ctx, ss[0], argv, io.Discard, io.Discard)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Dropped).To(BeZero())
-			got := findingLines(detector.DetectCapture(c), "generation", "name", "features", "real_source")
+			got := findingLines(detector.DetectCapture(c), "generation", "name", "features", "real_source", "zombie")
 			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
 				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
 				Expect(got).To(BeEmpty())
@@ -238,6 +239,35 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.tcp-syn", me+"tool.other name=unknown features=no-tcp-options,ip-id=4321,window=8192,ttl=64,sport+1"),
 		Entry("hping3 -S -p 22 -c 3 (open)", "fig2-syn", []string{"hping3", "-S", "-p", "22", "-c", "3", "-i", "u200000", "{victim}"},
 			me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		// -sI through an emulated IRIX 6.2 zombie (global, incremental IP
+		// ID; testdata/idle-scan.yaml): the real scanner gets the scan and
+		// the tool (read on the spoofed SYNs and on its probes of the
+		// zombie, so on a one-port scan too), the zombie nothing.
+		Entry("nmap -sI", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p20-30,80", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		Entry("nmap -sI, one port", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p22", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		Entry("nmap -sI through a Windows NT 4 zombie (IP ID + 256)", "testdata/idle-scan.yaml",
+			[]string{"nmap", "-n", "-Pn", "-sI", "{ntzombie}:139", "-p20-30,80", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.4", me+"tool.nmap-modern"),
+		// A Linux host as zombie: its RSTs carry IP ID 0, nmap's zombie test
+		// fails and it quits before sending a SYN; nothing was scanned.
+		Entry("nmap -sI through a Linux host, refused by nmap", "testdata/idle-scan.yaml",
+			[]string{"sh", "-c", "nmap -n -Pn -sI {victim} -p20-30,80 {zombie}; true"}),
+		// What the zombie probes could be taken for: SYN/ACK pings of a host
+		// whose RSTs count up (hping3 -SA, a health check), alone and beside
+		// a SYN scan of another host. The zombie sends no SYNs: no idle scan.
+		Entry("SYN/ACK pings of an IRIX host (hping3 -SA)", "testdata/idle-scan.yaml",
+			[]string{"hping3", "-SA", "-p", "80", "-c", "20", "-i", "u20000", "{zombie}"}),
+		Entry("SYN/ACK pings of an IRIX host beside a SYN scan of another", "testdata/idle-scan.yaml",
+			[]string{"sh", "-c", "hping3 -SA -p 80 -c 12 -i u100000 {zombie} & nmap -n -sS -Pn -p20-30,80 {victim}; wait"},
+			me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		// -b through a real FTP server, with a user of its own and with
+		// nmap's default anonymous login.
+		Entry("nmap -b user:pass@ftp", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "siglab:secret@{ftp}", "-p20-30,80", "{victim}"},
+			me+"scan.ftp-bounce"),
+		Entry("nmap -b ftp (anonymous)", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "{ftp}", "-p20-30,80", "{victim}"},
+			me+"scan.ftp-bounce"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
