@@ -75,7 +75,7 @@ var catalogueFindings = map[string][]string{
 	"tech-fin":         {gen + "scan.tcp-fin", gen + "tool.nmap-2.0x"},
 	"tech-fragments":   {gen + "evasion.fragment", gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ident":       {gen + "scan.tcp-connect"},
-	"tech-maimon":      nil, // FIN|ACK probes: no label of the contract names them (see the scenario)
+	"tech-maimon":      {gen + "scan.tcp-maimon", gen + "tool.nmap-2.0x"}, // FIN|ACK with seq 0 and ack 0: 2.0x's stealth probe
 	"tech-null":        {gen + "scan.tcp-null", gen + "tool.nmap-2.0x"},
 	"tech-ping-ack":    {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ping-icmp":   {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
