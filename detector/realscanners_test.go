@@ -18,7 +18,7 @@ func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source", "flags"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -65,6 +65,14 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern",
 			me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -sn of a /28", "nmap-sweep", me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
+		Entry("nmap -sM", "nmap-maimon", me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		// -sW sends -sA's probes byte for byte: the same labels, by design.
+		Entry("nmap -sW", "nmap-window", me+"scan.tcp-ack", me+"tool.nmap-modern"),
+		Entry("nmap --scanflags SYNFIN", "nmap-scanflags-synfin", me+"scan.tcp-custom flags=SF", me+"tool.nmap-modern"),
+		Entry("nmap --scanflags URGACKPSHRSTSYNFIN", "nmap-scanflags-all", me+"scan.tcp-custom flags=UAPRSF", me+"tool.nmap-modern"),
+		Entry("nmap -sO", "nmap-ipproto", me+"scan.ip-protocol", me+"tool.nmap-modern"),
+		Entry("nmap -sY against a kernel without SCTP", "nmap-sctp-init", me+"scan.sctp-init", me+"tool.nmap-modern"),
+		Entry("nmap -sZ against a kernel without SCTP", "nmap-sctp-cookie", me+"scan.sctp-cookie", me+"tool.nmap-modern"),
 		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other tool=masscan"),
 		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other tool=hping3"),
 	)
