@@ -3,6 +3,7 @@ package detector_test
 import (
 	"net/netip"
 	"slices"
+	"testing"
 	"time"
 
 	"github.com/google/gopacket"
@@ -340,5 +341,25 @@ var _ = Describe("today's other scan types (scantypes.go, ipproto.go, sctp.go)",
 			}
 			return ps
 		}()),
+	)
+
+	DescribeTable("allocate nothing per packet once the source's state exists",
+		func(ps []pkt) {
+			d := detector.New(detector.Config{})
+			for _, p := range ps {
+				d.Packet(p.at, p.data)
+			}
+			allocs := testing.AllocsPerRun(10, func() {
+				for _, p := range ps {
+					d.Packet(p.at, p.data)
+				}
+			})
+			Expect(allocs).To(BeZero())
+		},
+		Entry("-sM", modernFlags(wire.FlagFIN|wire.FlagACK).packets()),
+		Entry("--scanflags SYNFIN", modernFlags(wire.FlagSYN|wire.FlagFIN).packets()),
+		Entry("-sY (gopacket's SCTP layer decodes on the stack)", sctpScan{ttl: randomTTL, rwnd: 32768, target: "sctp"}.packets()),
+		Entry("-sZ", sctpScan{cookie: true, ttl: randomTTL, target: "none"}.packets()),
+		Entry("-sO", protoScan(protoRange(0, 255), nil, randomTTL)),
 	)
 })
