@@ -211,6 +211,8 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		// Today's other scan types (detector/scantypes.go, ipproto.go,
 		// sctp.go). Every Maimon probe gets a RST from the Linux victim.
 		Entry("nmap -sM", "fig2-syn", []string{"nmap", "-n", "-sM", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		Entry("nmap -f -sM", "fig2-syn", []string{"nmap", "-n", "-f", "-sM", "-Pn", "-p1-100", "{victim}"},
+			me+"evasion.fragment", me+"scan.tcp-maimon", me+"tool.nmap-modern"),
 		// -sW sends -sA's ACKs (the spec below compares them): the wire
 		// cannot tell the two apart, so -sW is labelled as -sA is.
 		Entry("nmap -sW", "fig2-syn", []string{"nmap", "-n", "-sW", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-ack", me+"tool.nmap-modern"),
