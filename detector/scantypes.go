@@ -75,7 +75,11 @@ func outsideConnections(fs []*flow) []*flow {
 func maimonAnswerLines(fs []*flow, rst, silent, unreach int) []string {
 	ev := []string{fmt.Sprintf("%s answered RST (closed, or any port of an RFC 793 stack, which resets a segment with ACK even on a listening port)", plural(rst, "port"))}
 	if rst == len(fs) {
-		ev[0] = fmt.Sprintf("every port (%d) answered RST: the target resets FIN|ACK as RFC 793 says (Linux does), so the scan learned nothing about open ports", rst)
+		who := "the target resets"
+		if len(targetsOf(fs)) > 1 {
+			who = "the targets reset"
+		}
+		ev[0] = fmt.Sprintf("all %s answered RST: %s FIN|ACK as RFC 793 says for any segment carrying ACK (Linux does), so the scan learned nothing about open ports", plural(rst, "port"), who)
 	}
 	if silent > 0 {
 		ev = append(ev, fmt.Sprintf("%s stayed silent (open or filtered: BSD-derived stacks drop FIN|ACK to a listening port)", plural(silent, "port")))

@@ -224,7 +224,7 @@ var _ = Describe("today's other scan types (scantypes.go, ipproto.go, sctp.go)",
 		Expect(m.Evidence).To(ContainElements(
 			"25 FIN|ACK probes to 25 ports of 198.18.1.2 in 0.002 s",
 			"seq 0 and ack 535465453 on every probe, no TCP options",
-			"every port (25) answered RST: the target resets FIN|ACK as RFC 793 says (Linux does), so the scan learned nothing about open ports"))
+			"all 25 ports answered RST: the target resets FIN|ACK as RFC 793 says for any segment carrying ACK (Linux does), so the scan learned nothing about open ports"))
 		Expect(labels(fs)).NotTo(ContainElements("scan.tcp-ack", "scan.tcp-fin"))
 	})
 
