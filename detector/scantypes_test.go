@@ -363,3 +363,6 @@ var _ = Describe("today's other scan types (scantypes.go, ipproto.go, sctp.go)",
 		Entry("-sO", protoScan(protoRange(0, 255), nil, randomTTL)),
 	)
 })
+
+// maimonFlags are -sM's probe flags.
+const maimonFlags = wire.FlagFIN | wire.FlagACK
