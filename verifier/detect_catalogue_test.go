@@ -238,6 +238,10 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
 		Entry("ordinary HTTP connections (curl)", "benign-web-dns",
 			[]string{"sh", "-c", "for i in 1 2 3 4 5 6; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --max-time 0.3 -o /dev/null https://{www}/ ; done; true"}),
+		// A tunnel's packets: one IP protocol (GRE) to one host is no IP
+		// protocol scan, however many packets go.
+		Entry("GRE packets to one host (hping3 --rawip -H 47)", "fig2-syn",
+			[]string{"hping3", "--rawip", "-H", "47", "-d", "24", "-c", "12", "-i", "u20000", "{victim}"}),
 		Entry("ordinary DNS lookups (dig)", "benign-web-dns",
 			[]string{"sh", "-c", "for n in www mail ftp ns1 intranet vpn; do dig +tries=1 +time=1 @{ns} $n.example.lab A; done"}),
 	)
