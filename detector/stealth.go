@@ -29,8 +29,11 @@ var stealthKinds = []struct {
 
 // analyzeStealth reports FIN, Xmas, Null, ACK and Maimon (FIN|ACK)
 // scans: probes of one flag pattern, with no payload and outside any
-// connection, to at least MinScanPorts ports. RFC 793 stacks answer closed ports with RST and
-// keep silent on open ones; to an ACK every unfiltered port says RST.
+// connection, to at least MinScanPorts ports. RFC 793 stacks answer
+// closed ports with RST and keep silent on open ones; to an ACK (FIN|ACK
+// included) every unfiltered port says RST. FIN|ACKs the target
+// acknowledged closed connections the capture saw no opening of, and
+// are left out.
 func analyzeStealth(a *analysis) {
 	for _, k := range stealthKinds {
 		fs := a.flowsOf(k.kind)
