@@ -37,8 +37,8 @@ type analysis struct {
 	halfOpenDone  bool
 	// byKind caches flowsOf per kind: sorting a big scan's flows once
 	// instead of once per analyzer.
-	byKind   [kindBounce + 1][]*flow
-	kindDone uint16
+	byKind   [kindLast + 1][]*flow
+	kindDone uint32
 	// isns caches isnGroups of the SYN scan, which two analyzers read.
 	isns *isnGroupSet
 }
@@ -52,7 +52,10 @@ var analyzers = []analyzer{
 	analyzeSYNScan,
 	analyzeConnect,
 	analyzeStealth,
+	analyzeCustomScan,
 	analyzeUDP,
+	analyzeIPProto,
+	analyzeSCTP,
 	analyzeSweeps,
 	analyzeBounce,
 	analyzeOSDetect,

@@ -7,6 +7,11 @@
 //     scan.tcp-xmas, scan.tcp-null, scan.tcp-ack, scan.udp, and
 //     scan.ftp-bounce (read from the FTP control connection's PORT
 //     commands and the server's replies);
+//   - today's other scan types (scantypes.go, ipproto.go, sctp.go):
+//     scan.tcp-maimon (FIN|ACK), scan.tcp-custom (--scanflags, attr
+//     flags), scan.ip-protocol (-sO), scan.sctp-init (-sY) and
+//     scan.sctp-cookie (-sZ); scan.tcp-window is reserved, as -sW's
+//     probes are -sA's (scan.tcp-ack says what the RSTs' windows read);
 //   - host discovery: sweep.icmp-echo, sweep.tcp-ack;
 //   - OS detection: osdetect, one finding per target, with attrs
 //     generation (nmap-1: nmap 2.0x's T1-T7+PU; nmap-2: today's battery),
@@ -56,10 +61,11 @@
 // # State and its bounds
 //
 // State is kept per source address, created only when the source sends a
-// packet that can be a probe: a bare SYN, a FIN/Xmas/Null probe, an ACK
-// that belongs to no connection the detector knows, a UDP datagram that
-// answers nobody, an ICMP echo or timestamp request, or an OS-detection
-// probe. A host that merely answers never gets any. Per source:
+// packet that can be a probe: a bare SYN, a FIN/Xmas/Null probe, an ACK,
+// FIN|ACK or other flag set that belongs to no connection the detector
+// knows, a UDP datagram that answers nobody, an ICMP echo or timestamp
+// request, an SCTP INIT or COOKIE ECHO, a packet of another IP protocol,
+// or an OS-detection probe. A host that merely answers never gets any. Per source:
 //   - a flow table records for each (target, port, technique) the first
 //     probe as sent (flags, seq, ack, sport, window, TTL, IP ID and length,
 //     option class, payload length), how many probes went there, and what

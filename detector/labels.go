@@ -14,7 +14,7 @@ const (
 type LabelInfo struct {
 	Name     string // the label findings carry, e.g. "scan.tcp-syn"
 	SID      int    // Suricata signature_id
-	Proto    string // eve proto: TCP, UDP or ICMP
+	Proto    string // eve proto: TCP, UDP, ICMP, SCTP, or IP (any protocol)
 	Category string // Suricata classification name
 	Severity int    // that classification's priority
 	Text     string // what the label means, for the alert's signature
@@ -49,6 +49,12 @@ var labelTable = []LabelInfo{
 	{labelSweepThenScan, 9000018, "TCP", classScan, 3, "sweep-then-scan mapping campaign"},
 	{labelDecoy, 9000019, "TCP", classScan, 3, "decoy scan: the same probes from several sources"},
 	{labelFragment, 9000020, "TCP", classScan, 3, "probes split into tiny IP fragments"},
+	{labelMaimon, 9000021, "TCP", classScan, 3, "TCP Maimon (FIN ACK) port scan"},
+	{labelWindowScan, 9000022, "TCP", classScan, 3, "TCP window port scan"},
+	{labelCustomScan, 9000023, "TCP", classScan, 3, "TCP port scan with a custom flag set"},
+	{labelIPProto, 9000024, "IP", classScan, 3, "IP protocol scan"},
+	{labelSCTPInit, 9000025, "SCTP", classScan, 3, "SCTP INIT port scan"},
+	{labelSCTPCookie, 9000026, "SCTP", classScan, 3, "SCTP COOKIE ECHO port scan"},
 	{labelIdle, 9000027, "TCP", classScan, 3, "idle scan: SYNs spoofed from a zombie whose IP ID the scanner reads"},
 }
 

@@ -19,7 +19,7 @@ func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source", "zombie"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source", "zombie", "flags"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -96,5 +96,13 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		// -b through tech-ftp-bounce's FTP server: the control dialogue is
 		// 2.02's, so no tool label.
 		Entry("nmap -b user:pass@ftp", "nmap-bounce", me+"scan.ftp-bounce"),
+		Entry("nmap -sM", "nmap-maimon", me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		// -sW sends -sA's probes byte for byte: the same labels, by design.
+		Entry("nmap -sW", "nmap-window", me+"scan.tcp-ack", me+"tool.nmap-modern"),
+		Entry("nmap --scanflags SYNFIN", "nmap-scanflags-synfin", me+"scan.tcp-custom flags=SF", me+"tool.nmap-modern"),
+		Entry("nmap --scanflags URGACKPSHRSTSYNFIN", "nmap-scanflags-all", me+"scan.tcp-custom flags=UAPRSF", me+"tool.nmap-modern"),
+		Entry("nmap -sO", "nmap-ipproto", me+"scan.ip-protocol", me+"tool.nmap-modern"),
+		Entry("nmap -sY against a kernel without SCTP", "nmap-sctp-init", me+"scan.sctp-init", me+"tool.nmap-modern"),
+		Entry("nmap -sZ against a kernel without SCTP", "nmap-sctp-cookie", me+"scan.sctp-cookie", me+"tool.nmap-modern"),
 	)
 })

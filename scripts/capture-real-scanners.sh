@@ -44,6 +44,16 @@ cap nmap-os-irix fig2-syn-os-irix nmap -n -O -Pn -p1-25 '{victim}'
 cap nmap-frag fig2-syn nmap -n -f -sS -Pn -p1-100 '{victim}'
 cap nmap-decoy fig2-syn nmap -n -sS -Pn -D 198.18.0.7,ME -p1-100 '{victim}'
 cap nmap-sweep tech-ping-sweep nmap -n -sn 198.18.1.0/28
+# Today's other scan types. -sW's ACKs are -sA's (the capture shows it);
+# the lab's kernel hosts run no SCTP (no sctp module), so -sY, -sZ and
+# -sO's SCTP probe get ICMP protocol unreachable, rate-limited.
+cap nmap-maimon fig2-syn nmap -n -sM -Pn -p1-100 '{victim}'
+cap nmap-window fig2-syn nmap -n -sW -Pn -p1-100 '{victim}'
+cap nmap-scanflags-synfin fig2-syn nmap -n --scanflags SYNFIN -Pn -p1-100 '{victim}'
+cap nmap-scanflags-all fig2-syn nmap -n --scanflags URGACKPSHRSTSYNFIN -Pn --max-retries 0 -p1-100 '{victim}'
+cap nmap-ipproto fig2-syn nmap -n -sO -Pn '{victim}'
+cap nmap-sctp-init fig2-syn nmap -n -sY -Pn -p1-100 '{victim}'
+cap nmap-sctp-cookie fig2-syn nmap -n -sZ -Pn -p1-100 '{victim}'
 # -sI needs a zombie with a global, incremental IP ID: the lab file (not a
 # catalogue scenario: 2.02 has no -sI) puts emulated IRIX 6.2 and Windows
 # NT 4 (IP ID + 256) beside the target. -b logs in to tech-ftp-bounce's FTP server with a user of its own.

@@ -2,10 +2,14 @@ package verifier_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os/exec"
 	"slices"
 	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -75,7 +79,7 @@ var catalogueFindings = map[string][]string{
 	"tech-fin":         {gen + "scan.tcp-fin", gen + "tool.nmap-2.0x"},
 	"tech-fragments":   {gen + "evasion.fragment", gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ident":       {gen + "scan.tcp-connect"},
-	"tech-maimon":      nil, // FIN|ACK probes: no label of the contract names them (see the scenario)
+	"tech-maimon":      {gen + "scan.tcp-maimon", gen + "tool.nmap-2.0x"}, // FIN|ACK with seq 0 and ack 0: 2.0x's stealth probe
 	"tech-null":        {gen + "scan.tcp-null", gen + "tool.nmap-2.0x"},
 	"tech-ping-ack":    {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ping-icmp":   {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
@@ -193,7 +197,7 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			c, err := verifier.RunExternal(ctx, ss[0], argv, io.Discard, io.Discard)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Dropped).To(BeZero())
-			got := findingLines(detector.DetectCapture(c), "generation", "name", "features", "real_source", "zombie")
+			got := findingLines(detector.DetectCapture(c), "generation", "name", "features", "real_source", "zombie", "flags")
 			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
 				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
 				Expect(got).To(BeEmpty())
@@ -216,6 +220,27 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern", me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -sn", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "198.18.1.0/28"},
 			me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
+		// Today's other scan types (detector/scantypes.go, ipproto.go,
+		// sctp.go). Every Maimon probe gets a RST from the Linux victim.
+		Entry("nmap -sM", "fig2-syn", []string{"nmap", "-n", "-sM", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		Entry("nmap -f -sM", "fig2-syn", []string{"nmap", "-n", "-f", "-sM", "-Pn", "-p1-100", "{victim}"},
+			me+"evasion.fragment", me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		// -sW sends -sA's ACKs (the spec below compares them): the wire
+		// cannot tell the two apart, so -sW is labelled as -sA is.
+		Entry("nmap -sW", "fig2-syn", []string{"nmap", "-n", "-sW", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-ack", me+"tool.nmap-modern"),
+		Entry("nmap --scanflags SYNFIN", "fig2-syn", []string{"nmap", "-n", "--scanflags", "SYNFIN", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-custom flags=SF", me+"tool.nmap-modern"),
+		// Linux drops SYN|RST segments: every probe goes unanswered, so no
+		// retries keeps the run short.
+		Entry("nmap --scanflags URGACKPSHRSTSYNFIN", "fig2-syn", []string{"nmap", "-n", "--scanflags", "URGACKPSHRSTSYNFIN", "--max-retries", "0", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-custom flags=UAPRSF", me+"tool.nmap-modern"),
+		// The victim is a kernel host; the lab's kernel has no SCTP, so
+		// -sO's SCTP probe, -sY and -sZ get ICMP protocol unreachable (as
+		// far as the kernel's ICMP rate limit lets them): the scans are
+		// labelled from the probes either way.
+		Entry("nmap -sO", "fig2-syn", []string{"nmap", "-n", "-sO", "-Pn", "{victim}"}, me+"scan.ip-protocol", me+"tool.nmap-modern"),
+		Entry("nmap -sY", "fig2-syn", []string{"nmap", "-n", "-sY", "-Pn", "-p1-100", "{victim}"}, me+"scan.sctp-init", me+"tool.nmap-modern"),
+		Entry("nmap -sZ", "fig2-syn", []string{"nmap", "-n", "-sZ", "-Pn", "-p1-100", "{victim}"}, me+"scan.sctp-cookie", me+"tool.nmap-modern"),
 		Entry("masscan", "fig2-syn", []string{"masscan", "{victim}", "-p1-100", "--rate", "1000", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
 			me+"scan.tcp-syn", me+"tool.other name=masscan"),
 		Entry("hping3", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "50", "-i", "u2000", "{victim}"},
@@ -273,6 +298,10 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
 		Entry("ordinary HTTP connections (curl)", "benign-web-dns",
 			[]string{"sh", "-c", "for i in 1 2 3 4 5 6; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --max-time 0.3 -o /dev/null https://{www}/ ; done; true"}),
+		// A tunnel's packets: one IP protocol (GRE) to one host is no IP
+		// protocol scan, however many packets go.
+		Entry("GRE packets to one host (hping3 --rawip -H 47)", "fig2-syn",
+			[]string{"hping3", "--rawip", "-H", "47", "-d", "24", "-c", "12", "-i", "u20000", "{victim}"}),
 		Entry("ordinary DNS lookups (dig)", "benign-web-dns",
 			[]string{"sh", "-c", "for n in www mail ftp ns1 intranet vpn; do dig +tries=1 +time=1 @{ns} $n.example.lab A; done"}),
 		// A browser's burst: parallel connections to three ports of one
@@ -283,4 +312,42 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		Entry("nc -z-like connects to three ports", "benign-web-dns",
 			[]string{"bash", "-c", "for p in 80 443 22 80 443 22; do timeout 1 bash -c \": >/dev/tcp/{www}/$p\" || true; done; true"}),
 	)
+
+	// What tells -sW from -sA on the wire: nothing. Both runs' probes,
+	// port by port, have the same flags, window, options and lengths, seq
+	// 0, and one ack for the whole run (a new random one per run).
+	It("sees nmap -sW send the probes of -sA", func() {
+		s, err := scenarios.Find("fig2-syn")
+		Expect(err).NotTo(HaveOccurred())
+		shapes := func(scan string) ([]string, uint32) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			c, err := verifier.RunExternal(ctx, s, []string{"nmap", "-n", scan, "-Pn", "-p1-100", "{victim}"}, io.Discard, io.Discard)
+			Expect(err).NotTo(HaveOccurred())
+			var out []string
+			acks := map[uint32]bool{}
+			for _, p := range c.Packets {
+				pk := gopacket.NewPacket(p.Data, c.LinkType, gopacket.Default)
+				ip, _ := pk.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
+				tcp, _ := pk.Layer(layers.LayerTypeTCP).(*layers.TCP)
+				if ip == nil || tcp == nil || ip.SrcIP.String() != "198.19.0.1" {
+					continue
+				}
+				acks[tcp.Ack] = true
+				out = append(out, fmt.Sprintf("port %d: flags %#x, window %d, %d option bytes, IP length %d, seq %d, DF %v",
+					tcp.DstPort, tcp.Contents[13], tcp.Window, len(tcp.Contents)-20, ip.Length, tcp.Seq, ip.Flags&layers.IPv4DontFragment != 0))
+			}
+			Expect(acks).To(HaveLen(1), "one ack for the whole %s run", scan)
+			slices.Sort(out)
+			for a := range acks {
+				return out, a
+			}
+			return out, 0
+		}
+		ackShapes, ackAck := shapes("-sA")
+		winShapes, winAck := shapes("-sW")
+		Expect(ackShapes).To(HaveLen(100))
+		Expect(winShapes).To(Equal(ackShapes))
+		Expect(winAck).NotTo(Equal(ackAck), "each run draws its own ack")
+	})
 })

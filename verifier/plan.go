@@ -153,5 +153,5 @@ func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error
 // played is what the nmap processes of a run printed and logged.
 type played struct {
 	output, log, machine string
-	truth           *engine.Truth
+	truth                *engine.Truth
 }
