@@ -33,7 +33,7 @@ type analysis struct {
 	halfOpenDone  bool
 	// byKind caches flowsOf per kind: sorting a big scan's flows once
 	// instead of once per analyzer.
-	byKind   [kindBounce + 1][]*flow
+	byKind   [kindLast + 1][]*flow
 	kindDone uint16
 	// isns caches isnGroups of the SYN scan, which two analyzers read.
 	isns *isnGroupSet
@@ -50,6 +50,7 @@ var analyzers = []analyzer{
 	analyzeStealth,
 	analyzeUDP,
 	analyzeSweeps,
+	analyzeHostSweeps,
 	analyzeBounce,
 	analyzeOSDetect,
 	analyzeSeqProbe,

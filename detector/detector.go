@@ -81,6 +81,12 @@ func (d *Detector) Packet(ts time.Time, ip []byte) {
 		if decodeICMP(l4, sent, &p) {
 			d.icmp(&p)
 		}
+	case protoSCTP:
+		if decodeSCTP(l4, sent, &p) {
+			d.sctp(&p)
+		}
+	default:
+		d.ipProto(&p, sent)
 	}
 }
 

@@ -8,6 +8,12 @@
 //     scan.ftp-bounce (read from the FTP control connection's PORT
 //     commands and the server's replies);
 //   - host discovery: sweep.icmp-echo, sweep.tcp-ack;
+//   - host discovery of today and horizontal scans (hostsweep.go):
+//     sweep.tcp-syn, sweep.udp, sweep.icmp-timestamp, sweep.icmp-netmask,
+//     sweep.sctp-init, sweep.ip-protocol (nmap -PS -PU -PP -PM -PY -PO;
+//     zmap or masscan -p80 over a range; a scan of many ports across
+//     many hosts is scan.tcp-syn and sweep.tcp-syn), with attrs targets
+//     and ports (protocols for -PO);
 //   - OS detection: osdetect, one finding per target, with attrs
 //     generation (nmap-1: nmap 2.0x's T1-T7+PU; nmap-2: today's battery),
 //     outcome (fingerprinted, no-open-port, retried) and attempts; and
@@ -27,6 +33,28 @@
 //     keeps constant or varies. The rules are written so that today's nmap
 //     never passes for nmap 2.0x (it sends MSS on SYNs, a random seq on
 //     FIN probes, a new TTL per packet), nor the reverse.
+//
+// # Sweeps and monitoring: the thresholds
+//
+// A probe to one host is not a sweep; the same probe to many is. A
+// sweep needs Config.MinSweepHosts (default 5) distinct addresses probed
+// the same way with what ordinary clients never send to fresh hosts: one
+// ICMP query type, ACKs to one port, another IP protocol. SYNs, UDP
+// datagrams and SCTP INITs, which clients do send, need
+// Config.MinPortSweepHosts (default 8) addresses on one port, each port
+// on its own: a scan of 150 ports of 5 hosts stays a port scan, ports
+// 20-30 of a /28 are a port scan and a sweep. Only addresses probed at
+// most Config.MaxSweepProbes times one way (default 4: a try and its
+// retransmissions; nmap sends one or two, two payloads each to UDP 53
+// and 161, zmap and masscan one) count. That is the line between a
+// sweep and a monitoring system: a monitor pinging ten hosts every
+// second, or connecting to port 22 of each every minute, comes back to
+// the same hosts again and again, and from its fifth round on none of
+// them counts. A monitor seen for fewer rounds than that, over enough
+// hosts, looks like a sweep and is reported as one: the wire cannot tell
+// them apart yet. Conversations never count: a SYN whose connection
+// carried data or a FIN (a browser, a mail server), a UDP request with
+// payload that got a datagram back (a resolver asking its servers).
 //
 // # Ownership and lifetimes
 //
@@ -48,8 +76,9 @@
 // State is kept per source address, created only when the source sends a
 // packet that can be a probe: a bare SYN, a FIN/Xmas/Null probe, an ACK
 // that belongs to no connection the detector knows, a UDP datagram that
-// answers nobody, an ICMP echo or timestamp request, or an OS-detection
-// probe. A host that merely answers never gets any. Per source:
+// answers nobody, an ICMP echo, timestamp or address mask request, an
+// SCTP INIT, a datagram of another IP protocol of at most 8 bytes to a
+// unicast address, or an OS-detection probe. A host that merely answers never gets any. Per source:
 //   - a flow table records for each (target, port, technique) the first
 //     probe as sent (flags, seq, ack, sport, window, TTL, IP ID and length,
 //     option class, payload length), how many probes went there, and what

@@ -17,6 +17,11 @@ const (
 	kindEcho
 	kindTimestamp
 	kindBounce // a port named in an FTP PORT command
+	kindMask   // ICMP address mask request
+	kindSCTP   // SCTP INIT
+	kindProto  // a datagram of another IP protocol; the port is its number
+
+	kindLast = kindProto
 )
 
 // tcpKinds are the kinds whose answers come back as TCP.
@@ -297,12 +302,14 @@ func (t *flowTable) inbound(p *packet) bool {
 	case wire.ProtoICMP:
 		return t.inboundICMP(p)
 	}
-	return false
+	return t.inboundOther(p)
 }
 
 func (t *flowTable) inboundICMP(p *packet) bool {
 	var f *flow
 	switch p.icmpType {
+	case icmpMaskReply:
+		return t.inboundICMPOther(p)
 	case icmpEchoReply:
 		f = t.find(flowKey{p.src, 0, kindEcho})
 	case icmpTimestamp + 1:
@@ -310,6 +317,8 @@ func (t *flowTable) inboundICMP(p *packet) bool {
 	case icmpUnreachable:
 		q := p.quote
 		switch {
+		case t.inboundICMPOther(p):
+			return true
 		case !q.ok:
 		case q.proto == wire.ProtoUDP:
 			if f = t.find(flowKey{q.dst, q.dport, kindUDP}); f != nil && p.flags == 3 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Captures today's scanners (Debian's nmap, masscan, hping3) in siglab test
+# Captures today's scanners (Debian's nmap, masscan, zmap, hping3) in siglab test
 # networks, one pcap per technique, into detector/testdata/real/ (or the
 # directory given as $1). The detector's specs read these files to check
 # that real scanners' traffic gets the right labels and that today's nmap is
@@ -14,12 +14,21 @@ need=()
 command -v nmap >/dev/null || need+=(nmap)
 command -v masscan >/dev/null || need+=(masscan)
 command -v hping3 >/dev/null || need+=(hping3)
+command -v zmap >/dev/null || need+=(zmap)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 out=${1:-detector/testdata/real}
 mkdir -p "$out"
 go build -o bin/siglab ./cmd/siglab
+
+# ZMAP_SWEEP is zmap -p80 over 198.18.1.0/24 in the scanner namespace
+# (verifier/detect_catalogue_test.go runs the same command live).
+ZMAP_SWEEP='bl=$(mktemp) al=$(mktemp); echo 198.18.1.0/24 >"$al"
+echo >/dev/udp/198.19.0.2/9; sleep 0.2
+gw=$(ip neigh show 198.19.0.2 dev siglab-up0 | awk "{print \$3}")
+zmap -q -p 80 -b "$bl" -w "$al" -i siglab-up0 -G "$gw" -r 1000 -c 1; rc=$?
+rm -f "$bl" "$al"; exit $rc'
 
 # cap NAME SCENARIO TOOL ARGS...: one capture, the tool's output kept beside
 # it so a reader can see what the tool itself concluded.
@@ -46,5 +55,25 @@ cap nmap-sweep tech-ping-sweep nmap -n -sn 198.18.1.0/28
 # end of the veth) spelled out: it reads no routing table of its own.
 cap masscan fig2-syn masscan '{victim}' -p1-100 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2
 cap hping3-syn fig2-syn hping3 -S -p ++1 -c 50 -i u2000 '{victim}'
+# Host discovery of today's nmap, one probe type each, over a /28 of
+# tech-ping-sweep's routed /24 (three hosts up).
+cap nmap-ping-echo tech-ping-sweep nmap -n -sn -PE 198.18.1.0/28
+cap nmap-ping-timestamp tech-ping-sweep nmap -n -sn -PP 198.18.1.0/28
+cap nmap-ping-netmask tech-ping-sweep nmap -n -sn -PM 198.18.1.0/28
+cap nmap-ping-syn tech-ping-sweep nmap -n -sn -PS22,80 198.18.1.0/28
+cap nmap-ping-ack tech-ping-sweep nmap -n -sn -PA80 198.18.1.0/28
+cap nmap-ping-udp tech-ping-sweep nmap -n -sn -PU53 198.18.1.0/28
+cap nmap-ping-sctp tech-ping-sweep nmap -n -sn -PY 198.18.1.0/28
+cap nmap-ping-proto tech-ping-sweep nmap -n -sn -PO 198.18.1.0/28
+# Horizontal and block scans: one port across a /24 (zmap, masscan), two
+# UDP ports and eleven TCP ports across a /28.
+cap nmap-udp-sweep tech-ping-sweep nmap -n -sU -Pn -p53,161 198.18.1.0/28
+cap nmap-block tech-ping-sweep nmap -n -sS -Pn -p20-30 198.18.1.0/28
+cap masscan-sweep tech-ping-sweep masscan -p80 198.18.1.0/24 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2
+# zmap reads its gateway's MAC from the neighbour table: one datagram to
+# the router (the sensor end of the veth) fills it. Its own blocklist
+# (the default one lists 198.18.0.0/15) is empty; the allowlist is the
+# /24 alone, and no other target is given.
+cap zmap-sweep tech-ping-sweep bash -c "$ZMAP_SWEEP"
 chmod 644 "$out"/*.pcap
 ls -l "$out"
