@@ -28,9 +28,21 @@ const maxPortLines = 8
 // asking its server, a mail server retrying a relay) is watched, not
 // discovered; left counts those flows.
 func (a *analysis) swept(fs []*flow) (out []*flow, left int) {
+	return a.sweptWhere(fs, nil)
+}
+
+// sweptWhere is swept of the flows of fs for which keep (when not nil)
+// holds.
+func (a *analysis) sweptWhere(fs []*flow, keep func(*flow) bool) (out []*flow, left int) {
+	if len(fs) == 0 {
+		return nil, 0
+	}
 	out = make([]*flow, 0, len(fs))
 	for _, f := range fs {
-		if int(f.probes) > a.cfg.MaxSweepProbes {
+		switch {
+		case keep != nil && !keep(f):
+			continue
+		case int(f.probes) > a.cfg.MaxSweepProbes:
 			left++
 			continue
 		}
@@ -54,13 +66,7 @@ func analyzeHostSweeps(a *analysis) {
 // or a scan of many ports across many hosts (then scan.tcp-syn too).
 // Connections the source used (data, FIN) are conversations, not probes.
 func (a *analysis) sweepSYN() {
-	var probes []*flow
-	for _, f := range a.flowsOf(kindSYN) {
-		if f.state&(sentData|sentFin) == 0 {
-			probes = append(probes, f)
-		}
-	}
-	probes, left := a.swept(probes)
+	probes, left := a.sweptWhere(a.flowsOf(kindSYN), func(f *flow) bool { return f.state&(sentData|sentFin) == 0 })
 	ports, fs := sweepPorts(probes, a.cfg.MinPortSweepHosts)
 	if len(ports) == 0 {
 		return
@@ -81,13 +87,7 @@ func (a *analysis) sweepSYN() {
 // MinPortSweepHosts addresses, counted as analyzeUDP counts probes: empty, or
 // unanswered (a request that got a datagram back is a conversation).
 func (a *analysis) sweepUDP() {
-	var probes []*flow
-	for _, f := range a.flowsOf(kindUDP) {
-		if f.payLen == 0 || !f.has(gotReply) {
-			probes = append(probes, f)
-		}
-	}
-	probes, left := a.swept(probes)
+	probes, left := a.sweptWhere(a.flowsOf(kindUDP), func(f *flow) bool { return f.payLen == 0 || !f.has(gotReply) })
 	ports, fs := sweepPorts(probes, a.cfg.MinPortSweepHosts)
 	if len(ports) == 0 {
 		return
@@ -214,8 +214,19 @@ func countPorts(byPort map[uint16][]*flow, ports []uint16) int {
 }
 
 // sweepPorts returns the ports of probes sent to at least min distinct
-// addresses, sorted, and the probes to those ports.
+// addresses, sorted, and the probes to those ports. probes are sorted by
+// target, as flowsOf sorts them: a scan of fewer targets (a full-range
+// scan of one host) is passed over in one walk, with no allocation.
 func sweepPorts(probes []*flow, min int) ([]uint16, []*flow) {
+	targets := 0
+	for i, f := range probes {
+		if i == 0 || f.target != probes[i-1].target {
+			targets++
+		}
+	}
+	if targets < min {
+		return nil, nil
+	}
 	hosts := map[uint16]int{}
 	for _, f := range probes {
 		hosts[f.port]++ // one flow per (target, port): flows are distinct targets
