@@ -74,9 +74,10 @@ func (a *analysis) sweepSYN() {
 	f := a.portSweep(labelSweepSYN, "SYN", ports, fs, left)
 	ans := countAnswers(fs)
 	f.Attrs["open"], f.Attrs["closed"] = strconv.Itoa(ans.open), strconv.Itoa(ans.closed)
+	up := targetCount(fs, (*flow).hostAnswered)
 	f.Evidence = append(f.Evidence, hostLines(
-		hostCount{targetCount(fs, (*flow).answered), "answered: the host is up"},
-		hostCount{len(targetsOf(fs)) - targetCount(fs, (*flow).answered), "sent no answer the sensor saw"})...)
+		hostCount{up, "answered: the host is up"},
+		hostCount{len(f.Targets) - up, "sent no answer of their own the sensor saw"})...)
 	f.Evidence = portLines(f.Evidence,
 		portCount{ans.open, "answered SYN/ACK (open)"},
 		portCount{ans.closed, "answered RST (closed)"})
@@ -96,7 +97,7 @@ func (a *analysis) sweepUDP() {
 	closed := count(fs, func(f *flow) bool { return f.has(gotRST) })
 	open := count(fs, func(f *flow) bool { return f.has(gotReply) })
 	f.Evidence = append(f.Evidence, hostLines(
-		hostCount{targetCount(fs, (*flow).answered), "answered: the host is up"})...)
+		hostCount{targetCount(fs, (*flow).hostAnswered), "answered: the host is up"})...)
 	if empty := count(fs, func(f *flow) bool { return f.payLen == 0 }); empty == len(fs) {
 		f.Evidence = append(f.Evidence, "every datagram is empty (0 bytes of payload)")
 	}
@@ -118,7 +119,7 @@ func (a *analysis) sweepSCTP() {
 	f := a.portSweep(labelSweepSCTP, "SCTP INIT", ports, fs, left)
 	f.Evidence = append(f.Evidence, hostLines(
 		hostCount{targetCount(fs, func(f *flow) bool { return f.has(gotReply) }), "answered INIT ACK"},
-		hostCount{targetCount(fs, func(f *flow) bool { return f.has(gotRST) }), "answered ABORT or ICMP protocol or port unreachable"})...)
+		hostCount{targetCount(fs, func(f *flow) bool { return f.has(gotRST) }), "answered ABORT or ICMP protocol or port unreachable: up, no SCTP service"})...)
 	a.out = append(a.out, f)
 }
 
@@ -131,7 +132,7 @@ func (a *analysis) sweepICMP(k probeKind, label, what, reply string) {
 	}
 	f := a.hostSweep(label, fs, left)
 	f.Evidence = append([]string{fmt.Sprintf("ICMP %s requests to %s", what, addrRange(fs))}, f.Evidence...)
-	f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered with %s", plural(count(fs, (*flow).answered), "address"), reply))
+	f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered with %s", plural(count(fs, func(f *flow) bool { return f.has(gotReply) }), "address"), reply))
 	a.out = append(a.out, f)
 }
 
@@ -171,7 +172,7 @@ func (a *analysis) hostSweep(label string, fs []*flow, left int) Finding {
 		Label: label, Scanner: a.scanner, Targets: targets,
 		Attrs: map[string]string{
 			"targets": strconv.Itoa(len(targets)),
-			"up":      strconv.Itoa(targetCount(fs, (*flow).answered)),
+			"up":      strconv.Itoa(targetCount(fs, (*flow).hostAnswered)),
 		},
 	}
 	f.First, f.Last, f.Packets = span(fs)
@@ -194,7 +195,9 @@ func (a *analysis) portSweep(label, noun string, ports []uint16, fs []*flow, lef
 	var ev []string
 	for i, p := range ports {
 		if i == maxPortLines {
-			ev = append(ev, fmt.Sprintf("and %s to %s more", plural(len(fs)-countPorts(byPort, ports[:i]), noun), plural(len(ports)-i, "port")))
+			_, _, n := span(fs)
+			_, _, shown := span(flowsOfPorts(byPort, ports[:i]))
+			ev = append(ev, fmt.Sprintf("and %s to %d more ports", plural(n-shown, noun), len(ports)-i))
 			break
 		}
 		run := byPort[p]
@@ -205,13 +208,19 @@ func (a *analysis) portSweep(label, noun string, ports []uint16, fs []*flow, lef
 	return f
 }
 
-func countPorts(byPort map[uint16][]*flow, ports []uint16) int {
-	n := 0
+// flowsOfPorts gathers the flows of ports from byPort.
+func flowsOfPorts(byPort map[uint16][]*flow, ports []uint16) []*flow {
+	var fs []*flow
 	for _, p := range ports {
-		n += len(byPort[p])
+		fs = append(fs, byPort[p]...)
 	}
-	return n
+	return fs
 }
+
+// hostAnswered reports whether the target itself answered: a SYN/ACK,
+// RST, reply, or port or protocol unreachable (another unreachable may
+// come from a router about a host that is down).
+func (f *flow) hostAnswered() bool { return f.state&(gotSynAck|gotRST|gotReply) != 0 }
 
 // sweepPorts returns the ports of probes sent to at least min distinct
 // addresses, sorted, and the probes to those ports. probes are sorted by

@@ -140,6 +140,21 @@ var _ = Describe("host sweeps of today's tools (hostsweep.go)", func() {
 		Expect(f.Evidence).To(ContainElement("2 addresses answered: the host is up"))
 	})
 
+	It("folds the ports past eight into one line and writes them as ranges", func() {
+		var ports []uint16
+		for p := uint16(20); p <= 30; p++ {
+			ports = append(ports, p)
+		}
+		fs, _ := detect(detector.Config{}, sweep(rawSYN, 8, 2, append(ports, 443)...))
+		Expect(labels(fs)).To(ConsistOf("scan.tcp-syn", "sweep.tcp-syn"))
+		f := finding(fs, "sweep.tcp-syn")
+		Expect(f.Attrs).To(HaveKeyWithValue("ports", "20-30,443"))
+		Expect(f.Ports).To(Equal(12))
+		Expect(f.Packets).To(Equal(8 * 2 * 12))
+		Expect(f.Evidence).To(ContainElement("and 64 SYNs to 4 more ports"))
+		Expect(f.Evidence).To(ContainElement("8 addresses sent no answer of their own the sensor saw"))
+	})
+
 	It("names -PO's protocols and the echo requests beside them", func() {
 		fs, _ := detect(detector.Config{}, byTime(sweep(ipProto(0), 6, 1, 2, 4), sweep(icmpQuery(8, 0), 6, 1)))
 		Expect(labels(fs)).To(ConsistOf("sweep.icmp-echo", "sweep.ip-protocol"))
