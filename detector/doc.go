@@ -52,9 +52,12 @@
 // the same hosts again and again, and from its fifth round on none of
 // them counts. A monitor seen for fewer rounds than that, over enough
 // hosts, looks like a sweep and is reported as one: the wire cannot tell
-// them apart yet. Conversations never count: a SYN whose connection
-// carried data or a FIN (a browser, a mail server), a UDP request with
-// payload that got a datagram back (a resolver asking its servers).
+// them apart yet; nor can Expire, which forgets a source quiet for its
+// idle time: give it an idle time longer than the monitors' interval,
+// or each of their rounds starts afresh. Conversations never count: a
+// SYN whose connection carried data or a FIN (a browser, a mail server,
+// a monitor's connect check), a UDP request with payload that got a
+// datagram back (a resolver asking its servers).
 //
 // # Ownership and lifetimes
 //
