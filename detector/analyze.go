@@ -57,6 +57,7 @@ var analyzers = []analyzer{
 	analyzeIPProto,
 	analyzeSCTP,
 	analyzeSweeps,
+	analyzeHostSweeps,
 	analyzeBounce,
 	analyzeOSDetect,
 	analyzeSeqProbe,

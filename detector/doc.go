@@ -13,6 +13,12 @@
 //     scan.sctp-cookie (-sZ); scan.tcp-window is reserved, as -sW's
 //     probes are -sA's (scan.tcp-ack says what the RSTs' windows read);
 //   - host discovery: sweep.icmp-echo, sweep.tcp-ack;
+//   - host discovery of today and horizontal scans (hostsweep.go):
+//     sweep.tcp-syn, sweep.udp, sweep.icmp-timestamp, sweep.icmp-netmask,
+//     sweep.sctp-init, sweep.ip-protocol (nmap -PS -PU -PP -PM -PY -PO;
+//     zmap or masscan -p80 over a range; a scan of many ports across
+//     many hosts is scan.tcp-syn and sweep.tcp-syn), with attrs targets
+//     and ports (protocols for -PO);
 //   - OS detection: osdetect, one finding per target, with attrs
 //     generation (nmap-1: nmap 2.0x's T1-T7+PU; nmap-2: today's battery),
 //     outcome (fingerprinted, no-open-port, retried) and attempts; and
@@ -43,6 +49,31 @@
 //     are a scan.tcp-syn, with the tool label, when every probe carries
 //     a known scanner's template and the source completed no handshake.
 //
+// # Sweeps and monitoring: the thresholds
+//
+// A probe to one host is not a sweep; the same probe to many is. A
+// sweep needs Config.MinSweepHosts (default 5) distinct addresses probed
+// the same way with what ordinary clients never send to fresh hosts: one
+// ICMP query type, ACKs to one port, another IP protocol. SYNs, UDP
+// datagrams and SCTP INITs, which clients do send, need
+// Config.MinPortSweepHosts (default 8) addresses on one port, each port
+// on its own: a scan of 150 ports of 5 hosts stays a port scan, ports
+// 20-30 of a /28 are a port scan and a sweep. Only addresses probed at
+// most Config.MaxSweepProbes times one way (default 4: a try and its
+// retransmissions; nmap sends one or two, two payloads each to UDP 53
+// and 161, zmap and masscan one) count. That is the line between a
+// sweep and a monitoring system: a monitor pinging ten hosts every
+// second, or connecting to port 22 of each every minute, comes back to
+// the same hosts again and again, and from its fifth round on none of
+// them counts. A monitor seen for fewer rounds than that, over enough
+// hosts, looks like a sweep and is reported as one: the wire cannot tell
+// them apart yet; nor can Expire, which forgets a source quiet for its
+// idle time: give it an idle time longer than the monitors' interval,
+// or each of their rounds starts afresh. Conversations never count: a
+// SYN whose connection carried data or a FIN (a browser, a mail server,
+// a monitor's connect check), a UDP request with payload that got a
+// datagram back (a resolver asking its servers).
+//
 // # Ownership and lifetimes
 //
 // A Detector owns all of its state. It is not safe for concurrent use: one
@@ -63,9 +94,10 @@
 // State is kept per source address, created only when the source sends a
 // packet that can be a probe: a bare SYN, a FIN/Xmas/Null probe, an ACK,
 // FIN|ACK or other flag set that belongs to no connection the detector
-// knows, a UDP datagram that answers nobody, an ICMP echo or timestamp
-// request, an SCTP INIT or COOKIE ECHO, a packet of another IP protocol,
-// or an OS-detection probe. A host that merely answers never gets any. Per source:
+// knows, a UDP datagram that answers nobody, an ICMP echo, timestamp or
+// address mask request, an SCTP INIT or COOKIE ECHO, a packet of another
+// IP protocol, or an OS-detection probe. A host that merely answers never
+// gets any. Per source:
 //   - a flow table records for each (target, port, technique) the first
 //     probe as sent (flags, seq, ack, sport, window, TTL, IP ID and length,
 //     option class, payload length), how many probes went there, and what

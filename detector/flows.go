@@ -22,9 +22,10 @@ const (
 	kindIPProto
 	kindSCTPInit
 	kindSCTPCookie
+	kindMask // ICMP address mask request (hostsweep.go)
 
 	// kindLast is the highest kind; kind sets are uint32 bitmaps.
-	kindLast = kindSCTPCookie
+	kindLast = kindMask
 )
 
 // tcpKinds are the kinds whose answers come back as TCP; sctpKinds as
@@ -329,6 +330,8 @@ func (t *flowTable) inbound(p *packet) bool {
 func (t *flowTable) inboundICMP(p *packet) bool {
 	var f *flow
 	switch p.icmpType {
+	case icmpMaskReply:
+		return t.inboundMaskReply(p)
 	case icmpEchoReply:
 		f = t.find(flowKey{p.src, 0, kindEcho})
 	case icmpTimestamp + 1:

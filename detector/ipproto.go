@@ -26,7 +26,9 @@ func knownProto(p uint8) bool {
 // is the protocol number. sent is the payload length as sent.
 func (d *Detector) ipProto(p *packet, sent int) {
 	p.payLen = max(sent, 0)
-	if d.answer(p) {
+	// Multicast (IGMP reports, OSPF, PIM to their groups) and broadcast
+	// go to no one host: no probe, and no state for their sender.
+	if d.answer(p) || !unicast(p.dst) {
 		return
 	}
 	s := d.prober(p, true)

@@ -56,6 +56,12 @@ var labelTable = []LabelInfo{
 	{labelSCTPInit, 9000025, "SCTP", classScan, 3, "SCTP INIT port scan"},
 	{labelSCTPCookie, 9000026, "SCTP", classScan, 3, "SCTP COOKIE ECHO port scan"},
 	{labelIdle, 9000027, "TCP", classScan, 3, "idle scan: SYNs spoofed from a zombie whose IP ID the scanner reads"},
+	{labelSweepSYN, 9000028, "TCP", classScan, 3, "TCP SYN host sweep (one port or a few across many hosts)"},
+	{labelSweepUDP, 9000029, "UDP", classScan, 3, "UDP host sweep (one port or a few across many hosts)"},
+	{labelSweepTimestamp, 9000030, "ICMP", classScan, 3, "ICMP timestamp host sweep"},
+	{labelSweepMask, 9000031, "ICMP", classScan, 3, "ICMP address mask host sweep"},
+	{labelSweepSCTP, 9000032, "SCTP", classScan, 3, "SCTP INIT host sweep"},
+	{labelSweepProto, 9000033, "IP", classScan, 3, "IP protocol ping host sweep"},
 }
 
 // labelIndex finds a label's row in labelTable by name, so that WriteEVE

@@ -31,7 +31,8 @@ func summary(fs []detector.Finding) []string {
 
 // Today's scanners as captured in siglab labs by
 // scripts/capture-real-scanners.sh (Debian's nmap 7.93, masscan 1.3.2,
-// zmap 2.1.1, hping3 3.0.0-alpha-2), from the scanner namespace's address 198.19.0.1.
+// zmap 2.1.1, hping3 3.0.0-alpha-2), from the scanner namespace's address
+// 198.19.0.1.
 // Each file must yield exactly these findings: every technique, the right
 // tool, and never tool.nmap-2.0x.
 var _ = Describe("real scanners' captures (testdata/real)", func() {
@@ -70,7 +71,6 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("nmap -D 198.18.0.7,ME", "nmap-decoy",
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern",
 			me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
-		Entry("nmap -sn of a /28", "nmap-sweep", me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
 		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other name=masscan"),
 		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other name=hping3"),
 		// Small scans of one host, named by their probes.
@@ -104,5 +104,25 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("nmap -sO", "nmap-ipproto", me+"scan.ip-protocol", me+"tool.nmap-modern"),
 		Entry("nmap -sY against a kernel without SCTP", "nmap-sctp-init", me+"scan.sctp-init", me+"tool.nmap-modern"),
 		Entry("nmap -sZ against a kernel without SCTP", "nmap-sctp-cookie", me+"scan.sctp-cookie", me+"tool.nmap-modern"),
+		// Today's -sn sends an echo, a timestamp request, a SYN to 443 and
+		// an ACK to 80; the three hosts up answer the echo first.
+		Entry("nmap -sn of a /28", "nmap-sweep",
+			me+"sweep.icmp-echo", me+"sweep.icmp-timestamp", me+"sweep.tcp-ack", me+"sweep.tcp-syn", me+"tool.nmap-modern"),
+		// Host discovery of today's nmap, one probe type at a time, over a
+		// /28 with three hosts up. -PO's default protocols are ICMP (an
+		// echo request), IGMP and IP-in-IP.
+		Entry("nmap -sn -PE", "nmap-ping-echo", me+"sweep.icmp-echo"),
+		Entry("nmap -sn -PP", "nmap-ping-timestamp", me+"sweep.icmp-timestamp"),
+		Entry("nmap -sn -PM", "nmap-ping-netmask", me+"sweep.icmp-netmask"),
+		Entry("nmap -sn -PS22,80", "nmap-ping-syn", me+"sweep.tcp-syn"),
+		Entry("nmap -sn -PA80", "nmap-ping-ack", me+"sweep.tcp-ack"),
+		Entry("nmap -sn -PU53", "nmap-ping-udp", me+"sweep.udp"),
+		Entry("nmap -sn -PY", "nmap-ping-sctp", me+"sweep.sctp-init"),
+		Entry("nmap -sn -PO", "nmap-ping-proto", me+"sweep.icmp-echo", me+"sweep.ip-protocol"),
+		// Horizontal and block scans.
+		Entry("nmap -sU -Pn -p53,161 of a /28", "nmap-udp-sweep", me+"sweep.udp"),
+		Entry("nmap -sS -Pn -p20-30 of a /28: a port scan and a sweep", "nmap-block", me+"scan.tcp-syn", me+"sweep.tcp-syn", me+"tool.nmap-modern"),
+		Entry("masscan -p80 of a /24", "masscan-sweep", me+"sweep.tcp-syn", me+"tool.other name=masscan"),
+		Entry("zmap -p80 of a /24", "zmap-sweep", me+"sweep.tcp-syn", me+"tool.other name=zmap"),
 	)
 })

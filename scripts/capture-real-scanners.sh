@@ -23,6 +23,14 @@ out=${1:-detector/testdata/real}
 mkdir -p "$out"
 go build -o bin/siglab ./cmd/siglab
 
+# ZMAP_SWEEP is zmap -p80 over 198.18.1.0/24 in the scanner namespace
+# (verifier/detect_catalogue_test.go runs the same command live).
+ZMAP_SWEEP='bl=$(mktemp) al=$(mktemp); echo 198.18.1.0/24 >"$al"
+echo >/dev/udp/198.19.0.2/9; sleep 0.2
+gw=$(ip neigh show 198.19.0.2 dev siglab-up0 | awk "{print \$3}")
+zmap -q -p 80 -b "$bl" -w "$al" -i siglab-up0 -G "$gw" -r 1000 -c 1; rc=$?
+rm -f "$bl" "$al"; exit $rc'
+
 # cap NAME SCENARIO TOOL ARGS...: one capture, the tool's output kept beside
 # it so a reader can see what the tool itself concluded.
 cap() {
@@ -89,5 +97,25 @@ cap hping3-custom fig2-syn hping3 -S -p ++1 -c 12 -i u20000 -w 8192 -N 4321 '{vi
 # connections to three ports of one host, and nc -z-like connects.
 cap benign-burst benign-web-dns sh -c 'for i in 1 2 3; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ & curl -sk --max-time 0.3 -o /dev/null https://{www}/ & curl -s --max-time 0.3 -o /dev/null http://{www}:8080/ & wait; done; true'
 cap benign-connect benign-web-dns bash -c 'for p in 80 443 22; do timeout 1 bash -c ": >/dev/tcp/{www}/$p" || true; done; true'
+# Host discovery of today's nmap, one probe type each, over a /28 of
+# tech-ping-sweep's routed /24 (three hosts up).
+cap nmap-ping-echo tech-ping-sweep nmap -n -sn -PE 198.18.1.0/28
+cap nmap-ping-timestamp tech-ping-sweep nmap -n -sn -PP 198.18.1.0/28
+cap nmap-ping-netmask tech-ping-sweep nmap -n -sn -PM 198.18.1.0/28
+cap nmap-ping-syn tech-ping-sweep nmap -n -sn -PS22,80 198.18.1.0/28
+cap nmap-ping-ack tech-ping-sweep nmap -n -sn -PA80 198.18.1.0/28
+cap nmap-ping-udp tech-ping-sweep nmap -n -sn -PU53 198.18.1.0/28
+cap nmap-ping-sctp tech-ping-sweep nmap -n -sn -PY 198.18.1.0/28
+cap nmap-ping-proto tech-ping-sweep nmap -n -sn -PO 198.18.1.0/28
+# Horizontal and block scans: one port across a /24 (zmap, masscan), two
+# UDP ports and eleven TCP ports across a /28.
+cap nmap-udp-sweep tech-ping-sweep nmap -n -sU -Pn -p53,161 198.18.1.0/28
+cap nmap-block tech-ping-sweep nmap -n -sS -Pn -p20-30 198.18.1.0/28
+cap masscan-sweep tech-ping-sweep masscan -p80 198.18.1.0/24 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2
+# zmap reads its gateway's MAC from the neighbour table: one datagram to
+# the router (the sensor end of the veth) fills it. Its own blocklist
+# (the default one lists 198.18.0.0/15) is empty; the allowlist is the
+# /24 alone, and no other target is given.
+cap zmap-sweep tech-ping-sweep bash -c "$ZMAP_SWEEP"
 chmod 644 "$out"/*.pcap
 ls -l "$out"

@@ -177,12 +177,26 @@ mac=$(ip -n "$ns" -o link show | awk -v i="$peer" -F": " "\$1==i" | sed -n "s/.*
 [ -n "$mac" ] || { echo "zmap: no gateway MAC for siglab-up0" >&2; exit 2; }
 exec zmap -i siglab-up0 -G "$mac" -b /dev/null "$@"`
 
+// zmapSweep is zmap -p80 over 198.18.1.0/24 from the scanner namespace, as
+// scripts/capture-real-scanners.sh runs it: zmap reads its gateway's MAC
+// from the neighbour table, so one datagram to the router fills it; its
+// default blocklist lists 198.18.0.0/15, so it gets an empty one, and the
+// allowlist is the /24 alone, with no other target.
+const zmapSweep = `bl=$(mktemp) al=$(mktemp); echo 198.18.1.0/24 >"$al"
+echo >/dev/udp/198.19.0.2/9; sleep 0.2
+gw=$(ip neigh show 198.19.0.2 dev siglab-up0 | awk "{print \$3}")
+zmap -q -p 80 -b "$bl" -w "$al" -i siglab-up0 -G "$gw" -r 1000 -c 1; rc=$?
+rm -f "$bl" "$al"; exit $rc`
+
+// monitored are benign-monitoring's eight hosts.
+const monitored = "{victim} {host2} {host3} {host4} {host5} {host6} {host7} {host8}"
+
 var _ = Describe("the reference detector on today's scanners, captured live", Label("root"), func() {
 	BeforeEach(func() {
 		netnstest.RequireRoot()
-		for _, tool := range []string{"nmap", "masscan", "zmap", "hping3", "curl", "dig"} {
+		for _, tool := range []string{"nmap", "masscan", "zmap", "hping3", "curl", "dig", "ping", "bash"} {
 			_, err := exec.LookPath(tool)
-			Expect(err).NotTo(HaveOccurred(), "%s is not installed: .ci/run must apt-get install nmap masscan zmap hping3 curl dnsutils", tool)
+			Expect(err).NotTo(HaveOccurred(), "%s is not installed: .ci/run must apt-get install nmap masscan zmap hping3 curl dnsutils iputils-ping", tool)
 		}
 	})
 
@@ -218,8 +232,10 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"evasion.fragment", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -D", "fig2-syn", []string{"nmap", "-n", "-sS", "-Pn", "-D", "198.18.0.7,ME", "-p1-100", "{victim}"},
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern", me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		// Today's -sn: an echo, a timestamp request, a SYN to 443 and an
+		// ACK to 80 per host; the three hosts up answer the echo first.
 		Entry("nmap -sn", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "198.18.1.0/28"},
-			me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
+			me+"sweep.icmp-echo", me+"sweep.icmp-timestamp", me+"sweep.tcp-ack", me+"sweep.tcp-syn", me+"tool.nmap-modern"),
 		// Today's other scan types (detector/scantypes.go, ipproto.go,
 		// sctp.go). Every Maimon probe gets a RST from the Linux victim.
 		Entry("nmap -sM", "fig2-syn", []string{"nmap", "-n", "-sM", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-maimon", me+"tool.nmap-modern"),
@@ -293,6 +309,24 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.ftp-bounce"),
 		Entry("nmap -b ftp (anonymous)", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "{ftp}", "-p20-30,80", "{victim}"},
 			me+"scan.ftp-bounce"),
+		// Host discovery of today's nmap, one probe type at a time, over
+		// a /28 of tech-ping-sweep's routed /24 (three hosts up).
+		Entry("nmap -sn -PE", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PE", "198.18.1.0/28"}, me+"sweep.icmp-echo"),
+		Entry("nmap -sn -PP", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PP", "198.18.1.0/28"}, me+"sweep.icmp-timestamp"),
+		Entry("nmap -sn -PM", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PM", "198.18.1.0/28"}, me+"sweep.icmp-netmask"),
+		Entry("nmap -sn -PS22,80", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PS22,80", "198.18.1.0/28"}, me+"sweep.tcp-syn"),
+		Entry("nmap -sn -PA80", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PA80", "198.18.1.0/28"}, me+"sweep.tcp-ack"),
+		Entry("nmap -sn -PU53", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PU53", "198.18.1.0/28"}, me+"sweep.udp"),
+		Entry("nmap -sn -PY", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PY", "198.18.1.0/28"}, me+"sweep.sctp-init"),
+		// -PO's default protocols: ICMP (an echo request), IGMP, IP-in-IP.
+		Entry("nmap -sn -PO", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PO", "198.18.1.0/28"}, me+"sweep.icmp-echo", me+"sweep.ip-protocol"),
+		// Horizontal and block scans: one port or a few across many hosts.
+		Entry("nmap -sU -p53,161 of a /28", "tech-ping-sweep", []string{"nmap", "-n", "-sU", "-Pn", "-T5", "-p53,161", "198.18.1.0/28"}, me+"sweep.udp"),
+		Entry("nmap -sS -p20-30 of a /28: a port scan and a sweep", "tech-ping-sweep", []string{"nmap", "-n", "-sS", "-Pn", "-T5", "-p20-30", "198.18.1.0/28"},
+			me+"scan.tcp-syn", me+"sweep.tcp-syn", me+"tool.nmap-modern"),
+		Entry("masscan -p80 of a /24", "tech-ping-sweep", []string{"masscan", "-p80", "198.18.1.0/24", "--rate", "1000", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
+			me+"sweep.tcp-syn", me+"tool.other name=masscan"),
+		Entry("zmap -p80 of a /24", "tech-ping-sweep", []string{"bash", "-c", zmapSweep}, me+"sweep.tcp-syn", me+"tool.other name=zmap"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
@@ -311,6 +345,24 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			[]string{"sh", "-c", "for i in 1 2 3; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ & curl -sk --max-time 0.3 -o /dev/null https://{www}/ & curl -s --max-time 0.3 -o /dev/null http://{www}:8080/ & wait; done; true"}),
 		Entry("nc -z-like connects to three ports", "benign-web-dns",
 			[]string{"bash", "-c", "for p in 80 443 22 80 443 22; do timeout 1 bash -c \": >/dev/tcp/{www}/$p\" || true; done; true"}),
+		// A resolver asking many servers: two names at each of eight, a
+		// few times each as a sweep's retries would be, but every query
+		// is answered.
+		Entry("DNS lookups at eight servers (dig)", "benign-web-dns",
+			[]string{"sh", "-c", "for s in {ns} {ns2} {ns3} {ns4} {ns5} {ns6} {ns7} {ns8}; do for n in www mail; do dig +tries=1 +time=1 @$s $n.example.lab A; done; done"}),
+		// A page load: a burst of parallel connections to one host.
+		Entry("a browser-like burst of connections to one host (curl -Z)", "benign-web-dns",
+			[]string{"sh", "-c", "curl -s -Z --parallel-immediate --http0.9 -k --max-time 0.5 $(for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo -o /dev/null http://{www}/asset$i.css; done) $(for i in 1 2 3 4 5 6; do echo -o /dev/null https://{www}/img$i.png; done); true"}),
+		// A monitoring system watching eight hosts: a ping to each and a
+		// connect to its ssh and www every second, six rounds. A single
+		// round would be a sweep; the rounds after say it is watching.
+		Entry("monitoring: pings and connects to 22 and 80 of eight hosts every second", "benign-monitoring",
+			[]string{"bash", "-c", "H='" + monitored + "'; for h in $H; do ping -n -q -c 6 -i 1 $h >/dev/null & done; " +
+				"for r in 1 2 3 4 5 6; do for h in $H; do for p in 22 80; do timeout 1 bash -c \"exec 3<>/dev/tcp/$h/$p\"; done; done; sleep 1; done; wait"}),
+		// Mail: an SMTP session to each of eight mail servers, once.
+		Entry("mail: SMTP sessions to eight servers", "benign-monitoring",
+			[]string{"bash", "-c", "for h in " + monitored + "; do timeout 1 bash -c \"exec 3<>/dev/tcp/$h/25; head -c 100 <&3 >/dev/null & " +
+				"printf 'EHLO client.example.lab\\r\\nMAIL FROM:<a@example.lab>\\r\\nRCPT TO:<b@example.lab>\\r\\nQUIT\\r\\n' >&3; sleep 0.2\"; done; true"}),
 	)
 
 	// What tells -sW from -sA on the wire: nothing. Both runs' probes,
