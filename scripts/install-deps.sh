@@ -31,6 +31,8 @@ if [ "$what" = test ]; then
   command -v masscan >/dev/null || need+=(masscan)
   command -v zmap >/dev/null || need+=(zmap)
   command -v hping3 >/dev/null || need+=(hping3)
+  # ping: ping -6 in the lab's IPv6 specs (netns, verifier).
+  command -v ping >/dev/null || need+=(iputils-ping)
   # curl, dig: ordinary clients in a lab, whose traffic must give no finding.
   command -v curl >/dev/null || need+=(curl)
   command -v dig >/dev/null || need+=(dnsutils)
