@@ -29,7 +29,8 @@
 // writable /run/netns) and fails with ErrSetup naming what is missing.
 //
 // Nothing here goes through a shell: RunExternal runs its argv as given
-// (exec, with {host} replaced by an address inside one argument) and
+// (exec, with {host} replaced by an address, {host6} by its IPv6 one,
+// inside one argument) and
 // p0f gets fixed arguments.
 //
 // Ownership: the check functions only read the scenario, the findings and
