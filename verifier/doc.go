@@ -30,8 +30,7 @@
 //
 // Nothing here goes through a shell: RunExternal runs its argv as given
 // (exec, with {host} replaced by an address, {host6} by its IPv6 one,
-// inside one argument) and
-// p0f gets fixed arguments.
+// inside one argument) and p0f gets fixed arguments.
 //
 // Ownership: the check functions only read the scenario, the findings and
 // the output they are given and keep nothing; the Checks they return are
