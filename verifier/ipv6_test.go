@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,6 +184,7 @@ var _ = Describe("today's scanners over IPv6, captured live", Label("root"), fun
 		ps, others := packets6(c)
 		Expect(others).To(BeEmpty(), "an IPv6 tool, and the lab adds nothing of its own")
 		Expect(outsideLab6(ps)).To(BeEmpty())
+		Expect(netnstest.Leftovers(strconv.Itoa(os.Getpid()) + "-")).To(BeEmpty(), "RunExternal took its lab down")
 		return ps
 	}
 
@@ -193,6 +196,25 @@ var _ = Describe("today's scanners over IPv6, captured live", Label("root"), fun
 		for _, a := range answers(ps, victim6, "tcp", "") {
 			Expect([]uint16{22, 80}).To(ContainElement(a.sport))
 		}
+	})
+
+	It("curl -6: an ordinary TCP conversation over IPv6", func() {
+		ps := run("benign-web-dns", "sh", "-c", "curl -6 -s --http0.9 --max-time 0.3 -o /dev/null 'http://[{www6}]:80/'; true")
+		s, err := scenarios.Find("benign-web-dns")
+		Expect(err).NotTo(HaveOccurred())
+		www, ok := s.Host("www")
+		Expect(ok).To(BeTrue())
+		www6, err := labnet.IPv6(www.Addr)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(probes(ps, www6, "tcp", "S")).NotTo(BeEmpty(), "curl's SYN")
+		Expect(answers(ps, www6, "tcp", "SA")).To(HaveLen(1))
+		var data int
+		for _, p := range answers(ps, www6, "tcp", "PA") {
+			if p.sport == 80 {
+				data++
+			}
+		}
+		Expect(data).To(BeNumerically(">=", 1), "the lab's server answers a line over IPv6")
 	})
 
 	It("ping -6: an ICMPv6 echo and its reply", func() {
