@@ -184,7 +184,7 @@ var _ = Describe("today's scanners over IPv6, captured live", Label("root"), fun
 		ps, others := packets6(c)
 		Expect(others).To(BeEmpty(), "an IPv6 tool, and the lab adds nothing of its own")
 		Expect(outsideLab6(ps)).To(BeEmpty())
-		Expect(netnstest.Leftovers(strconv.Itoa(os.Getpid()) + "-")).To(BeEmpty(), "RunExternal took its lab down")
+		Expect(netnstest.Leftovers(strconv.Itoa(os.Getpid())+"-")).To(BeEmpty(), "RunExternal took its lab down")
 		return ps
 	}
 
