@@ -262,6 +262,24 @@ var _ = Describe("a live lab's IPv6", Ordered, Label("root"), func() {
 	})
 })
 
+var _ = Describe("a live lab's IPv6 between hosts", Label("root"), func() {
+	It("lets kernel hosts reach each other through the sensor", func() {
+		lab := netnstest.BuildLab(netns.Spec{Hosts: []labnet.Host{
+			{Name: "one", Addr: netip.MustParseAddr("198.18.3.1"), OpenTCP: []uint16{21}},
+			{Name: "two", Addr: netip.MustParseAddr("198.18.3.2"), OpenTCP: []uint16{22}},
+		}})
+		one, _ := lab.HostNS("one")
+		c := netnstest.DialFrom(one, netip.MustParseAddrPort("[2001:2::c612:302]:22"))
+		Expect(netip.MustParseAddrPort(c.LocalAddr().String()).Addr()).To(Equal(netip.MustParseAddr("2001:2::c612:301")))
+		_, err := c.Write([]byte("x"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.SetReadDeadline(time.Now().Add(2 * time.Second))).To(Succeed())
+		line, err := bufio.NewReader(c).ReadString('\n')
+		Expect(err).NotTo(HaveOccurred())
+		Expect(line).To(Equal("siglab 22 ok\r\n"))
+	})
+})
+
 var _ = Describe("a live lab's IPv6 teardown", Label("root"), func() {
 	It("leaves no namespace and no link behind", func() {
 		netnstest.RequireRoot()
