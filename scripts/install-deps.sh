@@ -32,7 +32,8 @@ if [ "$what" = test ]; then
   command -v zmap >/dev/null || need+=(zmap)
   command -v hping3 >/dev/null || need+=(hping3)
   # curl, dig, ping: ordinary clients in a lab (a monitor pings its
-  # hosts), whose traffic must give no finding.
+  # hosts), whose traffic must give no finding; ping -6 also in the lab's
+  # IPv6 specs (netns, verifier).
   command -v curl >/dev/null || need+=(curl)
   command -v dig >/dev/null || need+=(dnsutils)
   command -v ping >/dev/null || need+=(iputils-ping)
