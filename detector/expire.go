@@ -6,22 +6,32 @@ import (
 )
 
 // Expire is the live counterpart of Findings: it returns the findings of
-// every source that has been quiet (sent no probe, got no answer) for at
-// least idle before now, in capture time, and then forgets those
-// sources, returning their memory for reuse. A scanner that comes back
-// later starts afresh. Sources still active are untouched; their
+// every source that has been quiet (sent no probe, got no answer) long
+// enough before now, in capture time, and then forgets those sources,
+// returning their memory for reuse. Long enough is at least idle, and
+// for a slow source four times its median gap between new probes, at
+// most Config.SlowHorizon; a source with fewer than two flows is kept
+// for SlowHorizon (slow.go). So a scan sending one probe every five
+// minutes is reported whole once it has ended, not cut into one-port
+// pieces below every threshold. A scanner that comes back after that
+// starts afresh. Sources still active or held are untouched; their
 // findings come from a later Expire or Findings. Expired sources do not
 // count as Stats.Evicted: nothing was lost.
 //
 // Call it between packets, e.g. every few seconds of capture time with
-// the latest packet's timestamp as now. It walks only the quiet end of
-// the recency list, so a call that expires nothing costs next to
-// nothing.
+// the latest packet's timestamp as now. It walks only the quiet ends of
+// the recency lists and works out a source's pace once per quiet spell,
+// so a call that expires nothing costs little.
 func (d *Detector) Expire(now time.Time, idle time.Duration) []Finding {
-	cutoff := now.Add(-idle).UnixNano()
+	at := now.UnixNano()
+	cutoff := at - int64(idle)
 	var quiet []*source
-	for s := d.srcs.tail; s != nil && s.seen <= cutoff; s = s.prev {
-		quiet = append(quiet, s)
+	for l := range d.srcs.lists {
+		for s := d.srcs.lists[l].tail; s != nil && s.seen <= cutoff; s = s.prev {
+			if at-s.seen >= max(int64(idle), d.holdOf(s)) {
+				quiet = append(quiet, s)
+			}
+		}
 	}
 	if len(quiet) == 0 {
 		return nil

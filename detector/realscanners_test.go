@@ -13,12 +13,12 @@ import (
 
 // summary is one line per finding: scanner, label and the attributes
 // that tell outcomes apart (osdetect's generation, outcome and attempts,
-// the other tool's name, the decoys' real source).
+// the other tool's name, the decoys' real source, a slow scan's pace).
 func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "tool", "real_source", "median_gap"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -67,5 +67,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("nmap -sn of a /28", "nmap-sweep", me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
 		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other tool=masscan"),
 		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+		// -T1: 15 s between probes, 12 ports in 3 minutes.
+		Entry("nmap -T1", "nmap-slow-t1", me+"scan.tcp-syn median_gap=15s", me+"tool.nmap-modern"),
 	)
 })

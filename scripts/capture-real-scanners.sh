@@ -46,5 +46,7 @@ cap nmap-sweep tech-ping-sweep nmap -n -sn 198.18.1.0/28
 # end of the veth) spelled out: it reads no routing table of its own.
 cap masscan fig2-syn masscan '{victim}' -p1-100 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2
 cap hping3-syn fig2-syn hping3 -S -p ++1 -c 50 -i u2000 '{victim}'
+# -T1 waits 15 s between probes: about 3 minutes for 12 ports.
+cap nmap-slow-t1 fig2-syn nmap -n -sS -Pn -T1 -p1-12 '{victim}'
 chmod 644 "$out"/*.pcap
 ls -l "$out"
