@@ -98,7 +98,7 @@
 //     before that its first flow survives eviction as a ghost, through
 //     thousands of other evictions (a ghost is pushed out by the fourth
 //     later ghost in its set: 5000 later evictions spare it with odds
-//     above 99.9%, 65536 with odds about even).
+//     above 99.9%, 65536 with odds of about 2 in 5).
 //   - Expire lets a quiet source go after the longer of its idle and
 //     four times the source's median gap between new probes, at most
 //     Config.SlowHorizon (default 6 h); a source with fewer than two

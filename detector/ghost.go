@@ -10,8 +10,8 @@ package detector
 // flow it is protected. The table holds ghostSets*ghostWays flows (about
 // 6 MB, allocated with the first such eviction); a ghost is pushed out
 // only by ghostWays later ghosts in its set (first in, first out), so it
-// outlives thousands of other evictions (with 16384 sets of 4, one survives 5000 more with
-// odds above 99.9%, 65536 more with odds about even).
+// outlives thousands of other evictions: with 16384 sets of 4, 5000 more
+// spare it with odds above 99.9%, 65536 more with odds about 2 in 5.
 
 const (
 	ghostSets = 1 << 14
