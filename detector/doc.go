@@ -80,9 +80,9 @@
 // (the probation list); sources with two flows or more (the protected
 // list) only while they fill more than three quarters of MaxSources.
 // Detector-wide, a 256-slot table rebuilds fragments, a 4096-slot table
-// remembers recent probes for decoy pairing, and a ghost table of 16384
+// remembers recent probes for decoy pairing, and a ghost table of 8192
 // sets of 4 keeps the one flow of evicted one-flow sources (ghost.go,
-// about 6 MB, allocated with the first such eviction); all overwrite on
+// about 3 MB, allocated with the first such eviction); all overwrite on
 // collision. An evicted source's state, and the findings it would have
 // given, are gone, but for a ghost flow its address may claim back with
 // its next probe; Stats counts evictions and lost fragments.
@@ -98,7 +98,7 @@
 //     before that its first flow survives eviction as a ghost, through
 //     thousands of other evictions (a ghost is pushed out by the fourth
 //     later ghost in its set: 5000 later evictions spare it with odds
-//     above 99.9%, 65536 with odds of about 2 in 5).
+//     above 99%, 32768 with odds of about 2 in 5).
 //   - Expire lets a quiet source go after the longer of its idle and
 //     four times the source's median gap between new probes, at most
 //     Config.SlowHorizon (default 6 h); a source with fewer than two

@@ -8,14 +8,15 @@ package detector
 // set-associative cache by address: when the address sends its next
 // probe, its new state starts with that flow, and with the new probe's
 // flow it is protected. The table holds ghostSets*ghostWays flows (about
-// 6 MB, allocated with the first such eviction); a ghost is pushed out
+// 3 MB, allocated with the first such eviction); a ghost is pushed out
 // only by ghostWays later ghosts in its set (first in, first out), so it
-// outlives thousands of other evictions: with 16384 sets of 4, 5000 more
-// spare it with odds above 99.9%, 65536 more with odds about 2 in 5.
+// outlives thousands of other evictions: with 8192 sets of 4, 5000 more
+// spare it with odds above 99%, 32768 more with odds of about 2 in 5.
 
 const (
-	ghostSets = 1 << 14
-	ghostWays = 4
+	ghostSetBits = 13
+	ghostSets    = 1 << ghostSetBits
+	ghostWays    = 4
 )
 
 // ghostTable keeps the ghost flows apart from their addresses, so that
@@ -36,7 +37,7 @@ type ghostTags struct {
 
 func (g *ghostTable) set(a [4]byte) int {
 	k := uint64(a[0])<<24 | uint64(a[1])<<16 | uint64(a[2])<<8 | uint64(a[3]) + 1
-	return int((k * 0x9e3779b97f4a7c15) >> (64 - 14))
+	return int((k * 0x9e3779b97f4a7c15) >> (64 - ghostSetBits))
 }
 
 // put keeps s's single flow in place of its set's oldest ghost (or of
