@@ -78,10 +78,9 @@ func medianGap(ts []int64) int64 {
 // holdOf is how long s must stay quiet before Expire lets it go, not
 // counting Expire's idle: holdFactor times the median gap between its
 // flows' first probes, at most SlowHorizon; SlowHorizon when it has fewer
-// than two flows. Worked out once per quiet spell (while s.seen stays
-// the same).
+// than two flows. Worked out once per quiet spell: touch clears it.
 func (d *Detector) holdOf(s *source) int64 {
-	if s.checked == s.seen && s.hold > 0 {
+	if s.hold > 0 {
 		return s.hold
 	}
 	horizon := int64(d.cfg.SlowHorizon)
@@ -93,7 +92,7 @@ func (d *Detector) holdOf(s *source) int64 {
 		}
 		hold = min(horizon, holdFactor*medianGap(firsts))
 	}
-	s.checked, s.hold = s.seen, max(hold, 1)
+	s.hold = max(hold, 1)
 	return s.hold
 }
 

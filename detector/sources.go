@@ -3,17 +3,17 @@ package detector
 // source is everything the detector keeps about one sender address.
 type source struct {
 	addr [4]byte
+	// list is the recency list the source is on (see sources).
+	list uint8
 	// seen is when the source last sent a probe or got an answer, in
 	// Unix nanoseconds of capture time.
 	seen int64
-	// prev and next link the sources of one recency list (see sources)
-	// from most to least recently seen; list is which.
+	// prev and next link the sources of one recency list from most to
+	// least recently seen.
 	prev, next *source
-	list       uint8
-	// checked is the seen time at which Expire last judged the source
-	// quiet, and hold how long it must stay quiet from seen before Expire
-	// lets it go (slow.go): valid while checked == seen.
-	checked, hold int64
+	// hold is how long the source must stay quiet before Expire lets it
+	// go (slow.go), worked out once per quiet spell; 0 until then.
+	hold int64
 
 	flows flowTable
 	// seq follows runs of SYNs with consecutive ISNs (seqprobe).
@@ -42,7 +42,7 @@ func (s *source) reset(keep int) {
 	s.bounce = nil
 	s.frags = fragStats{}
 	s.procs = procRing{}
-	s.checked, s.hold = 0, 0
+	s.hold = 0
 }
 
 // sources holds the per-source state: a map for lookup, two recency lists
@@ -143,7 +143,7 @@ func (ss *sources) victim(but *source) *source {
 // at work survives a flood of one-packet spoofed sources; a source that
 // has reached protectedFlows flows moves to the protected list.
 func (ss *sources) touch(s *source, at int64) {
-	s.seen = at
+	s.seen, s.hold = at, 0
 	l := uint8(probation)
 	if s.flows.n >= protectedFlows {
 		l = protected
