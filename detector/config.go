@@ -25,12 +25,12 @@ type Config struct {
 	// and still be taken for decoy copies of each other (default 1s).
 	DecoyWindow time.Duration
 	// SlowHorizon is the longest a source may stay quiet and still be
-	// kept by Expire as a scan that may go on (default 6h): a source is
-	// expired once quiet for the longer of Expire's idle and four times
-	// its median gap between new probes, at most SlowHorizon; a source
-	// with fewer than two flows, whose pace is unknown, is kept for
-	// SlowHorizon. It bounds time, not memory: held sources count
-	// against MaxSources and MaxFlows like any other (slow.go).
+	// kept by Expire as a scan that may go on (default 6h): a source
+	// with findings is expired once quiet for the longer of Expire's idle
+	// and four times its longest gap between new probes, at most
+	// SlowHorizon; a source with nothing to report yet, or fewer than two
+	// flows, after SlowHorizon. It bounds time, not memory: held sources
+	// count against MaxSources and MaxFlows like any other (slow.go).
 	SlowHorizon time.Duration
 }
 

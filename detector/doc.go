@@ -99,10 +99,11 @@
 //     thousands of other evictions (a ghost is pushed out by the fourth
 //     later ghost in its set: 5000 later evictions spare it with odds
 //     above 99%, 32768 with odds of about 2 in 5).
-//   - Expire lets a quiet source go after the longer of its idle and
-//     four times the source's median gap between new probes, at most
-//     Config.SlowHorizon (default 6 h); a source with fewer than two
-//     flows, whose pace is unknown, after SlowHorizon. That is the
+//   - Expire lets a quiet source with findings go after the longer of
+//     its idle and four times the source's longest gap between new
+//     probes, at most Config.SlowHorizon (default 6 h); a source with
+//     nothing to report yet, or fewer than two flows, after SlowHorizon,
+//     as its scan may have only begun. That is the
 //     horizon: probes up to SlowHorizon apart make one finding, reported
 //     once after the scan ends; longer gaps cut the scan into pieces that
 //     may each fall below the thresholds. Held sources count against the

@@ -15,10 +15,11 @@ import (
 //     only the caps evict, and eviction takes sources with at most one
 //     flow first (sources.go), so a flood of new addresses cannot push
 //     out a scanner between its probes;
-//   - Expire, the live path, keeps a quiet source for four times its
-//     median gap between new probes (at least its caller's idle, at
-//     most Config.SlowHorizon), and a source with a single flow for
-//     SlowHorizon, since its next probe may be minutes or an hour away.
+//   - Expire, the live path, keeps a quiet source with findings for four
+//     times its longest gap between new probes (at least its caller's
+//     idle, at most Config.SlowHorizon), and a source with nothing to
+//     report yet, or a single flow, for SlowHorizon, since its next probe
+//     may be minutes or an hour away.
 //
 // A scan whose probes come at least slowGap apart (the median of the gaps
 // between its new probes) says so: attrs median_gap and span, and a line
@@ -29,8 +30,10 @@ import (
 // a second or more is -T1, -T0 or a chosen --scan-delay.
 const slowGap = int64(time.Second)
 
-// holdFactor times a source's median gap is how long Expire waits for
-// its next probe.
+// holdFactor times a source's longest gap between new probes is how long
+// Expire waits for its next one. The longest, not the median: a scanner
+// may send a few probes at a time (nmap's ping sends an echo request and
+// an ACK to each host), and the median of its gaps is then the burst's.
 const holdFactor = 4
 
 // pace is the rhythm of a set of probes: how many new probes (flows), the
@@ -75,25 +78,27 @@ func medianGap(ts []int64) int64 {
 	return gaps[len(gaps)/2]
 }
 
-// holdOf is how long s must stay quiet before Expire lets it go, not
-// counting Expire's idle: holdFactor times the median gap between its
-// flows' first probes, at most SlowHorizon; SlowHorizon when it has fewer
-// than two flows. Worked out once per quiet spell: touch clears it.
-func (d *Detector) holdOf(s *source) int64 {
-	if s.hold > 0 {
-		return s.hold
-	}
-	horizon := int64(d.cfg.SlowHorizon)
-	hold := horizon
-	if n := s.flows.n; n >= 2 {
+// judge sets s.hold, how long s must stay quiet before Expire lets it
+// go (not counting Expire's idle), from fs, its findings now: with
+// findings and two flows or more, holdFactor times the longest gap
+// between its flows' first probes, at most SlowHorizon; otherwise
+// SlowHorizon, as its pace is unknown or its scan may have only begun.
+// Expire judges a source once per quiet spell: touch clears hold.
+func (d *Detector) judge(s *source, fs []Finding) {
+	hold := int64(d.cfg.SlowHorizon)
+	if n := s.flows.n; n >= 2 && len(fs) > 0 {
 		firsts := make([]int64, n)
 		for i := range n {
 			firsts[i] = s.flows.at(i).first
 		}
-		hold = min(horizon, holdFactor*medianGap(firsts))
+		slices.Sort(firsts)
+		longest := int64(0)
+		for i := 1; i < n; i++ {
+			longest = max(longest, firsts[i]-firsts[i-1])
+		}
+		hold = min(hold, holdFactor*longest)
 	}
 	s.hold = max(hold, 1)
-	return s.hold
 }
 
 // analyzePace adds the pace to the port scan and sweep findings of a

@@ -30,6 +30,19 @@ func isSYNFrom(src netip.Addr) func(pkt) bool {
 	}
 }
 
+// isEchoFrom reports whether p is an ICMP echo request from src.
+func isEchoFrom(src netip.Addr) func(pkt) bool {
+	a := src.As4()
+	return func(p pkt) bool {
+		ip := p.data
+		if len(ip) < 20 || ip[9] != wire.ProtoICMP || [4]byte(ip[12:16]) != a {
+			return false
+		}
+		ihl := int(ip[0]&0xf) * 4
+		return len(ip) > ihl && ip[ihl] == 8
+	}
+}
+
 // isFrom reports whether p was sent by src.
 func isFrom(src netip.Addr) func(pkt) bool {
 	a := src.As4()
@@ -176,6 +189,9 @@ var _ = Describe("slow scans", func() {
 		Entry("today's nmap -sF -T0: a FIN every 5 min", slowFIN(5*time.Minute),
 			slow{[]string{"scan.tcp-fin", "tool.nmap-modern"}, "scan.tcp-fin", 25, "5m0s", "2h0m0s",
 				"25 probes over 2 h, one every 5 min (the median gap between new probes)"}),
+		Entry("nmap 2.02 -sP of 15 hosts, a host every 5 min", paced(nmap202Sweep(2, 5), isEchoFrom(scannerAddr), 5*time.Minute),
+			slow{[]string{"sweep.icmp-echo", "sweep.tcp-ack", "tool.nmap-2.0x"}, "sweep.icmp-echo", 0, "5m0s", "1h10m0s",
+				"15 probes over 1 h 10 min, one every 5 min (the median gap between new probes)"}),
 		// The real nmap 7.93 -sS -p1-100 capture, re-timed as -T0 sends:
 		// the probes 5 min apart, each answer as quick as it came.
 		Entry("a real nmap -sS capture re-timed to one SYN every 5 min", paced(readReal("nmap-syn"), isSYNFrom(realScanner), 5*time.Minute),
@@ -239,14 +255,16 @@ var _ = Describe("slow scans", func() {
 		Expect(st.Evicted).To(BeNumerically(">=", 20000-maxSources))
 	})
 
-	It("is cut by Expire into pieces below every threshold when its gaps pass SlowHorizon, as documented", func() {
+	It("is cut by Expire into one-probe pieces when its gaps pass SlowHorizon, as documented", func() {
 		ps := slowSYN(12, 7*time.Hour)
 		Expect(labels(detector.DetectCapture(rawCapture(ps)))).To(Equal([]string{"scan.tcp-syn", "tool.nmap-2.0x"}),
 			"Findings forgets nothing by time")
 		for _, s := range liveSettings {
 			batches, _ := live(detector.Config{}, ps, s)
 			for _, b := range batches {
-				Expect(labels(b)).NotTo(ContainElement("scan.tcp-syn"))
+				for _, f := range b {
+					Expect(f.Ports).To(BeNumerically("<=", 1), "%s: each piece holds one probe", f.Label)
+				}
 			}
 		}
 		batches, _ := live(detector.Config{SlowHorizon: 8 * time.Hour}, ps, liveSettings[0])
