@@ -259,7 +259,7 @@ func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
 	t.kinds |= 1 << k.kind
 	nf := t.push(f)
 	if t.n == protectedFlows {
-		d.srcs.touch(s, p.ts) // onto the protected list (sources.go)
+		d.srcs.protect(s) // sources.go
 	}
 	return nf
 }

@@ -140,17 +140,26 @@ func (ss *sources) victim(but *source) *source {
 
 // touch marks s as just seen: it sent a packet, or got an answer to a
 // probe. Recency, not age, decides eviction, so a scanner that is still
-// at work survives a flood of one-packet spoofed sources; a source that
-// has reached protectedFlows flows moves to the protected list.
+// at work survives a flood of one-packet spoofed sources. s stays on its
+// list; protect moves it to the protected one.
 func (ss *sources) touch(s *source, at int64) {
 	s.seen, s.hold = at, 0
-	l := uint8(probation)
-	if s.flows.n >= protectedFlows {
-		l = protected
-	}
-	if r := &ss.lists[s.list]; r.head == s && s.list == l {
+	if ss.lists[s.list].head == s {
 		return
 	}
+	ss.link(s, s.list)
+}
+
+// protect moves s, just seen, to the head of the protected list: it has
+// reached protectedFlows flows.
+func (ss *sources) protect(s *source) {
+	if s.list != protected {
+		ss.link(s, protected)
+	}
+}
+
+// link puts s at the head of list l, taking it off its own first.
+func (ss *sources) link(s *source, l uint8) {
 	ss.unlink(s)
 	s.list = l
 	r := &ss.lists[l]
