@@ -80,10 +80,10 @@
 // (the probation list); sources with two flows or more (the protected
 // list) only while they fill more than three quarters of MaxSources.
 // Detector-wide, a 256-slot table rebuilds fragments, a 4096-slot table
-// remembers recent probes for decoy pairing, and a ghost table of 8192
-// sets of 4 keeps the one flow of evicted one-flow sources (ghost.go,
-// about 3 MB, allocated with the first such eviction); all overwrite on
-// collision. An evicted source's state, and the findings it would have
+// remembers recent probes for decoy pairing, and a ghost table keeps
+// the one flow of the last 32768 evicted one-flow sources (ghost.go: a
+// ring found through 8192 sets of 4 and a 32 kB filter, about 3 MB,
+// allocated with the first such eviction); all overwrite on collision. An evicted source's state, and the findings it would have
 // given, are gone, but for a ghost flow its address may claim back with
 // its next probe; Stats counts evictions and lost fragments.
 //
