@@ -13,8 +13,9 @@ import (
 // provided the source's state lives long enough:
 //   - Findings (DetectCapture, siglab detect) forgets nothing by time;
 //     only the caps evict, and eviction takes sources with at most one
-//     flow first (sources.go), so a flood of new addresses cannot push
-//     out a scanner between its probes;
+//     flow first (sources.go), whose flow waits in the ghost table for
+//     the address's next probe (ghost.go), so a flood of new addresses
+//     cannot push out a scanner between its probes;
 //   - Expire, the live path, keeps a quiet source with findings for four
 //     times its longest gap between new probes (at least its caller's
 //     idle, at most Config.SlowHorizon), and a source with nothing to
