@@ -68,6 +68,7 @@ var analyzers = []analyzer{
 	analyzeNmapModern,
 	analyzeOtherTool,
 	analyzeIdle,
+	analyzePace,
 }
 
 // Findings returns the findings for everything seen so far: one per label

@@ -41,6 +41,14 @@ type Config struct {
 	// DecoyWindow is how far apart two sources may send the same probe
 	// and still be taken for decoy copies of each other (default 1s).
 	DecoyWindow time.Duration
+	// SlowHorizon is the longest a source may stay quiet and still be
+	// kept by Expire as a scan that may go on (default 6h): a source
+	// with findings is expired once quiet for the longer of Expire's idle
+	// and four times its longest gap between new probes, at most
+	// SlowHorizon; a source with nothing to report yet, or fewer than two
+	// flows, after SlowHorizon. It bounds time, not memory: held sources
+	// count against MaxSources and MaxFlows like any other (slow.go).
+	SlowHorizon time.Duration
 }
 
 // Defaults, chosen so that a full nmap 2.02 default scan (about 1500
@@ -55,6 +63,7 @@ const (
 	defaultMaxSweepProbes    = 4
 	defaultMinPortSweepHosts = 8
 	defaultDecoyWindow       = time.Second
+	defaultSlowHorizon       = 6 * time.Hour
 )
 
 // withDefaults fills zero (or negative) fields and keeps the caps
@@ -85,6 +94,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DecoyWindow <= 0 {
 		c.DecoyWindow = defaultDecoyWindow
+	}
+	if c.SlowHorizon <= 0 {
+		c.SlowHorizon = defaultSlowHorizon
 	}
 	return c
 }

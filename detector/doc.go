@@ -85,7 +85,7 @@
 // state.
 //
 // Live callers use Expire instead of Findings: it returns the findings
-// of sources quiet for a given time and forgets them. Output: WriteText,
+// of sources quiet long enough and forgets them (see "Slow scans"). Output: WriteText,
 // WriteJSONLines, and WriteEVE (Suricata eve.json alerts; each label's
 // signature_id, 9000001.., is fixed in labels.go and never reused).
 //
@@ -124,13 +124,47 @@
 // Sources are capped at Config.MaxSources with least-recently-seen
 // eviction, flows at Config.MaxFlowsPerSource per source and
 // Config.MaxFlows overall, so a flood of spoofed sources or ports cannot
-// exhaust memory. Detector-wide, a 256-slot table rebuilds fragments and
-// a 4096-slot table remembers recent probes for decoy pairing; both
-// overwrite on collision. A 128-entry table (32 sets of 4 by zombie
-// address, allocated with the first unasked-for SYN/ACK) follows idle
-// scans; an entry reading an idle scan in progress is not overwritten
-// for a minute. An evicted source's state, and the findings it
-// would have given, are gone; Stats counts evictions and lost fragments.
+// exhaust memory. Eviction takes sources with at most one flow first
+// (the probation list); sources with two flows or more (the protected
+// list) only while they fill more than three quarters of MaxSources.
+// Detector-wide, a 256-slot table rebuilds fragments, a 4096-slot table
+// remembers recent probes for decoy pairing, and a ghost table keeps
+// the one flow of the last 32768 evicted one-flow sources (ghost.go: a
+// ring found through 8192 sets of 4 and a 32 kB filter, about 3 MB,
+// allocated with the first such eviction); all overwrite on collision.
+// An idle-scan table of 128 entries (32 sets of 4 by zombie address,
+// allocated with the first unasked-for SYN/ACK) follows idle scans; an
+// entry reading an idle scan in progress is not overwritten for a minute.
+// An evicted source's state, and the findings it would have given, are
+// gone, but for a ghost flow its address may claim back with its next
+// probe; Stats counts evictions and lost fragments.
+//
+// # Slow scans
+//
+// No threshold is a rate: a scan of a hundred ports at nmap -T0 (one
+// probe every 5 minutes, more than 8 hours) counts its ports as a fast
+// one does, as long as the source's state lasts between probes (slow.go):
+//   - Findings forgets nothing by time. Between two probes a slow
+//     scanner sits at the quiet end of its recency list; from its second
+//     flow on it is protected from floods of one-packet sources, and
+//     before that its first flow survives eviction as a ghost, through
+//     thousands of other evictions (a ghost is pushed out by the fourth
+//     later ghost in its set: 5000 later evictions spare it with odds
+//     above 99%, 32768 with odds of about 2 in 5).
+//   - Expire lets a quiet source with findings go after the longer of
+//     its idle and four times the source's longest gap between new
+//     probes, at most Config.SlowHorizon (default 6 h); a source with
+//     nothing to report yet, or fewer than two flows, after SlowHorizon,
+//     as its scan may have only begun. That is the
+//     horizon: probes up to SlowHorizon apart make one finding, reported
+//     once after the scan ends; longer gaps cut the scan into pieces that
+//     may each fall below the thresholds. Held sources count against the
+//     caps like any other: the horizon bounds time, not memory.
+//
+// Port scan and sweep findings whose new probes came a median of a second
+// or more apart (slower than any nmap template down to -T2) carry attrs
+// median_gap and span (Go durations) and an evidence line "N probes over
+// 3 h 12 min, one every 5 min".
 //
 // # Adding a technique
 //

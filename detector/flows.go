@@ -274,7 +274,11 @@ func (d *Detector) probe(s *source, k flowKey, p *packet) *flow {
 	f.idx = int32(t.n)
 	t.index.put(k.packed(), f.idx)
 	t.kinds |= 1 << k.kind
-	return t.push(f)
+	nf := t.push(f)
+	if t.n == protectedFlows {
+		d.srcs.protect(s) // sources.go
+	}
+	return nf
 }
 
 // uniform reports whether every byte of b is b[0].

@@ -14,12 +14,12 @@ import (
 // summary is one line per finding: scanner, label and the attributes
 // that tell outcomes apart (osdetect's generation, outcome and attempts,
 // the other tool's name and, for an unknown one, the features seen, the
-// decoys' real source).
+// decoys' real source, a slow scan's pace).
 func summary(fs []detector.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		s := f.Scanner.String() + " " + f.Label
-		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source", "zombie", "flags"} {
+		for _, k := range []string{"generation", "outcome", "attempts", "name", "features", "real_source", "zombie", "flags", "median_gap"} {
 			if v := f.Attr(k); v != "" {
 				s += " " + k + "=" + v
 			}
@@ -124,5 +124,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("nmap -sS -Pn -p20-30 of a /28: a port scan and a sweep", "nmap-block", me+"scan.tcp-syn", me+"sweep.tcp-syn", me+"tool.nmap-modern"),
 		Entry("masscan -p80 of a /24", "masscan-sweep", me+"sweep.tcp-syn", me+"tool.other name=masscan"),
 		Entry("zmap -p80 of a /24", "zmap-sweep", me+"sweep.tcp-syn", me+"tool.other name=zmap"),
+		// -T1: 15 s between probes, 12 ports in 3 minutes.
+		Entry("nmap -T1", "nmap-slow-t1", me+"scan.tcp-syn median_gap=15s", me+"tool.nmap-modern"),
 	)
 })

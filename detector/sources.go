@@ -3,11 +3,17 @@ package detector
 // source is everything the detector keeps about one sender address.
 type source struct {
 	addr [4]byte
+	// list is the recency list the source is on (see sources).
+	list uint8
 	// seen is when the source last sent a probe or got an answer, in
 	// Unix nanoseconds of capture time.
 	seen int64
-	// prev and next link the sources from most to least recently seen.
+	// prev and next link the sources of one recency list from most to
+	// least recently seen.
 	prev, next *source
+	// hold is how long the source must stay quiet before Expire lets it
+	// go (slow.go), worked out once per quiet spell; 0 until then.
+	hold int64
 
 	flows flowTable
 	// seq follows runs of SYNs with consecutive ISNs (seqprobe).
@@ -36,20 +42,50 @@ func (s *source) reset(keep int) {
 	s.bounce = nil
 	s.frags = fragStats{}
 	s.procs = procRing{}
+	s.hold = 0
 }
 
-// sources holds the per-source state: a map for lookup, a recency list for
-// eviction, and a free list so that, once the cap is reached, a new source
-// reuses an evicted one's memory instead of allocating.
+// sources holds the per-source state: a map for lookup, two recency lists
+// for eviction, and a free list so that, once the cap is reached, a new
+// source reuses an evicted one's memory instead of allocating.
+//
+// The recency lists split the sources by what they would lose: a source
+// with at most one flow (one probe, as every spoofed source of a flood,
+// or a client's single connection) is on the probation list, a source
+// with two flows or more (a scan under way, however slowly) on the
+// protected one. Eviction takes the least recently seen probation source
+// first, and a protected one only while protected sources hold more than
+// three quarters of MaxSources (or nothing else is left), so that a flood
+// of new addresses, however long, cannot push out a scanner that sends
+// one probe every few minutes: the caps are unchanged, only the choice
+// of victim.
 type sources struct {
-	byAddr     map[[4]byte]*source
-	head, tail *source // most and least recently seen
-	free       []*source
-	max        int
+	byAddr map[[4]byte]*source
+	// lists[probation] and lists[protected], each from head (most
+	// recently seen) to tail; n counts each list's sources.
+	lists [2]recency
+	// ghosts keeps the flow of evicted one-flow sources (ghost.go).
+	ghosts ghostTable
+	free   []*source
+	max    int
 	// flows counts the flows of all sources, against maxFlows.
 	flows, maxFlows int
 	evicted         uint64
 }
+
+// recency is one list of sources by time last seen.
+type recency struct {
+	head, tail *source
+	n          int
+}
+
+const (
+	probation = 0
+	protected = 1
+)
+
+// protectedFlows is how many flows make a source protected.
+const protectedFlows = 2
 
 // Recycled sources drop flow tables bigger than this, so that one huge
 // scan's memory is returned rather than parked on the free list.
@@ -61,12 +97,15 @@ func newSources(max, maxFlows int) sources {
 
 func (ss *sources) get(a [4]byte) *source { return ss.byAddr[a] }
 
-// add creates state for a, evicting the least recently seen source when
-// the cap is reached. The new source is not linked into the recency list
-// until touch.
+// add creates state for a, evicting a source when the cap is reached.
+// The new source is not linked into a recency list until touch.
 func (ss *sources) add(a [4]byte) *source {
-	for len(ss.byAddr) >= ss.max && ss.tail != nil {
-		ss.evict(ss.tail)
+	for len(ss.byAddr) >= ss.max {
+		v := ss.victim(nil)
+		if v == nil {
+			break
+		}
+		ss.evict(v)
 	}
 	var s *source
 	if n := len(ss.free); n > 0 {
@@ -76,45 +115,92 @@ func (ss *sources) add(a [4]byte) *source {
 	}
 	s.addr = a
 	ss.byAddr[a] = s
+	ss.revive(s)
 	return s
+}
+
+// victim returns the source to evict next, never but: the least recently
+// seen probation source, unless protected sources hold more than three
+// quarters of the cap; nil when there is none.
+func (ss *sources) victim(but *source) *source {
+	order := [2]int{probation, protected}
+	if 4*ss.lists[protected].n > 3*ss.max {
+		order = [2]int{protected, probation}
+	}
+	for _, l := range order {
+		if t := ss.lists[l].tail; t != nil && t != but {
+			return t
+		}
+		if t := ss.lists[l].tail; t != nil && t.prev != nil {
+			return t.prev
+		}
+	}
+	return nil
 }
 
 // touch marks s as just seen: it sent a packet, or got an answer to a
 // probe. Recency, not age, decides eviction, so a scanner that is still
-// at work survives a flood of one-packet spoofed sources.
+// at work survives a flood of one-packet spoofed sources. s stays on its
+// list; protect moves it to the protected one.
 func (ss *sources) touch(s *source, at int64) {
-	s.seen = at
-	if ss.head == s {
+	s.seen, s.hold = at, 0
+	if ss.lists[s.list].head == s {
 		return
 	}
-	ss.unlink(s)
-	s.next = ss.head
-	if ss.head != nil {
-		ss.head.prev = s
-	}
-	ss.head = s
-	if ss.tail == nil {
-		ss.tail = s
+	ss.link(s, s.list)
+}
+
+// protect moves s, just seen, to the head of the protected list: it has
+// reached protectedFlows flows.
+func (ss *sources) protect(s *source) {
+	if s.list != protected {
+		ss.link(s, protected)
 	}
 }
 
+// link puts s at the head of list l, taking it off its own first.
+func (ss *sources) link(s *source, l uint8) {
+	ss.unlink(s)
+	s.list = l
+	r := &ss.lists[l]
+	s.next = r.head
+	if r.head != nil {
+		r.head.prev = s
+	}
+	r.head = s
+	if r.tail == nil {
+		r.tail = s
+	}
+	r.n++
+}
+
+// unlink takes s off its list, if it is on one.
 func (ss *sources) unlink(s *source) {
+	r := &ss.lists[s.list]
+	if s.prev == nil && r.head != s {
+		return // not linked
+	}
 	if s.prev != nil {
 		s.prev.next = s.next
-	} else if ss.head == s {
-		ss.head = s.next
+	} else {
+		r.head = s.next
 	}
 	if s.next != nil {
 		s.next.prev = s.prev
-	} else if ss.tail == s {
-		ss.tail = s.prev
+	} else {
+		r.tail = s.prev
 	}
 	s.prev, s.next = nil, nil
+	r.n--
 }
 
-// evict drops s's state to make room, counting the loss.
+// evict drops s's state to make room, counting the loss; a source with
+// one flow leaves it as a ghost.
 func (ss *sources) evict(s *source) {
 	ss.evicted++
+	if s.flows.n == 1 {
+		ss.ghosts.put(s)
+	}
 	ss.drop(s)
 }
 
@@ -124,7 +210,7 @@ func (ss *sources) drop(s *source) {
 	delete(ss.byAddr, s.addr)
 	ss.flows -= s.flows.n
 	s.reset(keepFlowCap)
-	s.seen = 0
+	s.seen, s.list = 0, probation
 	ss.free = append(ss.free, s)
 }
 
@@ -132,8 +218,12 @@ func (ss *sources) drop(s *source) {
 // evicting least recently seen sources other than s. It reports whether
 // the flow may be added.
 func (ss *sources) reserveFlow(s *source) bool {
-	for ss.flows >= ss.maxFlows && ss.tail != nil && ss.tail != s {
-		ss.evict(ss.tail)
+	for ss.flows >= ss.maxFlows {
+		v := ss.victim(s)
+		if v == nil {
+			break
+		}
+		ss.evict(v)
 	}
 	if ss.flows >= ss.maxFlows {
 		return false

@@ -117,5 +117,7 @@ cap masscan-sweep tech-ping-sweep masscan -p80 198.18.1.0/24 --rate 1000 --wait 
 # (the default one lists 198.18.0.0/15) is empty; the allowlist is the
 # /24 alone, and no other target is given.
 cap zmap-sweep tech-ping-sweep bash -c "$ZMAP_SWEEP"
+# -T1 waits 15 s between probes: about 3 minutes for 12 ports.
+cap nmap-slow-t1 fig2-syn nmap -n -sS -Pn -T1 -p1-12 '{victim}'
 chmod 644 "$out"/*.pcap
 ls -l "$out"
