@@ -59,6 +59,7 @@ var analyzers = []analyzer{
 	analyzeNmap20x,
 	analyzeNmapModern,
 	analyzeOtherTool,
+	analyzeServiceProbes,
 }
 
 // Findings returns the findings for everything seen so far: one per label

@@ -49,6 +49,8 @@ var labelTable = []LabelInfo{
 	{labelSweepThenScan, 9000018, "TCP", classScan, 3, "sweep-then-scan mapping campaign"},
 	{labelDecoy, 9000019, "TCP", classScan, 3, "decoy scan: the same probes from several sources"},
 	{labelFragment, 9000020, "TCP", classScan, 3, "probes split into tiny IP fragments"},
+	{labelVersionProbe, 9000034, "TCP", classLeak, 2, "service and version probes (nmap -sV)"},
+	{labelScript, 9000035, "TCP", classLeak, 2, "nmap scripts (NSE) named on the wire"},
 }
 
 // labelIndex finds a label's row in labelTable by name, so that WriteEVE

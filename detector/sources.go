@@ -23,6 +23,9 @@ type source struct {
 	frags fragStats
 	// procs remembers other processes' source ports (campaigns).
 	procs procRing
+	// svc holds service probes and script requests (svcprobe.go); nil
+	// until the first.
+	svc *svcState
 }
 
 // reset empties s for reuse, keeping small allocations.
@@ -36,6 +39,7 @@ func (s *source) reset(keep int) {
 	s.bounce = nil
 	s.frags = fragStats{}
 	s.procs = procRing{}
+	s.svc = nil
 }
 
 // sources holds the per-source state: a map for lookup, a recency list for
