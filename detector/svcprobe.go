@@ -169,12 +169,53 @@ type svcPort struct {
 	first, last int64
 }
 
-// svcState is a source's service probing; nil until the first segment
-// that matches.
+// svcConn is a connection whose handshake the client completed and
+// that has carried no data yet: its first segment will have seq.
+type svcConn struct {
+	target       [4]byte
+	sport, dport uint16
+	seq          uint32
+	ts           int64 // when the handshake completed
+}
+
+// svcRing is the number of such connections a source keeps; older ones
+// are overwritten (nmap's scripts open a few dozen in parallel).
+const svcRing = 16
+
+// svcState is a source's service probing; nil until the source
+// completes a handshake.
 type svcState struct {
+	// conns are the latest connections not yet used, so that a
+	// connection's first segment is known even when several run in
+	// parallel to one port (they share a flow).
+	conns [svcRing]svcConn
+	next  uint8
 	ports []svcPort // at most maxSvcPorts
 	// dropped counts matches on ports past the cap.
 	dropped uint32
+}
+
+// opened records that s completed a handshake with p, its ACK.
+func (st *svcState) opened(p *packet) {
+	if _, ok := st.take(p); ok {
+		return // a duplicate ACK
+	}
+	st.conns[st.next%svcRing] = svcConn{target: p.dst, sport: p.sport, dport: p.dport, seq: p.seq, ts: p.ts}
+	st.next++
+}
+
+// take returns the unused connection p starts, if it is kept, and
+// marks it used.
+func (st *svcState) take(p *packet) (svcConn, bool) {
+	for i := range st.conns {
+		c := &st.conns[i]
+		if c.ts != 0 && c.sport == p.sport && c.seq == p.seq && c.dport == p.dport && c.target == p.dst {
+			taken := *c
+			c.ts = 0
+			return taken, true
+		}
+	}
+	return svcConn{}, false
 }
 
 func (s *svcState) port(target [4]byte, port uint16, ts int64) *svcPort {
@@ -202,8 +243,14 @@ func (s *svcState) port(target [4]byte, port uint16, ts int64) *svcPort {
 // one port share a flow, whose synAckAck is only the latest handshake's,
 // so scripts (run in parallel) are matched on every segment.
 func (d *Detector) serviceData(s *source, f *flow, p *packet) {
+	first := p.seq == f.synAckAck
+	if s.svc != nil {
+		if _, ok := s.svc.take(p); ok {
+			first = true
+		}
+	}
 	i := -1
-	if p.seq == f.synAckAck {
+	if first {
 		i = matchProbe(p.payload, p.payLen)
 	}
 	agent, scripts := matchScript(p.payload)
@@ -229,14 +276,40 @@ func (d *Detector) serviceData(s *source, f *flow, p *packet) {
 	sp.scripts |= scripts
 }
 
+// serviceAck reads a bare ACK of s's connection f: the one that
+// completes the handshake opens a connection whose first segment is
+// still to come.
+func (d *Detector) serviceAck(s *source, f *flow, p *packet) {
+	if p.seq != f.synAckAck {
+		return
+	}
+	if s.svc == nil {
+		s.svc = &svcState{}
+	}
+	s.svc.opened(p)
+}
+
 // serviceClose reads a FIN or RST by which s closes its connection f:
 // closed having sent nothing, long after the SYN, it is nmap's NULL
 // probe (connect and wait for a banner). Such a wait alone names no
 // scanner (idle connections are common); it is kept only as evidence
 // beside the probes that do.
 func (d *Detector) serviceClose(s *source, f *flow, p *packet) {
-	wait := p.ts - f.last
-	if p.seq != f.synAckAck || wait < int64(nullWait) {
+	var wait int64
+	var c svcConn
+	ok := false
+	if s.svc != nil {
+		c, ok = s.svc.take(p)
+	}
+	switch {
+	case ok:
+		wait = p.ts - c.ts
+	case p.seq == f.synAckAck:
+		wait = p.ts - f.last
+	default:
+		return
+	}
+	if wait < int64(nullWait) {
 		return
 	}
 	if s.svc == nil {
@@ -261,8 +334,30 @@ func analyzeServiceProbes(a *analysis) {
 		}
 		return int(x.port) - int(y.port)
 	})
-	versionProbe(a, ports)
-	scriptFinding(a, ports)
+	// NSE's shortport.ssl, the portrule of the ssl scripts, sends
+	// nmap-service-probes' TLSSessionReq to a port -sV has not named:
+	// that probe alone, beside scripts' requests, is a script's.
+	var all uint32
+	for _, p := range ports {
+		all |= p.probes
+	}
+	sslCheck := all == 1<<probeTLSSession && scriptsSeen(ports)
+	if !sslCheck {
+		versionProbe(a, ports)
+	}
+	scriptFinding(a, ports, sslCheck)
+}
+
+// probeTLSSession is TLSSessionReq's index in svcProbes.
+var probeTLSSession = slices.IndexFunc(svcProbes[:], func(p svcProbe) bool { return p.name == "TLSSessionReq" })
+
+func scriptsSeen(ps []svcPort) bool {
+	for _, p := range ps {
+		if p.agent > 0 || p.scripts != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // versionProbe reports nmap's service probes when they name it: two
@@ -324,12 +419,12 @@ func versionProbe(a *analysis, ports []svcPort) {
 
 // scriptFinding reports nmap's scripts where the wire names them: the
 // Nmap Scripting Engine's User-Agent, or a request only a script sends.
-func scriptFinding(a *analysis, ports []svcPort) {
+func scriptFinding(a *analysis, ports []svcPort, sslCheck bool) {
 	var used []svcPort
 	var scripts uint16
 	agent := 0
 	for _, p := range ports {
-		if p.agent > 0 || p.scripts != 0 {
+		if p.agent > 0 || p.scripts != 0 || sslCheck && p.probes != 0 {
 			used = append(used, p)
 			scripts |= p.scripts
 			agent += int(p.agent)
@@ -343,6 +438,9 @@ func scriptFinding(a *analysis, ports []svcPort) {
 		if scripts&(1<<i) != 0 {
 			names = append(names, svcScripts[i].name)
 		}
+	}
+	if sslCheck {
+		names = append(names, "shortport.ssl")
 	}
 	f := Finding{Label: labelScript, Scanner: a.scanner, Ports: len(used), Targets: svcTargets(used),
 		Attrs: map[string]string{"agent_requests": strconv.Itoa(agent)}}
@@ -361,6 +459,9 @@ func scriptFinding(a *analysis, ports []svcPort) {
 		}
 		if len(ns) > 0 {
 			line += "; requests that name " + strings.Join(ns, ", ")
+		}
+		if sslCheck && p.probes != 0 {
+			line += "; nmap-service-probes' TLSSessionReq alone, as NSE's shortport.ssl sends it to ask whether the port speaks TLS"
 		}
 		f.Evidence = append(f.Evidence, line)
 	}

@@ -16,7 +16,8 @@ import (
 // the client stays silent), the server's line, and the client's FIN
 // after hold.
 func conn(sport, port uint16, at time.Time, payload []byte, hold time.Duration) []pkt {
-	const cISN, sISN = 3000000, 8000000
+	const sISN = 8000000
+	cISN := isnOf(sport)
 	c := func(d time.Duration, t wire.TCPSegment) pkt {
 		t.SPort, t.DPort = sport, port
 		if t.Window == 0 {
@@ -42,6 +43,9 @@ func conn(sport, port uint16, at time.Time, payload []byte, hold time.Duration) 
 	}
 	return append(out, c(hold, wire.TCPSegment{Seq: cISN + 1 + n, Ack: sISN + 1 + uint32(len(line)), Flags: wire.FlagACK | wire.FlagFIN}))
 }
+
+// isnOf is the client's ISN on conn's connection from sport.
+func isnOf(sport uint16) uint32 { return 3000000 + 7919*uint32(sport) }
 
 // svScan is nmap -sV on the ports given: the NULL probe (a silent
 // connection closed after 5 s) when null is set, then each probe on a
@@ -176,13 +180,30 @@ var _ = Describe("service and version probing, and scripts", func() {
 	It("does not take a probe's bytes later in a connection for a probe", func() {
 		const port, sport = 80, 42000
 		ps := conn(sport, port, t0, browserGET, 5*time.Second)
-		mid := wire.TCPSegment{SPort: sport, DPort: port, Seq: 3000001 + uint32(len(browserGET)), Ack: 8000012, Flags: wire.FlagACK | wire.FlagPSH, Window: 502, Payload: pGetRequest}
+		mid := wire.TCPSegment{SPort: sport, DPort: port, Seq: isnOf(sport) + 1 + uint32(len(browserGET)), Ack: 8000012, Flags: wire.FlagACK | wire.FlagPSH, Window: 502, Payload: pGetRequest}
 		mid2 := mid
 		mid2.Seq += uint32(len(pGetRequest))
 		mid2.Payload = pHTTPOptions
 		ps = byTime(ps, []pkt{{t0.Add(time.Second), ipTCP(scannerAddr, targetAddr, 64, mid)}, {t0.Add(2 * time.Second), ipTCP(scannerAddr, targetAddr, 64, mid2)}})
 		fs, _ := detect(detector.Config{}, ps)
 		Expect(svcLines(fs)).To(BeEmpty())
+	})
+
+	It("knows each connection's first segment when connections to one port overlap", func() {
+		// Three connections to port 80 open before any sends: the flow
+		// keeps only the latest handshake, the ring all three.
+		var ps []pkt
+		for i, p := range [][]byte{pGetRequest, pHTTPOptions, pRTSPRequest} {
+			c := conn(43000+uint16(i), 80, t0.Add(time.Duration(i)*time.Millisecond), p, 5*time.Second)
+			for j := range c {
+				if j >= 3 { // data, reply, FIN after every handshake
+					c[j].at = c[j].at.Add(10 * time.Millisecond)
+				}
+			}
+			ps = append(ps, c...)
+		}
+		fs, _ := detect(detector.Config{}, byTime(ps))
+		Expect(svcLines(fs)).To(Equal([]string{"service.version-probe probes=GetRequest,HTTPOptions,RTSPRequest"}))
 	})
 
 	It("says which ports got which probes and how long the NULL probe waited", func() {
@@ -211,6 +232,8 @@ var _ = Describe("service and version probing, and scripts", func() {
 			"service.script agent_requests=3 scripts=http library's 404 check (/nmaplowercheck),hnap-info,vmware-version"),
 		Entry("weblogic-t3-info's T3 hello, no HTTP", svScan(false, []uint16{7001}, []byte("t3 12.1.2\nAS:2048\nHL:19\n\n")),
 			"service.script agent_requests=0 scripts=weblogic-t3-info"),
+		Entry("shortport.ssl's TLSSessionReq beside a script's request", svScan(false, []uint16{80}, pTLSSession, request("GET", "/", nseAgent)),
+			"service.script agent_requests=1 scripts=shortport.ssl"),
 		Entry("/HNAP1 from a browser is no script", svScan(false, []uint16{80}, request("GET", "/HNAP1", "Mozilla/5.0 (X11; Linux x86_64)"))),
 		Entry("curl's requests", svScan(false, []uint16{80}, curlGET, request("GET", "/robots.txt", "curl/7.88.1"))),
 	)

@@ -208,11 +208,23 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.tcp-syn", me+"tool.other tool=masscan"),
 		Entry("hping3", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "50", "-i", "u2000", "{victim}"},
 			me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+		// -sV's probes (--version-light: the lab's servers answer every
+		// probe with a line nmap cannot match, so the full battery waits
+		// out each probe, 150 s) and -sC's scripts on a web port.
+		Entry("nmap -sV", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p22,80,443", "{victim}"},
+			me+"service.version-probe"),
+		Entry("nmap -sC", "tech-connect", []string{"nmap", "-n", "-sC", "-Pn", "-p80", "{victim}"},
+			me+"service.script"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
 		Entry("ordinary HTTP connections (curl)", "benign-web-dns",
 			[]string{"sh", "-c", "for i in 1 2 3 4 5 6; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --max-time 0.3 -o /dev/null https://{www}/ ; done; true"}),
+		// What service probing could be mistaken for: HTTP/1.0 requests
+		// (with Host and User-Agent), TLS 1.2 and 1.3 hellos, and a
+		// connection left silent until the server closes it.
+		Entry("ordinary HTTP/1.0, TLS and idle connections (curl)", "benign-web-dns",
+			[]string{"sh", "-c", "for i in 1 2 3; do curl -s -0 --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --tlsv1.2 --tls-max 1.2 --max-time 0.3 -o /dev/null https://{www}/ ; curl -sk --tlsv1.3 --max-time 0.3 -o /dev/null https://{www}/ ; done; sleep 6 | curl -s --max-time 7 telnet://{www}:80 >/dev/null; true"}),
 		Entry("ordinary DNS lookups (dig)", "benign-web-dns",
 			[]string{"sh", "-c", "for n in www mail ftp ns1 intranet vpn; do dig +tries=1 +time=1 @{ns} $n.example.lab A; done"}),
 	)
