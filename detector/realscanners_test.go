@@ -65,6 +65,10 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern",
 			me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -sn of a /28", "nmap-sweep", me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
+		// -sV's SYN scan of three ports is below the scan thresholds.
+		Entry("nmap -sV -p22,80,443", "nmap-sv", me+"service.script", me+"service.version-probe"),
+		Entry("nmap -sV --version-light -p1-100", "nmap-sv-light", me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sC -p80", "nmap-sc", me+"service.script"),
 		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other tool=masscan"),
 		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other tool=hping3"),
 	)

@@ -72,15 +72,26 @@ var svcProbes = [...]svcProbe{
 	{"NCP", "DmdT\x00\x00\x00\x17\x00\x00\x00\x01", 23, false},
 	{"NotesRPC", "\x3a\x00\x00\x00\x2f\x00\x00\x00\x02\x00\x00\x40\x02\x0f", 60, false},
 	{"JavaRMI", "JRMI\x00\x02\x4b", 7, false},
+	{"Radmin", "\x01\x00\x00\x00\x01\x00\x00\x00\x08\x08", 10, false},
+	{"NessusTPv12", "< NTP/1.2 >\n", 12, false},
+	{"NessusTPv11", "< NTP/1.1 >\n", 12, false},
+	{"NessusTPv10", "< NTP/1.0 >\n", 12, false},
 	{"WMSRequest", "\x01\x00\x00\xfd\xce\xfa\x0b\xb0\xa0\x00\x00\x00MMS", 0, false},
 	{"oracle-tns", "\x00\x5a\x00\x00\x01\x00\x00\x00\x01\x36\x01\x2c", 90, false},
 	{"ms-sql-s", "\x12\x01\x00\x34\x00\x00\x00\x00\x00\x00\x15\x00\x06\x01", 52, false},
+	{"ajp", "\x12\x34\x00\x01\x0a", 5, false},
+	{"hp-pjl", "\x1b%-12345X@PJL INFO ID\r\n", 0, false},
 	{"afp", "\x00\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x0f\x00", 18, false},
+	{"mongodb", "\x41\x00\x00\x00\x3a\x30\x00\x00\xff\xff\xff\xff\xd4\x07\x00\x00\x00\x00\x00\x00test.$cmd", 65, false},
+	{"xmlsysd", "init\noff all\non identity version\nsend\nquit\n", 0, false},
+	{"tn3270", "\xff\xfb\x18\xff\xfa\x18\x00IBM-3279-4-E\xff\xf0", 0, false},
 	{"giop", "GIOP\x01\x00\x01\x00\x24\x00\x00\x00", 48, false},
+	{"mqtt", "\x10\x10\x00\x04MQTT\x04\x02\x00\x1e\x00\x04nmap", 18, true},
+	{"iperf3", "0000000000000000000000000000000000000\x00", 41, false},
 }
 
 // The probe set per port is a bitmask over svcProbes.
-var _ = [32 - len(svcProbes)]struct{}{}
+var _ = [64 - len(svcProbes)]struct{}{}
 
 // matchProbe returns the index in svcProbes of the probe payload is, or
 // -1. payLen is the segment's length as sent (the capture may cut it).
@@ -159,7 +170,7 @@ type svcPort struct {
 	target [4]byte
 	port   uint16
 	// probes is the set of svcProbes seen, by index.
-	probes uint32
+	probes uint64
 	// scripts is the set of svcScripts named; agent counts the
 	// segments that carried nseAgent.
 	scripts     uint16
@@ -337,7 +348,7 @@ func analyzeServiceProbes(a *analysis) {
 	// NSE's shortport.ssl, the portrule of the ssl scripts, sends
 	// nmap-service-probes' TLSSessionReq to a port -sV has not named:
 	// that probe alone, beside scripts' requests, is a script's.
-	var all uint32
+	var all uint64
 	for _, p := range ports {
 		all |= p.probes
 	}
@@ -364,7 +375,7 @@ func scriptsSeen(ps []svcPort) bool {
 // different probes, one telling probe, or a probe on a port that first
 // got the NULL probe's silent wait.
 func versionProbe(a *analysis, ports []svcPort) {
-	var all uint32
+	var all uint64
 	nullThen := false
 	var probed []svcPort
 	for _, p := range ports {
@@ -469,7 +480,7 @@ func scriptFinding(a *analysis, ports []svcPort, sslCheck bool) {
 }
 
 // probeNames lists the probes of set, in svcProbes' order.
-func probeNames(set uint32) []string {
+func probeNames(set uint64) []string {
 	var out []string
 	for i := range svcProbes {
 		if set&(1<<i) != 0 {
@@ -479,7 +490,7 @@ func probeNames(set uint32) []string {
 	return out
 }
 
-func bitCount(x uint32) int {
+func bitCount(x uint64) int {
 	n := 0
 	for ; x != 0; x &= x - 1 {
 		n++

@@ -1,12 +1,16 @@
 package detector_test
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/wire"
 )
@@ -83,6 +87,9 @@ var (
 	pSMBProgNeg   = sized("\x00\x00\x00\xa4\xffSMBr\x00\x00\x00\x00\x08\x01@\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@\x06\x00\x00\x01\x00\x00\x81\x00\x02PC NETWORK PROGRAM 1.0\x00", 168)
 	pSIPOptions   = []byte("OPTIONS sip:nm SIP/2.0\r\nVia: SIP/2.0/TCP nm;branch=foo\r\nFrom: <sip:nm@nm>;tag=root\r\nTo: <sip:nm2@nm2>\r\nCall-ID: 50000\r\nCSeq: 42 OPTIONS\r\n\r\n")
 	pJavaRMI      = []byte("JRMI\x00\x02K")
+	pHello        = []byte("EHLO\r\n")
+	pTN3270       = []byte("\xff\xfb\x18\xff\xfa\x18\x00IBM-3279-4-E\xff\xf0\xff\xfb\x19\xff\xfd\x19\xff\xfb\x00\xff\xfd\x00")
+	pMQTT         = []byte("\x10\x10\x00\x04MQTT\x04\x02\x00\x1e\x00\x04nmap")
 )
 
 // sized is s padded with zeros to n bytes.
@@ -162,6 +169,10 @@ var _ = Describe("service and version probing, and scripts", func() {
 			"service.version-probe probes=FourOhFourRequest"),
 		Entry("SIPOptions alone", svScan(false, []uint16{5060}, pSIPOptions),
 			"service.version-probe probes=SIPOptions"),
+		Entry("Hello and tn3270 (a telnet port's probes)", svScan(false, []uint16{23}, pHello, pTN3270),
+			"service.version-probe probes=Hello,tn3270"),
+		Entry("mqtt alone: client id nmap", svScan(false, []uint16{1883}, pMQTT),
+			"service.version-probe probes=mqtt"),
 		Entry("the light battery on two ports", svScan(true, []uint16{22, 80}, pGenericLines, pGetRequest, pSSLSession, pTLSSession),
 			"service.version-probe probes=NULL,GenericLines,GetRequest,SSLSessionReq,TLSSessionReq"),
 
@@ -175,6 +186,8 @@ var _ = Describe("service and version probing, and scripts", func() {
 		Entry("HTTP/1.1 bare GET", svScan(true, []uint16{80}, http11Bare)),
 		Entry("GetRequest's bytes with more after them", svScan(true, []uint16{80}, getPlusBody)),
 		Entry("curl's TLS ClientHello", svScan(true, []uint16{443}, curlHello, curlHello)),
+		Entry("an SMTP client's EHLO with its name", svScan(true, []uint16{25}, []byte("EHLO mail.example.lab\r\n"), []byte("EHLO mail.example.lab\r\n"))),
+		Entry("an MQTT client with its own id", svScan(false, []uint16{1883}, []byte("\x10\x12\x00\x04MQTT\x04\x02\x00\x3c\x00\x06sensor"))),
 	)
 
 	It("does not take a probe's bytes later in a connection for a probe", func() {
@@ -248,4 +261,49 @@ var _ = Describe("service and version probing, and scripts", func() {
 		Expect(f.Ports).To(Equal(32))
 		Expect(f.Evidence[len(f.Evidence)-1]).To(Equal("168 probes on further ports not kept (cap 32 ports)"))
 	})
+})
+
+// nmapProbes are the probes nmap's own output names in the service
+// fingerprints it printed (the r(NAME,...) records of its SF- lines).
+func nmapProbes(txt string) []string {
+	var sf strings.Builder
+	for _, l := range strings.Split(txt, "\n") {
+		if rest, ok := strings.CutPrefix(l, "SF"); ok {
+			_, body, _ := strings.Cut(rest, ":")
+			sf.WriteString(body)
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, rec := range strings.Split(sf.String(), "%r(")[1:] {
+		name, _, _ := strings.Cut(rec, ",")
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+var _ = Describe("service probes in real captures (testdata/real)", func() {
+	DescribeTable("are the probes nmap says it sent, each by its name",
+		func(file string, ports int) {
+			txt, err := os.ReadFile(filepath.Join("testdata", "real", file+".txt"))
+			Expect(err).NotTo(HaveOccurred())
+			c, err := capture.ReadFile(filepath.Join("testdata", "real", file+".pcap"))
+			Expect(err).NotTo(HaveOccurred())
+			f := finding(detector.DetectCapture(c), "service.version-probe")
+			Expect(f.Ports).To(Equal(ports))
+			got := strings.Split(f.Attr("probes"), ",")
+			Expect(got[0]).To(Equal("NULL"), "nmap waited for a banner on every port first")
+			got = got[1:]
+			slices.Sort(got)
+			want := nmapProbes(string(txt))
+			Expect(want).NotTo(BeEmpty())
+			Expect(got).To(Equal(want))
+		},
+		Entry("nmap -sV -p22,80,443 (two open ports, the default battery)", "nmap-sv", 2),
+		Entry("nmap -sV --version-light -p1-100 (five open ports)", "nmap-sv-light", 5),
+	)
 })

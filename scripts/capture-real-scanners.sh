@@ -42,6 +42,12 @@ cap nmap-os-irix fig2-syn-os-irix nmap -n -O -Pn -p1-25 '{victim}'
 cap nmap-frag fig2-syn nmap -n -f -sS -Pn -p1-100 '{victim}'
 cap nmap-decoy fig2-syn nmap -n -sS -Pn -D 198.18.0.7,ME -p1-100 '{victim}'
 cap nmap-sweep tech-ping-sweep nmap -n -sn 198.18.1.0/28
+# Service probing and scripts against the lab's line servers: every -sV
+# probe draws a line nmap cannot match, so the default battery (about 30
+# probes a port, 5 s each) takes two and a half minutes.
+cap nmap-sv tech-connect nmap -n -sV -Pn -p22,80,443 '{victim}'
+cap nmap-sv-light tech-connect nmap -n -sV --version-light -Pn -p1-100 '{victim}'
+cap nmap-sc tech-connect nmap -n -sC -Pn -p80 '{victim}'
 # masscan needs the scanner namespace's interface and its router (the sensor
 # end of the veth) spelled out: it reads no routing table of its own.
 cap masscan fig2-syn masscan '{victim}' -p1-100 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2

@@ -213,6 +213,8 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		// out each probe, 150 s) and -sC's scripts on a web port.
 		Entry("nmap -sV", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p22,80,443", "{victim}"},
 			me+"service.version-probe"),
+		Entry("nmap -sV of 100 ports", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sC", "tech-connect", []string{"nmap", "-n", "-sC", "-Pn", "-p80", "{victim}"},
 			me+"service.script"),
 		// Ordinary clients: today's kernel's connections and a resolver's
