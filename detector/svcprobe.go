@@ -190,8 +190,8 @@ type svcConn struct {
 }
 
 // svcRing is the number of such connections a source keeps; older ones
-// are overwritten (nmap's scripts open a few dozen in parallel).
-const svcRing = 16
+// are overwritten (nmap's scripts open several at once).
+const svcRing = 8
 
 // svcState is a source's service probing; nil until the source
 // completes a handshake.
