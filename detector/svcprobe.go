@@ -384,7 +384,7 @@ func versionProbe(a *analysis, ports []svcPort) {
 		if named != 0 && p.probes&(1<<probeNULL) != 0 {
 			nullThen = true
 		}
-		if named != 0 || p.probes != 0 {
+		if p.probes != 0 {
 			probed = append(probed, p)
 		}
 	}
@@ -405,7 +405,7 @@ func versionProbe(a *analysis, ports []svcPort) {
 		f.Packets += int(p.matched)
 		line := fmt.Sprintf("%s port %d: %s", addr4(p.target), p.port, strings.Join(probeNames(p.probes&^(1<<probeNULL)), ", "))
 		if p.probes&^(1<<probeNULL) == 0 {
-			line = fmt.Sprintf("%s port %d: no probe matched", addr4(p.target), p.port)
+			line = fmt.Sprintf("%s port %d: no other probe", addr4(p.target), p.port)
 		}
 		if p.probes&(1<<probeNULL) != 0 {
 			line += fmt.Sprintf("; the NULL probe: connected and sent nothing for %.1f s until the connection closed", time.Duration(p.wait).Seconds())
