@@ -186,6 +186,8 @@ var _ = Describe("service and version probing, and scripts", func() {
 		Entry("HTTP/1.1 bare GET", svScan(true, []uint16{80}, http11Bare)),
 		Entry("GetRequest's bytes with more after them", svScan(true, []uint16{80}, getPlusBody)),
 		Entry("curl's TLS ClientHello", svScan(true, []uint16{443}, curlHello, curlHello)),
+		Entry("HAProxy's default httpchk (OPTIONS / HTTP/1.0) to three backends, again and again",
+			svScan(false, []uint16{80, 8080, 8081}, pHTTPOptions, pHTTPOptions, pHTTPOptions, pHTTPOptions)),
 		Entry("an SMTP client's EHLO with its name", svScan(true, []uint16{25}, []byte("EHLO mail.example.lab\r\n"), []byte("EHLO mail.example.lab\r\n"))),
 		Entry("an MQTT client with its own id", svScan(false, []uint16{1883}, []byte("\x10\x12\x00\x04MQTT\x04\x02\x00\x3c\x00\x06sensor"))),
 	)
