@@ -68,6 +68,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		// -sV's SYN scan of three ports is below the scan thresholds.
 		Entry("nmap -sV -p22,80,443", "nmap-sv", me+"service.script", me+"service.version-probe"),
 		Entry("nmap -sV --version-light -p1-100", "nmap-sv-light", me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sV --version-all -p80", "nmap-sv-all", me+"service.script", me+"service.version-probe"),
 		Entry("nmap -sC -p80", "nmap-sc", me+"service.script"),
 		Entry("masscan", "masscan", me+"scan.tcp-syn", me+"tool.other tool=masscan"),
 		Entry("hping3 -S -p ++1", "hping3-syn", me+"scan.tcp-syn", me+"tool.other tool=hping3"),

@@ -208,25 +208,35 @@ type svcState struct {
 
 // opened records that s completed a handshake with p, its ACK.
 func (st *svcState) opened(p *packet) {
-	if _, ok := st.take(p); ok {
-		return // a duplicate ACK
+	if st.find(p) != nil {
+		return // a later ACK before any data (e.g. of a banner)
 	}
 	st.conns[st.next%svcRing] = svcConn{target: p.dst, sport: p.sport, dport: p.dport, seq: p.seq, ts: p.ts}
 	st.next++
 }
 
-// take returns the unused connection p starts, if it is kept, and
-// marks it used.
-func (st *svcState) take(p *packet) (svcConn, bool) {
+// find returns the unused connection p belongs to with p's seq, the
+// one its first segment will carry, or nil.
+func (st *svcState) find(p *packet) *svcConn {
 	for i := range st.conns {
 		c := &st.conns[i]
 		if c.ts != 0 && c.sport == p.sport && c.seq == p.seq && c.dport == p.dport && c.target == p.dst {
-			taken := *c
-			c.ts = 0
-			return taken, true
+			return c
 		}
 	}
-	return svcConn{}, false
+	return nil
+}
+
+// take returns the unused connection p starts, if it is kept, and
+// marks it used.
+func (st *svcState) take(p *packet) (svcConn, bool) {
+	c := st.find(p)
+	if c == nil {
+		return svcConn{}, false
+	}
+	taken := *c
+	c.ts = 0
+	return taken, true
 }
 
 func (s *svcState) port(target [4]byte, port uint16, ts int64) *svcPort {

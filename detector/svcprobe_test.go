@@ -273,6 +273,36 @@ var _ = Describe("service and version probing, and scripts", func() {
 		Expect(svcLines(fs)).To(Equal([]string{"service.version-probe probes=GetRequest,HTTPOptions,RTSPRequest"}))
 	})
 
+	It("still knows a connection's first segment after it acknowledged a banner", func() {
+		const port = 21
+		a, b := uint16(44000), uint16(44001)
+		ia, ib := isnOf(a), isnOf(b)
+		c := func(d time.Duration, sport uint16, t wire.TCPSegment) pkt {
+			t.SPort, t.DPort, t.Window = sport, port, 502
+			return pkt{t0.Add(d), ipTCP(scannerAddr, targetAddr, 64, t)}
+		}
+		srv := func(d time.Duration, sport uint16, t wire.TCPSegment) pkt {
+			t.SPort, t.DPort, t.Window = port, sport, 509
+			return pkt{t0.Add(d), ipTCP(targetAddr, scannerAddr, 64, t)}
+		}
+		banner := []byte("220 ready\r\n")
+		ms := time.Millisecond
+		ps := []pkt{
+			c(0, a, wire.TCPSegment{Seq: ia, Flags: wire.FlagSYN, Options: linuxSYNOptions}),
+			srv(1*ms, a, wire.TCPSegment{Seq: 100, Ack: ia + 1, Flags: wire.FlagSYN | wire.FlagACK}),
+			c(2*ms, a, wire.TCPSegment{Seq: ia + 1, Ack: 101, Flags: wire.FlagACK}),
+			srv(3*ms, a, wire.TCPSegment{Seq: 101, Ack: ia + 1, Flags: wire.FlagACK | wire.FlagPSH, Payload: banner}),
+			c(4*ms, a, wire.TCPSegment{Seq: ia + 1, Ack: 101 + uint32(len(banner)), Flags: wire.FlagACK}),
+			c(5*ms, b, wire.TCPSegment{Seq: ib, Flags: wire.FlagSYN, Options: linuxSYNOptions}),
+			srv(6*ms, b, wire.TCPSegment{Seq: 200, Ack: ib + 1, Flags: wire.FlagSYN | wire.FlagACK}),
+			c(7*ms, b, wire.TCPSegment{Seq: ib + 1, Ack: 201, Flags: wire.FlagACK}),
+			c(8*ms, a, wire.TCPSegment{Seq: ia + 1, Ack: 101 + uint32(len(banner)), Flags: wire.FlagACK | wire.FlagPSH, Payload: pGetRequest}),
+			c(9*ms, b, wire.TCPSegment{Seq: ib + 1, Ack: 201, Flags: wire.FlagACK | wire.FlagPSH, Payload: pHTTPOptions}),
+		}
+		fs, _ := detect(detector.Config{}, ps)
+		Expect(svcLines(fs)).To(Equal([]string{"service.version-probe probes=GetRequest,HTTPOptions"}))
+	})
+
 	It("says which ports got which probes and how long the NULL probe waited", func() {
 		fs, _ := detect(detector.Config{}, svScan(true, []uint16{22, 80}, pGetRequest, pHTTPOptions))
 		f := finding(fs, "service.version-probe")
