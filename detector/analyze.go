@@ -16,6 +16,10 @@ type analysis struct {
 	scanner netip.Addr
 	// decoy is the decoy group this source leads, if any.
 	decoy *decoyGroup
+	// idle is the detector's idle-scan table (idle.go); moved says a
+	// finding of this source went to another scanner (an idle scan's).
+	idle  *idleTable
+	moved bool
 
 	// Technique results, nil when the technique was not found.
 	syn     *synScan
@@ -33,8 +37,8 @@ type analysis struct {
 	halfOpenDone  bool
 	// byKind caches flowsOf per kind: sorting a big scan's flows once
 	// instead of once per analyzer.
-	byKind   [kindBounce + 1][]*flow
-	kindDone uint16
+	byKind   [kindLast + 1][]*flow
+	kindDone uint32
 	// isns caches isnGroups of the SYN scan, which two analyzers read.
 	isns *isnGroupSet
 }
@@ -48,8 +52,12 @@ var analyzers = []analyzer{
 	analyzeSYNScan,
 	analyzeConnect,
 	analyzeStealth,
+	analyzeCustomScan,
 	analyzeUDP,
+	analyzeIPProto,
+	analyzeSCTP,
 	analyzeSweeps,
+	analyzeHostSweeps,
 	analyzeBounce,
 	analyzeOSDetect,
 	analyzeSeqProbe,
@@ -59,6 +67,7 @@ var analyzers = []analyzer{
 	analyzeNmap20x,
 	analyzeNmapModern,
 	analyzeOtherTool,
+	analyzeIdle,
 	analyzeServiceProbes,
 }
 
@@ -87,15 +96,35 @@ func bySourceAddr(a, b *source) int { return bytes.Compare(a.addr[:], b.addr[:])
 // the decoy groups of all sources.
 func (d *Detector) findingsOf(srcs []*source, groups map[[4]byte]*decoyGroup) []Finding {
 	var out []Finding
+	moved := false
 	for _, s := range srcs {
-		a := analysis{cfg: &d.cfg, src: s, scanner: netip.AddrFrom4(s.addr), decoy: groups[s.addr]}
+		a := analysis{cfg: &d.cfg, src: s, scanner: netip.AddrFrom4(s.addr), decoy: groups[s.addr], idle: d.idle}
 		for _, run := range analyzers {
 			run(&a)
 		}
 		slices.SortStableFunc(a.out, func(x, y Finding) int { return strings.Compare(x.Label, y.Label) })
 		out = append(out, a.out...)
+		moved = moved || a.moved
+	}
+	if moved {
+		out = regroup(out)
 	}
 	return out
+}
+
+// regroup restores the order by scanner, then label, after an analyzer
+// gave a finding to another scanner, keeping one tool label per scanner
+// (the first; osdetect stays per target, scan.idle per zombie).
+func regroup(out []Finding) []Finding {
+	slices.SortStableFunc(out, func(x, y Finding) int {
+		if c := x.Scanner.Compare(y.Scanner); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Label, y.Label)
+	})
+	return slices.CompactFunc(out, func(x, y Finding) bool {
+		return x.Scanner == y.Scanner && x.Label == y.Label && strings.HasPrefix(x.Label, "tool.")
+	})
 }
 
 // isnGroups is isnGroups(a.syn.byTarget), computed once. Callers check

@@ -17,10 +17,27 @@ type Config struct {
 	// MinScanPorts is how many distinct destination ports a source must
 	// probe before it is called a port scan (default 5).
 	MinScanPorts int
-	// MinSweepHosts is how many distinct addresses a source must ping
-	// (ICMP echo, or TCP ACK to one port) before it is called a sweep
+	// MinSweepHosts is how many distinct addresses a source must probe
+	// the same way (ICMP echo, timestamp or address mask; a TCP ACK to
+	// one port; another IP protocol) before it is called a sweep
 	// (default 5).
 	MinSweepHosts int
+	// MinPortSweepHosts is how many distinct addresses one port must get
+	// bare SYNs, UDP datagrams or SCTP INITs from a source before it is
+	// called a sweep of that port (default 8), each port on its own.
+	// It is higher than MinSweepHosts because ordinary clients send SYNs
+	// and datagrams too, where they never send bare ACKs or timestamp
+	// requests to fresh hosts; and a scan of many ports of a few hosts
+	// (nmap -p1-150 of five responders) stays a port scan.
+	MinPortSweepHosts int
+	// MaxSweepProbes is how many probes one address may get one way
+	// (one port, one ICMP query type) and still count towards a sweep
+	// (default 4): a try and its retransmissions (nmap -sU sends two
+	// payloads to port 53 or 161, each tried twice). A host probed more
+	// often is watched, not discovered: a monitoring system pinging or
+	// connecting to its hosts every few seconds, a resolver asking its
+	// servers, a mail server retrying its relays.
+	MaxSweepProbes int
 	// DecoyWindow is how far apart two sources may send the same probe
 	// and still be taken for decoy copies of each other (default 1s).
 	DecoyWindow time.Duration
@@ -35,6 +52,8 @@ const (
 	defaultMaxFlows          = 1 << 18
 	defaultMinScanPorts      = 5
 	defaultMinSweepHosts     = 5
+	defaultMaxSweepProbes    = 4
+	defaultMinPortSweepHosts = 8
 	defaultDecoyWindow       = time.Second
 )
 
@@ -57,6 +76,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MinSweepHosts <= 0 {
 		c.MinSweepHosts = defaultMinSweepHosts
+	}
+	if c.MinPortSweepHosts <= 0 {
+		c.MinPortSweepHosts = defaultMinPortSweepHosts
+	}
+	if c.MaxSweepProbes <= 0 {
+		c.MaxSweepProbes = defaultMaxSweepProbes
 	}
 	if c.DecoyWindow <= 0 {
 		c.DecoyWindow = defaultDecoyWindow

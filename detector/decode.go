@@ -50,12 +50,14 @@ type packet struct {
 	frag fragInfo
 }
 
-// quoted is the header of the packet an ICMP error refers to.
+// quoted is the header of the packet an ICMP error refers to. hdr says
+// its IP header was whole (proto, src and dst are set); ok that its
+// ports were there too.
 type quoted struct {
 	proto        uint8
 	src, dst     [4]byte
 	sport, dport uint16
-	ok           bool
+	ok, hdr      bool
 }
 
 // ipHeader is what decodeIPv4 learns from the IP header alone.
@@ -166,17 +168,18 @@ func decodeQuote(q []byte) quoted {
 		return quoted{}
 	}
 	ihl := int(q[0]&0x0f) * 4
-	if ihl < 20 || len(q) < ihl+4 {
+	if ihl < 20 || len(q) < ihl {
 		return quoted{}
 	}
-	return quoted{
-		proto: q[9],
-		src:   [4]byte(q[12:16]),
-		dst:   [4]byte(q[16:20]),
-		sport: binary.BigEndian.Uint16(q[ihl:]),
-		dport: binary.BigEndian.Uint16(q[ihl+2:]),
-		ok:    true,
+	h := quoted{proto: q[9], src: [4]byte(q[12:16]), dst: [4]byte(q[16:20]), hdr: true}
+	if len(q) < ihl+4 {
+		// A probe with no transport header (nmap -sO) is quoted whole.
+		return h
 	}
+	h.sport = binary.BigEndian.Uint16(q[ihl:])
+	h.dport = binary.BigEndian.Uint16(q[ihl+2:])
+	h.ok = true
+	return h
 }
 
 // isBareSYN is a connection opener: SYN without ACK, RST or FIN. The

@@ -18,6 +18,9 @@ type Detector struct {
 	frags  *fragTable
 	decoys *decoyTable
 	relays relayTable
+	// idle pairs SYN/ACK probes of zombies with their SYNs (idle.go);
+	// nil until the first unasked-for SYN/ACK.
+	idle *idleTable
 }
 
 // Stats describes the detector's state, for callers that want to report
@@ -81,6 +84,12 @@ func (d *Detector) Packet(ts time.Time, ip []byte) {
 		if decodeICMP(l4, sent, &p) {
 			d.icmp(&p)
 		}
+	case protoSCTP:
+		if decodeSCTP(l4, sent, &p) {
+			d.sctp(&p)
+		}
+	default:
+		d.ipProto(&p, sent)
 	}
 }
 

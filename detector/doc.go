@@ -7,7 +7,18 @@
 //     scan.tcp-xmas, scan.tcp-null, scan.tcp-ack, scan.udp, and
 //     scan.ftp-bounce (read from the FTP control connection's PORT
 //     commands and the server's replies);
+//   - today's other scan types (scantypes.go, ipproto.go, sctp.go):
+//     scan.tcp-maimon (FIN|ACK), scan.tcp-custom (--scanflags, attr
+//     flags), scan.ip-protocol (-sO), scan.sctp-init (-sY) and
+//     scan.sctp-cookie (-sZ); scan.tcp-window is reserved, as -sW's
+//     probes are -sA's (scan.tcp-ack says what the RSTs' windows read);
 //   - host discovery: sweep.icmp-echo, sweep.tcp-ack;
+//   - host discovery of today and horizontal scans (hostsweep.go):
+//     sweep.tcp-syn, sweep.udp, sweep.icmp-timestamp, sweep.icmp-netmask,
+//     sweep.sctp-init, sweep.ip-protocol (nmap -PS -PU -PP -PM -PY -PO;
+//     zmap or masscan -p80 over a range; a scan of many ports across
+//     many hosts is scan.tcp-syn and sweep.tcp-syn), with attrs targets
+//     and ports (protocols for -PO);
 //   - OS detection: osdetect, one finding per target, with attrs
 //     generation (nmap-1: nmap 2.0x's T1-T7+PU; nmap-2: today's battery),
 //     outcome (fingerprinted, no-open-port, retried) and attempts; and
@@ -15,6 +26,12 @@
 //   - evasion: evasion.fragment (tiny first fragments, rebuilt to read
 //     the probe inside), evasion.decoy (the same probes from several
 //     sources; attr real_source when one alone answers SYN/ACKs);
+//   - idle scans: scan.idle (nmap -sI, idle.go), the SYN/ACK probes of a
+//     zombie's IP ID paired with the SYNs spoofed from it in between,
+//     reported under the real scanner with attrs zombie and real_source;
+//     the zombie's address gets no scan.tcp-syn (nor tool label) for those
+//     SYNs, which it never sent: when no prober is on the wire they stay a
+//     SYN scan from it, as nothing tells them apart;
 //   - campaigns (campaign.go), the FAQ's shapes across probes and
 //     processes: campaign.random-scan (one process, one sport and ISN,
 //     scattered ports in shuffled order, then OS detection),
@@ -26,11 +43,40 @@
 //     their names in nmap-service-probes, matched on each connection's
 //     first segment, and the NULL probe's silent wait) and
 //     service.script (NSE's User-Agent and requests naming a script);
-//   - tools: tool.nmap-2.0x, tool.nmap-modern, tool.other (attr tool:
-//     masscan, hping3, zmap), each from the features its packet builder
-//     keeps constant or varies. The rules are written so that today's nmap
-//     never passes for nmap 2.0x (it sends MSS on SYNs, a random seq on
-//     FIN probes, a new TTL per packet), nor the reverse.
+//   - tools: tool.nmap-2.0x, tool.nmap-modern, tool.other (attr name:
+//     masscan, zmap, hping3, unicornscan, or unknown with attr features,
+//     the fixed non-OS fields seen), each from the features its packet
+//     builder keeps constant or varies. The rules are written so that
+//     today's nmap never passes for nmap 2.0x (it sends MSS on SYNs, a
+//     random seq on FIN probes, a new TTL per packet), nor the reverse;
+//   - small scans (smallscan.go): SYNs to one to four ports of one host
+//     are a scan.tcp-syn, with the tool label, when every probe carries
+//     a known scanner's template and the source completed no handshake.
+//
+// # Sweeps and monitoring: the thresholds
+//
+// A probe to one host is not a sweep; the same probe to many is. A
+// sweep needs Config.MinSweepHosts (default 5) distinct addresses probed
+// the same way with what ordinary clients never send to fresh hosts: one
+// ICMP query type, ACKs to one port, another IP protocol. SYNs, UDP
+// datagrams and SCTP INITs, which clients do send, need
+// Config.MinPortSweepHosts (default 8) addresses on one port, each port
+// on its own: a scan of 150 ports of 5 hosts stays a port scan, ports
+// 20-30 of a /28 are a port scan and a sweep. Only addresses probed at
+// most Config.MaxSweepProbes times one way (default 4: a try and its
+// retransmissions; nmap sends one or two, two payloads each to UDP 53
+// and 161, zmap and masscan one) count. That is the line between a
+// sweep and a monitoring system: a monitor pinging ten hosts every
+// second, or connecting to port 22 of each every minute, comes back to
+// the same hosts again and again, and from its fifth round on none of
+// them counts. A monitor seen for fewer rounds than that, over enough
+// hosts, looks like a sweep and is reported as one: the wire cannot tell
+// them apart yet; nor can Expire, which forgets a source quiet for its
+// idle time: give it an idle time longer than the monitors' interval,
+// or each of their rounds starts afresh. Conversations never count: a
+// SYN whose connection carried data or a FIN (a browser, a mail server,
+// a monitor's connect check), a UDP request with payload that got a
+// datagram back (a resolver asking its servers).
 //
 // # Ownership and lifetimes
 //
@@ -50,10 +96,12 @@
 // # State and its bounds
 //
 // State is kept per source address, created only when the source sends a
-// packet that can be a probe: a bare SYN, a FIN/Xmas/Null probe, an ACK
-// that belongs to no connection the detector knows, a UDP datagram that
-// answers nobody, an ICMP echo or timestamp request, or an OS-detection
-// probe. A host that merely answers never gets any. Per source:
+// packet that can be a probe: a bare SYN, a FIN/Xmas/Null probe, an ACK,
+// FIN|ACK or other flag set that belongs to no connection the detector
+// knows, a UDP datagram that answers nobody, an ICMP echo, timestamp or
+// address mask request, an SCTP INIT or COOKIE ECHO, a packet of another
+// IP protocol, or an OS-detection probe. A host that merely answers never
+// gets any. Per source:
 //   - a flow table records for each (target, port, technique) the first
 //     probe as sent (flags, seq, ack, sport, window, TTL, IP ID and length,
 //     option class, payload length), how many probes went there, and what
@@ -85,7 +133,10 @@
 // Config.MaxFlows overall, so a flood of spoofed sources or ports cannot
 // exhaust memory. Detector-wide, a 256-slot table rebuilds fragments and
 // a 4096-slot table remembers recent probes for decoy pairing; both
-// overwrite on collision. An evicted source's state, and the findings it
+// overwrite on collision. A 128-entry table (32 sets of 4 by zombie
+// address, allocated with the first unasked-for SYN/ACK) follows idle
+// scans; an entry reading an idle scan in progress is not overwritten
+// for a minute. An evicted source's state, and the findings it
 // would have given, are gone; Stats counts evictions and lost fragments.
 //
 // # Adding a technique

@@ -45,9 +45,10 @@ func analyzeFragments(a *analysis) {
 // kindsLine says what the rebuilt probes were: "SYN probes to 30 ports of
 // 1 target".
 func kindsLine(fs []*flow) string {
-	names := map[probeKind]string{kindSYN: "SYN", kindFIN: "FIN", kindXmas: "FIN|PSH|URG", kindNull: "flagless", kindACK: "ACK", kindUDP: "UDP", kindEcho: "echo"}
+	names := map[probeKind]string{kindSYN: "SYN", kindFIN: "FIN", kindXmas: "FIN|PSH|URG", kindNull: "flagless", kindACK: "ACK", kindUDP: "UDP", kindEcho: "echo",
+		kindMaimon: "FIN|ACK", kindCustom: "custom-flag", kindSCTPInit: "SCTP INIT", kindSCTPCookie: "SCTP COOKIE ECHO", kindIPProto: "IP protocol"}
 	var ks []string
-	for _, k := range []probeKind{kindSYN, kindFIN, kindXmas, kindNull, kindACK, kindUDP, kindEcho} {
+	for _, k := range []probeKind{kindSYN, kindFIN, kindXmas, kindNull, kindACK, kindUDP, kindEcho, kindMaimon, kindCustom, kindSCTPInit, kindSCTPCookie, kindIPProto} {
 		if slices.ContainsFunc(fs, func(f *flow) bool { return f.kind == k }) {
 			ks = append(ks, names[k])
 		}

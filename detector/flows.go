@@ -17,10 +17,23 @@ const (
 	kindEcho
 	kindTimestamp
 	kindBounce // a port named in an FTP PORT command
+	kindMaimon // FIN|ACK (scantypes.go)
+	kindCustom // any other flag set nmap's named scans do not use (--scanflags)
+	kindIPProto
+	kindSCTPInit
+	kindSCTPCookie
+	kindMask // ICMP address mask request (hostsweep.go)
+
+	// kindLast is the highest kind; kind sets are uint32 bitmaps.
+	kindLast = kindMask
 )
 
-// tcpKinds are the kinds whose answers come back as TCP.
-const tcpKinds = 1<<kindSYN | 1<<kindFIN | 1<<kindXmas | 1<<kindNull | 1<<kindACK
+// tcpKinds are the kinds whose answers come back as TCP; sctpKinds as
+// SCTP. An IP-protocol flow's port is the protocol number.
+const (
+	tcpKinds  = 1<<kindSYN | 1<<kindFIN | 1<<kindXmas | 1<<kindNull | 1<<kindACK | 1<<kindMaimon | 1<<kindCustom
+	sctpKinds = 1<<kindSCTPInit | 1<<kindSCTPCookie
+)
 
 // flowKey names one port of one target, probed one way, from the
 // prober's side. ICMP flows have port 0.
@@ -54,6 +67,7 @@ const (
 	fragmented                // the first probe arrived as IP fragments
 	ttlChanged                // a later probe carried another TTL than the first
 	lastOther                 // the latest probe was counted in others
+	gotSegment                // a TCP answer with neither RST nor SYN (or an SCTP chunk other than INIT ACK or ABORT): the probe belonged to a connection
 )
 
 // flow is what one source did to one port of one target and what came
@@ -93,6 +107,9 @@ type flow struct {
 	// remembered to have (nmap 2.0x retries from M+3*round+try, round <
 	// 20), i.e. another process probing the same port.
 	others uint16
+	// rstWindow is the window of the latest RST that answered the flow
+	// (a window scan's reading; it fills padding).
+	rstWindow uint16
 	// synAckAck is the ack of the target's latest SYN/ACK.
 	synAckAck uint32
 	// idx is the flow's place in its table, so that analyzers can keep
@@ -117,7 +134,7 @@ type flowTable struct {
 	n      int
 	// kinds has bit k set once the source sent a probe of kind k, so that
 	// an answer is looked up only under kinds in use.
-	kinds uint16
+	kinds uint32
 	// untracked counts probes to new flows refused by the caps.
 	untracked uint64
 }
@@ -174,9 +191,9 @@ func (t *flowTable) find(k flowKey) *flow {
 
 // latest returns, among the flows to target:port of the kinds in mask,
 // the one probed last: the one an answer most likely belongs to.
-func (t *flowTable) latest(target [4]byte, port uint16, mask uint16) *flow {
+func (t *flowTable) latest(target [4]byte, port uint16, mask uint32) *flow {
 	var best *flow
-	for k := kindSYN; k <= kindBounce; k++ {
+	for k := kindSYN; k <= kindLast; k++ {
 		if mask&t.kinds&(1<<k) == 0 {
 			continue
 		}
@@ -287,8 +304,13 @@ func (t *flowTable) inbound(p *packet) bool {
 			}
 		case p.flags&wire.FlagRST != 0 && !f.has(gotSynAck):
 			f.state |= gotRST
+			f.rstWindow = p.window
+		case p.flags&(wire.FlagSYN|wire.FlagRST) == 0:
+			f.state |= gotSegment
 		}
 		return true
+	case protoSCTP:
+		return t.inboundSCTP(p)
 	case wire.ProtoUDP:
 		if f := t.find(flowKey{p.src, p.sport, kindUDP}); f != nil {
 			f.state |= gotReply
@@ -296,6 +318,11 @@ func (t *flowTable) inbound(p *packet) bool {
 		}
 	case wire.ProtoICMP:
 		return t.inboundICMP(p)
+	default:
+		if f := t.find(flowKey{p.src, uint16(p.proto), kindIPProto}); f != nil {
+			f.state |= gotReply
+			return true
+		}
 	}
 	return false
 }
@@ -303,6 +330,8 @@ func (t *flowTable) inbound(p *packet) bool {
 func (t *flowTable) inboundICMP(p *packet) bool {
 	var f *flow
 	switch p.icmpType {
+	case icmpMaskReply:
+		return t.inboundMaskReply(p)
 	case icmpEchoReply:
 		f = t.find(flowKey{p.src, 0, kindEcho})
 	case icmpTimestamp + 1:
@@ -310,7 +339,16 @@ func (t *flowTable) inboundICMP(p *packet) bool {
 	case icmpUnreachable:
 		q := p.quote
 		switch {
+		case q.hdr && !knownProto(q.proto):
+			// An IP-protocol probe: protocol unreachable says closed,
+			// any other unreachable filtered.
+			if f = t.find(flowKey{q.dst, uint16(q.proto), kindIPProto}); f != nil && p.flags == icmpProtoUnreachable {
+				f.state |= gotRST
+				return true
+			}
 		case !q.ok:
+		case q.proto == protoSCTP:
+			f = t.latest(q.dst, q.dport, sctpKinds)
 		case q.proto == wire.ProtoUDP:
 			if f = t.find(flowKey{q.dst, q.dport, kindUDP}); f != nil && p.flags == 3 {
 				f.state |= gotRST

@@ -115,6 +115,8 @@ func headerLen(proto uint8, l4 []byte) int {
 			return max(int(l4[12]>>4)*4, 20)
 		}
 		return 20
+	case protoSCTP:
+		return 16 // the common header and the first chunk's type and length
 	default:
 		return 8
 	}

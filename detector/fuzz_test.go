@@ -18,7 +18,9 @@ func FuzzPacket(f *testing.F) {
 	// ICMP errors, fragments, OS probes and FTP payloads too.
 	for _, ps := range [][]pkt{scan, benign(), connectScan(), nmap202UDP().packets(), nmap202Sweep(2),
 		osAttempt1(t0, 42558, 1815095948, 1, 35401), osAttempt2(t0, 41457, 4121425137, 1, 2),
-		fragmented(nmap202Scan().packets()[:4], 16), ftpBounce([]uint16{22}, nil)} {
+		fragmented(nmap202Scan().packets()[:4], 16), ftpBounce([]uint16{22}, nil),
+		modernFlags(maimonFlags).packets()[:4], sctpScan{ttl: randomTTL, rwnd: 32768, target: "sctp"}.packets()[:6],
+		sctpScan{cookie: true, ttl: randomTTL, target: "none"}.packets()[:4], protoScan([]uint8{2, 47, 50}, nil, randomTTL)} {
 		for _, p := range ps {
 			f.Add(p.data)
 		}

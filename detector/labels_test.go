@@ -71,7 +71,7 @@ var _ = Describe("the label table", func() {
 			Expect(l.SID).To(Equal(9000001+i), l.Name)
 			Expect(names).NotTo(HaveKey(l.Name), "row %d repeats %s", i, l.Name)
 			names[l.Name] = i
-			Expect(l.Proto).To(BeElementOf("TCP", "UDP", "ICMP"), l.Name)
+			Expect(l.Proto).To(BeElementOf("TCP", "UDP", "ICMP", "SCTP", "IP"), l.Name)
 			Expect(l.Category).NotTo(BeEmpty(), l.Name)
 			Expect(l.Severity).To(BeNumerically(">", 0), l.Name)
 			Expect(l.Text).NotTo(BeEmpty(), l.Name)

@@ -11,8 +11,11 @@ const labelNmapModern = "tool.nmap-modern"
 // constant and what it varies:
 //   - raw SYNs with MSS 1460 as the only option and window 1024, one ISN
 //     per target, a new TTL per packet;
-//   - FIN, Xmas and Null probes with one random seq, ACK probes with one
-//     random ack, window 1024;
+//   - FIN, Xmas and Null probes with one random seq, ACK and FIN|ACK
+//     probes with one random ack, window 1024; --scanflags probes alike
+//     (scantypes.go);
+//   - IP protocol scans of bare IP headers and SCTP scans from one source
+//     port with nmap's INIT (ipproto.go, sctp.go), a new TTL per packet;
 //   - UDP probes from one source port with a new TTL per packet;
 //   - host discovery with ICMP timestamp requests beside the echoes;
 //   - second-generation OS detection (SEQ, ECN, T2-T7, IE, U1);
@@ -22,7 +25,10 @@ func analyzeNmapModern(a *analysis) {
 	var t toolEvidence
 	modernSYN(a, &t)
 	modernStealth(a, &t)
+	modernCustom(a, &t)
 	modernUDP(a, &t)
+	modernIPProto(a, &t)
+	modernSCTP(a, &t)
 	modernPing(a, &t)
 	modernOS(a, &t)
 	modernPortOrder(a, &t)
@@ -45,15 +51,22 @@ func modernSYN(a *analysis, t *toolEvidence) {
 	for _, run := range a.syn.byTarget {
 		fs = append(fs, run...)
 	}
+	oneISN := oneISNPerTarget(fs)
 	if !all(fs, func(f *flow) bool {
-		return f.optClass == optMSS && f.mss == 1460 && f.window == 1024 && f.ack == 0 && !f.df
-	}) || !oneISNPerTarget(fs) || masscanID(fs) {
+		return f.optClass == optMSS && f.mss == 1460 && window20x(f.window) && f.ack == 0 && !f.df
+	}) || !(oneISN || a.syn.tool == toolNmap) || masscanID(fs) {
 		return
 	}
 	t.fire(fs...)
-	t.setWT(1024, 0)
-	t.add("MSS 1460 as the only option and window 1024 on every SYN (44-byte SYNs)",
-		"one ISN per target on the SYNs")
+	w, _ := modal(fs, func(f *flow) uint16 { return f.window })
+	t.setWT(w, 0)
+	t.add(fmt.Sprintf("MSS 1460 as the only option and window %s on every SYN (44-byte SYNs), no DF", windowList(fs)))
+	if oneISN {
+		t.add("one ISN per target on the SYNs")
+	}
+	if ans := countAnswers(fs); ans.open > 0 && ans.reset == ans.open {
+		t.add("every SYN/ACK answered with RST: no socket behind the SYN")
+	}
 	if l := ttlVaries(fs); l != "" {
 		t.add(l)
 	}
@@ -69,7 +82,7 @@ func modernStealth(a *analysis, t *toolEvidence) {
 			if f.window != 1024 || f.optClass != optNone {
 				return false
 			}
-			if k.kind == kindACK {
+			if k.kind == kindACK || k.kind == kindMaimon {
 				return f.seq == 0 && f.ack != 0 && f.ack == fs[0].ack
 			}
 			return f.ack == 0 && f.seq != 0 && f.seq == fs[0].seq
@@ -79,8 +92,8 @@ func modernStealth(a *analysis, t *toolEvidence) {
 		}
 		t.fire(fs...)
 		t.setWT(1024, 0)
-		if k.kind == kindACK {
-			t.add(fmt.Sprintf("ACK probes with one random ack (%d), seq 0 and window 1024", fs[0].ack))
+		if k.kind == kindACK || k.kind == kindMaimon {
+			t.add(fmt.Sprintf("%s probes with one random ack (%d), seq 0 and window 1024", k.flags, fs[0].ack))
 		} else {
 			t.add(fmt.Sprintf("%s probes with one random seq (%d) and window 1024: nmap 2.0x sent seq 0", k.flags, fs[0].seq))
 		}

@@ -30,7 +30,7 @@ const (
 // on a target, the popular ports among those scanned were all probed
 // before any other, and the others followed in shuffled order.
 func modernPortOrder(a *analysis, t *toolEvidence) {
-	for k := kindSYN; k <= kindACK; k++ {
+	for _, k := range []probeKind{kindSYN, kindFIN, kindXmas, kindNull, kindACK, kindMaimon, kindCustom} {
 		for _, run := range splitByTarget(a.flowsOf(k)) {
 			if first, rest, ok := popularFirst(run); ok {
 				t.fire(run...)

@@ -18,7 +18,8 @@ const labelNmap20x = "tool.nmap-2.0x"
 //   - SYN scan: no TCP options (40-byte SYNs), ack 0, a window of
 //     1024*((TTL%4)+1) shared by every probe of the process, and one ISN
 //     per target host on every first try, usually from one source port;
-//   - FIN, Xmas and Null scans: the same, with seq and ack 0;
+//   - FIN, Xmas, Null and Maimon (FIN|ACK) scans: the same, with seq
+//     and ack 0;
 //   - UDP scan: empty datagrams from one source port, one TTL;
 //   - ping: ACKs with ack 0 and seq ≡ 3 mod 8, echo requests of 8 bytes
 //     with one identifier and little-endian sequence numbers;
@@ -29,7 +30,7 @@ const labelNmap20x = "tool.nmap-2.0x"
 func analyzeNmap20x(a *analysis) {
 	var t toolEvidence
 	nmap20xSYN(a, &t)
-	for _, k := range []probeKind{kindFIN, kindXmas, kindNull} {
+	for _, k := range []probeKind{kindFIN, kindXmas, kindNull, kindMaimon} {
 		nmap20xStealth(a, &t, k)
 	}
 	nmap20xUDP(a, &t)
@@ -107,7 +108,7 @@ func nmap20xStealth(a *analysis, t *toolEvidence, k probeKind) {
 		return
 	}
 	t.fire(fs...)
-	name := map[probeKind]string{kindFIN: "FIN", kindXmas: "FIN|PSH|URG", kindNull: "flagless"}[k]
+	name := map[probeKind]string{kindFIN: "FIN", kindXmas: "FIN|PSH|URG", kindNull: "flagless", kindMaimon: "FIN|ACK"}[k]
 	t.setWT(fs[0].window, fs[0].ttl)
 	t.add(fmt.Sprintf("%s probes with seq 0 and ack 0 and no options: nmap 2.0x draws a sequence number only for SYNs", name),
 		fmt.Sprintf("window %d on every probe", fs[0].window),

@@ -36,8 +36,11 @@ var _ = Describe("tool.nmap-2.0x", func() {
 			s := nmap202Scan()
 			s.probe = probe
 			fs, _ := detect(detector.Config{}, s.packets())
-			// The scan itself is still there; only the tool label goes.
-			Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn"}))
+			// The scan itself is still there; nmap 2.0x's label goes, and
+			// what is left is a template no known tool has (the probes
+			// keep fixed fields no kernel's SYN has).
+			Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn", "tool.other"}))
+			Expect(finding(fs, "tool.other").Attr("name")).To(Equal("unknown"))
 		},
 		Entry("a window nmap 2.0x never used", func(_ int, t *wire.TCPSegment) { t.Window = 8192 }),
 		Entry("a window that changes between probes", func(i int, t *wire.TCPSegment) { t.Window = 1024 << (i % 2) }),

@@ -24,15 +24,22 @@ var stealthKinds = []struct {
 	{kindXmas, labelXmasScan, "FIN|PSH|URG"},
 	{kindNull, labelNullScan, "flagless"},
 	{kindACK, labelACKScan, "ACK"},
+	{kindMaimon, labelMaimon, "FIN|ACK"},
 }
 
-// analyzeStealth reports FIN, Xmas, Null and ACK scans: probes of one
-// flag pattern, with no payload and outside any connection, to at least
-// MinScanPorts ports. RFC 793 stacks answer closed ports with RST and
-// keep silent on open ones; to an ACK every unfiltered port says RST.
+// analyzeStealth reports FIN, Xmas, Null, ACK and Maimon (FIN|ACK)
+// scans: probes of one flag pattern, with no payload and outside any
+// connection, to at least MinScanPorts ports. RFC 793 stacks answer
+// closed ports with RST and keep silent on open ones; to an ACK (FIN|ACK
+// included) every unfiltered port says RST. FIN|ACKs the target
+// acknowledged closed connections the capture saw no opening of, and
+// are left out.
 func analyzeStealth(a *analysis) {
 	for _, k := range stealthKinds {
 		fs := a.flowsOf(k.kind)
+		if k.kind == kindMaimon {
+			fs = outsideConnections(fs)
+		}
 		ports := distinctPorts(fs)
 		if ports < a.cfg.MinScanPorts {
 			continue
@@ -53,6 +60,10 @@ func analyzeStealth(a *analysis) {
 			if silent+unreach > 0 {
 				f.Evidence = append(f.Evidence, fmt.Sprintf("%s sent no RST (filtered)", plural(silent+unreach, "port")))
 			}
+			f.Evidence = append(f.Evidence, windowLine(fs))
+		} else if k.kind == kindMaimon {
+			f.Attrs = map[string]string{"closed": strconv.Itoa(rst), "open_filtered": strconv.Itoa(silent), "filtered": strconv.Itoa(unreach)}
+			f.Evidence = append(f.Evidence, maimonAnswerLines(fs, rst, silent, unreach)...)
 		} else {
 			f.Attrs = map[string]string{"closed": strconv.Itoa(rst), "open_filtered": strconv.Itoa(silent), "filtered": strconv.Itoa(unreach)}
 			f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered RST (closed)", plural(rst, "port")))

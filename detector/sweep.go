@@ -14,19 +14,24 @@ const (
 
 // analyzeSweeps reports host discovery: ICMP echo requests, or TCP ACKs
 // to one port, sent to at least MinSweepHosts addresses (nmap's ping:
-// both, to port 80). An answer (echo reply, RST) says the host is up.
+// both, to port 80), each at most MaxSweepProbes times. An answer (echo
+// reply, RST) says the host is up.
 func analyzeSweeps(a *analysis) {
-	if echo := a.flowsOf(kindEcho); len(echo) >= a.cfg.MinSweepHosts {
+	if echo, left := a.swept(a.flowsOf(kindEcho)); len(echo) >= a.cfg.MinSweepHosts {
 		a.echo = echo
 		f := sweepFinding(a, labelSweepEcho, echo)
 		f.Evidence = append(f.Evidence, fmt.Sprintf("ICMP echo requests to %s", addrRange(echo)))
+		if left > 0 {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("%s pinged more than %d times each left out: watched, not swept", plural(left, "further address"), a.cfg.MaxSweepProbes))
+		}
 		if all(echo, func(f *flow) bool { return f.payLen == 0 }) {
 			f.Evidence = append(f.Evidence, "every request is 8 bytes: no payload")
 		}
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered with an echo reply", plural(count(echo, (*flow).answered), "address")))
 		a.out = append(a.out, f)
 	}
-	acks := ackPings(a.flowsOf(kindACK))
+	pings, _ := a.swept(a.flowsOf(kindACK))
+	acks := ackPings(pings)
 	if len(acks) < a.cfg.MinSweepHosts {
 		return
 	}

@@ -16,6 +16,9 @@ type synScan struct {
 	// byTarget holds the half-open bare-SYN flows, one run per target in
 	// address order, each run by port.
 	byTarget [][]*flow
+	// tool names the scanner whose template every probe carries when
+	// the scan is under the port threshold (smallscan.go); "" otherwise.
+	tool string
 }
 
 // answers sums up what came back to a set of probes.
@@ -33,8 +36,11 @@ type answers struct {
 func analyzeSYNScan(a *analysis) {
 	probes, completed := a.halfOpen()
 	ports := distinctPorts(probes)
+	small := ""
 	if ports < a.cfg.MinScanPorts {
-		return
+		if small = smallScanTool(a, probes, completed); small == "" {
+			return
+		}
 	}
 	ans := countAnswers(probes)
 	// A source completing more handshakes than it resets is connecting
@@ -42,7 +48,7 @@ func analyzeSYNScan(a *analysis) {
 	if completed > ans.reset || kernelMade(probes) {
 		return
 	}
-	a.syn = &synScan{byTarget: splitByTarget(probes)}
+	a.syn = &synScan{byTarget: splitByTarget(probes), tool: small}
 	f := Finding{
 		Label:   labelSYNScan,
 		Scanner: a.scanner,
@@ -56,6 +62,9 @@ func analyzeSYNScan(a *analysis) {
 	}
 	f.First, f.Last, f.Packets = span(probes)
 	f.Evidence = append(targetLines(a.syn.byTarget, "SYN"), ans.evidence()...)
+	if small != "" {
+		f.Evidence = append(f.Evidence, smallScanLine(ports, a.cfg.MinScanPorts, small))
+	}
 	if completed > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s from this source completed the handshake and are not counted as probes", plural(completed, "other connection")))
 	}

@@ -3,8 +3,9 @@ package detector
 import "github.com/siglab/siglab/wire"
 
 // tcpKind says which scan technique a TCP packet is a probe of, or 0 when
-// it is no probe: stealth probes carry no payload, and a bare ACK counts
-// only when it belongs to no connection the detector knows (tcpOther).
+// it is no probe: stealth probes carry no payload, and a bare ACK (or
+// FIN|ACK, or a custom flag set) counts only when it belongs to no
+// connection the detector knows (tcpOther).
 func tcpKind(p *packet) probeKind {
 	f := p.flags &^ (wire.FlagECE | wire.FlagCWR)
 	switch {
@@ -20,6 +21,10 @@ func tcpKind(p *packet) probeKind {
 		return kindNull
 	case f == wire.FlagACK:
 		return kindACK
+	case f == wire.FlagFIN|wire.FlagACK:
+		return kindMaimon
+	case customFlags(f):
+		return kindCustom
 	}
 	return 0
 }
@@ -28,6 +33,7 @@ func tcpKind(p *packet) probeKind {
 // a prober) and of its source (what a prober sends).
 func (d *Detector) tcp(p *packet) {
 	answered := d.answer(p)
+	d.idleTrack(p, answered)
 	osProbe := p.opts.osProbe()
 	kind := tcpKind(p)
 	s := d.prober(p, osProbe || kind == kindSYN || (!answered && kind != 0))

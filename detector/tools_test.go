@@ -62,7 +62,7 @@ var _ = Describe("tool.other", func() {
 		func(t templated, tool string, evidence string) {
 			fs, _ := detect(detector.Config{}, t.packets())
 			Expect(labels(fs)).To(Equal([]string{"scan.tcp-syn", "tool.other"}))
-			Expect(fs[1].Attrs).To(Equal(map[string]string{"tool": tool}))
+			Expect(fs[1].Attrs).To(Equal(map[string]string{"name": tool}))
 			Expect(fs[1].Evidence).To(ContainElement(evidence))
 		},
 		Entry("masscan", masscan, "masscan",

@@ -28,6 +28,8 @@ func (d *Detector) icmp(p *packet) {
 		k = kindEcho
 	case icmpTimestamp:
 		k = kindTimestamp
+	case icmpMask:
+		k = kindMask
 	default:
 		d.answer(p)
 		return

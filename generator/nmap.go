@@ -123,7 +123,8 @@ type Nmap struct {
 	specEnd bool          // the last batch of a spec is out: nexthost() refills once more
 	host    *hostResult
 	ftp     ftpProxy   // -b
-	machine machineLog // -oM
+	machine machineLog // -m, -oM
+	args    []string   // the command line, for -o's "# Log of:" line
 	pingTO  timeouts   // the ping's timeouts, adapted across massping calls
 	gsize   int        // massping()'s static group size, kept across calls
 	stage   int
@@ -149,7 +150,7 @@ func NewNmap(cmdline string, env NmapEnv) (*Nmap, error) {
 func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	o := c.opts
 	n := &Nmap{Opts: o, out: output{verbose: o.Verbose > 0, names: c.names, debug: o.Debug, ident: o.Ident}, targets: c.targets, ends: c.ends, ftp: c.ftp, gsize: pingBlock}
-	n.machine.header(c.args)
+	n.args = c.args
 	n.p = newProcess(h, seed, o.SourcePort)
 	if c.source.IsValid() {
 		n.p.spoof(c.source)
@@ -305,9 +306,36 @@ func resolveTarget(t string, names map[string]netip.Addr) ([]netip.Addr, error) 
 // Output is everything the process printed so far.
 func (n *Nmap) Output() string { return n.out.b.String() }
 
-// MachineOutput is the -oM log (its "# Log of:" line, then one line per
-// host).
+// smurf is nmap.c's line for a host whose pings were answered from other
+// addresses, printed whatever the host's state, with the machine log's
+// "Smurf" status. Its "Host  %s (%s)" has two spaces before the name, so
+// a host without one shows three.
+func (n *Nmap) smurf(h *hostResult) {
+	if h.weird == 0 {
+		return
+	}
+	n.out.logf("Host  %s seems to be a subnet broadcast address (returned %d extra pings).  Skipping host.\n", n.out.hostLabel(h.addr), h.weird)
+	n.machine.smurf(h.addr, n.out.names[h.addr], h.weird)
+}
+
+// MachineOutput is the -m (-oM) log: one line per host.
 func (n *Nmap) MachineOutput() string { return n.machine.b.String() }
+
+// LogOutput is the -o (-oN) log: the command line as nmap.c wrote it
+// ("# Log of: ", then each argument and a blank), then what nmap_log()
+// printed: the hosts' results without the banner, the progress and
+// debugging lines or the closing line.
+func (n *Nmap) LogOutput() string {
+	var b strings.Builder
+	b.WriteString("# Log of: nmap ")
+	for _, a := range n.args {
+		b.WriteString(a)
+		b.WriteByte(' ')
+	}
+	b.WriteByte('\n')
+	b.WriteString(n.out.log.String())
+	return b.String()
+}
 
 // Magic is the process's base source port M.
 func (n *Nmap) Magic() uint16 { return n.p.magic }
@@ -332,6 +360,10 @@ type hostResult struct {
 	ports   []portResult // the ports nmap lists: open and filtered
 	scanned int          // how many ports were scanned
 	os      *osResult    // nil without -O
+	// weird counts echo replies to this host's pings that came from other
+	// addresses (wierd_responses): a subnet broadcast address answered by
+	// the hosts behind it.
+	weird int
 }
 
 // firstOpenTCP is the lowest-numbered open TCP port: nmap's OS detection
@@ -424,21 +456,29 @@ func (n *Nmap) advance(now time.Time) bool {
 		// scans' ", skipping it" (2.01 and 2.05 alike), printed under -v
 		// or -R.
 		if n.out.verbose || n.Opts.ResolveAll {
-			n.out.printf("Host %s appears to be down.\n", n.downLabel(h.addr))
+			n.downLine("Host %s appears to be down.\n", h.addr)
 		}
+		n.smurf(h)
 		n.hostIdx++
 	case !h.up:
-		n.out.verbosef("Host %s appears to be down, skipping it.\n", n.downLabel(h.addr))
+		if n.out.verbose {
+			n.downLine("Host %s appears to be down, skipping it.\n", h.addr)
+		}
+		n.smurf(h)
 		n.hostIdx++
 	case n.Opts.Scan == ScanPing:
-		n.out.printf("Host %s appears to be up.\n", n.out.hostLabel(h.addr))
+		n.out.logf("Host %s appears to be up.\n", n.out.hostLabel(h.addr))
 		n.machine.up(h.addr, n.out.names[h.addr])
+		n.smurf(h)
 		n.up++
 		n.hostIdx++
 	default:
 		if n.Opts.Ping != PingNone {
 			n.out.verbosef("Host %s appears to be up ... good.\n", n.out.hostLabel(h.addr))
 		}
+		// 2.01 scans a smurf address that is up all the same ("a smurf
+		// address which DID allow port scanning", nmap.c).
+		n.smurf(h)
 		n.host, n.stage, n.to = h, stagePortScan, h.to
 		if n.Opts.Scan == ScanBounce {
 			n.cur = newBounceScan(n.p, &n.out, h, n.ports, n.ftp)
@@ -451,6 +491,16 @@ func (n *Nmap) advance(now time.Time) bool {
 		}
 	}
 	return true
+}
+
+// downLine prints a down host's line: with nmap_log() under -R (so -o's
+// log has it), with printf() otherwise.
+func (n *Nmap) downLine(format string, a netip.Addr) {
+	if n.Opts.ResolveAll {
+		n.out.logf(format, n.downLabel(a))
+		return
+	}
+	n.out.printf(format, n.downLabel(a))
 }
 
 // downLabel is a down host's "%s (%s)": nmap.c looks its name up
@@ -516,13 +566,50 @@ func (n *Nmap) Receive(now time.Time, p wire.Packet) time.Time {
 }
 
 func (n *Nmap) reportHost() {
-	n.out.portTable(n.host.addr, n.host.ports)
+	ports, inverted := n.listed(n.host)
+	n.out.portTable(n.host.addr, ports, inverted)
 	n.out.osReport(n.host.os, n.Opts.Verbose)
 	n.out.debugTimes(n.to)
-	n.machine.ports(n.host.addr, n.out.names[n.host.addr], n.host.ports)
+	n.machine.host(n.host.addr, n.out.names[n.host.addr], ports, inverted, n.host.os)
 	n.up++
 	n.host = nil
 	n.hostIdx++
+}
+
+// listed is the host's port list as printandfreeports() prints it. When
+// more than 10 ports, and over 60% of the ports scanned, are filtered,
+// invertfirewalled() first lists every scanned port that is neither open
+// nor filtered as "unfiltered" instead, drops the filtered ones, and
+// reports that it did.
+func (n *Nmap) listed(h *hostResult) (rs []portResult, inverted bool) {
+	filtered := 0
+	for _, r := range h.ports {
+		if r.state == "filtered" {
+			filtered++
+		}
+	}
+	if filtered <= 10 || float64(filtered)/float64(len(n.ports)) <= 0.6 {
+		return h.ports, false
+	}
+	proto := "tcp"
+	if n.Opts.Scan == ScanUDP {
+		proto = "udp"
+	}
+	known := make(map[uint16]portResult, len(h.ports))
+	for _, r := range h.ports {
+		known[r.port] = r
+	}
+	for _, p := range n.ports {
+		r, ok := known[p]
+		switch {
+		case !ok:
+			rs = append(rs, portResult{port: p, state: "unfiltered", proto: proto})
+		case r.state != "filtered":
+			rs = append(rs, r)
+		}
+	}
+	sortResults(rs)
+	return rs, true
 }
 
 func (n *Nmap) finish(now time.Time) {

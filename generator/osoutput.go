@@ -33,38 +33,38 @@ func (o *output) osReport(r *osResult, verbose int) {
 	// given as -v, but its figure 5 (also -v) does not: the traces
 	// disagree, the sources do not.
 	if verbose > 1 || o.debug > 0 { // o.debugging || o.verbose > 1
-		o.printf("OS Fingerprint:\n%s\n", r.fps[r.good])
+		o.logf("OS Fingerprint:\n%s\n", r.fps[r.good])
 	}
-	o.printf("\n")
+	o.logf("\n")
 }
 
 // seqReport is seqreport(): the class and difficulty, the second line
 // indented by 25 blanks; with -v an empty line and the sequence numbers
 // (%lX, blank-separated).
 func (o *output) seqReport(r SeqReport) {
-	o.printf("TCP Sequence Prediction: Class=%s\n%25sDifficulty=%d (%s)\n", r.Class, "", r.Index, r.Difficulty())
+	o.logf("TCP Sequence Prediction: Class=%s\n%25sDifficulty=%d (%s)\n", r.Class, "", r.Index, r.Difficulty())
 	if !o.verbose {
 		return
 	}
-	o.printf("\nSequence numbers:")
+	o.logf("\nSequence numbers:")
 	for _, s := range r.Seqs {
-		o.printf(" %X", s)
+		o.logf(" %X", s)
 	}
-	o.printf("\n")
+	o.logf("\n")
 }
 
 // osGuess prints the matching names: "Remote operating system guess: %s"
 // for one, "Remote OS guesses: %s, %s, ..." for several.
 func (o *output) osGuess(ms []*fingerprint.Record) {
 	if len(ms) == 1 {
-		o.printf("Remote operating system guess: %s\n", ms[0].Name)
+		o.logf("Remote operating system guess: %s\n", ms[0].Name)
 		return
 	}
-	o.printf("Remote OS guesses: %s", ms[0].Name)
+	o.logf("Remote OS guesses: %s", ms[0].Name)
 	for _, m := range ms[1:] {
-		o.printf(", %s", m.Name)
+		o.logf(", %s", m.Name)
 	}
-	o.printf("\n")
+	o.logf("\n")
 }
 
 // noOSMatch is nmap.c's notice (2.01) when no attempt matched (or too
@@ -74,5 +74,5 @@ func (o *output) osGuess(ms []*fingerprint.Record) {
 // repeats is printed once. The block's own last newline and the two of
 // the format leave two empty lines before what follows.
 func (o *output) noOSMatch(fps []*fingerprint.Fingerprint) {
-	o.printf("No OS matches for this host.  TCP fingerprints:\n%s\n\n", fingerprint.Merge(fps))
+	o.logf("No OS matches for this host.  TCP fingerprints:\n%s\n\n", fingerprint.Merge(fps))
 }

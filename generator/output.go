@@ -13,7 +13,8 @@ const Version = "2.02"
 // output collects what the nmap process prints, string for string as
 // nmap 2.01/2.05 printed it (nmap-2.0x-internals.md §3.8).
 type output struct {
-	b       strings.Builder
+	b       strings.Builder // stdout
+	log     strings.Builder // -o's human-readable log: what nmap_log() wrote
 	verbose bool
 	names   map[netip.Addr]string
 	debug   int  // o.debugging: the number of -d options
@@ -21,6 +22,15 @@ type output struct {
 }
 
 func (o *output) printf(format string, args ...any) { fmt.Fprintf(&o.b, format, args...) }
+
+// logf is nmap_log(): the results go to stdout and to -o's log alike,
+// where printf()'s progress, warnings and debugging lines, the banner and
+// the closing line go to stdout only.
+func (o *output) logf(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	o.b.WriteString(s)
+	o.log.WriteString(s)
+}
 
 func (o *output) verbosef(format string, args ...any) {
 	if o.verbose {
@@ -56,25 +66,29 @@ func sortResults(rs []portResult) {
 }
 
 // portTable prints the "Interesting ports" table, or the no-open-ports
-// line when there is nothing to list.
-func (o *output) portTable(a netip.Addr, rs []portResult) {
-	if len(rs) == 0 {
-		o.printf("No ports open for host %s\n", o.hostLabel(a))
+// line when there is nothing to list; inverted says invertfirewalled()
+// replaced the filtered ports with the unfiltered ones.
+func (o *output) portTable(a netip.Addr, rs []portResult, inverted bool) {
+	if len(rs) == 0 && !inverted {
+		o.logf("No ports open for host %s\n", o.hostLabel(a))
 		return
 	}
-	o.printf("Interesting ports on %s:\n", o.hostLabel(a))
+	o.logf("Interesting ports on %s:\n", o.hostLabel(a))
+	if inverted {
+		o.logf("(Not showing ports in state: filtered)\n")
+	}
 	// printandfreeports(): the header gains "         Owner" whenever -I
 	// was given, even for a scan that asks no identd.
-	o.printf("Port    State       Protocol  Service")
+	o.logf("Port    State       Protocol  Service")
 	if o.ident {
-		o.printf("         Owner\n")
+		o.logf("         Owner\n")
 	} else {
-		o.printf("\n")
+		o.logf("\n")
 	}
 	for _, r := range rs {
-		o.printf("%-8d%-12s%-11s%-16s%s\n", r.port, r.state, r.proto, serviceName(r.port), r.owner)
+		o.logf("%-8d%-12s%-11s%-16s%s\n", r.port, r.state, r.proto, serviceName(r.port), r.owner)
 	}
-	o.printf("\n")
+	o.logf("\n")
 }
 
 // completed is the closing line.

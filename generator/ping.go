@@ -42,6 +42,12 @@ const (
 // loop spins until begin_select + timeout. So a lone live host's scan
 // starts about 75 ms after the ping went out, and a sweep's next try
 // follows tens of milliseconds after the first answer.
+//
+// massping()'s "huge send delay" rule is not modelled because it cannot
+// fire here: it discards the timing of replies to a try whose sends took
+// over a second (pt.discardtimesbefore), and siglab's sends take
+// microseconds, live and offline. (2.01 also compared a host number with
+// a sequence number there, so the rule kept the wrong replies.)
 type pingPhase struct {
 	p         *process
 	out       *output
@@ -115,7 +121,7 @@ func (g *pingPhase) wake(now time.Time) (time.Time, error) {
 	g.over = false
 	g.upThis, g.downThis, g.unacc = 0, 0, 0
 	for i := g.start; i <= g.end; i++ {
-		if g.state[i] == pingUnknown {
+		if g.state[i] == pingUnknown && g.hosts[i].weird == 0 {
 			if err := g.probe(i); err != nil {
 				return time.Time{}, err
 			}
@@ -214,12 +220,22 @@ func (g *pingPhase) sport() uint16 {
 	return g.p.magic + pingSportBase + uint16(g.try)
 }
 
-// receive marks hosts up on an echo reply or on any RST or SYN/ACK to the
-// ping ports, and down on an ICMP unreachable or time exceeded. nmap reads
-// only while the try waits with some host unaccounted for; a packet left
-// in the pcap buffer after that is never seen. Every reply (and an
-// unreachable) feeds the shared ping timeouts through hostupdate(), even
-// from a host already known up, and the host takes a copy of them.
+// receive is get_ping_results(): it marks hosts up on an echo reply or
+// on a RST or SYN/ACK to the ping ports, and down on an ICMP unreachable
+// or time exceeded. nmap reads only while the try waits with some host
+// unaccounted for; a packet left in the pcap buffer after that is never
+// seen. Every reply (and an unreachable) feeds the shared ping timeouts
+// through hostupdate(), even from a host already known up, and the host
+// takes a copy of them.
+//
+// Replies are matched as 2.01 matched them, by the numbers the probes
+// carried rather than by who answers: an echo reply by its id and its seq
+// (host*5+try), an unreachable or time exceeded by the id and seq of the
+// echo it quotes, a SYN ping's answer by its ack (seq<<3 plus 3 or 4); only
+// the ACK ping's answers, which carry no number of nmap's, are looked up
+// by address. An echo reply whose seq names another host than the one
+// that sent it is a "weird response" (a subnet broadcast address answered
+// by its hosts): that host is pinged no more and reported as a smurf.
 func (g *pingPhase) receive(now time.Time, pk wire.Packet) time.Time {
 	if g.try < 0 || g.over || g.unacc <= 0 || !g.captured(pk) {
 		return time.Time{}
@@ -229,37 +245,111 @@ func (g *pingPhase) receive(now time.Time, pk wire.Packet) time.Time {
 		g.over = true // get_ping_results() stops; the wait is long over
 		return now
 	}
-	i := g.index(pk.Src())
-	if i < 0 {
-		return g.next()
-	}
-	try, timed, newState := g.try, true, pingUp
 	switch {
-	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 0:
-		l4 := pk.L4()
-		if len(l4) < 8 {
-			return g.next()
-		}
-		// the id, seq and checksum as nmap's x86 read them: the id and seq
-		// it stored unswapped come back as they went out
-		id, seq := bits.ReverseBytes16(binary.BigEndian.Uint16(l4[4:])), bits.ReverseBytes16(binary.BigEndian.Uint16(l4[6:]))
-		g.out.debugf(1, "We got a ping packet back from %s: id = %d seq = %d checksum = %d\n",
-			pk.Src(), id, seq, bits.ReverseBytes16(binary.BigEndian.Uint16(l4[2:])))
-		try = int(seq) % pingTries
-	case pk.IsTCP() && (pk.HasFlags(wire.FlagRST) || pk.HasFlags(wire.FlagSYN|wire.FlagACK)) && g.pingPort(pk.DPort()):
-		try = int(pk.DPort() - g.portBase())
-		g.out.debugf(1, "We got a TCP ping packet back from %s (hostnum = %d trynum = %d\n", pk.Src(), i, try)
-	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 3:
-		newState = pingDown
-		g.out.debugf(1, "Got destination unreachable for %s\n", g.hosts[i].addr)
-	case pk.Proto() == wire.ProtoICMP && pk.ICMPType() == 11:
-		newState, timed = pingDown, false // no timing from time exceeded
-		g.out.debugf(1, "Got Time Exceeded for %s\n", g.hosts[i].addr)
-	default:
-		return g.next()
+	case pk.Proto() == wire.ProtoICMP:
+		g.icmpReply(now, pk)
+	case pk.IsTCP():
+		g.tcpReply(now, pk)
 	}
-	g.update(i, try, newState, timed, now)
 	return g.next()
+}
+
+// icmpReply is get_ping_results()'s ICMP branch. nmap read the id and seq
+// as an x86 reads memory: the id and seq it stored unswapped come back as
+// they went out, so both are little-endian on the wire. Lines 2.01 wrote
+// with error() went to stderr, which siglab does not reproduce.
+func (g *pingPhase) icmpReply(now time.Time, pk wire.Packet) {
+	l4 := pk.L4()
+	if len(l4) < 8 {
+		return // "Supposed ping packet is only %d bytes long!"
+	}
+	typ, code := l4[0], l4[1]
+	if typ == 0 && code == 0 && binary.LittleEndian.Uint16(l4[4:]) == g.id {
+		seq := binary.LittleEndian.Uint16(l4[6:])
+		i := int(seq) / pingTries
+		if i > g.end {
+			return // "Ping sequence %d leads to hostnum %d ..." (stderr)
+		}
+		g.out.debugf(1, "We got a ping packet back from %s: id = %d seq = %d checksum = %d\n",
+			pk.Src(), g.id, seq, binary.LittleEndian.Uint16(l4[2:]))
+		if g.hosts[i].addr != pk.Src() {
+			g.hosts[i].weird++
+			return
+		}
+		g.update(i, int(seq)%pingTries, pingUp, true, now)
+		return
+	}
+	if typ != 3 && typ != 11 && typ != 4 && g.out.debug == 0 {
+		return
+	}
+	// The quoted datagram's ICMP header: 2.01 wants 28 bytes past the
+	// outer IP header, and the whole quoted IP header plus 8.
+	if len(l4) < 28 {
+		return // "ICMP type %d code %d packet is only %d bytes" (stderr)
+	}
+	q := l4[8:]
+	qihl := int(q[0]&0x0f) * 4
+	if len(q) < qihl+8 {
+		return
+	}
+	q4 := q[qihl:]
+	if binary.LittleEndian.Uint16(q4[4:]) != g.id {
+		return // "Illegal id %d found, should be %d" (stderr): not our echo
+	}
+	seq := binary.LittleEndian.Uint16(q4[6:])
+	i, try := int(seq)/pingTries, int(seq)%pingTries
+	if i > g.end {
+		return // "Bogus ping sequence ..." (stderr)
+	}
+	switch typ {
+	case 3:
+		g.out.debugf(1, "Got destination unreachable for %s\n", g.hosts[i].addr)
+		g.update(i, try, pingDown, true, now)
+	case 11:
+		g.out.debugf(1, "Got Time Exceeded for %s\n", g.hosts[i].addr)
+		g.update(i, try, pingDown, false, now) // no timing from time exceeded
+	case 4:
+		// usleep(50000) in the read loop: the next read starts after it.
+		// Replies that arrive during the sleep are still taken as they
+		// come (an approximation: nmap read them from the buffer after).
+		g.out.debugf(1, "Got ICMP source quench\n")
+		g.readEnd = g.p.sleepEnd(now, 50*time.Millisecond).Add(pcapTimeout)
+	default:
+		g.out.debugf(1, "Got ICMP message type %d code %d\n", typ, code)
+	}
+}
+
+// tcpReply is get_ping_results()'s TCP branch: a RST or a SYN/ACK.
+func (g *pingPhase) tcpReply(now time.Time, pk wire.Packet) {
+	if !pk.HasFlags(wire.FlagRST) && !pk.HasFlags(wire.FlagSYN|wire.FlagACK) {
+		return
+	}
+	var i, try int
+	if g.kind == PingSYN {
+		// The SYN's seq was (rand()<<19) + (host*5+try)<<3 + 3: a RST or
+		// SYN/ACK acks it plus one, ending in 100 (or 011 for an odd stack).
+		ack := pk.Ack()
+		if ack&7 != 4 && ack&7 != 3 {
+			return // "Whacked ACK number from %s" (stderr)
+		}
+		seq := int(ack>>3) & 0xffff
+		i, try = seq/pingTries, seq%pingTries
+	} else {
+		// "This ACK scan is cool but we don't get sequence numbers back":
+		// the try from the port, the host by its address.
+		try = int(pk.DPort() - g.portBase())
+		if try >= pingTries {
+			return // "Bogus trynum %d" (stderr)
+		}
+		if i = g.index(pk.Src()); i < 0 {
+			return // "Warning, unexpacted packet from machine %s" (stderr)
+		}
+	}
+	if i > g.end {
+		return // "Response from host beyond group_end" (stderr)
+	}
+	g.out.debugf(1, "We got a TCP ping packet back from %s (hostnum = %d trynum = %d\n", pk.Src(), i, try)
+	g.update(i, try, pingUp, true, now)
 }
 
 // captured is massping()'s pcap filter: ICMP to the scanner, or TCP to

@@ -53,11 +53,24 @@ func (l *Lab) build(p plan) error {
 		return err
 	}
 	l.scan = scan
+	if l.v6, err = hasIPv6(scan); err != nil {
+		return fmt.Errorf("%s: %w", l.nsName("scan"), err)
+	}
+	if l.v6 {
+		if err := l.router6(scan, "scan"); err != nil {
+			return err
+		}
+	}
 	sens, err := l.router("sens", proxyARP)
 	if err != nil {
 		return err
 	}
 	l.sens = sens
+	if l.v6 {
+		if err := l.router6(sens, "sens"); err != nil {
+			return err
+		}
+	}
 	sn, err := openNL(sens, l.nsName("sens"))
 	if err != nil {
 		return err
@@ -141,13 +154,30 @@ func (l *Lab) buildScanner(sc, sn *nl) error {
 	if err := sn.veth(dnName, upName, l.scan); err != nil {
 		return err
 	}
+	if l.v6 {
+		if err := l.enable6(l.scan, "scan", upName); err != nil {
+			return err
+		}
+		if err := l.enable6(l.sens, "sens", dnName); err != nil {
+			return err
+		}
+	}
 	if err := sc.addr(upName, upAddr, netip.Addr{}); err != nil {
 		return err
 	}
 	if err := txChecksumOff(l.scan, upName); err != nil {
 		return fmt.Errorf("%s: %w", l.nsName("scan"), err)
 	}
-	return sc.route(labnet.Range, dnAddr.Addr(), upName)
+	if err := sc.route(labnet.Range, dnAddr.Addr(), upName); err != nil {
+		return err
+	}
+	if !l.v6 {
+		return nil
+	}
+	if err := sc.addr6(upName, upAddr6); err != nil {
+		return err
+	}
+	return sc.route(labnet.Range6, dnAddr6.Addr(), upName)
 }
 
 // buildSensor addresses the sensor's uplink and routes the scanner side
@@ -164,7 +194,16 @@ func (l *Lab) buildSensor(sn *nl) error {
 			return err
 		}
 	}
-	return sn.blackhole(labnet.Range)
+	if err := sn.blackhole(labnet.Range); err != nil {
+		return err
+	}
+	if !l.v6 {
+		return nil
+	}
+	if err := sn.addr6(dnName, dnAddr6); err != nil {
+		return err
+	}
+	return sn.blackhole(labnet.Range6)
 }
 
 // buildHost makes host i: its namespace, a veth to the sensor (gateway
@@ -172,7 +211,11 @@ func (l *Lab) buildSensor(sn *nl) error {
 // may share a /24), and its listeners.
 func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 	role := "h" + strconv.Itoa(i)
-	ns, err := l.prepared(role, append(slices.Clone(quiet), icmpUnlimited)...)
+	settings := append(slices.Clone(quiet), icmpUnlimited)
+	if l.v6 {
+		settings = append(append(settings, quiet6...), icmp6Unlimited)
+	}
+	ns, err := l.prepared(role, settings...)
 	if err != nil {
 		return err
 	}
@@ -183,6 +226,14 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 	link := hostLink(i)
 	if err := sn.veth(link, hostIfName, ns); err != nil {
 		return err
+	}
+	if l.v6 {
+		if err := l.enable6(l.sens, "sens", link); err != nil {
+			return err
+		}
+		if err := l.enable6(ns, role, hostIfName); err != nil {
+			return err
+		}
 	}
 	if err := setSysctls(l.sens, proxyNow(link)); err != nil {
 		return fmt.Errorf("%s: %w", l.nsName("sens"), err)
@@ -207,8 +258,44 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 	if err := hn.route(netip.PrefixFrom(netip.IPv4Unspecified(), 0), h.gw, hostIfName); err != nil {
 		return err
 	}
+	addrs := []netip.Addr{h.Addr}
+	if l.v6 {
+		if err := l.buildHost6(sn, hn, link, h); err != nil {
+			return err
+		}
+		addrs = append(addrs, h.addr6)
+	}
+	for _, a := range addrs {
+		if err := l.listeners(ns, a, h); err != nil {
+			return fmt.Errorf("host %q: %w", h.Name, err)
+		}
+	}
+	return nil
+}
+
+// buildHost6 gives kernel host h its IPv6 address (a /128, as the IPv4
+// side's /32 routes make every host its own link), the sensor its
+// link-local gateway address fe80::1 on the host's link and a /128
+// route to the host there, and the host one route: labnet.Range6 via
+// fe80::1. There is no IPv6 default route anywhere in the lab.
+func (l *Lab) buildHost6(sn, hn *nl, link string, h hostPlan) error {
+	if err := sn.addr6(link, gatewayAddr6); err != nil {
+		return err
+	}
+	if err := sn.route(netip.PrefixFrom(h.addr6, 128), netip.Addr{}, link); err != nil {
+		return err
+	}
+	if err := hn.addr6(hostIfName, netip.PrefixFrom(h.addr6, 128)); err != nil {
+		return err
+	}
+	return hn.route(labnet.Range6, gatewayAddr6.Addr(), hostIfName)
+}
+
+// listeners opens host h's TCP and UDP listeners on its address a (the
+// IPv4 one or the IPv6 one: both serve the same).
+func (l *Lab) listeners(ns nsthread.Handle, a netip.Addr, h hostPlan) error {
 	for _, port := range h.OpenTCP {
-		ap := netip.AddrPortFrom(h.Addr, port)
+		ap := netip.AddrPortFrom(a, port)
 		var err error
 		if h.FTP && port == 21 {
 			err = l.srv.listenWith(ns, ap, func(c net.Conn) { ftpServer(c, ns, h.Addr) })
@@ -219,12 +306,12 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 			err = l.srv.listen(ns, ap)
 		}
 		if err != nil {
-			return fmt.Errorf("host %q: %w", h.Name, err)
+			return err
 		}
 	}
 	for _, port := range h.OpenUDP {
-		if err := l.srv.listenUDP(ns, netip.AddrPortFrom(h.Addr, port)); err != nil {
-			return fmt.Errorf("host %q: %w", h.Name, err)
+		if err := l.srv.listenUDP(ns, netip.AddrPortFrom(a, port)); err != nil {
+			return err
 		}
 	}
 	return nil

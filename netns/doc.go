@@ -21,8 +21,39 @@
 // addresses that no host owns (blackhole route), so absent hosts are
 // silent as on a filtered network.
 //
-// Fidelity: IPv6 is off everywhere (no router solicitations on the TUN
-// or in captures), reverse-path filtering is off (spoofed and decoy
+// IPv6: the veths (siglab-up0/dn0, the sensor's host links and the
+// kernel hosts' siglab-eth0) carry IPv6 too, from RFC 5180's
+// benchmarking block 2001:2::/48 (labnet.Range6), each address
+// labnet.IPv6 of the IPv4 one (the IPv4 address in the last 32 bits of
+// 2001:2::/96):
+//
+//	scan ns  siglab-up0   2001:2::c613:1/126   route 2001:2::/48 via 2001:2::c613:2
+//	sens ns  siglab-dn0   2001:2::c613:2/126   blackhole 2001:2::/48
+//	sens ns  siglab-h<i>  fe80::1/64           route <host6>/128 dev siglab-h<i>
+//	h<i> ns  siglab-eth0  <host6>/128          route 2001:2::/48 via fe80::1
+//
+// e.g. host 198.18.1.2 is 2001:2::c612:102. As on the IPv4 side, the
+// lab routes its own block and nothing else: there is no IPv6 default
+// route in any namespace, so a tool run in the scan namespace cannot
+// reach any other IPv6 address (ENETUNREACH, nothing sent), and the
+// sensor drops lab addresses no host owns. Nothing configures itself:
+// accept_ra, autoconf, accept_dad and router_solicitations are 0 on
+// those links, addresses are added with IFA_F_NODAD (usable at once),
+// and the scan and sensor namespaces drop the MLD reports their kernels
+// would send (quietMLD), so a capture holds IPv6 only when something in
+// the lab speaks it (then also the neighbour discovery it takes, to
+// link-local and ff02:: multicast addresses). Every other link, the
+// generator's TUN and the personas' TUNs included, keeps IPv6 off
+// (disable_ipv6 stays 1 by default in every namespace): the generator
+// and the emulated stacks are IPv4 only, and an emulated host's derived
+// IPv6 address is silently dropped by the sensor. A host's open ports
+// listen on both addresses; its firewall is one inet table, so filtered
+// ports drop IPv6 too and prohibited ones answer ICMPv6 destination
+// unreachable code 1. On a kernel without IPv6 the lab is IPv4 only
+// (Lab.IPv6 reports false).
+//
+// Fidelity: IPv6 is off on the TUNs (no router solicitations there or
+// in captures), reverse-path filtering is off (spoofed and decoy
 // sources pass), transmit checksum offload is off on the veths whose
 // kernels originate TCP (so captures hold correct checksums and
 // MTU-sized segments, as a real wire would), and Build returns only once

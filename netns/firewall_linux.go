@@ -27,10 +27,11 @@ const (
 	fwChain = "input"
 )
 
-// icmpAdminProhibited is ICMP destination unreachable code 13
-// (communication administratively prohibited), what a 1998 router's or
-// host's reject rule sent and nmap 2.02 reported as Firewalled.
-const icmpAdminProhibited = 13
+// A reject is ICMP destination unreachable code 13 (communication
+// administratively prohibited), what a 1998 router's or host's reject
+// rule sent and nmap 2.02 reported as Firewalled; over IPv6 the same
+// rule sends its analogue, ICMPv6 destination unreachable code 1
+// (nftables' icmpx admin-prohibited).
 
 // portRule is one list of a host's ports and what the firewall does to
 // packets for them.
@@ -52,11 +53,11 @@ func portRules(h labnet.Host) []portRule {
 }
 
 // firewall installs kernel host h's filtered and prohibited ports in its
-// namespace ns (role, e.g. h0, names the namespace in errors): table ip
-// siglab, a filter chain on the input hook (priority 0, policy accept)
-// and, per non-empty list, a constant set of ports and one rule `meta
-// l4proto P th dport @set drop` or `... reject with icmp type
-// admin-prohibited`. The input hook runs after reassembly, so fragmented
+// namespace ns (role, e.g. h0, names the namespace in errors): table
+// inet siglab (IPv4 and IPv6 alike), a filter chain on the input hook
+// (priority 0, policy accept) and, per non-empty list, a constant set of
+// ports and one rule `meta l4proto P th dport @set drop` or `... reject
+// with icmpx type admin-prohibited`. The input hook runs after reassembly, so fragmented
 // probes (nmap -f) meet the same rules. Everything goes in one netlink
 // batch, which the kernel applies atomically: all rules or none. A host
 // without such ports costs nothing (no table, no netlink round trip).
@@ -69,7 +70,7 @@ func (l *Lab) firewall(ns nsthread.Handle, role string, h hostPlan) error {
 	if err != nil {
 		return fmt.Errorf("host %q: %w: nftables: %w", h.Name, ErrFirewall, err)
 	}
-	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: fwTable})
+	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyINet, Name: fwTable})
 	accept := nftables.ChainPolicyAccept
 	ch := c.AddChain(&nftables.Chain{Name: fwChain, Table: t, Type: nftables.ChainTypeFilter,
 		Hooknum: nftables.ChainHookInput, Priority: nftables.ChainPriorityFilter, Policy: &accept})
@@ -86,7 +87,7 @@ func (l *Lab) firewall(ns nsthread.Handle, role string, h hostPlan) error {
 		c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: ruleExprs(s, r)})
 	}
 	if err := c.Flush(); err != nil {
-		return fmt.Errorf("host %q: %w: install rules in %s: %w (does the kernel have nf_tables and nft_reject_ipv4?)",
+		return fmt.Errorf("host %q: %w: install rules in %s: %w (does the kernel have nf_tables and nft_reject_inet?)",
 			h.Name, ErrFirewall, l.nsName(role), err)
 	}
 	return nil
@@ -119,7 +120,44 @@ func ruleExprs(s *nftables.Set, r portRule) []expr.Any {
 		&expr.Lookup{SourceRegister: 1, SetName: s.Name, SetID: s.ID},
 	}
 	if r.reject {
-		return append(e, &expr.Reject{Type: unix.NFT_REJECT_ICMP_UNREACH, Code: icmpAdminProhibited})
+		return append(e, &expr.Reject{Type: unix.NFT_REJECT_ICMPX_UNREACH, Code: unix.NFT_REJECT_ICMPX_ADMIN_PROHIBITED})
 	}
 	return append(e, &expr.Verdict{Kind: expr.VerdictDrop})
+}
+
+// MLD report types (RFC 2710, RFC 3810): what quietMLD drops.
+var mldTypes = []byte{131, 132, 143} // v1 report, v1 done, v2 report
+
+// quietMLD installs, in a router namespace whose links carry IPv6 (scan,
+// sens), table inet siglab with a filter chain on the output hook that
+// drops the MLD reports its kernel sends when a link comes up (`meta
+// nfproto ipv6 meta l4proto ipv6-icmp icmpv6 type T drop` for each T of
+// mldTypes): nothing in the lab snoops multicast, so they serve no one,
+// and they would otherwise land in the first milliseconds of a capture
+// of siglab-dn0. Neighbour discovery is untouched. Install it before the
+// links exist. Like the hosts' firewall it goes with the namespace.
+func (l *Lab) quietMLD(ns nsthread.Handle, role string) error {
+	c, err := nftables.New(nftables.WithNetNSFd(int(ns)))
+	if err != nil {
+		return fmt.Errorf("%s: %w: nftables: %w", l.nsName(role), ErrFirewall, err)
+	}
+	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyINet, Name: fwTable})
+	accept := nftables.ChainPolicyAccept
+	ch := c.AddChain(&nftables.Chain{Name: "output", Table: t, Type: nftables.ChainTypeFilter,
+		Hooknum: nftables.ChainHookOutput, Priority: nftables.ChainPriorityFilter, Policy: &accept})
+	for _, typ := range mldTypes {
+		c.AddRule(&nftables.Rule{Table: t, Chain: ch, Exprs: []expr.Any{
+			&expr.Meta{Key: expr.MetaKeyNFPROTO, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{unix.NFPROTO_IPV6}},
+			&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{unix.IPPROTO_ICMPV6}},
+			&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 0, Len: 1},
+			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{typ}},
+			&expr.Verdict{Kind: expr.VerdictDrop},
+		}})
+	}
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("%s: %w: install the MLD rules: %w", l.nsName(role), ErrFirewall, err)
+	}
+	return nil
 }

@@ -33,6 +33,8 @@ type Lab struct {
 	sens  nsthread.Handle            // handle of the sensor namespace
 	hosts map[string]nsthread.Handle // host name -> namespace
 	tun   *water.Interface
+	// v6: the kernel has IPv6, so the lab's veths carry it too.
+	v6 bool
 	// detached: the TUN was made persistent and handed over (Detach);
 	// teardown deletes the device.
 	detached bool
@@ -62,6 +64,10 @@ func (l *Lab) TUN() *os.File {
 	}
 	return l.tun.ReadWriteCloser.(*os.File)
 }
+
+// IPv6 reports whether the lab carries IPv6 (labnet.Range6) besides
+// IPv4: false only on a kernel without IPv6.
+func (l *Lab) IPv6() bool { return l.v6 }
 
 // Scanner is the generator's address, behind the TUN.
 func (l *Lab) Scanner() netip.Addr { return l.scanner }

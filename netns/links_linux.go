@@ -92,8 +92,10 @@ func (h *nl) route(dst netip.Prefix, gw netip.Addr, dev string) error {
 	if gw.IsValid() {
 		r.Gw = gw.AsSlice()
 		r.Scope = netlink.SCOPE_UNIVERSE
-		if dev != "" {
-			r.Flags = int(netlink.FLAG_ONLINK) // the gateway lies outside the link's subnet
+		if dev != "" && gw.Is4() {
+			// The gateway lies outside the link's subnet. IPv6 gateways
+			// (link-local, or on the link's prefix) need no flag.
+			r.Flags = int(netlink.FLAG_ONLINK)
 		}
 	}
 	if err := h.RouteAdd(r); err != nil {

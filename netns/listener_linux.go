@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/siglab/siglab/wire"
 )
@@ -41,7 +42,7 @@ func (s *servers) listen(ns nsthread.Handle, ap netip.AddrPort) error {
 func (s *servers) listenWith(ns nsthread.Handle, ap netip.AddrPort, handle func(net.Conn)) error {
 	var ln net.Listener
 	err := nsthread.Do(ns, func() (err error) {
-		ln, err = (&net.ListenConfig{}).Listen(context.Background(), "tcp4", ap.String())
+		ln, err = (&net.ListenConfig{}).Listen(context.Background(), family("tcp", ap), ap.String())
 		return err
 	})
 	if err != nil {
@@ -104,6 +105,15 @@ func (s *servers) serve(c net.Conn, handle func(net.Conn)) {
 	handle(c)
 }
 
+// family is "tcp4"/"udp4" or "tcp6"/"udp6" for ap's address: a
+// listener serves exactly one family (tcp6 sockets are IPV6_V6ONLY).
+func family(proto string, ap netip.AddrPort) string {
+	if ap.Addr().Is6() {
+		return proto + "6"
+	}
+	return proto + "4"
+}
+
 // lineServer answers every chunk read with reply, until EOF, an error or
 // idleTimeout.
 func lineServer(c net.Conn, reply []byte) {
@@ -131,7 +141,7 @@ func lineServer(c net.Conn, reply []byte) {
 func (s *servers) listenUDP(ns nsthread.Handle, ap netip.AddrPort) error {
 	var pc net.PacketConn
 	err := nsthread.Do(ns, func() (err error) {
-		pc, err = (&net.ListenConfig{}).ListenPacket(context.Background(), "udp4", ap.String())
+		pc, err = (&net.ListenConfig{}).ListenPacket(context.Background(), family("udp", ap), ap.String())
 		return err
 	})
 	if err != nil {
@@ -144,6 +154,10 @@ func (s *servers) listenUDP(ns nsthread.Handle, ap netip.AddrPort) error {
 		return ErrClosed
 	}
 	s.pcs = append(s.pcs, pc)
+	self := ap.Addr() // what DNS answers: the host's IPv4 address, also over IPv6
+	if v4, ok := labnet.IPv4Of(self); ok {
+		self = v4
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -154,7 +168,7 @@ func (s *servers) listenUDP(ns nsthread.Handle, ap netip.AddrPort) error {
 				return
 			}
 			if err == nil && ap.Port() == 53 {
-				answerDNS(pc, from, buf[:n], ap.Addr())
+				answerDNS(pc, from, buf[:n], self)
 			}
 		}
 	}()

@@ -17,10 +17,11 @@ const runDir = "/run/netns"
 // sysctl is one /proc/sys setting, path relative to /proc/sys.
 type sysctl struct{ path, value string }
 
-// quiet applies in every lab namespace: no IPv6 (no router solicitations
-// or DAD noise on the TUN and in captures) and no reverse-path filter
-// (spoofed and decoy sources must pass). Set before any link exists, so
-// the "default" values are what every link inherits.
+// quiet applies in every lab namespace: IPv6 off (no router
+// solicitations or DAD noise on the TUN and in captures) and no
+// reverse-path filter (spoofed and decoy sources must pass). Set before
+// any link exists, so the "default" values are what every link inherits;
+// the veths that carry the lab's IPv6 turn it on one by one (ipv6On).
 var quiet = []sysctl{
 	{"net/ipv6/conf/all/disable_ipv6", "1"},
 	{"net/ipv6/conf/default/disable_ipv6", "1"},

@@ -37,6 +37,9 @@ func (l *Lab) TUN() *os.File { return nil }
 // Scanner is the zero address off Linux.
 func (l *Lab) Scanner() netip.Addr { return netip.Addr{} }
 
+// IPv6 is false: there is no live lab here.
+func (l *Lab) IPv6() bool { return false }
+
 // SensorNS is no namespace (-1) off Linux.
 func (l *Lab) SensorNS() nsthread.Handle { return -1 }
 

@@ -36,6 +36,21 @@ var _ = Describe("the containment sniffer", Label("root"), func() {
 		Expect(seen).To(BeNumerically(">=", 2), "the SYN and its SYN/ACK, on two links each")
 		Expect(leaked).To(ContainElement(ContainSubstring(lab.Scanner().String() + " > " + victim.String())))
 	})
+
+	It("sees lab IPv6 packets in a namespace that carries them", func() {
+		victim6 := netip.MustParseAddr("2001:2::c612:102")
+		lab := netnstest.BuildLab(netns.Spec{Hosts: []labnet.Host{{Name: "victim", Addr: netip.MustParseAddr("198.18.1.2"), OpenTCP: []uint16{22}}}})
+		var s *netnstest.Sniffer
+		Expect(nsthread.Do(lab.SensorNS(), func() (err error) {
+			s, err = netnstest.StartSniffer()
+			return err
+		})).To(Succeed())
+		Expect(netnstest.DialFrom(lab.ScannerNS(), netip.AddrPortFrom(victim6, 22)).Close()).To(Succeed())
+		time.Sleep(200 * time.Millisecond)
+		leaked, seen := s.Stop()
+		Expect(seen).To(BeNumerically(">=", 4), "the handshake, on two links each")
+		Expect(leaked).To(ContainElement(ContainSubstring(netns.ScanNSAddr6.String() + " > " + victim6.String() + " next header 6")))
+	})
 })
 
 // `siglab capture` runs other tools (today's nmap, masscan, hping3) in

@@ -8,8 +8,8 @@ import (
 )
 
 // Spec describes a lab. A zero Scanner means labnet.DefaultScanner.
-// Each host is a namespace of its own with Addr/24 on siglab-eth0 and
-// real listeners on its open ports (a kernel host: filtered and
+// Each host is a namespace of its own with Addr/24 and labnet.IPv6(Addr)/128
+// on siglab-eth0 and real listeners on its open ports (both addresses) (a kernel host: filtered and
 // prohibited ports are nftables rules in its namespace, firewall.go; FTP
 // runs a 1998-style FTP server on port 21, Identd an RFC 1413 server on
 // port 113, identd_linux.go), or an emulated 1990s stack
@@ -44,12 +44,33 @@ var (
 	// the hosts' /24s (hosts reach it as an on-link gateway), so a sweep
 	// of a host's /24 finds exactly the scenario's hosts, not the router.
 	gatewayAddr = netip.MustParseAddr("198.19.255.254")
+
+	// The IPv6 plumbing (labnet.IPv6 of the IPv4 ends, the same /30 as a
+	// /126), and the sensor's link-local address on every host link, the
+	// hosts' IPv6 gateway: a host reaches labnet.Range6 through it and
+	// nothing else.
+	upAddr6      = netip.PrefixFrom(mustIPv6(upAddr.Addr()), 126)
+	dnAddr6      = netip.PrefixFrom(mustIPv6(dnAddr.Addr()), 126)
+	gatewayAddr6 = netip.MustParsePrefix("fe80::1/64")
 )
+
+// mustIPv6 is labnet.IPv6 of a fixed lab address.
+func mustIPv6(a netip.Addr) netip.Addr {
+	v6, err := labnet.IPv6(a)
+	if err != nil {
+		panic(err)
+	}
+	return v6
+}
 
 // ScanNSAddr is the scan namespace's own address: the source of every
 // packet that a tool run inside that namespace sends (`siglab capture`,
 // a shell from `siglab lab up`), as the targets and the sensor see it.
 var ScanNSAddr = upAddr.Addr()
+
+// ScanNSAddr6 is the scan namespace's IPv6 address (labnet.IPv6 of
+// ScanNSAddr): the source of what a tool sends over IPv6.
+var ScanNSAddr6 = upAddr6.Addr()
 
 // plan is a validated Spec with the derived per-host details.
 type plan struct {
@@ -61,6 +82,9 @@ type hostPlan struct {
 	labnet.Host
 	seed uint64     // the emulated stack's, labnet.HostSeed
 	gw   netip.Addr // the sensor's address on this host's link
+	// addr6 is the host's IPv6 address, labnet.IPv6(Addr); only kernel
+	// hosts have it on a link.
+	addr6 netip.Addr
 }
 
 // validate checks spec and derives the plan. Errors wrap labnet.ErrOutsideLab
@@ -94,6 +118,7 @@ func validate(spec Spec) (plan, error) {
 	}
 	for i := range p.hosts {
 		p.hosts[i].gw = gatewayAddr
+		p.hosts[i].addr6 = mustIPv6(p.hosts[i].Addr) // checkHost proved it a lab address
 	}
 	return p, nil
 }

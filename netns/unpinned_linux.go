@@ -289,16 +289,26 @@ func siglabContent(ns nsthread.Handle, ino uint64) (links []string, table bool, 
 	if err != nil {
 		return links, false, err
 	}
-	tables, err := c.ListTablesOfFamily(nftables.TableFamilyIPv4)
-	if err != nil {
-		return links, false, err
-	}
-	for _, t := range tables {
-		if t.Name == fwTable {
-			table = true
+	fams, err := fwFamilies(c)
+	return links, len(fams) > 0, err
+}
+
+// fwFamilies lists the families in which c's namespace has siglab's
+// table: inet (ip in labs of earlier siglab versions).
+func fwFamilies(c *nftables.Conn) ([]nftables.TableFamily, error) {
+	var fams []nftables.TableFamily
+	for _, fam := range []nftables.TableFamily{nftables.TableFamilyINet, nftables.TableFamilyIPv4} {
+		tables, err := c.ListTablesOfFamily(fam)
+		if err != nil {
+			return fams, err
+		}
+		for _, t := range tables {
+			if t.Name == fwTable {
+				fams = append(fams, fam)
+			}
 		}
 	}
-	return links, table, nil
+	return fams, nil
 }
 
 // deleteLinks deletes the named links in ns; one already gone (a veth
@@ -331,6 +341,12 @@ func deleteTable(ns nsthread.Handle) error {
 	if err != nil {
 		return err
 	}
-	c.DelTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: fwTable})
+	fams, err := fwFamilies(c)
+	if err != nil {
+		return err
+	}
+	for _, fam := range fams {
+		c.DelTable(&nftables.Table{Family: fam, Name: fwTable})
+	}
 	return c.Flush()
 }

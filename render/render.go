@@ -23,15 +23,20 @@ type Options struct {
 	From netip.Addr
 }
 
-// Write renders every IPv4 packet of c; frames without IPv4 are skipped.
-// With FAQ set it also leaves out the scanner kernel's RSTs, as the FAQ
-// did (see kernelRSTs).
+// Write renders every IPv4 and IPv6 packet of c (Line, Line6); other
+// frames (ARP) are skipped. With FAQ set it also leaves out the scanner
+// kernel's RSTs, as the FAQ did (see kernelRSTs; IPv4 only).
 func Write(w io.Writer, c *capture.Capture, o Options) error {
 	bw := bufio.NewWriter(w)
 	var rsts kernelRSTs
 	for _, p := range c.Packets {
 		ip, err := capture.IPv4(c.LinkType, p.Data)
 		if err != nil {
+			if ip6, err := capture.IPv6(c.LinkType, p.Data); err == nil &&
+				(!o.From.IsValid() || netip.AddrFrom16([16]byte(ip6[8:24])) == o.From) {
+				bw.WriteString(Line6(p.Time, ip6, o))
+				bw.WriteByte('\n')
+			}
 			continue
 		}
 		if o.FAQ && rsts.drop(ip, p.Comment) {

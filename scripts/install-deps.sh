@@ -31,9 +31,12 @@ if [ "$what" = test ]; then
   command -v masscan >/dev/null || need+=(masscan)
   command -v zmap >/dev/null || need+=(zmap)
   command -v hping3 >/dev/null || need+=(hping3)
-  # curl, dig: ordinary clients in a lab, whose traffic must give no finding.
+  # curl, dig, ping: ordinary clients in a lab (a monitor pings its
+  # hosts), whose traffic must give no finding; ping -6 also in the lab's
+  # IPv6 specs (netns, verifier).
   command -v curl >/dev/null || need+=(curl)
   command -v dig >/dev/null || need+=(dnsutils)
+  command -v ping >/dev/null || need+=(iputils-ping)
 fi
 # p0f: the first external detector; scenarios with a p0f: section run it.
 command -v p0f >/dev/null || need+=(p0f)

@@ -2,10 +2,14 @@ package verifier_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os/exec"
 	"slices"
 	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -32,7 +36,7 @@ func findingLines(fs []detector.Finding, attrs ...string) []string {
 	return out
 }
 
-var detailAttrs = []string{"generation", "outcome", "attempts", "tool", "real_source"}
+var detailAttrs = []string{"generation", "outcome", "attempts", "name", "real_source"}
 
 // gen is the generator's address in every catalogue run, as findingLines starts.
 const gen = "198.18.0.2 "
@@ -75,7 +79,7 @@ var catalogueFindings = map[string][]string{
 	"tech-fin":         {gen + "scan.tcp-fin", gen + "tool.nmap-2.0x"},
 	"tech-fragments":   {gen + "evasion.fragment", gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ident":       {gen + "scan.tcp-connect"},
-	"tech-maimon":      nil, // FIN|ACK probes: no label of the contract names them (see the scenario)
+	"tech-maimon":      {gen + "scan.tcp-maimon", gen + "tool.nmap-2.0x"}, // FIN|ACK with seq 0 and ack 0: 2.0x's stealth probe
 	"tech-null":        {gen + "scan.tcp-null", gen + "tool.nmap-2.0x"},
 	"tech-ping-ack":    {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
 	"tech-ping-icmp":   {gen + "scan.tcp-syn", gen + "tool.nmap-2.0x"},
@@ -162,26 +166,52 @@ var _ = Describe("the reference detector live", Label("root"), func() {
 // generation is pinned here (the files in detector/testdata/real pin all).
 // Timing options (-T5, --max-os-tries 1) only keep the spec short: they
 // change no probe's shape.
+// zmapInLab runs zmap ("$@" its arguments) in the scanner namespace:
+// zmap reads no ARP of its own, so it is given the MAC of the sensor's
+// end of the veth (the gateway 198.19.0.2, read from the peer namespace),
+// and an empty blocklist in place of /etc/zmap/blacklist.conf, which lists
+// 198.18.0.0/15; the entries name one lab host as the only target.
+const zmapInLab = `ns=$(ip -o link show siglab-up0 | sed -n "s/.*link-netns \([^ ]*\).*/\1/p")
+peer=$(ip -o link show siglab-up0 | sed -n "s/^[0-9]*: siglab-up0@if\([0-9]*\):.*/\1/p")
+mac=$(ip -n "$ns" -o link show | awk -v i="$peer" -F": " "\$1==i" | sed -n "s/.*link\/ether \([0-9a-f:]*\).*/\1/p")
+[ -n "$mac" ] || { echo "zmap: no gateway MAC for siglab-up0" >&2; exit 2; }
+exec zmap -i siglab-up0 -G "$mac" -b /dev/null "$@"`
+
+// zmapSweep is zmap -p80 over 198.18.1.0/24 from the scanner namespace, as
+// scripts/capture-real-scanners.sh runs it: zmap reads its gateway's MAC
+// from the neighbour table, so one datagram to the router fills it; its
+// default blocklist lists 198.18.0.0/15, so it gets an empty one, and the
+// allowlist is the /24 alone, with no other target.
+const zmapSweep = `bl=$(mktemp) al=$(mktemp); echo 198.18.1.0/24 >"$al"
+echo >/dev/udp/198.19.0.2/9; sleep 0.2
+gw=$(ip neigh show 198.19.0.2 dev siglab-up0 | awk "{print \$3}")
+zmap -q -p 80 -b "$bl" -w "$al" -i siglab-up0 -G "$gw" -r 1000 -c 1; rc=$?
+rm -f "$bl" "$al"; exit $rc`
+
+// monitored are benign-monitoring's eight hosts.
+const monitored = "{victim} {host2} {host3} {host4} {host5} {host6} {host7} {host8}"
+
 var _ = Describe("the reference detector on today's scanners, captured live", Label("root"), func() {
 	BeforeEach(func() {
 		netnstest.RequireRoot()
-		for _, tool := range []string{"nmap", "masscan", "hping3", "curl", "dig"} {
+		for _, tool := range []string{"nmap", "masscan", "zmap", "hping3", "curl", "dig", "ping", "bash"} {
 			_, err := exec.LookPath(tool)
-			Expect(err).NotTo(HaveOccurred(), "%s is not installed: .ci/run must apt-get install nmap masscan hping3 curl dnsutils", tool)
+			Expect(err).NotTo(HaveOccurred(), "%s is not installed: .ci/run must apt-get install nmap masscan zmap hping3 curl dnsutils iputils-ping", tool)
 		}
 	})
 
 	const me = "198.19.0.1 "
 	DescribeTable("yields the technique and the tool, never nmap 2.0x",
 		func(scenario string, argv []string, want ...string) {
-			s, err := scenarios.Find(scenario)
+			ss, err := scenarios.Resolve(scenario) // a catalogue name, or a capture lab under testdata/
 			Expect(err).NotTo(HaveOccurred())
+			Expect(ss).To(HaveLen(1))
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			c, err := verifier.RunExternal(ctx, s, argv, io.Discard, io.Discard)
+			c, err := verifier.RunExternal(ctx, ss[0], argv, io.Discard, io.Discard)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Dropped).To(BeZero())
-			got := findingLines(detector.DetectCapture(c), "generation", "tool", "real_source")
+			got := findingLines(detector.DetectCapture(c), "generation", "name", "features", "real_source", "zombie", "flags")
 			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
 				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
 				Expect(got).To(BeEmpty())
@@ -202,26 +232,119 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"evasion.fragment", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -D", "fig2-syn", []string{"nmap", "-n", "-sS", "-Pn", "-D", "198.18.0.7,ME", "-p1-100", "{victim}"},
 			"198.18.0.7 scan.tcp-syn", "198.18.0.7 tool.nmap-modern", me+"evasion.decoy real_source=198.19.0.1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		// Today's -sn: an echo, a timestamp request, a SYN to 443 and an
+		// ACK to 80 per host; the three hosts up answer the echo first.
 		Entry("nmap -sn", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "198.18.1.0/28"},
-			me+"sweep.icmp-echo", me+"sweep.tcp-ack", me+"tool.nmap-modern"),
+			me+"sweep.icmp-echo", me+"sweep.icmp-timestamp", me+"sweep.tcp-ack", me+"sweep.tcp-syn", me+"tool.nmap-modern"),
+		// Today's other scan types (detector/scantypes.go, ipproto.go,
+		// sctp.go). Every Maimon probe gets a RST from the Linux victim.
+		Entry("nmap -sM", "fig2-syn", []string{"nmap", "-n", "-sM", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		Entry("nmap -f -sM", "fig2-syn", []string{"nmap", "-n", "-f", "-sM", "-Pn", "-p1-100", "{victim}"},
+			me+"evasion.fragment", me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		// -sW sends -sA's ACKs (the spec below compares them): the wire
+		// cannot tell the two apart, so -sW is labelled as -sA is.
+		Entry("nmap -sW", "fig2-syn", []string{"nmap", "-n", "-sW", "-Pn", "-p1-100", "{victim}"}, me+"scan.tcp-ack", me+"tool.nmap-modern"),
+		Entry("nmap --scanflags SYNFIN", "fig2-syn", []string{"nmap", "-n", "--scanflags", "SYNFIN", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-custom flags=SF", me+"tool.nmap-modern"),
+		// Linux drops SYN|RST segments: every probe goes unanswered, so no
+		// retries keeps the run short.
+		Entry("nmap --scanflags URGACKPSHRSTSYNFIN", "fig2-syn", []string{"nmap", "-n", "--scanflags", "URGACKPSHRSTSYNFIN", "--max-retries", "0", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-custom flags=UAPRSF", me+"tool.nmap-modern"),
+		// The victim is a kernel host; the lab's kernel has no SCTP, so
+		// -sO's SCTP probe, -sY and -sZ get ICMP protocol unreachable (as
+		// far as the kernel's ICMP rate limit lets them): the scans are
+		// labelled from the probes either way.
+		Entry("nmap -sO", "fig2-syn", []string{"nmap", "-n", "-sO", "-Pn", "{victim}"}, me+"scan.ip-protocol", me+"tool.nmap-modern"),
+		Entry("nmap -sY", "fig2-syn", []string{"nmap", "-n", "-sY", "-Pn", "-p1-100", "{victim}"}, me+"scan.sctp-init", me+"tool.nmap-modern"),
+		Entry("nmap -sZ", "fig2-syn", []string{"nmap", "-n", "-sZ", "-Pn", "-p1-100", "{victim}"}, me+"scan.sctp-cookie", me+"tool.nmap-modern"),
 		Entry("masscan", "fig2-syn", []string{"masscan", "{victim}", "-p1-100", "--rate", "1000", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
-			me+"scan.tcp-syn", me+"tool.other tool=masscan"),
+			me+"scan.tcp-syn", me+"tool.other name=masscan"),
 		Entry("hping3", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "50", "-i", "u2000", "{victim}"},
-			me+"scan.tcp-syn", me+"tool.other tool=hping3"),
+			me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		// Small scans of one host: one to four ports, named by their probes.
+		Entry("nmap -sS -Pn -p22", "fig2-syn", []string{"nmap", "-n", "-sS", "-Pn", "-p22", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		Entry("nmap -sS -p22,80,443 (with host discovery)", "fig2-syn", []string{"nmap", "-n", "-sS", "-p22,80,443", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		Entry("masscan -p80", "fig2-syn", []string{"masscan", "{victim}", "-p80", "--rate", "100", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
+			me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("masscan -p22 (open)", "fig2-syn", []string{"masscan", "{victim}", "-p22", "--rate", "100", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
+			me+"scan.tcp-syn", me+"tool.other name=masscan"),
+		Entry("zmap -p 80", "fig2-syn", []string{"sh", "-c", zmapInLab, "zmap", "-p", "80", "{victim}/32"},
+			me+"scan.tcp-syn", me+"tool.other name=zmap"),
+		Entry("zmap -p 22 (open)", "fig2-syn", []string{"sh", "-c", zmapInLab, "zmap", "-p", "22", "{victim}/32"},
+			me+"scan.tcp-syn", me+"tool.other name=zmap"),
+		Entry("hping3 -S -p 80 -c 3", "fig2-syn", []string{"hping3", "-S", "-p", "80", "-c", "3", "-i", "u200000", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		Entry("hping3 -S -p ++1 -w 8192 -N 4321 (no known template)", "fig2-syn", []string{"hping3", "-S", "-p", "++1", "-c", "12", "-i", "u20000", "-w", "8192", "-N", "4321", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.other name=unknown features=no-tcp-options,ip-id=4321,window=8192,ttl=64,sport+1"),
+		Entry("hping3 -S -p 22 -c 3 (open)", "fig2-syn", []string{"hping3", "-S", "-p", "22", "-c", "3", "-i", "u200000", "{victim}"},
+			me+"scan.tcp-syn", me+"tool.other name=hping3"),
+		// -sI through an emulated IRIX 6.2 zombie (global, incremental IP
+		// ID; testdata/idle-scan.yaml): the real scanner gets the scan and
+		// the tool (read on the spoofed SYNs and on its probes of the
+		// zombie, so on a one-port scan too), the zombie nothing.
+		Entry("nmap -sI", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p20-30,80", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		Entry("nmap -sI, one port", "testdata/idle-scan.yaml", []string{"nmap", "-n", "-Pn", "-sI", "{zombie}", "-p22", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.2", me+"tool.nmap-modern"),
+		Entry("nmap -sI through a Windows NT 4 zombie (IP ID + 256)", "testdata/idle-scan.yaml",
+			[]string{"nmap", "-n", "-Pn", "-sI", "{ntzombie}:139", "-p20-30,80", "{victim}"},
+			me+"scan.idle real_source=198.19.0.1 zombie=198.18.1.4", me+"tool.nmap-modern"),
+		// A Linux host as zombie: its RSTs carry IP ID 0, nmap's zombie test
+		// fails and it quits before sending a SYN; nothing was scanned.
+		Entry("nmap -sI through a Linux host, refused by nmap", "testdata/idle-scan.yaml",
+			[]string{"sh", "-c", "nmap -n -Pn -sI {victim} -p20-30,80 {zombie}; true"}),
+		// What the zombie probes could be taken for: SYN/ACK pings of a host
+		// whose RSTs count up (hping3 -SA, a health check), alone and beside
+		// a SYN scan of another host. The zombie sends no SYNs: no idle scan.
+		Entry("SYN/ACK pings of an IRIX host (hping3 -SA)", "testdata/idle-scan.yaml",
+			[]string{"hping3", "-SA", "-p", "80", "-c", "20", "-i", "u20000", "{zombie}"}),
+		Entry("SYN/ACK pings of an IRIX host beside a SYN scan of another", "testdata/idle-scan.yaml",
+			[]string{"sh", "-c", "hping3 -SA -p 80 -c 12 -i u100000 {zombie} & nmap -n -sS -Pn -p20-30,80 {victim}; wait"},
+			me+"scan.tcp-syn", me+"tool.nmap-modern"),
+		// -b through a real FTP server, with a user of its own and with
+		// nmap's default anonymous login.
+		Entry("nmap -b user:pass@ftp", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "siglab:secret@{ftp}", "-p20-30,80", "{victim}"},
+			me+"scan.ftp-bounce"),
+		Entry("nmap -b ftp (anonymous)", "tech-ftp-bounce", []string{"nmap", "-n", "-Pn", "-b", "{ftp}", "-p20-30,80", "{victim}"},
+			me+"scan.ftp-bounce"),
+		// Host discovery of today's nmap, one probe type at a time, over
+		// a /28 of tech-ping-sweep's routed /24 (three hosts up).
+		Entry("nmap -sn -PE", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PE", "198.18.1.0/28"}, me+"sweep.icmp-echo"),
+		Entry("nmap -sn -PP", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PP", "198.18.1.0/28"}, me+"sweep.icmp-timestamp"),
+		Entry("nmap -sn -PM", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PM", "198.18.1.0/28"}, me+"sweep.icmp-netmask"),
+		Entry("nmap -sn -PS22,80", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PS22,80", "198.18.1.0/28"}, me+"sweep.tcp-syn"),
+		Entry("nmap -sn -PA80", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PA80", "198.18.1.0/28"}, me+"sweep.tcp-ack"),
+		Entry("nmap -sn -PU53", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PU53", "198.18.1.0/28"}, me+"sweep.udp"),
+		Entry("nmap -sn -PY", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PY", "198.18.1.0/28"}, me+"sweep.sctp-init"),
+		// -PO's default protocols: ICMP (an echo request), IGMP, IP-in-IP.
+		Entry("nmap -sn -PO", "tech-ping-sweep", []string{"nmap", "-n", "-sn", "-T5", "-PO", "198.18.1.0/28"}, me+"sweep.icmp-echo", me+"sweep.ip-protocol"),
+		// Horizontal and block scans: one port or a few across many hosts.
+		Entry("nmap -sU -p53,161 of a /28", "tech-ping-sweep", []string{"nmap", "-n", "-sU", "-Pn", "-T5", "-p53,161", "198.18.1.0/28"}, me+"sweep.udp"),
+		Entry("nmap -sS -p20-30 of a /28: a port scan and a sweep", "tech-ping-sweep", []string{"nmap", "-n", "-sS", "-Pn", "-T5", "-p20-30", "198.18.1.0/28"},
+			me+"scan.tcp-syn", me+"sweep.tcp-syn", me+"tool.nmap-modern"),
+		Entry("masscan -p80 of a /24", "tech-ping-sweep", []string{"masscan", "-p80", "198.18.1.0/24", "--rate", "1000", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
+			me+"sweep.tcp-syn", me+"tool.other name=masscan"),
+		Entry("zmap -p80 of a /24", "tech-ping-sweep", []string{"bash", "-c", zmapSweep}, me+"sweep.tcp-syn", me+"tool.other name=zmap"),
 		// -sV's probes (--version-light: the lab's servers answer every
 		// probe with a line nmap cannot match, so the full battery waits
 		// out each probe, 150 s) and -sC's scripts on a web port.
 		Entry("nmap -sV", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p22,80,443", "{victim}"},
-			me+"service.version-probe"),
+			me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sV of 100 ports", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p1-100", "{victim}"},
 			me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sC", "tech-connect", []string{"nmap", "-n", "-sC", "-Pn", "-p80", "{victim}"},
-			me+"service.script"),
+			me+"scan.tcp-syn", me+"service.script", me+"tool.nmap-modern"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
 		Entry("ordinary HTTP connections (curl)", "benign-web-dns",
 			[]string{"sh", "-c", "for i in 1 2 3 4 5 6; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --max-time 0.3 -o /dev/null https://{www}/ ; done; true"}),
+		// A tunnel's packets: one IP protocol (GRE) to one host is no IP
+		// protocol scan, however many packets go.
+		Entry("GRE packets to one host (hping3 --rawip -H 47)", "fig2-syn",
+			[]string{"hping3", "--rawip", "-H", "47", "-d", "24", "-c", "12", "-i", "u20000", "{victim}"}),
 		// What service probing could be mistaken for: HTTP/1.0 requests
 		// (with Host and User-Agent), TLS 1.2 and 1.3 hellos, and a
 		// connection left silent until the server closes it.
@@ -229,5 +352,68 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			[]string{"sh", "-c", "for i in 1 2 3; do curl -s -0 --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --tlsv1.2 --tls-max 1.2 --max-time 0.3 -o /dev/null https://{www}/ ; curl -sk --tlsv1.3 --max-time 0.3 -o /dev/null https://{www}/ ; done; sleep 6 | curl -s --max-time 7 telnet://{www}:80 >/dev/null; true"}),
 		Entry("ordinary DNS lookups (dig)", "benign-web-dns",
 			[]string{"sh", "-c", "for n in www mail ftp ns1 intranet vpn; do dig +tries=1 +time=1 @{ns} $n.example.lab A; done"}),
+		// A browser's burst: parallel connections to three ports of one
+		// host (8080 closed), three times; and nc -z-like connects
+		// (connect, close) to two open ports and a closed one.
+		Entry("a browser-like burst of connections to one host (curl)", "benign-web-dns",
+			[]string{"sh", "-c", "for i in 1 2 3; do curl -s --http0.9 --max-time 0.3 -o /dev/null http://{www}/ & curl -sk --max-time 0.3 -o /dev/null https://{www}/ & curl -s --max-time 0.3 -o /dev/null http://{www}:8080/ & wait; done; true"}),
+		Entry("nc -z-like connects to three ports", "benign-web-dns",
+			[]string{"bash", "-c", "for p in 80 443 22 80 443 22; do timeout 1 bash -c \": >/dev/tcp/{www}/$p\" || true; done; true"}),
+		// A resolver asking many servers: two names at each of eight, a
+		// few times each as a sweep's retries would be, but every query
+		// is answered.
+		Entry("DNS lookups at eight servers (dig)", "benign-web-dns",
+			[]string{"sh", "-c", "for s in {ns} {ns2} {ns3} {ns4} {ns5} {ns6} {ns7} {ns8}; do for n in www mail; do dig +tries=1 +time=1 @$s $n.example.lab A; done; done"}),
+		// A page load: a burst of parallel connections to one host.
+		Entry("a browser-like burst of connections to one host (curl -Z)", "benign-web-dns",
+			[]string{"sh", "-c", "curl -s -Z --parallel-immediate --http0.9 -k --max-time 0.5 $(for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo -o /dev/null http://{www}/asset$i.css; done) $(for i in 1 2 3 4 5 6; do echo -o /dev/null https://{www}/img$i.png; done); true"}),
+		// A monitoring system watching eight hosts: a ping to each and a
+		// connect to its ssh and www every second, six rounds. A single
+		// round would be a sweep; the rounds after say it is watching.
+		Entry("monitoring: pings and connects to 22 and 80 of eight hosts every second", "benign-monitoring",
+			[]string{"bash", "-c", "H='" + monitored + "'; for h in $H; do ping -n -q -c 6 -i 1 $h >/dev/null & done; " +
+				"for r in 1 2 3 4 5 6; do for h in $H; do for p in 22 80; do timeout 1 bash -c \"exec 3<>/dev/tcp/$h/$p\"; done; done; sleep 1; done; wait"}),
+		// Mail: an SMTP session to each of eight mail servers, once.
+		Entry("mail: SMTP sessions to eight servers", "benign-monitoring",
+			[]string{"bash", "-c", "for h in " + monitored + "; do timeout 1 bash -c \"exec 3<>/dev/tcp/$h/25; head -c 100 <&3 >/dev/null & " +
+				"printf 'EHLO client.example.lab\\r\\nMAIL FROM:<a@example.lab>\\r\\nRCPT TO:<b@example.lab>\\r\\nQUIT\\r\\n' >&3; sleep 0.2\"; done; true"}),
 	)
+
+	// What tells -sW from -sA on the wire: nothing. Both runs' probes,
+	// port by port, have the same flags, window, options and lengths, seq
+	// 0, and one ack for the whole run (a new random one per run).
+	It("sees nmap -sW send the probes of -sA", func() {
+		s, err := scenarios.Find("fig2-syn")
+		Expect(err).NotTo(HaveOccurred())
+		shapes := func(scan string) ([]string, uint32) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			c, err := verifier.RunExternal(ctx, s, []string{"nmap", "-n", scan, "-Pn", "-p1-100", "{victim}"}, io.Discard, io.Discard)
+			Expect(err).NotTo(HaveOccurred())
+			var out []string
+			acks := map[uint32]bool{}
+			for _, p := range c.Packets {
+				pk := gopacket.NewPacket(p.Data, c.LinkType, gopacket.Default)
+				ip, _ := pk.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
+				tcp, _ := pk.Layer(layers.LayerTypeTCP).(*layers.TCP)
+				if ip == nil || tcp == nil || ip.SrcIP.String() != "198.19.0.1" {
+					continue
+				}
+				acks[tcp.Ack] = true
+				out = append(out, fmt.Sprintf("port %d: flags %#x, window %d, %d option bytes, IP length %d, seq %d, DF %v",
+					tcp.DstPort, tcp.Contents[13], tcp.Window, len(tcp.Contents)-20, ip.Length, tcp.Seq, ip.Flags&layers.IPv4DontFragment != 0))
+			}
+			Expect(acks).To(HaveLen(1), "one ack for the whole %s run", scan)
+			slices.Sort(out)
+			for a := range acks {
+				return out, a
+			}
+			return out, 0
+		}
+		ackShapes, ackAck := shapes("-sA")
+		winShapes, winAck := shapes("-sW")
+		Expect(ackShapes).To(HaveLen(100))
+		Expect(winShapes).To(Equal(ackShapes))
+		Expect(winAck).NotTo(Equal(ackAck), "each run draws its own ack")
+	})
 })

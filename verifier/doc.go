@@ -29,8 +29,8 @@
 // writable /run/netns) and fails with ErrSetup naming what is missing.
 //
 // Nothing here goes through a shell: RunExternal runs its argv as given
-// (exec, with {host} replaced by an address inside one argument) and
-// p0f gets fixed arguments.
+// (exec, with {host} replaced by an address, {host6} by its IPv6 one,
+// inside one argument) and p0f gets fixed arguments.
 //
 // Ownership: the check functions only read the scenario, the findings and
 // the output they are given and keep nothing; the Checks they return are

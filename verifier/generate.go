@@ -42,7 +42,7 @@ func Generate(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Verdict: Verdict{Mode: ModeOffline, Scenario: s.Name, File: s.File, Packets: len(c.Packets)},
-		Capture: c, Output: out.output, Machine: out.machine}, nil
+		Capture: c, Output: out.output, NormalLog: out.log, Machine: out.machine}, nil
 }
 
 // ErrOutput is wrapped by GeneratePcap's error when writing the pcap
@@ -51,9 +51,10 @@ var ErrOutput = errors.New("cannot write the capture")
 
 // Generated is what GeneratePcap produced besides the pcap itself.
 type Generated struct {
-	Packets int    // packets written
-	Output  string // the nmap runs' output
-	Machine string // the nmap runs' -oM logs
+	Packets   int    // packets written
+	Output    string // the nmap runs' output
+	NormalLog string // the nmap runs' -o (-oN) logs
+	Machine   string // the nmap runs' -m (-oM) logs
 }
 
 // GeneratePcap is Generate streaming the capture to w as a classic pcap
@@ -71,7 +72,7 @@ func GeneratePcap(ctx context.Context, s *scenarios.Scenario, w io.Writer) (*Gen
 	if err := pw.Flush(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}
-	return &Generated{Packets: pw.Packets(), Output: out.output, Machine: out.machine}, nil
+	return &Generated{Packets: pw.Packets(), Output: out.output, NormalLog: out.log, Machine: out.machine}, nil
 }
 
 // generate plays s offline for `siglab generate`: no ground truth.

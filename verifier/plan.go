@@ -137,12 +137,13 @@ func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error
 	}
 	err := e.Run(ctx)
 	out := played{truth: e.Truth()}
-	var output, machine strings.Builder
+	var output, log, machine strings.Builder
 	for _, n := range nmaps { // in scenario order
 		output.WriteString(n.Output())
+		log.WriteString(n.LogOutput())
 		machine.WriteString(n.MachineOutput())
 	}
-	out.output, out.machine = output.String(), machine.String()
+	out.output, out.log, out.machine = output.String(), log.String(), machine.String()
 	if err != nil {
 		return out, fmt.Errorf("%s: run: %w", p.s.File, err)
 	}
@@ -151,6 +152,6 @@ func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error
 
 // played is what the nmap processes of a run printed and logged.
 type played struct {
-	output, machine string
-	truth           *engine.Truth
+	output, log, machine string
+	truth                *engine.Truth
 }

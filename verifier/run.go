@@ -17,11 +17,12 @@ import (
 
 // Result is everything one scenario run produced.
 type Result struct {
-	Verdict  Verdict
-	Capture  *capture.Capture
-	Findings []detector.Finding
-	Output   string // the nmap runs' output
-	Machine  string // the nmap runs' -oM logs
+	Verdict   Verdict
+	Capture   *capture.Capture
+	Findings  []detector.Finding
+	Output    string // the nmap runs' output
+	NormalLog string // the nmap runs' -o (-oN) logs
+	Machine   string // the nmap runs' -m (-oM) logs
 	// Detectors are the detectors under test that ran, in the order the
 	// scenario's expect: names them (then, for a matrix, the others):
 	// what each reported, its own output and why it could not run.
@@ -115,7 +116,7 @@ func runOffline(ctx context.Context, p *plan) (*Result, error) {
 		return nil, err
 	}
 	annotate(c, out.truth)
-	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, Machine: out.machine}, nil
+	return &Result{Verdict: Verdict{Mode: ModeOffline}, Capture: c, Output: out.output, NormalLog: out.log, Machine: out.machine}, nil
 }
 
 // runLive builds a test network, captures on its sensor while the
@@ -141,7 +142,7 @@ func runLive(ctx context.Context, p *plan, dets []string) (*Result, error) {
 		return nil, err
 	}
 	annotate(c, out.truth)
-	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, Machine: out.machine, live: live}, nil
+	return &Result{Verdict: Verdict{Mode: ModeLive}, Capture: c, Output: out.output, NormalLog: out.log, Machine: out.machine, live: live}, nil
 }
 
 // CheckLive reports whether this process can build live test networks

@@ -36,7 +36,7 @@ func ScanLab(ctx context.Context, st netns.State, cmdline string) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Verdict: Verdict{Scenario: s.Name, File: s.File, Mode: ModeLive}, Output: out.output, Machine: out.machine}, nil
+	return &Result{Verdict: Verdict{Scenario: s.Name, File: s.File, Mode: ModeLive}, Output: out.output, NormalLog: out.log, Machine: out.machine}, nil
 }
 
 // labScenario is the one-run scenario of a scan in lab st: its hosts are

@@ -11,7 +11,7 @@ import (
 type captureCmd struct {
 	Scenario string   `required:"" help:"Scenario (file or catalogue name) whose network to build; only its network is used." placeholder:"SCENARIO"`
 	Out      string   `short:"o" required:"" help:"Where to write the sensor's capture." placeholder:"OUT.pcap"`
-	Command  []string `arg:"" passthrough:"" help:"The tool and its arguments, run in the scanner namespace; {host} stands for a host's address." name:"command"`
+	Command  []string `arg:"" passthrough:"" help:"The tool and its arguments, run in the scanner namespace; {host} stands for a host's address, {host6} for its IPv6 address." name:"command"`
 }
 
 // Run captures another tool's traffic in a siglab test network: today's

@@ -139,13 +139,16 @@ var _ = Describe("siglab offline", func() {
 		Expect(r.code).To(Equal(0), r.stderr)
 		b, err := os.ReadFile(log)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(b)).To(HavePrefix("# Log of: nmap -sS -P0 -p1-25 -oN " + log + " victim\n"))
-		Expect(string(b)).To(ContainSubstring("Interesting ports on victim (198.18.1.2):"))
+		// nmap.c's header gives each argument a blank after it; the log
+		// holds what nmap_log() printed: no banner, no closing line.
+		Expect(string(b)).To(HavePrefix("# Log of: nmap -sS -P0 -p1-25 -oN " + log + " victim \nInteresting ports on victim (198.18.1.2):\n"))
+		Expect(string(b)).NotTo(ContainSubstring("Starting nmap"))
+		Expect(string(b)).NotTo(ContainSubstring("Nmap run completed"))
 		mlog := filepath.Join(dir, "out.gnmap")
 		Expect(runAs(true, "scan", "--offline", "-sS", "-P0", "-p1-25", "-oM", mlog, "victim").code).To(Equal(0))
 		m, err := os.ReadFile(mlog)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(m)).To(ContainSubstring("Host: 198.18.1.2 (victim)\tPorts: 1/open/tcp//tcpmux/, 7/open/tcp//echo/"))
+		Expect(string(m)).To(HavePrefix("Host: 198.18.1.2 (victim) Ports: 1/open/tcp/////, 7/open/tcp/////"))
 		for _, bad := range [][]string{{"-sA", "victim"}, {"-p", "1-70000", "victim"}, {"-D", "ME", "victim"}, {"--top-ports", "5", "victim"}} {
 			r := siglab(append([]string{"scan", "--offline"}, bad...)...)
 			Expect(r.code).To(Equal(2), strings.Join(bad, " "))

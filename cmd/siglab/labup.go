@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
@@ -123,7 +124,14 @@ func printLab(w io.Writer, st netns.State) {
 	if len(st.Hosts) > 0 {
 		target = st.Hosts[0].Name
 	}
-	fmt.Fprintf(w, "a shell in the scanner namespace (today's tools work there; their source is %s):\n  ip netns exec %s bash\n", netns.ScanNSAddr, st.ScanNS)
+	if v6, ok := ipv6Line(st); ok {
+		if v6 != "" {
+			fmt.Fprintf(w, "IPv6 (2001:2::/48, kernel hosts only): %s\n\n", v6)
+		}
+		fmt.Fprintf(w, "a shell in the scanner namespace (today's tools work there; their source is %s, over IPv6 %s):\n  ip netns exec %s bash\n", netns.ScanNSAddr, netns.ScanNSAddr6, st.ScanNS)
+	} else {
+		fmt.Fprintf(w, "a shell in the scanner namespace (today's tools work there; their source is %s):\n  ip netns exec %s bash\n", netns.ScanNSAddr, st.ScanNS)
+	}
 	fmt.Fprintf(w, "watch the sensor:\n  ip netns exec %s tcpdump -ni %s\n", st.SensorNS, st.SensorIface)
 	fmt.Fprintf(w, "scan as nmap 2.02 did (one scan at a time per lab):\n  %s scan --lab %s -v -sS -P0 -O -p1-25 %s\n\n", self(), st.ID, target)
 	fmt.Fprintf(w, "Ctrl-C here or `%s lab down %s` takes the lab down.\n", self(), st.ID)
@@ -142,4 +150,23 @@ func ports(h netns.StateHost) string {
 		return "-"
 	}
 	return strings.Join(parts, ",")
+}
+
+// ipv6Line lists the kernel hosts' IPv6 addresses ("victim
+// 2001:2::c612:102, ..."); ok is false when this kernel has no IPv6 (the
+// lab is IPv4 only then).
+func ipv6Line(st netns.State) (line string, ok bool) {
+	if _, err := os.Stat("/proc/sys/net/ipv6"); err != nil {
+		return "", false
+	}
+	var parts []string
+	for _, h := range st.Hosts {
+		if h.Namespace == "" { // emulated: IPv4 only
+			continue
+		}
+		if a6, err := labnet.IPv6(h.Addr); err == nil {
+			parts = append(parts, h.Name+" "+a6.String())
+		}
+	}
+	return strings.Join(parts, ", "), true
 }

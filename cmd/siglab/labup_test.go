@@ -59,6 +59,8 @@ var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), 
 			ContainSubstring("victim   198.18.1.2  kernel"),
 			ContainSubstring("siglab-dn0 in siglab-"+id+"-sens"),
 			ContainSubstring("ip netns exec siglab-"+id+"-scan bash"),
+			ContainSubstring("IPv6 (2001:2::/48, kernel hosts only): victim 2001:2::c612:102\n"),
+			ContainSubstring("their source is 198.19.0.1, over IPv6 2001:2::c613:1"),
 			ContainSubstring("ip netns exec siglab-"+id+"-sens tcpdump -ni siglab-dn0"),
 			ContainSubstring(" scan --lab "+id+" -v -sS -P0 -O -p1-25 victim")))
 
@@ -90,7 +92,7 @@ var _ = Describe("siglab lab up / status / down and scan --lab", Label("root"), 
 		Expect(r.stdout).To(ContainSubstring("1 IP address (1 host up) scanned"))
 		b, err := os.ReadFile(log)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(b)).To(HavePrefix("# Log of: nmap -v -sS -P0 -p1-25 -oN " + log + " victim\n"))
+		Expect(string(b)).To(HavePrefix("# Log of: nmap -v -sS -P0 -p1-25 -oN " + log + " victim \n"))
 
 		By("a second scan while the TUN is held fails clearly, and sends nothing")
 		tun, err := netns.AttachTUN(id)

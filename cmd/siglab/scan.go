@@ -56,8 +56,7 @@ func (c *scanCmd) Run(e *env) error {
 	}
 	fmt.Fprint(e.stdout, res.Output)
 	if opts.NormalOut != "" {
-		log := "# Log of: nmap " + strings.Join(args, " ") + "\n" + res.Output
-		if err := writeLog(opts.NormalOut, log); err != nil {
+		if err := writeLog(opts.NormalOut, res.NormalLog); err != nil {
 			return usageErr("-oN: %v", err)
 		}
 	}

@@ -64,13 +64,17 @@ func LinksIn(ns nsthread.Handle) []string {
 	return names
 }
 
-// DialFrom connects to a TCP address from inside ns (a real socket of
+// DialFrom connects to a TCP address (IPv4 or IPv6) from inside ns (a real socket of
 // that namespace's kernel), within two seconds; the connection is closed
 // after the spec if the spec has not closed it.
 func DialFrom(ns nsthread.Handle, to netip.AddrPort) net.Conn {
 	var c net.Conn
 	Expect(nsthread.Do(ns, func() (err error) {
-		c, err = net.DialTimeout("tcp4", to.String(), 2*time.Second)
+		network := "tcp4"
+		if to.Addr().Is6() {
+			network = "tcp6"
+		}
+		c, err = net.DialTimeout(network, to.String(), 2*time.Second)
 		return err
 	})).To(Succeed())
 	DeferCleanup(func() { _ = c.Close() })

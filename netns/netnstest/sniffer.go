@@ -15,16 +15,17 @@ import (
 )
 
 // Sniffer watches every interface of the namespace it was started in
-// (the host's root namespace, for a suite started there) for IPv4
-// packets from or to the lab's addresses: containment says there are
-// none, whatever the labs in their own namespaces do.
+// (the host's root namespace, for a suite started there) for IPv4 and
+// IPv6 packets from or to the lab's addresses (labnet.Range,
+// labnet.Range6): containment says there are none, whatever the labs in
+// their own namespaces do.
 type Sniffer struct {
 	fd      int
 	done    chan struct{} // closed by Stop
 	stopped chan struct{} // closed when the reader has returned
 
 	mu     sync.Mutex
-	seen   int      // IPv4 packets read, lab or not
+	seen   int      // IPv4 and IPv6 packets read, lab or not
 	leaked []string // the lab packets, described
 }
 
@@ -65,10 +66,15 @@ func (s *Sniffer) read() {
 			continue // the timeout, or a signal: look at done again
 		}
 		ll, ok := from.(*unix.SockaddrLinklayer)
-		if !ok || htons(ll.Protocol) != unix.ETH_P_IP {
+		if !ok {
 			continue
 		}
-		s.inspect(buf[:n], ll.Ifindex)
+		switch htons(ll.Protocol) {
+		case unix.ETH_P_IP:
+			s.inspect(buf[:n], ll.Ifindex)
+		case unix.ETH_P_IPV6:
+			s.inspect6(buf[:n], ll.Ifindex)
+		}
 	}
 }
 
@@ -87,8 +93,24 @@ func (s *Sniffer) inspect(p []byte, ifindex int) {
 	}
 }
 
+// inspect6 records an IPv6 packet if it comes from or goes to the lab's
+// IPv6 block (labnet.Range6).
+func (s *Sniffer) inspect6(p []byte, ifindex int) {
+	if len(p) < 40 || p[0]>>4 != 6 {
+		return
+	}
+	src := netip.AddrFrom16([16]byte(p[8:24]))
+	dst := netip.AddrFrom16([16]byte(p[24:40]))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen++
+	if (labnet.Contains6(src) || labnet.Contains6(dst)) && len(s.leaked) < 20 {
+		s.leaked = append(s.leaked, fmt.Sprintf("if %d: %s > %s next header %d len %d", ifindex, src, dst, p[6], binary.BigEndian.Uint16(p[4:])))
+	}
+}
+
 // Stop ends the sniffer and returns the lab packets it saw (at most 20,
-// described) and how many IPv4 packets it read in all.
+// described) and how many IPv4 and IPv6 packets it read in all.
 func (s *Sniffer) Stop() (leaked []string, seen int) {
 	close(s.done)
 	<-s.stopped // within one read timeout

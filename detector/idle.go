@@ -1,0 +1,366 @@
+package detector
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+
+	"github.com/siglab/siglab/wire"
+)
+
+// Idle scan (nmap -sI ZOMBIE): the real scanner never sends the target a
+// packet under its own address. It reads the zombie's IP ID from the RST
+// the zombie gives an unasked-for SYN/ACK, sends the target SYNs spoofed
+// from the zombie's address, and reads the IP ID again: the target
+// answers an open port's SYN/ACK to the zombie, whose RST takes an IP ID,
+// so the counter rose by more than one. On the wire that is two streams
+// in step: SYN/ACK probes from the scanner to one port of the zombie,
+// each answered by RST, and rounds of SYNs "from" the zombie between
+// them, which carry none of the zombie's own IP IDs.
+//
+// The zombie's address did not scan anyone; a scan.tcp-syn from it would
+// send an analyst after an innocent host. When the two streams pair, the
+// detector reports scan.idle with the real scanner as the finding's
+// scanner (attrs zombie and real_source), drops the zombie's
+// scan.tcp-syn and gives the tool label read on the spoofed SYNs to the
+// real scanner (or, for a scan too small for one, reads today's nmap on
+// the probes themselves). Without a prober on the wire (the sensor saw
+// only the spoofed SYNs) nothing tells them from a SYN scan, and they
+// are reported as one; nor without the zombie's RSTs, whose IP IDs are
+// what shows the SYNs were not its own.
+
+const labelIdle = "scan.idle"
+
+// The idle table: idleSets sets of idleWays entries, the set chosen by
+// the zombie's address, so that a zombie's SYN looks at idleWays entries.
+const (
+	idleSetBits = 5
+	idleSets    = 1 << idleSetBits
+	idleWays    = 4
+)
+
+// Thresholds of the pairing.
+const (
+	// idleMinResets is how many RSTs the zombie must have answered the
+	// probes with: nmap's zombie test alone sends six.
+	idleMinResets = 4
+	// idleMaxIDStep is the largest IP ID rise between two probes read as
+	// the counter of an idle host (a busy zombie is useless to nmap).
+	idleMaxIDStep = 2048
+	// idleOwnIDStep: a SYN whose IP ID is 1..idleOwnIDStep past the
+	// zombie's counter could be the zombie's own.
+	idleOwnIDStep = 64
+	// idleMaxRound bounds the spoofed SYNs per round (between two
+	// probes): nmap's idle scan sends at most 100 ports per group.
+	idleMaxRound = 128
+	// A prober sends at most idleProbesPerRound SYN/ACKs per round of
+	// SYNs, beyond idleSpareProbes (nmap's zombie test and retests): nmap
+	// reads the counter before and after each round. SYN/ACKs that come
+	// as a stream, most with no SYN between them (a flood's backscatter),
+	// are no idle scan's.
+	idleProbesPerRound = 3
+	idleSpareProbes    = 10
+	// idleProtect is how long an entry that already paired probes with
+	// RSTs is kept against new ones taking its slot, ns.
+	idleProtect = 60e9
+)
+
+// idleEntry is one prober's SYN/ACK probes to one zombie, and what the
+// zombie did meanwhile.
+type idleEntry struct {
+	zombie, prober [4]byte
+	zport          uint16
+	lastID         uint16 // IP ID of the zombie's latest RST to the prober
+	haveID         bool
+	used           bool
+	// first and last are the times of the first and latest probe.
+	first, last    int64
+	probes, resets uint32
+	// incr counts RSTs whose IP ID rose by 1..idleMaxIDStep over the
+	// previous RST's (in either byte order); jumps those that rose by more
+	// than 1, rises the sum of those rises beyond 1.
+	incr, jumps, rises uint32
+	// pending counts the zombie's SYNs since the latest probe; syns those
+	// that fell between two probes, in rounds rounds; ownID the SYNs whose
+	// IP ID continued the zombie's counter.
+	pending, syns, rounds, ownID uint32
+	// nmapLike counts the probes built as today's nmap builds them (MSS
+	// 1460 alone, window 1024, no DF); ttlLo and ttlHi span their TTLs.
+	nmapLike     uint32
+	ttlLo, ttlHi uint8
+}
+
+type idleTable struct {
+	e    [idleSets * idleWays]idleEntry
+	used int
+}
+
+// set returns the entries a zombie's address maps to.
+func (t *idleTable) set(zombie [4]byte) []idleEntry {
+	h := ipv4Uint(zombie) * 0x9e3779b1
+	i := int(h>>(32-idleSetBits)) * idleWays
+	return t.e[i : i+idleWays]
+}
+
+// idleTrack gives one TCP packet to the idle table: an unasked-for
+// SYN/ACK (a probe of a zombie's IP ID), a RST (the zombie's answer) or a
+// bare SYN (perhaps spoofed from a zombie). answered says p answered a
+// probe or connection of its destination.
+func (d *Detector) idleTrack(p *packet, answered bool) {
+	switch {
+	case p.flags&(wire.FlagSYN|wire.FlagACK|wire.FlagRST) == wire.FlagSYN|wire.FlagACK:
+		if !answered && p.payLen == 0 {
+			if d.idle == nil {
+				d.idle = &idleTable{}
+			}
+			d.idle.probe(p)
+		}
+	case d.idle == nil || d.idle.used == 0:
+	case p.flags&wire.FlagRST != 0:
+		d.idle.reset(p)
+	case isBareSYN(p.flags):
+		d.idle.syn(p)
+	}
+}
+
+// probe files a SYN/ACK from p.src to the would-be zombie p.dst.
+func (t *idleTable) probe(p *packet) {
+	set := t.set(p.dst)
+	var e *idleEntry
+	for i := range set {
+		if set[i].used && set[i].zombie == p.dst && set[i].prober == p.src {
+			e = &set[i]
+			break
+		}
+	}
+	if e == nil {
+		if e = t.slot(set, p.ts); e == nil {
+			return
+		}
+		if !e.used {
+			t.used++
+		}
+		*e = idleEntry{zombie: p.dst, prober: p.src, zport: p.dport, used: true, first: p.ts, ttlLo: p.ttl, ttlHi: p.ttl}
+	}
+	if p.opts.class == optMSS && p.opts.mss == 1460 && p.window == 1024 && !p.df {
+		e.nmapLike++
+	}
+	e.ttlLo, e.ttlHi = min(e.ttlLo, p.ttl), max(e.ttlHi, p.ttl)
+	if e.probes < ^uint32(0) {
+		e.probes++
+	}
+	e.last = p.ts
+	if e.pending > 0 {
+		e.syns += e.pending
+		e.rounds++
+		e.pending = 0
+	}
+}
+
+// slot picks the entry a new (zombie, prober) pair takes: a free one, else
+// the least recently probed that is not an idle scan in progress; nil
+// when all are.
+func (t *idleTable) slot(set []idleEntry, now int64) *idleEntry {
+	var best *idleEntry
+	for i := range set {
+		e := &set[i]
+		if !e.used {
+			return e
+		}
+		if e.resets >= 2 && now-e.last < idleProtect {
+			continue
+		}
+		if best == nil || e.last < best.last {
+			best = e
+		}
+	}
+	return best
+}
+
+// reset reads the IP ID of a zombie's RST to its prober.
+func (t *idleTable) reset(p *packet) {
+	set := t.set(p.src)
+	for i := range set {
+		e := &set[i]
+		if !e.used || e.zombie != p.src || e.prober != p.dst || e.zport != p.sport {
+			continue
+		}
+		if e.haveID {
+			step := p.ipID - e.lastID
+			if swapped := bswap16(p.ipID) - bswap16(e.lastID); step > idleMaxIDStep && swapped >= 1 && swapped <= idleMaxIDStep {
+				step = swapped // a counter kept in little-endian order
+			}
+			if step >= 1 && step <= idleMaxIDStep {
+				e.incr++
+				if step > 1 {
+					e.jumps++
+					e.rises += uint32(step - 1)
+				}
+			}
+		}
+		e.lastID, e.haveID = p.ipID, true
+		if e.resets < ^uint32(0) {
+			e.resets++
+		}
+		return
+	}
+}
+
+// syn counts a bare SYN from a probed zombie to a host other than its
+// prober.
+func (t *idleTable) syn(p *packet) {
+	set := t.set(p.src)
+	for i := range set {
+		e := &set[i]
+		if !e.used || e.zombie != p.src || e.prober == p.dst || e.probes == 0 {
+			continue
+		}
+		if e.pending < ^uint32(0) {
+			e.pending++
+		}
+		if step := p.ipID - e.lastID; e.haveID && step >= 1 && step <= idleOwnIDStep {
+			e.ownID++
+		}
+	}
+}
+
+// idlePair is a zombie's confirmed idle scan: the prober's entry and the
+// zombie's SYN flows it explains.
+type idlePair struct {
+	e     *idleEntry
+	flows []*flow
+	// tests are entries of probes sent under a target's address (nmap's
+	// check that the zombie's counter moves for the target's packets).
+	tests []*idleEntry
+}
+
+// idleOf finds the prober that explains the SYNs of zombie s: the
+// entry with the most rounds that passes every test.
+func (t *idleTable) idleOf(s *source, syns []*flow) *idlePair {
+	if t == nil || t.used == 0 || len(syns) == 0 {
+		return nil
+	}
+	set := t.set(s.addr)
+	var best *idleEntry
+	for i := range set {
+		e := &set[i]
+		if !e.used || e.zombie != s.addr || !e.idleScan() || slices.ContainsFunc(syns, func(f *flow) bool { return f.target == e.prober }) {
+			continue
+		}
+		if best == nil || e.rounds > best.rounds {
+			best = e
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	var fs []*flow
+	probes := 0
+	for _, f := range syns {
+		if f.target != best.prober {
+			fs = append(fs, f)
+			probes += int(f.probes)
+		}
+	}
+	// Nearly every SYN of the zombie fell between two probes.
+	if len(fs) == 0 || 10*uint64(best.syns) < 9*uint64(probes) {
+		return nil
+	}
+	pair := &idlePair{e: best, flows: fs}
+	targets := targetsOf(fs)
+	for i := range set {
+		e := &set[i]
+		if e.used && e.zombie == s.addr && slices.Contains(targets, addr4(e.prober)) {
+			pair.tests = append(pair.tests, e)
+		}
+	}
+	return pair
+}
+
+// idleScan reports whether e's probes read an incremental IP ID and were
+// in step with SYNs that were not the zombie's own.
+func (e *idleEntry) idleScan() bool {
+	return e.resets >= idleMinResets &&
+		4*uint64(e.incr) >= 3*uint64(e.resets-1) && // the counter counts up
+		e.rounds >= 1 && e.syns > 0 &&
+		uint64(e.probes) <= idleProbesPerRound*uint64(e.rounds)+idleSpareProbes && // SYN/ACKs in step, not a stream (backscatter)
+		uint64(e.syns) <= idleMaxRound*uint64(e.rounds) &&
+		4*uint64(e.ownID) <= uint64(e.syns) // the SYNs carried other IP IDs: spoofed
+}
+
+// analyzeIdle reports the idle scan a zombie's SYNs belong to, under the
+// real scanner, and takes the zombie's scan.tcp-syn and tool label off
+// it (see the top of this file). It runs after the tool analyzers.
+func analyzeIdle(a *analysis) {
+	syns, _ := a.halfOpen()
+	pair := a.idle.idleOf(a.src, syns)
+	if pair == nil {
+		return
+	}
+	e := pair.e
+	real, zombie := addr4(e.prober), a.scanner
+	f := Finding{
+		Label: labelIdle, Scanner: real, Targets: targetsOf(pair.flows), Ports: distinctPorts(pair.flows),
+		Attrs: map[string]string{
+			"zombie":      zombie.String(),
+			"zombie_port": strconv.Itoa(int(e.zport)),
+			"real_source": real.String(),
+			"probes":      strconv.Itoa(int(e.probes)),
+		},
+	}
+	first, last, n := span(pair.flows)
+	f.First, f.Last, f.Packets = ts(min(first.UnixNano(), e.first)), ts(max(last.UnixNano(), e.last)), n+int(e.probes)
+	f.Evidence = append(f.Evidence,
+		fmt.Sprintf("%s from %s to port %d of %s that %s had not asked for (no SYN of its to them), answered with %s",
+			plural(int(e.probes), "SYN/ACK"), real, e.zport, zombie, zombie, plural(int(e.resets), "RST")),
+		fmt.Sprintf("the RSTs' IP IDs count up, %d of %d steps by 1 to %d: a global, incremental counter, read by the prober before and after each round",
+			e.incr, e.resets-1, idleMaxIDStep))
+	for _, run := range splitByTarget(pair.flows) {
+		rf, rl, rn := span(run)
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s under %s's address to %s of %s in %s",
+			plural(rn, "SYN"), zombie, plural(distinctPorts(run), "port"), addr4(run[0].target), seconds(rl.Sub(rf).Nanoseconds())))
+	}
+	f.Evidence = append(f.Evidence,
+		fmt.Sprintf("those SYNs came in %s, each between two of the prober's SYN/ACKs, and %d of %d carried an IP ID continuing %s's counter: spoofed, not sent by %s",
+			plural(int(e.rounds), "round"), e.ownID, e.syns, zombie, zombie))
+	if e.jumps > 0 {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("the counter rose by more than 1 at %s (%s more in all): the zombie sent packets to others in between, its RSTs to the target's SYN/ACKs from open ports",
+			plural(int(e.jumps), "read"), plural(int(e.rises), "packet")))
+	}
+	for _, t := range pair.tests {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s to the zombie came under target %s's address: nmap's check that the zombie's counter moves for packets from the target",
+			plural(int(t.probes), "SYN/ACK"), addr4(t.prober)))
+	}
+	out := a.out[:0]
+	tool := -1
+	for _, g := range a.out {
+		switch g.Label {
+		case labelSYNScan:
+			continue // the SYNs are the idle scan's
+		case labelNmapModern, labelNmap20x, labelOtherTool:
+			g.Scanner = real
+			g.Evidence = append(g.Evidence, fmt.Sprintf("read on the SYNs spoofed from zombie %s: the tool is %s's", zombie, real))
+			if tool < 0 {
+				tool = len(out)
+			}
+		}
+		out = append(out, g)
+	}
+	a.out = append(out, f)
+	a.moved = true
+	if e.nmapLike != e.probes || e.ttlLo == e.ttlHi {
+		return
+	}
+	// The probes of the zombie's counter are today's nmap's raw packets.
+	line := fmt.Sprintf("the SYN/ACK probes of the zombie's IP ID carry MSS 1460 alone and window 1024, a new TTL per packet (%d..%d at the sensor): today's nmap's", e.ttlLo, e.ttlHi)
+	switch {
+	case tool < 0:
+		a.out = append(a.out, Finding{
+			Label: labelNmapModern, Scanner: real, Targets: []netip.Addr{zombie}, Ports: 1, Packets: int(e.probes),
+			First: ts(e.first), Last: ts(e.last), Attrs: map[string]string{"window": "1024"}, Evidence: []string{line},
+		})
+	case a.out[tool].Label == labelNmapModern:
+		a.out[tool].Evidence = append(a.out[tool].Evidence, line)
+	}
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Captures today's nmap over IPv6 in siglab test networks, one pcap per
+# technique, into detector/testdata/real6/ (or the directory given as $1):
+# the regression copies for teaching the reference detector IPv6 (it reads
+# IPv4 only today). {NAME6} is a host's IPv6 address (2001:2::/48, see the
+# README's network section): the lab's kernel hosts and the scan namespace
+# have one, derived from their IPv4 address. Needs root (test networks);
+# installs nmap and ping (iputils-ping) with apt-get when they are missing. Every packet stays inside
+# the lab: the scanner namespace routes nothing but 198.18.0.0/15 and
+# 2001:2::/48 (plus its link's link-local and ff02:: neighbour discovery),
+# and no namespace of the lab has an IPv6 default route.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "capture-real-scanners6: needs root (test networks)" >&2; exit 2; }
+export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
+need=()
+command -v nmap >/dev/null || need+=(nmap)
+command -v ping >/dev/null || need+=(iputils-ping)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+out=${1:-detector/testdata/real6}
+mkdir -p "$out"
+go build -o bin/siglab ./cmd/siglab
+
+# cap NAME SCENARIO TOOL ARGS...: one capture, the tool's output kept beside
+# it so a reader can see what the tool itself concluded.
+cap() {
+  local name=$1 scenario=$2
+  shift 2
+  echo "capture-real-scanners6: $name: $*" >&2
+  bin/siglab capture --scenario "$scenario" -o "$out/$name.pcap" -- "$@" >"$out/$name.txt" 2>&1
+}
+
+cap nmap6-syn fig2-syn nmap -6 -n -sS -Pn -p1-100 '{victim6}'
+cap nmap6-connect fig2-syn nmap -6 -n -sT -Pn -p1-100 '{victim6}'
+cap nmap6-fin fig2-syn nmap -6 -n -sF -Pn -p1-100 '{victim6}'
+cap nmap6-ack fig2-syn nmap -6 -n -sA -Pn -p1-100 '{victim6}'
+cap nmap6-udp tech-udp nmap -6 -n -sU -Pn -p53,69,111,123,161,514 '{victim6}'
+cap nmap6-os fig2-syn nmap -6 -n -O -Pn -p1-100 '{victim6}'
+# nmap 7.93 refuses -f (and --mtu) with -6 ("fragmentation are not
+# supported with IPv6"); IPv6 fragments come from the kernel instead: an
+# echo request larger than the link's MTU (1500), cut with a Fragment
+# header, and its reply, cut the same way by the target's kernel.
+cap ping6-frag fig2-syn ping -6 -n -c2 -i0.2 -s3000 '{victim6}'
+# Three hosts and two lab addresses nobody owns (the sensor drops what is
+# sent to them): ICMPv6 echo, nmap's TCP pings, and neighbour discovery for
+# the scan namespace's router.
+cap nmap6-sweep tech-ping-sweep nmap -6 -n -sn '{alpha6}' '{bravo6}' '{charlie6}' 2001:2::c612:103 2001:2::c612:104
+chmod 644 "$out"/*.pcap
+ls -l "$out"

@@ -1,0 +1,4 @@
+package verifier
+
+// Substitute is substitute, for the external test package.
+var Substitute = substitute
