@@ -129,6 +129,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("nmap -sV -p22,80,443", "nmap-sv", me+"scan.tcp-syn", me+"service.script", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sV --version-light -p1-100", "nmap-sv-light", me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sV --version-all -p80", "nmap-sv-all", me+"scan.tcp-syn", me+"service.script", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sT -sV --version-light -p1-100", "nmap-connect-sv", me+"scan.tcp-connect", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sC -p80", "nmap-sc", me+"scan.tcp-syn", me+"service.script", me+"tool.nmap-modern"),
 	)
 })

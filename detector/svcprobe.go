@@ -256,6 +256,20 @@ func (s *svcState) port(target [4]byte, port uint16, ts int64) *svcPort {
 	return &s.ports[len(s.ports)-1]
 }
 
+// probed reports whether nmap's service probes went to target:port. st
+// may be nil.
+func (st *svcState) probed(target [4]byte, port uint16) bool {
+	if st == nil {
+		return false
+	}
+	for i := range st.ports {
+		if p := &st.ports[i]; p.target == target && p.port == port && p.probes&^(1<<probeNULL) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // serviceData reads the client segment p of s's connection f: when it
 // starts the connection (its seq is the one the SYN/ACK acknowledged),
 // it may be a service probe or a script's request.

@@ -303,6 +303,18 @@ var _ = Describe("service and version probing, and scripts", func() {
 		Expect(svcLines(fs)).To(Equal([]string{"service.version-probe probes=GetRequest,HTTPOptions"}))
 	})
 
+	It("leaves a connect scan's open ports open when nmap -sV then probes them", func() {
+		alone, _ := detect(detector.Config{}, connectScan())
+		var sv []pkt
+		for _, p := range svScan(true, []uint16{22, 25}, pGetRequest, pHTTPOptions) {
+			sv = append(sv, pkt{p.at.Add(time.Second), p.data})
+		}
+		fs, _ := detect(detector.Config{}, byTime(connectScan(), sv))
+		Expect(labels(fs)).To(ContainElements("scan.tcp-connect", "service.version-probe"))
+		Expect(finding(fs, "scan.tcp-connect").Attr("open")).To(Equal(finding(alone, "scan.tcp-connect").Attr("open")))
+		Expect(finding(alone, "scan.tcp-connect").Attr("open")).NotTo(BeEmpty())
+	})
+
 	It("says which ports got which probes and how long the NULL probe waited", func() {
 		fs, _ := detect(detector.Config{}, svScan(true, []uint16{22, 80}, pGetRequest, pHTTPOptions))
 		f := finding(fs, "service.version-probe")
@@ -389,5 +401,6 @@ var _ = Describe("service probes in real captures (testdata/real)", func() {
 		},
 		Entry("nmap -sV -p22,80,443 (two open ports, the default battery)", "nmap-sv", 2),
 		Entry("nmap -sV --version-light -p1-100 (five open ports)", "nmap-sv-light", 5),
+		Entry("nmap -sT -sV --version-light -p1-100", "nmap-connect-sv", 5),
 	)
 })

@@ -75,6 +75,7 @@ cap nmap-sv tech-connect nmap -n -sV -Pn -p22,80,443 '{victim}'
 cap nmap-sv-light tech-connect nmap -n -sV --version-light -Pn -p1-100 '{victim}'
 # --version-all: every probe, about 100 on one port (8.5 minutes).
 cap nmap-sv-all tech-connect nmap -n -sV --version-all -Pn -p80 '{victim}'
+cap nmap-connect-sv tech-connect nmap -n -sT -sV --version-light -Pn -p1-100 '{victim}'
 cap nmap-sc tech-connect nmap -n -sC -Pn -p80 '{victim}'
 # masscan needs the scanner namespace's interface and its router (the sensor
 # end of the veth) spelled out: it reads no routing table of its own.

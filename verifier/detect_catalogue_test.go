@@ -334,6 +334,8 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sV of 100 ports", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p1-100", "{victim}"},
 			me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sT -sV of 100 ports", "tech-connect", []string{"nmap", "-n", "-sT", "-sV", "--version-light", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-connect", me+"service.version-probe", me+"tool.nmap-modern"),
 		Entry("nmap -sC", "tech-connect", []string{"nmap", "-n", "-sC", "-Pn", "-p80", "{victim}"},
 			me+"scan.tcp-syn", me+"service.script", me+"tool.nmap-modern"),
 		// Ordinary clients: today's kernel's connections and a resolver's
