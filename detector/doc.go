@@ -115,8 +115,10 @@
 //     and at most 8 finished runs (allocated with the first);
 //   - at most 16 decoy peers (allocated with the first), fragment
 //     counters, and FTP bounce state;
-//   - service probing (allocated with the first match): for at most 32
-//     ports, the set of nmap's service probes and scripts whose bytes
+//   - service probing (allocated when the source first completes a
+//     handshake): the last 8 connections that have sent nothing yet
+//     (where each one's first segment will start), and for at most 32
+//     ports the set of nmap's service probes and scripts whose bytes
 //     started a connection there (svcprobe.go); no payload is kept.
 //
 // The flow table stores flows in chunks that are never copied as it
