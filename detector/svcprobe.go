@@ -122,17 +122,20 @@ type svcScript struct {
 	// needsAgent: the request is nmap's only with nseAgent in it (an
 	// ordinary path).
 	needsAgent bool
+	// whole: the segment is prefix and nothing more.
+	whole bool
 }
 
 // svcScripts are requests nmap's scripts send that name them.
 var svcScripts = [...]svcScript{
-	{"http library's 404 check (/nmaplowercheck)", "GET /nmaplowercheck", false},
-	{"hnap-info", "GET /HNAP1 ", true},
-	{"vmware-version", "POST /sdk ", true},
-	{"http-trane-info", "GET /evox/about ", true},
-	{"http-robots.txt", "GET /robots.txt ", true},
-	{"http-methods", "OPTIONS / HTTP/1.1\r\n", true},
-	{"weblogic-t3-info", "t3 12.1.2\nAS:", false},
+	{"http library's 404 check (/nmaplowercheck)", "GET /nmaplowercheck", false, false},
+	{"hnap-info", "GET /HNAP1 ", true, false},
+	{"vmware-version", "POST /sdk ", true, false},
+	{"http-trane-info", "GET /evox/about ", true, false},
+	{"http-robots.txt", "GET /robots.txt ", true, false},
+	{"http-methods", "OPTIONS / HTTP/1.1\r\n", true, false},
+	// The whole hello: WebLogic's own clients add MS: and PU: lines.
+	{"weblogic-t3-info", "t3 12.1.2\nAS:2048\nHL:19\n\n", false, true},
 }
 
 var _ = [16 - len(svcScripts)]struct{}{}
@@ -149,7 +152,8 @@ func matchScript(payload []byte) (agent bool, scripts uint16) {
 	agent = bytes.Contains(payload, []byte(nseAgent))
 	for i := range svcScripts {
 		sc := &svcScripts[i]
-		if (agent || !sc.needsAgent) && bytes.HasPrefix(payload, []byte(sc.prefix)) {
+		if (agent || !sc.needsAgent) && bytes.HasPrefix(payload, []byte(sc.prefix)) &&
+			(!sc.whole || len(payload) == len(sc.prefix)) {
 			scripts |= 1 << i
 		}
 	}

@@ -343,6 +343,7 @@ var _ = Describe("service and version probing, and scripts", func() {
 			"service.script agent_requests=0 scripts=weblogic-t3-info"),
 		Entry("shortport.ssl's TLSSessionReq beside a script's request", svScan(false, []uint16{80}, pTLSSession, request("GET", "/", nseAgent)),
 			"service.script agent_requests=1 scripts=shortport.ssl"),
+		Entry("a WebLogic client's T3 hello", svScan(false, []uint16{7001}, []byte("t3 12.1.2\nAS:2048\nHL:19\nMS:10000000\nPU:t3://198.18.1.2:7001\n\n"))),
 		Entry("/HNAP1 from a browser is no script", svScan(false, []uint16{80}, request("GET", "/HNAP1", "Mozilla/5.0 (X11; Linux x86_64)"))),
 		Entry("curl's requests", svScan(false, []uint16{80}, curlGET, request("GET", "/robots.txt", "curl/7.88.1"))),
 	)
