@@ -160,8 +160,8 @@ func matchScript(payload []byte) (agent bool, scripts uint16) {
 	return agent, scripts
 }
 
-// nullWait is how long a connection must stay silent, from the SYN
-// until the client closes it having sent nothing, to count as nmap's
+// nullWait is how long a connection must stay silent, from the
+// handshake until the client closes it having sent nothing, to count as nmap's
 // NULL probe (nmap waits 5 to 6 s for a banner).
 const nullWait = 4 * time.Second
 
@@ -190,6 +190,7 @@ type svcConn struct {
 	target       [4]byte
 	sport, dport uint16
 	seq          uint32
+	open         bool  // no segment has used it yet
 	ts           int64 // when the handshake completed
 }
 
@@ -215,7 +216,7 @@ func (st *svcState) opened(p *packet) {
 	if st.find(p) != nil {
 		return // a later ACK before any data (e.g. of a banner)
 	}
-	st.conns[st.next%svcRing] = svcConn{target: p.dst, sport: p.sport, dport: p.dport, seq: p.seq, ts: p.ts}
+	st.conns[st.next%svcRing] = svcConn{target: p.dst, sport: p.sport, dport: p.dport, seq: p.seq, open: true, ts: p.ts}
 	st.next++
 }
 
@@ -224,7 +225,7 @@ func (st *svcState) opened(p *packet) {
 func (st *svcState) find(p *packet) *svcConn {
 	for i := range st.conns {
 		c := &st.conns[i]
-		if c.ts != 0 && c.sport == p.sport && c.seq == p.seq && c.dport == p.dport && c.target == p.dst {
+		if c.open && c.sport == p.sport && c.seq == p.seq && c.dport == p.dport && c.target == p.dst {
 			return c
 		}
 	}
@@ -239,7 +240,7 @@ func (st *svcState) take(p *packet) (svcConn, bool) {
 		return svcConn{}, false
 	}
 	taken := *c
-	c.ts = 0
+	c.open = false
 	return taken, true
 }
 
