@@ -69,6 +69,7 @@ var analyzers = []analyzer{
 	analyzeOtherTool,
 	analyzeIdle,
 	analyzePace,
+	analyzeServiceProbes,
 }
 
 // Findings returns the findings for everything seen so far: one per label

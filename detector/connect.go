@@ -20,7 +20,9 @@ func analyzeConnect(a *analysis) {
 	aborted, held, used := 0, 0, 0
 	for _, f := range a.flowsOf(kindSYN) {
 		switch {
-		case f.state&(sentData|sentFin) != 0:
+		case f.state&(sentData|sentFin) != 0 && !a.src.svc.probed(f.target, f.port):
+			// (nmap's service probes on a port it connect-scanned
+			// are its own: the port still counts.)
 			used++
 			continue
 		case f.has(sentAck | abortedAfter):

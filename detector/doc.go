@@ -39,6 +39,10 @@
 //     ISN, at much-exploited ports, ending in OS detection) and
 //     campaign.sweep-then-scan (a scan of sweep responders that starts
 //     before the sweep ends);
+//   - service probing: service.version-probe (nmap -sV's probes by
+//     their names in nmap-service-probes, matched on each connection's
+//     first segment, and the NULL probe's silent wait) and
+//     service.script (NSE's User-Agent and requests naming a script);
 //   - tools: tool.nmap-2.0x, tool.nmap-modern, tool.other (attr name:
 //     masscan, zmap, hping3, unicornscan, or unknown with attr features,
 //     the fixed non-OS fields seen), each from the features its packet
@@ -110,7 +114,12 @@
 //   - a sequence-run tracker keeps the current run of consecutive-ISN SYNs
 //     and at most 8 finished runs (allocated with the first);
 //   - at most 16 decoy peers (allocated with the first), fragment
-//     counters, and FTP bounce state.
+//     counters, and FTP bounce state;
+//   - service probing (allocated when the source first completes a
+//     handshake): the last 8 connections that have sent nothing yet
+//     (where each one's first segment will start), and for at most 32
+//     ports the set of nmap's service probes and scripts whose bytes
+//     started a connection there (svcprobe.go); no payload is kept.
 //
 // The flow table stores flows in chunks that are never copied as it
 // grows (a full-range scan reaches 65535 flows) and finds them through

@@ -62,6 +62,8 @@ var labelTable = []LabelInfo{
 	{labelSweepMask, 9000031, "ICMP", classScan, 3, "ICMP address mask host sweep"},
 	{labelSweepSCTP, 9000032, "SCTP", classScan, 3, "SCTP INIT host sweep"},
 	{labelSweepProto, 9000033, "IP", classScan, 3, "IP protocol ping host sweep"},
+	{labelVersionProbe, 9000034, "TCP", classLeak, 2, "service and version probes (nmap -sV)"},
+	{labelScript, 9000035, "TCP", classLeak, 2, "nmap scripts (NSE) named on the wire"},
 }
 
 // labelIndex finds a label's row in labelTable by name, so that WriteEVE

@@ -126,5 +126,12 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("zmap -p80 of a /24", "zmap-sweep", me+"sweep.tcp-syn", me+"tool.other name=zmap"),
 		// -T1: 15 s between probes, 12 ports in 3 minutes.
 		Entry("nmap -T1", "nmap-slow-t1", me+"scan.tcp-syn median_gap=15s", me+"tool.nmap-modern"),
+		// Service and version probing (-sV) and scripts (-sC).
+		// -sV and -sC imply -sS (as root): its SYNs name nmap at any size.
+		Entry("nmap -sV -p22,80,443", "nmap-sv", me+"scan.tcp-syn", me+"service.script", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sV --version-light -p1-100", "nmap-sv-light", me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sV --version-all -p80", "nmap-sv-all", me+"scan.tcp-syn", me+"service.script", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sT -sV --version-light -p1-100", "nmap-connect-sv", me+"scan.tcp-connect", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sC -p80", "nmap-sc", me+"scan.tcp-syn", me+"service.script", me+"tool.nmap-modern"),
 	)
 })

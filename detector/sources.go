@@ -29,6 +29,9 @@ type source struct {
 	frags fragStats
 	// procs remembers other processes' source ports (campaigns).
 	procs procRing
+	// svc holds service probes and script requests (svcprobe.go); nil
+	// until the first.
+	svc *svcState
 }
 
 // reset empties s for reuse, keeping small allocations.
@@ -43,6 +46,7 @@ func (s *source) reset(keep int) {
 	s.frags = fragStats{}
 	s.procs = procRing{}
 	s.hold = 0
+	s.svc = nil
 }
 
 // sources holds the per-source state: a map for lookup, two recency lists

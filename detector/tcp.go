@@ -95,6 +95,13 @@ func (d *Detector) connection(s *source, f *flow, p *packet) {
 	if p.payLen > 0 {
 		f.state |= sentData
 		d.ftpCommand(s, p)
+		d.serviceData(s, f, p)
+	} else if p.flags&wire.FlagACK != 0 {
+		if p.flags&(wire.FlagFIN|wire.FlagRST) != 0 {
+			d.serviceClose(s, f, p)
+		} else {
+			d.serviceAck(s, f, p)
+		}
 	}
 	if p.flags&wire.FlagFIN != 0 {
 		f.state |= sentFin

@@ -68,6 +68,15 @@ cap nmap-sctp-cookie fig2-syn nmap -n -sZ -Pn -p1-100 '{victim}'
 cap nmap-idle verifier/testdata/idle-scan.yaml nmap -n -Pn -sI '{zombie}' -p20-30,80 '{victim}'
 cap nmap-idle-nt verifier/testdata/idle-scan.yaml nmap -n -Pn -sI '{ntzombie}:139' -p20-30,80 '{victim}'
 cap nmap-bounce tech-ftp-bounce nmap -n -Pn -b 'siglab:secret@{ftp}' -p20-30,80 '{victim}'
+# Service probing and scripts against the lab's line servers: every -sV
+# probe draws a line nmap cannot match, so the default battery (about 30
+# probes a port, 5 s each) takes two and a half minutes.
+cap nmap-sv tech-connect nmap -n -sV -Pn -p22,80,443 '{victim}'
+cap nmap-sv-light tech-connect nmap -n -sV --version-light -Pn -p1-100 '{victim}'
+# --version-all: every probe, about 100 on one port (8.5 minutes).
+cap nmap-sv-all tech-connect nmap -n -sV --version-all -Pn -p80 '{victim}'
+cap nmap-connect-sv tech-connect nmap -n -sT -sV --version-light -Pn -p1-100 '{victim}'
+cap nmap-sc tech-connect nmap -n -sC -Pn -p80 '{victim}'
 # masscan needs the scanner namespace's interface and its router (the sensor
 # end of the veth) spelled out: it reads no routing table of its own.
 cap masscan fig2-syn masscan '{victim}' -p1-100 --rate 1000 --wait 1 --interface siglab-up0 --router-ip 198.19.0.2

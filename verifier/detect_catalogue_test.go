@@ -327,6 +327,17 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		Entry("masscan -p80 of a /24", "tech-ping-sweep", []string{"masscan", "-p80", "198.18.1.0/24", "--rate", "1000", "--wait", "1", "--interface", "siglab-up0", "--router-ip", "198.19.0.2"},
 			me+"sweep.tcp-syn", me+"tool.other name=masscan"),
 		Entry("zmap -p80 of a /24", "tech-ping-sweep", []string{"bash", "-c", zmapSweep}, me+"sweep.tcp-syn", me+"tool.other name=zmap"),
+		// -sV's probes (--version-light: the lab's servers answer every
+		// probe with a line nmap cannot match, so the full battery waits
+		// out each probe, 150 s) and -sC's scripts on a web port.
+		Entry("nmap -sV", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p22,80,443", "{victim}"},
+			me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sV of 100 ports", "tech-connect", []string{"nmap", "-n", "-sV", "--version-light", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-syn", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sT -sV of 100 ports", "tech-connect", []string{"nmap", "-n", "-sT", "-sV", "--version-light", "-Pn", "-p1-100", "{victim}"},
+			me+"scan.tcp-connect", me+"service.version-probe", me+"tool.nmap-modern"),
+		Entry("nmap -sC", "tech-connect", []string{"nmap", "-n", "-sC", "-Pn", "-p80", "{victim}"},
+			me+"scan.tcp-syn", me+"service.script", me+"tool.nmap-modern"),
 		// Ordinary clients: today's kernel's connections and a resolver's
 		// lookups. The lab's TCP servers answer a line and keep the
 		// connection open, so curl reads it as HTTP/0.9 until its timeout.
@@ -336,6 +347,11 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		// protocol scan, however many packets go.
 		Entry("GRE packets to one host (hping3 --rawip -H 47)", "fig2-syn",
 			[]string{"hping3", "--rawip", "-H", "47", "-d", "24", "-c", "12", "-i", "u20000", "{victim}"}),
+		// What service probing could be mistaken for: HTTP/1.0 requests
+		// (with Host and User-Agent), TLS 1.2 and 1.3 hellos, and a
+		// connection left silent until the server closes it.
+		Entry("ordinary HTTP/1.0, TLS and idle connections (curl)", "benign-web-dns",
+			[]string{"sh", "-c", "for i in 1 2 3; do curl -s -0 --http0.9 --max-time 0.3 -o /dev/null http://{www}/ ; curl -sk --tlsv1.2 --tls-max 1.2 --max-time 0.3 -o /dev/null https://{www}/ ; curl -sk --tlsv1.3 --max-time 0.3 -o /dev/null https://{www}/ ; done; sleep 6 | curl -s --max-time 7 telnet://{www}:80 >/dev/null; true"}),
 		Entry("ordinary DNS lookups (dig)", "benign-web-dns",
 			[]string{"sh", "-c", "for n in www mail ftp ns1 intranet vpn; do dig +tries=1 +time=1 @{ns} $n.example.lab A; done"}),
 		// A browser's burst: parallel connections to three ports of one
