@@ -314,13 +314,9 @@ func (s *portScan) finished() bool { return s.done }
 // finish records the results in the host and prints the summary.
 func (s *portScan) finish() {
 	s.done = true
-	if s.tech.silentOpen {
-		for _, sp := range s.ports { // super_scan adds its open ports at the end
-			if sp.state == psSilent {
-				s.out.verbosef("Adding %s port %d (state Open).\n", s.tech.protoName, sp.port)
-			}
-		}
-	}
+	// super_scan adds its open ports at the end, with addport() alone:
+	// unlike pos_scan's posportupdate(), it prints no "Adding" line for
+	// them (nor for the ports an ICMP unreachable marks Firewalled).
 	s.host.ports, s.host.scanned = s.results(), len(s.ports)
 	secs := s.p.host.Now().Unix() - s.started.Unix()
 	s.out.verbosef("The %s took %d seconds to scan %d ports.\n", s.tech.took, secs, len(s.ports))
