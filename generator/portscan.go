@@ -226,6 +226,12 @@ func (s *portScan) nextRound() bool {
 	again := len(silent) > 0 && s.tech.again(s.round, s.changed)
 	s.debugRoundEnd(len(silent) > 0, again)
 	if !again {
+		// pos_scan's tries reaches 20 when its last round leaves silent
+		// ports: "if (tries == 20) { error("WARNING: GAVE UP ON SCAN AFTER
+		// 20 RETRIES"); }" (stderr).
+		if !s.tech.silentOpen && len(silent) > 0 && s.round+1 == s.tech.maxRounds {
+			s.out.printf("WARNING: GAVE UP ON SCAN AFTER 20 RETRIES\n")
+		}
 		return false
 	}
 	for _, i := range silent { // "Prepare for retry": PORT_FRESH, trynum 0

@@ -246,3 +246,63 @@ var _ = Describe("pos_scan's rounds under loss", func() {
 		Expect(run.out).To(ContainSubstring("Final times for host: srtt: -1 rttvar: -1  to: 6000000\n"))
 	})
 })
+
+var _ = Describe("pos_scan's late rounds", func() {
+	// lostUntil loses port p's SYNs (p > 1) in every round before round
+	// p-1 (the round is the source port's offset from M, over 3), so that
+	// each round from 1 on finds one port and another round follows;
+	// port 1's are lost up to round final and, in that round, its first
+	// try.
+	lostUntil := func(final int) func(l *osLink, w wirePacket) bool {
+		return func(l *osLink, w wirePacket) bool {
+			if w.tcp == nil || !w.tcp.SYN || w.tcp.ACK {
+				return false
+			}
+			off := int(w.tcp.SrcPort) - int(l.magic)
+			round := off / 3
+			if w.tcp.DstPort == 1 {
+				return round < final || off == 3*final
+			}
+			return int(w.tcp.DstPort)-1 > round
+		}
+	}
+
+	It("ignores, under -d -d with 2.01's line, answers to source ports past M+15", func() {
+		// get_syn_results(): "if (i < o.magic_port || i > o.magic_port + 15) {
+		//   if (o.debugging > 1)
+		//     error("SYN scan got TCP packet to port %d (magic port is %d) ... ignoring", i, o.magic_port);"
+		// Round 5's retries leave from M+16 and M+17: ports 2-6 answer in
+		// rounds 1-5, port 1 only to round 5's retries, which nmap drops,
+		// so port 1 ends filtered.
+		run := runOS("-d -d -sS -P0 -p1-6 victim", 4242, labnet.Host{Addr: victim}, &osLink{drop: lostUntil(5)})
+		m := int(run.link.magic)
+		for _, p := range []int{m + 16, m + 17} {
+			Expect(run.out).To(ContainSubstring(fmt.Sprintf("SYN scan got TCP packet to port %d (magic port is %d) ... ignoring\n", p, m)))
+		}
+		Expect(run.out).To(ContainSubstring("1       filtered    tcp"))
+	})
+
+	It("gives up after 20 rounds with 2.01's warning", func() {
+		// pos_scan(): "} while(pil.testinglist && tries < 20);
+		//   if (tries == 20) { error("WARNING: GAVE UP ON SCAN AFTER 20 RETRIES"); }"
+		// Ports 2-20 answer in rounds 1-19 (the round with index 19 is the
+		// twentieth), with an ICMP admin prohibited: get_syn_results()
+		// takes an unreachable whatever source port it quotes, where a
+		// TCP answer to a port past M+15 (from round 6 on) is dropped.
+		// Port 1 never answers.
+		prohibited := make([]uint16, 0, 19)
+		for p := uint16(2); p <= 20; p++ {
+			prohibited = append(prohibited, p)
+		}
+		host := labnet.Host{Addr: victim, ProhibitedTCP: prohibited}
+		run := runOS("-v -sS -P0 -p1-20 victim", 4242, host, &osLink{drop: lostUntil(99)})
+		Expect(strings.Count(run.out, "(state Firewalled).\n")).To(Equal(19))
+		// The senddelay: 10000 * (tries - 3) in rounds 4-9 (10000 ...
+		// 210000), then 75000 a round: 960000 in round 19.
+		Expect(run.out).To(ContainSubstring("Bumping up senddelay by 75000 (to 960000), due to excessive drops\n" +
+			"Adding TCP port 20 (state Firewalled).\n" +
+			"WARNING: GAVE UP ON SCAN AFTER 20 RETRIES\n" +
+			"The SYN scan took "))
+		Expect(run.out).To(ContainSubstring("(Not showing ports in state: filtered)\n"))
+	})
+})

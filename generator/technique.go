@@ -91,7 +91,13 @@ func (t *technique) answer(s *portScan, pk wire.Packet) (uint16, int, portState,
 	if pk.Proto() == wire.ProtoICMP {
 		return t.unreachable(s, pk)
 	}
-	if !pk.IsTCP() || pk.DPort()-s.p.magic >= magicSpan {
+	if !pk.IsTCP() {
+		return 0, 0, 0, false
+	}
+	if pk.DPort()-s.p.magic >= magicSpan { // from round 5 on, a retry's answer too
+		if s.out.debug > 1 { // error(): stderr
+			s.out.printf("SYN scan got TCP packet to port %d (magic port is %d) ... ignoring\n", pk.DPort(), s.p.magic)
+		}
 		return 0, 0, 0, false
 	}
 	for try, seq := range s.seqs { // the try is told by the ack (distance < 5)
@@ -118,7 +124,7 @@ func (t *technique) unreachable(s *portScan, pk wire.Packet) (uint16, int, portS
 		return 0, 0, 0, false
 	}
 	q, ok := pk.Quoted()
-	if !ok || q.Dst() != s.dst || q.Proto() != wire.ProtoTCP || q.SPort()-s.p.magic >= magicSpan {
+	if !ok || q.Dst() != s.dst || q.Proto() != wire.ProtoTCP { // any source port: nmap checks none
 		return 0, 0, 0, false
 	}
 	i, known := s.byPort.get(q.DPort())
