@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/siglab/siglab/wire"
@@ -263,18 +264,49 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	}
 	port, try, st, ok := s.tech.answer(s, pk)
 	i, known := s.byPort.get(port)
-	if !ok || !known || s.ports[i].state != psWaiting {
+	if !ok || !known {
 		return time.Time{}
 	}
+	if wake, taken := s.posUpdate(now, i, try, st, pk); !taken || !wake.IsZero() {
+		return wake
+	}
+	return s.readOn(now)
+}
+
+// posUpdate is 2.01's posportupdate() for an answer to port i (try -1:
+// the send is unknown), whatever state the port is in: a port rescanned
+// next round (PORT_FRESH) is refused, with a line under -d; otherwise the
+// answer is timed and moves the window first. An open port stays open; a
+// closed one takes the new state without counting as a change; a port
+// still tested, or on the list of silent ones, or marked Firewalled,
+// counts as a change and leaves its list. An open or Firewalled port gets
+// its -v line. It reports whether the answer was taken, and when -I's
+// query takes over, when the process wakes next.
+func (s *portScan) posUpdate(now time.Time, i, try int, st portState, pk wire.Packet) (time.Time, bool) {
 	sp := &s.ports[i]
-	if try >= 0 { // posportupdate(): "if (trynum > -1) adjust_timeouts(current->sent[trynum], ...)"
+	if sp.state == psUntried {
+		if s.out.debug > 0 { // error(): stderr
+			s.out.printf("Whacked packet to port %d passed to posportupdate with state %d\n\n", sp.port, nmapPortFresh)
+		}
+		return time.Time{}, false
+	}
+	if try >= 0 { // "if (trynum > -1) adjust_timeouts(current->sent[trynum], &(target->to));"
 		s.to.adjust(sp.sent[try], now, s.out)
 		s.grow(try)
 	}
-	sp.state, s.changed = st, true
-	s.waiting--
+	switch sp.state {
+	case psOpen: // "return; /* Whew!  That was easy! */"
+		return time.Time{}, true
+	case psWaiting:
+		s.changed = true
+		s.waiting--
+	case psSilent, psFirewalled:
+		s.changed = true
+		s.silentOrder = slices.DeleteFunc(s.silentOrder, func(p uint16) bool { return p == sp.port })
+	}
+	sp.state = st
 	if st == psOpen && s.identOn && s.tech.kind == ScanConnect {
-		return s.startIdent(now, i, pk.DPort()) // "Adding" waits for the query
+		return s.startIdent(now, i, pk.DPort()), true // "Adding" waits for the query
 	}
 	switch st {
 	case psOpen:
@@ -282,7 +314,7 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	case psFirewalled:
 		s.out.verbosef("Adding %s port %d (state Firewalled).\n", s.tech.protoName, sp.port)
 	}
-	return s.readOn(now)
+	return time.Time{}, true
 }
 
 // readOn is the read loop going on after a packet it took: it ends at

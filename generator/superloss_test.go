@@ -35,12 +35,13 @@ func firstSendLost(proto byte) func(l *osLink, w wirePacket) bool {
 	}
 }
 
-// rstFrom is a target's RST from port to the scanner's dport, built with
-// gopacket: what a path that duplicates or delays packets hands nmap.
-func rstFrom(port, dport uint16) []byte {
+// rstFrom is a target's RST|ACK from port to the scanner's dport, with
+// ack, built with gopacket: what a path that duplicates or delays packets
+// hands nmap.
+func rstFrom(port, dport uint16, ack uint32) []byte {
 	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP,
 		SrcIP: net.IP(victim.AsSlice()), DstIP: net.IP(scanner.AsSlice())}
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(port), DstPort: layers.TCPPort(dport), RST: true, ACK: true}
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(port), DstPort: layers.TCPPort(dport), RST: true, ACK: true, Ack: ack}
 	Expect(tcp.SetNetworkLayerForChecksum(ip)).To(Succeed())
 	buf := gopacket.NewSerializeBuffer()
 	Expect(gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ip, tcp)).To(Succeed())
@@ -159,7 +160,7 @@ var _ = Describe("super_scan's reaction to loss", func() {
 				return false
 			}
 			if w.tcp.DstPort == first && w.tcp.SrcPort == layers.TCPPort(l.magic+1) {
-				l.pending = append(l.pending, decode(w.t.Add(100*time.Millisecond), rstFrom(uint16(first), l.magic+1)))
+				l.pending = append(l.pending, decode(w.t.Add(100*time.Millisecond), rstFrom(uint16(first), l.magic+1, 1)))
 			}
 			return true
 		}
@@ -186,7 +187,7 @@ var _ = Describe("super_scan's reaction to loss", func() {
 			}
 			sends++
 			if sends == 2 { // the retransmission: answered, then once more 5 ms later
-				l.pending = append(l.pending, decode(w.t.Add(5*time.Millisecond), rstFrom(7, 53)))
+				l.pending = append(l.pending, decode(w.t.Add(5*time.Millisecond), rstFrom(7, 53, 1)))
 			}
 			return sends == 1
 		}
@@ -304,5 +305,36 @@ var _ = Describe("pos_scan's late rounds", func() {
 			"WARNING: GAVE UP ON SCAN AFTER 20 RETRIES\n" +
 			"The SYN scan took "))
 		Expect(run.out).To(ContainSubstring("(Not showing ports in state: filtered)\n"))
+	})
+})
+
+var _ = Describe("pos_scan's late answers", func() {
+	It("takes a late RST to a port on the silent list off it: closed, not filtered", func() {
+		// posportupdate(): "case PORT_FIREWALLED: ss->changed++; if (current
+		// == pil->firewalled) pil->firewalled = ...;" then "current->state =
+		// newstate;": the port leaves the list of silent ones. The first
+		// port sent loses its three SYNs and its RST to the third comes
+		// 100 ms late (its ack names sequences[2]); the last port sent is
+		// silent, so the round is still on.
+		const seed, n = 4242, 30
+		d := replayDraws(seed, n)
+		first, last := layers.TCPPort(d.order[0]), layers.TCPPort(d.order[n-1])
+		late := func(l *osLink, w wirePacket) bool {
+			if w.tcp == nil || !w.tcp.SYN || (w.tcp.DstPort != first && w.tcp.DstPort != last) {
+				return false
+			}
+			if w.tcp.DstPort == first && w.tcp.SrcPort == layers.TCPPort(l.magic+2) {
+				rst := rstFrom(uint16(first), l.magic+2, d.seqs[2]+1)
+				l.pending = append(l.pending, decode(w.t.Add(100*time.Millisecond), rst))
+			}
+			return true
+		}
+		run := runOS("-d -sS -P0 -p1-30 victim", seed, labnet.Host{Addr: victim}, &osLink{drop: late})
+		f, l := int(first), int(last)
+		Expect(run.out).To(ContainSubstring(fmt.Sprintf("Moving port %d to the potentially firewalled list\n", f)))
+		Expect(run.out).To(ContainSubstring(fmt.Sprintf("Preparing for retry, nonresponsive port %d noted\n", l)))
+		Expect(run.out).NotTo(ContainSubstring(fmt.Sprintf("Preparing for retry, nonresponsive port %d noted\n", f)))
+		Expect(run.out).To(ContainSubstring(fmt.Sprintf("%-8d%-12stcp", l, "filtered")))
+		Expect(run.out).NotTo(ContainSubstring(fmt.Sprintf("%-8d%-12stcp", f, "filtered")))
 	})
 })
