@@ -338,3 +338,35 @@ var _ = Describe("pos_scan's late answers", func() {
 		Expect(run.out).NotTo(ContainSubstring(fmt.Sprintf("%-8d%-12stcp", f, "filtered")))
 	})
 })
+
+var _ = Describe("pos_scan's answers for a port waiting to be rescanned", func() {
+	It("refuses them with 2.01's -d line", func() {
+		// posportupdate(): "if (current->state != PORT_OPEN && current->state
+		// != PORT_CLOSED && current->state != PORT_FIREWALLED && current->state
+		// != PORT_TESTING) { if (o.debugging) error("Whacked packet to port
+		// %hu passed to posportupdate with state %d\n", ...); return; }"
+		// (PORT_FRESH is 16; error() adds a newline of its own). Round 0
+		// loses every SYN of 30 ports; round 1 rescans them from the head
+		// of the silent list, so the first port sent in round 0 comes
+		// last, well after round 1's first 11. Its late RST to round 0's
+		// third SYN, 320 µs after round 1's first SYN, is refused.
+		const seed, n = 4242, 30
+		d := replayDraws(seed, n)
+		injected := false
+		late := func(l *osLink, w wirePacket) bool {
+			if w.tcp == nil || !w.tcp.SYN || w.tcp.ACK {
+				return false
+			}
+			off := int(w.tcp.SrcPort) - int(l.magic)
+			if off == 3 && !injected {
+				injected = true
+				l.pending = append(l.pending, decode(w.t.Add(320*time.Microsecond), rstFrom(d.order[0], l.magic+2, d.seqs[2]+1)))
+			}
+			return off < 3
+		}
+		run := runOS("-d -sS -P0 -p1-30 victim", seed, labnet.Host{Addr: victim}, &osLink{drop: late})
+		Expect(injected).To(BeTrue())
+		Expect(regexp.MustCompile(`Whacked packet[^\n]*\n\n`).FindAllString(run.out, -1)).To(Equal([]string{
+			fmt.Sprintf("Whacked packet to port %d passed to posportupdate with state 16\n\n", d.order[0])}))
+	})
+})
