@@ -9,7 +9,8 @@ import "time"
 
 // udpLossSleep is super_scan's usleep(250000) after a lost UDP probe,
 // which 2.01 only reaches with -d: it sits inside the o.debugging block
-// (as does windowdecrease++, so only -d limits the cut to one per pass).
+// (as does windowdecrease++, so only -d limits the cut to one per pass;
+// superLost in superscan.go).
 const udpLossSleep = 250 * time.Millisecond
 
 // debugStart is the head of pos_scan() and super_scan(): the "Starting"
@@ -85,16 +86,6 @@ func (s *portScan) debugRoundEnd(hasSilent, again bool) {
 		}
 	}
 	s.out.printf("Done with round %d\n", s.round+1)
-}
-
-// debugShrunk follows a cut of the window on an answer to a
-// retransmission: super_scan says so under -d and, for UDP, sleeps.
-func (s *portScan) debugShrunk() {
-	if !s.tech.silentOpen || s.out.debug == 0 {
-		return
-	}
-	s.out.printf("Lost a packet, decreasing window to %d\n", int(s.ideal))
-	s.stall = s.tech.kind == ScanUDP
 }
 
 // debugTimes is main()'s line after each scanned host, in microseconds

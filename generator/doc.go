@@ -9,7 +9,8 @@
 // it, one probe family per file (portscan.go, ping.go, osscan.go, frag.go,
 // bounce.go, ident.go...); where that document marks a fact as inferred,
 // the choice is documented next to the code. debug.go holds the lines
-// 2.01 printed under -d.
+// 2.01 printed under -d; superscan.go is super_scan()'s read loop (its
+// loss rule and its late and duplicated answers).
 //
 // ResolveNmap checks a command line and resolves its targets against a
 // lab (the containment guard approves every address) without a scanner

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/siglab/siglab/wire"
@@ -30,9 +31,9 @@ const (
 type scanPort struct {
 	port  uint16
 	state portState
-	try   int // trynum of the last send
-	sent  time.Time
-	owner string // -I: what the target's identd said
+	try   int          // trynum of the last send
+	sent  [3]time.Time // nmap's sent[]: when each try left (kept across rounds)
+	owner string       // -I: what the target's identd said
 }
 
 // portScan is one port scan of one host, as a state machine the engine
@@ -63,11 +64,14 @@ type portScan struct {
 	maxWidth  int
 	changed   bool
 	shrunk    bool // ideal already cut by 0.7 in this receive pass
-	firsts    int  // first tries sent this round
-	retried   int  // of those, how many needed a retransmission
-	passEnd   time.Time
-	started   time.Time
-	done      bool
+	// super_scan's loss accounting, for the whole scan (not per round):
+	// fresh is freshportstried (first tries sent, less the ports given up
+	// on as open), dropped the answers to retransmissions since the
+	// senddelay last went up (superscan.go).
+	fresh, dropped int
+	passEnd        time.Time
+	started        time.Time
+	done           bool
 	// -I (connect scan only): identOn is posportupdate()'s tryident, on
 	// for each host until an identd answers HIDDEN-USER; ident is the
 	// query nmap is blocked in, deferred the replies that came meanwhile.
@@ -127,7 +131,7 @@ func (s *portScan) wake(now time.Time) (time.Time, error) {
 	}
 	s.shrunk = false
 	wait := pcapTimeout
-	if s.senddelay > 0 {
+	if s.senddelay > 0 && s.tech.sleeps { // FIN, Xmas, Null, Maimon never sleep it
 		wait = s.senddelay
 	}
 	s.passEnd = s.p.host.Now().Add(wait)
@@ -147,7 +151,7 @@ func (s *portScan) sendPass(now time.Time) error {
 		if sp.state != psWaiting {
 			continue
 		}
-		if now.Sub(sp.sent) <= s.to.timeout || budget == 0 {
+		if now.Sub(sp.sent[sp.try]) <= s.to.timeout || budget == 0 {
 			kept = append(kept, i)
 			continue
 		}
@@ -157,10 +161,10 @@ func (s *portScan) sendPass(now time.Time) error {
 			s.waiting--
 			s.silentOrder = append(s.silentOrder, sp.port)
 			s.debugSilent(sp.port)
+			if s.tech.silentOpen {
+				s.fresh-- // freshportstried-- as the port moves to the open list
+			}
 			continue
-		}
-		if sp.try == 0 {
-			s.retried++
 		}
 		s.debugResend(sp.port)
 		sp.try++
@@ -174,6 +178,9 @@ func (s *portScan) sendPass(now time.Time) error {
 	for s.next < len(s.queue) && len(s.pending) <= int(s.ideal) && budget != 0 {
 		i := s.queue[s.next]
 		s.next++
+		if s.ports[i].state != psUntried {
+			continue // answered (late) before its turn in this round
+		}
 		if s.out.debug >= 2 {
 			s.out.debugf(2, "Sending initial query to port %d\n", s.ports[i].port)
 		}
@@ -181,7 +188,9 @@ func (s *portScan) sendPass(now time.Time) error {
 		if err := s.send(i); err != nil {
 			return err
 		}
-		s.firsts++
+		if s.tech.silentOpen {
+			s.fresh++
+		}
 		s.pending = append(s.pending, i)
 		budget--
 	}
@@ -199,7 +208,7 @@ func (s *portScan) send(i int) error {
 	if sp.state != psWaiting {
 		s.waiting++
 	}
-	sp.state, sp.sent = psWaiting, s.p.host.Now()
+	sp.state, sp.sent[sp.try] = psWaiting, s.p.host.Now()
 	return s.tech.probe(s, sp.port, sp.try)
 }
 
@@ -218,12 +227,20 @@ func (s *portScan) nextRound() bool {
 	again := len(silent) > 0 && s.tech.again(s.round, s.changed)
 	s.debugRoundEnd(len(silent) > 0, again)
 	if !again {
+		// pos_scan's tries reaches 20 when its last round leaves silent
+		// ports: "if (tries == 20) { error("WARNING: GAVE UP ON SCAN AFTER
+		// 20 RETRIES"); }" (stderr).
+		if !s.tech.silentOpen && len(silent) > 0 && s.round+1 == s.tech.maxRounds {
+			s.out.printf("WARNING: GAVE UP ON SCAN AFTER 20 RETRIES\n")
+		}
 		return false
+	}
+	for _, i := range silent { // "Prepare for retry": PORT_FRESH, trynum 0
+		s.ports[i].state, s.ports[i].try = psUntried, 0
 	}
 	s.tech.pace(s)
 	s.round++
 	s.queue, s.next, s.changed, s.ideal = silent, 0, false, initialIdeal
-	s.firsts, s.retried = 0, 0
 	return true
 }
 
@@ -239,20 +256,57 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 		s.identDefer(pk)
 		return time.Time{}
 	}
+	if s.tech.silentOpen {
+		if !s.superReceive(now, pk) {
+			return time.Time{}
+		}
+		return s.readOn(now)
+	}
 	port, try, st, ok := s.tech.answer(s, pk)
 	i, known := s.byPort.get(port)
-	if !ok || !known || s.ports[i].state != psWaiting {
+	if !ok || !known {
 		return time.Time{}
 	}
-	sp := &s.ports[i]
-	if try == sp.try {
-		s.to.adjust(sp.sent, now, s.out)
+	if wake, taken := s.posUpdate(now, i, try, st, pk); !taken || !wake.IsZero() {
+		return wake
 	}
-	s.grow(try)
-	sp.state, s.changed = st, true
-	s.waiting--
+	return s.readOn(now)
+}
+
+// posUpdate is 2.01's posportupdate() for an answer to port i (try -1:
+// the send is unknown), whatever state the port is in: a port rescanned
+// next round (PORT_FRESH) is refused, with a line under -d; otherwise the
+// answer is timed and moves the window first. An open port stays open; a
+// closed one takes the new state without counting as a change; a port
+// still tested, or on the list of silent ones, or marked Firewalled,
+// counts as a change and leaves its list. An open or Firewalled port gets
+// its -v line. It reports whether the answer was taken, and when -I's
+// query takes over, when the process wakes next.
+func (s *portScan) posUpdate(now time.Time, i, try int, st portState, pk wire.Packet) (time.Time, bool) {
+	sp := &s.ports[i]
+	if sp.state == psUntried {
+		if s.out.debug > 0 { // error(): stderr
+			s.out.printf("Whacked packet to port %d passed to posportupdate with state %d\n\n", sp.port, nmapPortFresh)
+		}
+		return time.Time{}, false
+	}
+	if try >= 0 { // "if (trynum > -1) adjust_timeouts(current->sent[trynum], &(target->to));"
+		s.to.adjust(sp.sent[try], now, s.out)
+		s.grow(try)
+	}
+	switch sp.state {
+	case psOpen: // "return; /* Whew!  That was easy! */"
+		return time.Time{}, true
+	case psWaiting:
+		s.changed = true
+		s.waiting--
+	case psSilent, psFirewalled:
+		s.changed = true
+		s.silentOrder = slices.DeleteFunc(s.silentOrder, func(p uint16) bool { return p == sp.port })
+	}
+	sp.state = st
 	if st == psOpen && s.identOn && s.tech.kind == ScanConnect {
-		return s.startIdent(now, i, pk.DPort()) // "Adding" waits for the query
+		return s.startIdent(now, i, pk.DPort()), true // "Adding" waits for the query
 	}
 	switch st {
 	case psOpen:
@@ -260,6 +314,13 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	case psFirewalled:
 		s.out.verbosef("Adding %s port %d (state Firewalled).\n", s.tech.protoName, sp.port)
 	}
+	return time.Time{}, true
+}
+
+// readOn is the read loop going on after a packet it took: it ends at
+// once when nothing is outstanding, else after a 20 ms read with nothing
+// (later, when nmap slept in the middle of it).
+func (s *portScan) readOn(now time.Time) time.Time {
 	if s.waiting == 0 {
 		s.passEnd = now // receive pass over: nothing outstanding
 	} else {
@@ -271,19 +332,17 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 	return s.passEnd
 }
 
-// grow widens the window on answers to first tries (+4/ideal, capped) and
-// narrows it once per receive pass on answers to retransmissions.
+// grow is posportupdate()'s window rule: +4/ideal (capped) on an answer
+// to a first try, and a cut to 0.7 at most once per receive pass
+// (alreadydecreasedqueries) on an answer to a retransmission.
+// super_scan's own rule is in superscan.go.
 func (s *portScan) grow(try int) {
 	if try == 0 {
 		s.ideal = min(s.ideal+4/s.ideal, float64(s.maxWidth))
 		return
 	}
-	// pos_scan cuts once per receive pass (alreadydecreasedqueries);
-	// super_scan's guard, windowdecrease, is only raised inside its -d
-	// block, so without -d it cuts on every such answer.
-	if !s.shrunk || (s.tech.silentOpen && s.out.debug == 0) {
+	if !s.shrunk {
 		s.ideal, s.shrunk = max(s.ideal*0.7, 1), true
-		s.debugShrunk()
 	}
 }
 
@@ -293,13 +352,9 @@ func (s *portScan) finished() bool { return s.done }
 // finish records the results in the host and prints the summary.
 func (s *portScan) finish() {
 	s.done = true
-	if s.tech.silentOpen {
-		for _, sp := range s.ports { // super_scan adds its open ports at the end
-			if sp.state == psSilent {
-				s.out.verbosef("Adding %s port %d (state Open).\n", s.tech.protoName, sp.port)
-			}
-		}
-	}
+	// super_scan adds its open ports at the end, with addport() alone:
+	// unlike pos_scan's posportupdate(), it prints no "Adding" line for
+	// them (nor for the ports an ICMP unreachable marks Firewalled).
 	s.host.ports, s.host.scanned = s.results(), len(s.ports)
 	secs := s.p.host.Now().Unix() - s.started.Unix()
 	s.out.verbosef("The %s took %d seconds to scan %d ports.\n", s.tech.took, secs, len(s.ports))

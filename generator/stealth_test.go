@@ -68,9 +68,24 @@ var _ = Describe("FIN, Xmas and Null scans (super_scan)", func() {
 		Expect(probes).To(HaveLen(2), "two sends; nothing changed, so no second round")
 		Expect(probes[0].tcp.SrcPort).To(BeEquivalentTo(d.magic))
 		Expect(probes[1].tcp.SrcPort).To(BeEquivalentTo(d.magic + 1))
-		Expect(run.nmap.Output()).To(ContainSubstring("Adding TCP port 7 (state Open).\n"))
 		Expect(run.nmap.Output()).To(ContainSubstring("7       open        tcp"))
 	})
+
+	// super_scan() ends with "addport(&target->ports, current->portno,
+	// IPPROTO_TCP, NULL, PORT_OPEN);" for each port of its open list, and
+	// takes an ICMP unreachable with "addport(&target->ports, ...,
+	// current->state);": addport() prints nothing, and super_scan has no
+	// "Adding %s port" printf (posportupdate()'s, pos_scan only).
+	DescribeTable("prints no Adding line under -v, only the table",
+		func(opt string, host labnet.Host, row string) {
+			run := runNmap("-v "+opt+" -P0 -p1-10 victim", 77, simnet.Config{Seed: 3}, host)
+			Expect(run.nmap.Output()).NotTo(ContainSubstring("Adding "))
+			Expect(run.nmap.Output()).To(ContainSubstring(row))
+		},
+		Entry("FIN, a silent port: open", "-sF", labnet.Host{Addr: victim, FilteredTCP: []uint16{7}}, "7       open        tcp"),
+		Entry("FIN, ICMP admin prohibited: filtered", "-sF", labnet.Host{Addr: victim, ProhibitedTCP: []uint16{7}}, "7       filtered    tcp"),
+		Entry("UDP, a bound port: open", "-sU", labnet.Host{Addr: victim, OpenUDP: []uint16{7}}, "7       open        udp"),
+	)
 
 	It("keeps retransmissions on M under -g", func() {
 		run := runNmap("-sF -P0 -g 53 -p7 victim", 77, simnet.Config{Seed: 3}, labnet.Host{Addr: victim, FilteredTCP: []uint16{7}})

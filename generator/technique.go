@@ -81,8 +81,9 @@ func (t *technique) probe(s *portScan, port uint16, try int) error {
 	return p.sendTCPRaw(s.dst, sport, port, 0, t.flags, nil)
 }
 
-// answer classifies a reply: the port it answers, the try it answers and
-// the port's new state.
+// answer classifies a reply to pos_scan (SYN or connect scan): the port
+// it answers, the try it answers (-1: unknown) and the port's new state.
+// super_scan reads its replies in superscan.go.
 func (t *technique) answer(s *portScan, pk wire.Packet) (uint16, int, portState, bool) {
 	if t.kind == ScanConnect {
 		return t.connectAnswer(s, pk)
@@ -90,14 +91,14 @@ func (t *technique) answer(s *portScan, pk wire.Packet) (uint16, int, portState,
 	if pk.Proto() == wire.ProtoICMP {
 		return t.unreachable(s, pk)
 	}
-	if !pk.IsTCP() || t.kind == ScanUDP || pk.DPort()-s.p.magic >= magicSpan {
+	if !pk.IsTCP() {
 		return 0, 0, 0, false
 	}
-	if t.kind != ScanSYN {
-		if !pk.HasFlags(wire.FlagRST) {
-			return 0, 0, 0, false
+	if pk.DPort()-s.p.magic >= magicSpan { // from round 5 on, a retry's answer too
+		if s.out.debug > 1 { // error(): stderr
+			s.out.printf("SYN scan got TCP packet to port %d (magic port is %d) ... ignoring\n", pk.DPort(), s.p.magic)
 		}
-		return pk.SPort(), min(int(pk.DPort()-s.p.magic), t.tries-1), psClosed, true
+		return 0, 0, 0, false
 	}
 	for try, seq := range s.seqs { // the try is told by the ack (distance < 5)
 		if pk.Ack()-seq >= 5 {
@@ -113,29 +114,29 @@ func (t *technique) answer(s *portScan, pk wire.Packet) (uint16, int, portState,
 	return 0, 0, 0, false
 }
 
-// unreachable classifies ICMP destination unreachables that quote one of
-// our probes: port unreachable closes a UDP port; codes 2 and 13 (and 3
-// for TCP) mark the port Firewalled.
+// unreachable classifies the ICMP destination unreachables (codes 2, 3
+// and 13) that quote one of the SYN scan's probes: the port is
+// Firewalled. The quote does not tell the try, so get_syn_results() takes
+// it for the first only while no retransmission went out: "trynum =
+// (current->trynum == 0)? 0 : -1;" (-1: no timing, no window change).
 func (t *technique) unreachable(s *portScan, pk wire.Packet) (uint16, int, portState, bool) {
 	if pk.ICMPType() != 3 {
 		return 0, 0, 0, false
 	}
 	q, ok := pk.Quoted()
-	if !ok || q.Dst() != s.dst || q.SPort()-s.p.magic >= magicSpan {
-		return 0, 0, 0, false
-	}
-	if (t.kind == ScanUDP) != (q.Proto() == wire.ProtoUDP) {
+	if !ok || q.Dst() != s.dst || q.Proto() != wire.ProtoTCP { // any source port: nmap checks none
 		return 0, 0, 0, false
 	}
 	i, known := s.byPort.get(q.DPort())
 	if !known {
 		return 0, 0, 0, false
 	}
-	try := s.ports[i].try
-	switch c := pk.ICMPCode(); {
-	case c == 3 && t.kind == ScanUDP:
-		return q.DPort(), try, psClosed, true
-	case c == 2 || c == 3 || c == 13:
+	try := 0
+	if s.ports[i].try != 0 {
+		try = -1
+	}
+	switch c := pk.ICMPCode(); c {
+	case 2, 3, 13:
 		return q.DPort(), try, psFirewalled, true
 	}
 	return 0, 0, 0, false
@@ -154,27 +155,26 @@ func (t *technique) again(round int, changed bool) bool {
 // pace adjusts the senddelay before the next round.
 func (t *technique) pace(s *portScan) {
 	next := s.round + 1
-	if t.kind == ScanSYN {
+	if !t.silentOpen { // pos_scan, SYN and connect scan alike
 		switch {
 		case next >= 10:
 			s.senddelay += 75 * time.Millisecond
+			s.out.verbosef("Bumping up senddelay by 75000 (to %d), due to excessive drops\n", s.senddelay.Microseconds())
 		case next >= 4:
-			s.senddelay += time.Duration(next-3) * 10 * time.Millisecond
+			bump := time.Duration(next-3) * 10 * time.Millisecond
+			s.senddelay += bump
+			s.out.verbosef("Bumping up senddelay by %d (to %d), due to excessive drops\n", bump.Microseconds(), s.senddelay.Microseconds())
 		}
 		if s.senddelay > 200*time.Millisecond {
 			s.maxWidth = 5
 		}
 		return
 	}
-	if next > 3 && s.senddelay < 10*time.Millisecond {
+	// super_scan: "if (tries > 3 && senddelay == 0) senddelay = 10000;"
+	// at the top of each round. Loss raises it in the middle of a round
+	// (superLost).
+	if next > 3 && s.senddelay == 0 {
 		s.senddelay = 10 * time.Millisecond
-	}
-	// Loss: more than 30% of more than 50 first tries needed a retry.
-	if s.firsts > 50 && s.retried*10 > s.firsts*3 {
-		s.senddelay = min(max(50*time.Millisecond, 2*s.senddelay), time.Second)
-	}
-	if t.kind == ScanUDP && s.senddelay >= 200*time.Millisecond {
-		s.maxWidth = 2
 	}
 }
 
