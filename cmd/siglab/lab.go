@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,10 +16,14 @@ import (
 )
 
 type labCmd struct {
-	Up     labUpCmd     `cmd:"" help:"Build a scenario's network and keep it up for a training lab, in the foreground until Ctrl-C or lab down."`
-	Status labStatusCmd `cmd:"" help:"List the labs that lab up keeps, with their hosts; stale ones (process gone) are marked."`
-	Down   labDownCmd   `cmd:"" help:"Take a lab down: SIGTERM to its lab up process, then wait until its network is gone."`
-	Clean  labCleanCmd  `cmd:"" help:"Remove test networks left behind by siglab processes that are gone (e.g. after SIGKILL), and say what it removed."`
+	Up       labUpCmd       `cmd:"" help:"Build a scenario's network and keep it up for a training lab, in the foreground until Ctrl-C or lab down, or in the background (--detach)."`
+	Status   labStatusCmd   `cmd:"" help:"List the labs that lab up keeps, with their hosts; stale ones (process gone) are marked."`
+	Shell    labShellCmd    `cmd:"" help:"Open a shell (or run a command) in a lab host's network namespace, or the scanner's or sensor's."`
+	Watch    labWatchCmd    `cmd:"" help:"Print the traffic crossing a lab's sensor as it goes, as the FAQ printed its traces."`
+	Exercise labExerciseCmd `cmd:"" help:"Run a scenario drawn at random, without saying which, in a lab of its own left up for students to read."`
+	Reveal   labRevealCmd   `cmd:"" help:"Show what an exercise ran: the scenario, the ground truth and the reference detector's findings."`
+	Down     labDownCmd     `cmd:"" help:"Take a lab down: SIGTERM to its lab up process, then wait until its network is gone."`
+	Clean    labCleanCmd    `cmd:"" help:"Remove test networks left behind by siglab processes that are gone (e.g. after SIGKILL), and say what it removed."`
 }
 
 type labCleanCmd struct {
@@ -39,11 +44,13 @@ func (c *labCleanCmd) Run(e *env) error {
 	}
 	daemons, derr := scanlogd.Clean()
 	removed, err := netns.Clean(c.All)
+	dirs, lerr := netns.CleanLabDirs(c.All) // after Clean: --all has stopped their labs
+	removed = append(removed, dirs...)
 	temp, terr := verifier.CleanDetectors()
 	for _, r := range slices.Concat(daemons, removed, temp) {
 		fmt.Fprintf(e.stdout, "removed %s\n", r)
 	}
-	if err := errors.Join(derr, err, terr); err != nil {
+	if err := errors.Join(derr, err, lerr, terr); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("lab clean: not everything could be removed: %w", err)}
 	}
 	if len(daemons)+len(removed)+len(temp) == 0 {
@@ -121,6 +128,15 @@ func (c *labDownCmd) Run(e *env) error {
 	var errs []error
 	for _, id := range ids {
 		removed, err := netns.Down(id, c.Timeout)
+		if err == nil {
+			// A lab whose process died: its log and exercise record stay
+			// until now; a live one removed them itself.
+			if _, serr := os.Stat(netns.LabDir(id)); serr == nil {
+				if err = netns.RemoveLabDir(id); err == nil {
+					removed = append(removed, "lab directory "+netns.LabDir(id))
+				}
+			}
+		}
 		for _, r := range removed {
 			fmt.Fprintf(e.stdout, "removed %s\n", r)
 		}

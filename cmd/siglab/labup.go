@@ -20,6 +20,11 @@ import (
 
 type labUpCmd struct {
 	Scenario string `default:"fig2-syn" help:"Scenario (file or catalogue name) whose network to build; only its network is used." placeholder:"FILE|NAME"`
+	Detach   bool   `help:"Serve the lab from a background process, logging to a file, and return once its network answers; lab down stops it."`
+	// The background process's side of --detach (labdetach.go).
+	Child    bool   `hidden:"" name:"detached-child"`
+	StartLog string `hidden:"" name:"start-log"`
+	Exercise bool   `hidden:"" help:"Name the scenario in the state file only as an exercise (lab exercise)."`
 }
 
 // Run builds the scenario's network and keeps it up, in the foreground,
@@ -42,18 +47,38 @@ func (c *labUpCmd) Run(e *env) error {
 		return usageErr("lab up: %v", err)
 	}
 	s := list[0]
+	if c.Detach {
+		st, log, err := startDetached(e.ctx, c.Scenario, c.Exercise)
+		if err != nil {
+			return err
+		}
+		printLab(e.stdout, st, log)
+		return nil
+	}
+	ready := c.readiness()
+	ref := scenarioRef(c.Scenario, s)
+	if c.Exercise {
+		ref = exerciseRef
+	}
 	spec := verifier.LabSpec(s)
 	ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGHUP)
 	defer stop()
 	lab, err := netns.Build(spec)
 	if err != nil {
-		return usageErr("build lab: %v", err)
+		return ready.fail(usageErr("build lab: %v", err))
 	}
-	st, err := publish(lab, spec, scenarioRef(c.Scenario, s), s.Seed)
+	st, err := publish(lab, spec, ref, s.Seed)
+	if err == nil {
+		err = ready.up(st.ID, c.StartLog)
+	}
 	if err != nil {
-		return usageErr("%v", errors.Join(err, lab.Close(), netns.RemoveState(lab.ID())))
+		return ready.fail(usageErr("%v", errors.Join(err, lab.Close(), netns.RemoveLabDir(lab.ID()), netns.RemoveState(lab.ID()))))
 	}
-	printLab(e.stdout, st)
+	log := ""
+	if ready != nil {
+		log = logPath(st.ID)
+	}
+	printLab(e.stdout, st, log)
 	<-ctx.Done()
 	fmt.Fprintf(e.stdout, "lab %s: taking it down\n", st.ID)
 	// The state file goes last: while it is there, `lab down` waits and
@@ -61,7 +86,7 @@ func (c *labUpCmd) Run(e *env) error {
 	if err := lab.Close(); err != nil {
 		return usageErr("lab %s: tear down: %v (siglab lab clean removes the rest)", st.ID, err)
 	}
-	if err := netns.RemoveState(st.ID); err != nil {
+	if err := errors.Join(netns.RemoveLabDir(st.ID), netns.RemoveState(st.ID)); err != nil {
 		return usageErr("%v", err)
 	}
 	fmt.Fprintf(e.stdout, "lab %s removed\n", st.ID)
@@ -105,8 +130,9 @@ func self() string {
 	return os.Args[0]
 }
 
-// printLab tells the user what is up and how to use it.
-func printLab(w io.Writer, st netns.State) {
+// printLab tells the user what is up and how to use it; log is the
+// background process's log of a detached lab, "" in the foreground.
+func printLab(w io.Writer, st netns.State, log string) {
 	fmt.Fprintf(w, "lab %s is up (scenario %s, seed %d)\n\n", st.ID, st.Scenario, st.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOST\tADDRESS\tSTACK\tOPEN\tNAMESPACE")
@@ -134,6 +160,12 @@ func printLab(w io.Writer, st netns.State) {
 	}
 	fmt.Fprintf(w, "watch the sensor:\n  ip netns exec %s tcpdump -ni %s\n", st.SensorNS, st.SensorIface)
 	fmt.Fprintf(w, "scan as nmap 2.02 did (one scan at a time per lab):\n  %s scan --lab %s -v -sS -P0 -O -p1-25 %s\n\n", self(), st.ID, target)
+	fmt.Fprintf(w, "a shell on a host (or scanner, sensor):\n  %s lab shell --lab %s %s\n", self(), st.ID, target)
+	fmt.Fprintf(w, "the sensor's traffic as the FAQ printed it:\n  %s lab watch %s\n\n", self(), st.ID)
+	if log != "" {
+		fmt.Fprintf(w, "The lab is served in the background (pid %d, log %s); `%s lab down %s` takes the lab down.\n", st.PID, log, self(), st.ID)
+		return
+	}
 	fmt.Fprintf(w, "Ctrl-C here or `%s lab down %s` takes the lab down.\n", self(), st.ID)
 }
 
