@@ -13,19 +13,21 @@ import (
 // and the start logs (".start-*.log") of `lab up --detach` whose
 // starter is gone. A lab's process is alive when its state file says so
 // or, before it wrote one, when the pid in its ID runs.
-func CleanLabDirs(all bool) (removed []string, err error) {
-	ents, rerr := os.ReadDir(LabsDir)
+func CleanLabDirs(all bool) (removed []string, err error) { return cleanLabDirs(LabsDir, all) }
+
+func cleanLabDirs(dir string, all bool) (removed []string, err error) {
+	ents, rerr := os.ReadDir(dir)
 	if errors.Is(rerr, os.ErrNotExist) {
 		return nil, nil
 	}
 	if rerr != nil {
-		return nil, fmt.Errorf("read %s: %w", LabsDir, rerr)
+		return nil, fmt.Errorf("read %s: %w", dir, rerr)
 	}
 	open := openIDs()
 	var errs []error
 	for _, e := range ents {
 		name := e.Name()
-		path := filepath.Join(LabsDir, name)
+		path := filepath.Join(dir, name)
 		if pid, ok := startLogPID(name); ok {
 			if alive(pid) {
 				continue
