@@ -79,6 +79,18 @@
 //     that caller closes its file; Close deletes the device. The owning
 //     process describes the lab in StateDir/<id>.json (WriteState) for as
 //     long as the lab is up; Down and CleanLab end it from outside.
+//   - A lab's directory, LabDir(id) under StateDir/labs (labdir.go),
+//     holds what a persistent lab keeps beside its state file: a detached
+//     lab's log and an exercise's record. The lab's process removes it
+//     before its state file; CleanLabDirs removes those of processes that
+//     are gone, and the start logs of `lab up --detach` (".start-<pid>.log",
+//     moved into LabDir once the background process knows its ID) whose
+//     starter is gone.
+//   - OpenLabNS opens a running lab's pinned namespace by name for
+//     another process (`lab watch` captures in the sensor's); ExecIn
+//     replaces the calling process with a program inside one (`lab
+//     shell`), entering it from the calling thread, as `ip netns exec`
+//     does.
 //   - Every open Lab is in a process-wide registry so that CloseAll (the
 //     CLI's signal handler) can remove them; Clean removes what a killed
 //     process left behind: pins found in the mount table as well as in

@@ -32,8 +32,15 @@
 // for two seconds (the socket buffer overflowing all that time) does Stop
 // take the link down as a last resort and say so with ErrForced.
 //
+// Watching: Watch (`siglab lab watch`) hands each frame crossing the
+// link to a function as it arrives, from a raw AF_PACKET socket of its
+// own with kernel timestamps and a short read timeout, so it ends with
+// its context; it records nothing and needs no stop marker. Any number
+// of watchers and a Sensor may share a link.
+//
 // Per-OS files: the capture lives in sensor_linux.go and rcvbuf_linux.go,
-// the options in options.go; elsewhere sensor_other.go's Start, StartWith
+// the live view in watch_linux.go, the options in options.go; elsewhere
+// sensor_other.go's and watch_other.go's Start, StartWith, Watch
 // and Stop return ErrUnsupported (which wraps errors.ErrUnsupported), so
 // the packages above build on every system and offline runs need no
 // sensor.
