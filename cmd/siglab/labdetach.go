@@ -68,7 +68,7 @@ func startDetached(ctx context.Context, scenario string, exercise bool) (netns.S
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = log, log, []*os.File{w}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.SysProcAttr = ownSession()
 	if err := cmd.Start(); err != nil {
 		w.Close()
 		os.Remove(startLog)
