@@ -263,6 +263,8 @@ var _ = Describe("siglab lab exercise and reveal", Label("root"), func() {
 			MatchRegexp(`(?m)^`+regexp.QuoteMeta(label)+`  198\.18\.0\.2 -> 198\.18\.1\.2$`),
 			ContainSubstring("Interesting ports on victim (198.18.1.2):"),
 			MatchRegexp(`the scenario's expectations: (\d+) of (\d+) met\n$`)))
+		seed := regexp.MustCompile(`drawn from 2 with seed (\d+)`).FindStringSubmatch(r.stdout)[1]
+		Expect(said).NotTo(ContainSubstring(seed), "with the draw's seed a student could redo the draw")
 		em := regexp.MustCompile(`expectations: (\d+) of (\d+) met`).FindStringSubmatch(r.stdout)
 		Expect(em[1]).To(Equal(em[2]), r.stdout)
 

@@ -69,7 +69,7 @@ func (c *labExerciseCmd) Run(e *env) error {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	s := pool[rand.New(rand.NewPCG(seed, 0x5ec1ab)).IntN(len(pool))]
+	s := pool[draw(seed, len(pool))]
 	if err := verifier.CheckLive(); err != nil {
 		return usageErr("lab exercise: %v", err)
 	}
@@ -81,7 +81,8 @@ func (c *labExerciseCmd) Run(e *env) error {
 		return err
 	}
 	printLab(e.stdout, st, log)
-	fmt.Fprintf(e.stdout, "\nexercise: one of %d scenarios (draw %d) runs in lab %s", len(pool), seed, st.ID)
+	// Not the draw's seed: with it a student could redo the draw.
+	fmt.Fprintf(e.stdout, "\nexercise: one of %d scenarios runs in lab %s", len(pool), st.ID)
 	if c.Delay > 0 {
 		fmt.Fprintf(e.stdout, " in %v", c.Delay)
 	}
@@ -130,6 +131,9 @@ func (c *labExerciseCmd) pool() ([]*scenarios.Scenario, error) {
 	}
 	return pool, nil
 }
+
+// draw picks one of n for seed: the same seed, the same pick.
+func draw(seed uint64, n int) int { return rand.New(rand.NewPCG(seed, 0x5ec1ab)).IntN(n) }
 
 // scenarioArg names s for the background process: a file by its path,
 // a catalogue scenario by its name.
