@@ -151,8 +151,13 @@ var _ = Describe("siglab lab up --detach, shell, watch, down", Label("root"), fu
 		Eventually(func() bool { return gone(pid) }, 5*time.Second).Should(BeTrue())
 		nothingLeft(id, pid)
 		Expect(gone(pid2)).To(BeFalse())
+
+		By("a watch without limits ends when its lab goes down")
+		_, done3 := watch(id2)
+		Consistently(done3, 300*time.Millisecond).ShouldNot(BeClosed())
 		r = siglab("lab", "down", id2)
 		Expect(r.code).To(Equal(0), r.stderr)
+		Eventually(done3, 5*time.Second).Should(BeClosed())
 		nothingLeft(id2, pid2)
 	})
 

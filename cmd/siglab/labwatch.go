@@ -69,10 +69,13 @@ func (c *labWatchCmd) Run(e *env) error {
 		// Each line goes out as it comes: students read it live.
 		return w.Flush() == nil && (c.Count == 0 || lines < c.Count)
 	})
+	if errors.Is(err, sensor.ErrRead) {
+		// The sensor link went away under us: the lab was taken down,
+		// which ends a watch as Ctrl-C does.
+		fmt.Fprintf(e.stderr, "siglab: lab watch: lab %s went down\n", st.ID)
+		return nil
+	}
 	if err != nil {
-		if !st.Alive() || errors.Is(err, sensor.ErrRead) {
-			return usageErr("lab watch: lab %s went down (%v)", st.ID, err)
-		}
 		return usageErr("lab watch: %v", err)
 	}
 	if e.ctx.Err() == nil && c.Count > 0 && lines < c.Count {
