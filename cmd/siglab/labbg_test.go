@@ -279,4 +279,30 @@ var _ = Describe("siglab lab exercise and reveal", Label("root"), func() {
 		r = siglab("lab", "reveal", id)
 		Expect(r.code).To(Equal(2))
 	})
+
+	It("runs an exercise in a running lab, drawn among the scenarios with that lab's network, and refuses a pool without one", func() {
+		dir := GinkgoT().TempDir()
+		for _, n := range []string{"tech-null", "tech-xmas", "fig2-syn"} {
+			b, err := os.ReadFile(filepath.Join("..", "..", "scenarios", n+".yaml"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(os.WriteFile(filepath.Join(dir, n+".yaml"), b, 0o644)).To(Succeed())
+		}
+		id, pid, _ := detachedUp("--scenario", filepath.Join("..", "..", "scenarios", "tech-fin.yaml"))
+
+		r := siglab("lab", "exercise", "--lab", id, "--from", filepath.Join(dir, "fig2-syn.yaml"))
+		Expect(r.code).To(Equal(2))
+		Expect(r.stderr).To(HavePrefix("siglab: lab exercise: none of the 1 scenarios has lab " + id + "'s network"))
+
+		r = siglab("lab", "exercise", "--lab", id, "--from", dir)
+		Expect(r.code).To(Equal(0), r.stderr)
+		Expect(r.stdout).To(ContainSubstring("one of 2 scenarios runs in lab " + id))
+		Expect(r.stdout).To(ContainSubstring("exercise done:"))
+		r = siglab("lab", "reveal", id)
+		Expect(r.code).To(Equal(0), r.stderr)
+		Expect(r.stdout).To(MatchRegexp(`^lab ` + id + ` ran scenario tech-(null|xmas) \(`))
+		Expect(r.stdout).To(ContainSubstring("drawn from 2 with seed"))
+
+		Expect(siglab("lab", "down", id).code).To(Equal(0))
+		nothingLeft(id, pid)
+	})
 })

@@ -20,6 +20,7 @@ import (
 )
 
 type labExerciseCmd struct {
+	Lab   string        `help:"Run it in this running lab instead of a new one: the scenario is drawn among those whose network is the lab's (same hosts, addresses, stacks and ports)." placeholder:"ID"`
 	From  []string      `help:"Scenario files or directories to draw from (default: the catalogue); any scenario file makes an exercise." placeholder:"DIR|FILE"`
 	Seed  uint64        `help:"Seed of the draw (default: the clock), to give a class the same exercise again."`
 	Delay time.Duration `default:"0s" help:"Wait this long once the lab is up before the scenario runs, for students to start lab watch."`
@@ -69,6 +70,9 @@ func (c *labExerciseCmd) Run(e *env) error {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
+	if c.Lab != "" {
+		return c.inLab(e, pool, seed)
+	}
 	s := pool[draw(seed, len(pool))]
 	if err := verifier.CheckLive(); err != nil {
 		return usageErr("lab exercise: %v", err)
@@ -81,19 +85,72 @@ func (c *labExerciseCmd) Run(e *env) error {
 		return err
 	}
 	printLab(e.stdout, st, log)
+	return c.run(e, st, s, seed, len(pool), true)
+}
+
+// inLab runs the exercise in the running lab --lab names, drawn among
+// the scenarios whose network is that lab's.
+func (c *labExerciseCmd) inLab(e *env, pool []*scenarios.Scenario, seed uint64) error {
+	st, err := oneLab("lab exercise", c.Lab)
+	if err != nil {
+		return err
+	}
+	var fit []*scenarios.Scenario
+	for _, s := range pool {
+		if fits(st, s) {
+			fit = append(fit, s)
+		}
+	}
+	if len(fit) == 0 {
+		return usageErr("lab exercise: none of the %d scenarios has lab %s's network (built from %s); leave out --lab to build the drawn scenario's own", len(pool), st.ID, st.Scenario)
+	}
+	if _, err := netns.MakeLabDir(st.ID); err != nil {
+		return usageErr("lab exercise: %v", err)
+	}
+	// A record of an earlier exercise in this lab must not pass for this one's.
+	if err := os.Remove(filepath.Join(netns.LabDir(st.ID), recordFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return usageErr("lab exercise: %v", err)
+	}
+	return c.run(e, st, fit[draw(seed, len(fit))], seed, len(fit), false)
+}
+
+// fits reports whether lab st was built with s's network: the same
+// hosts, as the state file records them.
+func fits(st netns.State, s *scenarios.Scenario) bool {
+	hosts := verifier.LabSpec(s).Hosts
+	if len(hosts) != len(st.Hosts) {
+		return false
+	}
+	for i, h := range hosts {
+		h.Addr, h.Stack = h.Addr.Unmap(), h.Stack.Canonical()
+		a, aerr := json.Marshal(h)
+		b, berr := json.Marshal(st.Hosts[i].Host)
+		if aerr != nil || berr != nil || string(a) != string(b) {
+			return false
+		}
+	}
+	return true
+}
+
+// run runs s in lab st as the exercise and records it; a lab built for
+// it (own) is taken down again if it fails.
+func (c *labExerciseCmd) run(e *env, st netns.State, s *scenarios.Scenario, seed uint64, of int, own bool) error {
 	// Not the draw's seed: with it a student could redo the draw.
-	fmt.Fprintf(e.stdout, "\nexercise: one of %d scenarios runs in lab %s", len(pool), st.ID)
+	fmt.Fprintf(e.stdout, "\nexercise: one of %d scenarios runs in lab %s", of, st.ID)
 	if c.Delay > 0 {
 		fmt.Fprintf(e.stdout, " in %v", c.Delay)
 	}
 	fmt.Fprintf(e.stdout, "; watch it:\n  %s lab watch %s\n", self(), st.ID)
 	rec, err := exercise(e.ctx, st, s, c.Delay)
-	if err != nil {
-		// A lab whose exercise failed teaches nothing: take it down.
+	if err != nil && own {
+		// A lab built for an exercise that failed teaches nothing.
 		_, derr := netns.Down(st.ID, 10*time.Second)
-		return usageErr("lab exercise: %v", errors.Join(err, derr))
+		err = errors.Join(err, derr)
 	}
-	rec.Draw, rec.Of = seed, len(pool)
+	if err != nil {
+		return usageErr("lab exercise: %v", err)
+	}
+	rec.Draw, rec.Of = seed, of
 	if err := writeRecord(st.ID, rec); err != nil {
 		return usageErr("lab exercise: %v", err)
 	}
