@@ -18,9 +18,13 @@
 // output is kept in its DetectorReport for the report's <name>.log, and
 // matrix.go turns a run's reports into the coverage matrix's cells.
 // The run orchestration that produces captures, findings and nmap output
-// lives in the package's other files.
+// lives in the package's other files; scanlab.go plays one nmap command
+// line in a running persistent lab (`scan --lab`) and labrun.go a whole
+// scenario there with its own capture on the lab's sensor (RunInLab,
+// `lab exercise`), the lab staying its owner's.
 //
-// Per-OS: the live half (runLive, capturing, RunExternal, ScanLab)
+// Per-OS: the live half (runLive, capturing, RunExternal, ScanLab,
+// RunInLab)
 // compiles everywhere against the netns and sensor stubs; off Linux a
 // live run or capture fails before anything is tried, with an error
 // wrapping ErrSetup and netns.ErrUnsupported. Offline runs work alike on
