@@ -22,7 +22,7 @@ import (
 type labExerciseCmd struct {
 	Lab   string        `help:"Run it in this running lab instead of a new one: the scenario is drawn among those whose network is the lab's (same hosts, addresses, stacks and ports)." placeholder:"ID"`
 	From  []string      `help:"Scenario files or directories to draw from (default: the catalogue); any scenario file makes an exercise." placeholder:"DIR|FILE"`
-	Seed  uint64        `help:"Seed of the draw (default: the clock), to give a class the same exercise again."`
+	Seed  uint64        `help:"Seed of the draw (0, the default: the clock); lab reveal says the seed, to give a class the same exercise again."`
 	Delay time.Duration `default:"0s" help:"Wait this long once the lab is up before the scenario runs, for students to start lab watch."`
 }
 
