@@ -29,7 +29,7 @@ func cleanLabDirs(dir string, all bool) (removed []string, err error) {
 		name := e.Name()
 		path := filepath.Join(dir, name)
 		if pid, ok := startLogPID(name); ok {
-			if alive(pid) {
+			if running(pid) {
 				continue
 			}
 		} else if !validID(name) || open[name] || (!all && labDirAlive(name)) {
@@ -51,7 +51,14 @@ func labDirAlive(id string) bool {
 		return st.Alive()
 	}
 	_, pid, _ := parseName(Prefix + id + "-x")
-	return alive(pid)
+	return running(pid)
+}
+
+// running reports whether process pid runs: it exists and is no zombie
+// (a detached lab's process is reaped by whoever adopted it, maybe late).
+func running(pid int) bool {
+	_, zombie, err := procStat(pid)
+	return err == nil && !zombie
 }
 
 // StartLogName is the name, in LabsDir, of the log a `lab up --detach`

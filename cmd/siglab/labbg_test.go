@@ -175,6 +175,38 @@ var _ = Describe("siglab lab up --detach, shell, watch, down", Label("root"), fu
 		nothingLeft(id, pid)
 	})
 
+	It("after the background process is killed, lab clean removes its namespaces, state file and lab directory", func() {
+		// In a mount namespace of the spec's own (fresh /run): lab clean
+		// there sees no other run's pins or state files.
+		m := netnstest.FreshMountNS()
+		code, out, serr := m.Run(bin, "lab", "up", "--detach")
+		Expect(code).To(Equal(0), serr)
+		mm := regexp.MustCompile(`(?m)^lab (\d+-\d+) is up `).FindStringSubmatch(out)
+		Expect(mm).NotTo(BeNil(), out)
+		id := mm[1]
+		pid, err := strconv.Atoi(strings.Split(id, "-")[0])
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			Eventually(func() bool { return gone(pid) }, 5*time.Second).Should(BeTrue())
+			m.Run(bin, "lab", "clean")
+		})
+		Expect(m.Path(filepath.Join(netns.LabDir(id), "lab.log"))).To(BeAnExistingFile())
+		Expect(syscall.Kill(pid, syscall.SIGKILL)).To(Succeed())
+		Eventually(func() bool { return gone(pid) }, 5*time.Second).Should(BeTrue())
+		Expect(m.Pins(strconv.Itoa(pid)+"-")).NotTo(BeEmpty(), "SIGKILL leaves the lab behind")
+
+		code, out, serr = m.Run(bin, "lab", "clean")
+		Expect(code).To(Equal(0), serr)
+		Expect(out).To(SatisfyAll(
+			ContainSubstring("removed siglab-"+id+"-scan"),
+			ContainSubstring("removed state "+stateFile(id)),
+			ContainSubstring("removed lab directory "+netns.LabDir(id))))
+		Expect(m.Pins(strconv.Itoa(pid) + "-")).To(BeEmpty())
+		Expect(m.Path(stateFile(id))).NotTo(BeAnExistingFile())
+		Expect(m.Path(netns.LabDir(id))).NotTo(BeADirectory())
+	})
+
 	It("reports a lab that cannot be built through the readiness pipe, in one line, and leaves nothing", func() {
 		// It parses, so the starter goes on; only Build refuses it, in
 		// the background process.
