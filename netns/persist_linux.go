@@ -221,7 +221,7 @@ func Down(id string, timeout time.Duration) (removed []string, err error) {
 			return nil, fmt.Errorf("lab %s: pid %d still has it up %v after SIGTERM (siglab lab down --timeout waits longer; kill -9 %d and siglab lab clean force it): %w",
 				id, st.PID, timeout, st.PID, ErrStillUp)
 		}
-		waitExit(st.PID, downPoll)
+		waitExit(st.PID, StateDir, downPoll)
 	}
 }
 
