@@ -47,7 +47,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-rules.sh
 	@if [ "$$(id -u)" = 0 ]; then \
-		scripts/bench.sh; \
+		scripts/bench.sh && $(MAKE) -s build && SIGLAB=$(BIN) scripts/lab-cycle.sh; \
 	else \
 		echo "*** not root: the side-by-side benchmarks (scripts/bench.sh: live scans, detection, lab life cycle) are NOT RUN ***"; \
 	fi

@@ -29,4 +29,4 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}'; }
 echo "siglab lab up --detach (until the network answers): median $(median "${ups[@]}") ms"
 echo "siglab lab down: median $(median "${downs[@]}") ms"
-echo "CLI lab cycle, up plus down, 3 hosts: median $(median "${totals[@]}") ms over $n cycles"
+echo "CLI lab cycle, up plus down, 3 hosts: median $(median "${totals[@]}") ms over $n cycles (target 100 ms; the library's netns.Build + Close is BenchmarkLab3Hosts' median-ms)"
