@@ -35,7 +35,7 @@
 // colour. Colours come from a fixed 24-colour palette in order of first
 // appearance; sources past it share grey, counted in the legend.
 //
-// Bounds. Marks are binned on a 240 x 120 grid over the data: of
+// Bounds. Marks are binned on a 160 x 100 grid (a cell about the size of a mark) over the data: of
 // identical marks (kind and colour) in one cell only the first is drawn,
 // since the rest would only overdraw it. A full-range scan therefore
 // costs at most a few marks per cell, not one per packet. At most 10

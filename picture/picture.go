@@ -57,8 +57,8 @@ type Summary struct {
 
 // Grid cells marks are binned to (see the package comment).
 const (
-	gridX = 240
-	gridY = 120
+	gridX = 160
+	gridY = 100
 )
 
 // maxLanes is how many findings get a span; further ones are counted in
