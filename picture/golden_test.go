@@ -24,6 +24,8 @@ import (
 // instead of comparing with them:
 //
 //	SIGLAB_UPDATE_GOLDEN=1 go test ./picture/ -ginkgo.focus golden
+//
+// and copies figure 2's to docs/fig2-syn.svg, the README's picture.
 var updateGolden = os.Getenv("SIGLAB_UPDATE_GOLDEN") == "1"
 
 // drawScenario generates a catalogue scenario offline (deterministic),
@@ -99,6 +101,19 @@ var _ = Describe("golden pictures", func() {
 		Entry("exploits plus", "fig45-exploits-plus"),
 		Entry("the mapping campaign", "faq-mapping-campaign"),
 	)
+
+	It("is the README's picture of figure 2", func() {
+		readme := filepath.Join("..", "docs", "fig2-syn.svg")
+		want, err := os.ReadFile(filepath.Join("testdata", "fig2-syn.svg"))
+		Expect(err).NotTo(HaveOccurred())
+		if updateGolden {
+			Expect(os.WriteFile(readme, want, 0o644)).To(Succeed())
+			return
+		}
+		got, err := os.ReadFile(readme)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(bytes.Equal(got, want)).To(BeTrue(), "%s is not figure 2's golden picture; regenerate with SIGLAB_UPDATE_GOLDEN=1", readme)
+	})
 })
 
 var _ = Describe("a scenario's marks", func() {
