@@ -140,11 +140,8 @@ func (c *classifier) tcp(t time.Time, f flow, h []byte) {
 		}
 		return
 	}
-	if _, ok := c.probes[f]; ok && flags&wire.FlagRST != 0 {
-		return // the prober's own teardown of a half-open connection
-	}
 	if flags&wire.FlagRST != 0 && flags&wire.FlagSYN == 0 {
-		return // an unsolicited reset: no probe of its own
+		return // the prober's teardown of a half-open connection, or a reset answering nothing
 	}
 	var opts []byte
 	if off := int(h[12]>>4) * 4; off > 20 && len(h) >= off {
@@ -155,6 +152,9 @@ func (c *classifier) tcp(t time.Time, f flow, h []byte) {
 	if osOptions(opts) {
 		kind, key = KindOS, srcKey{addr: f.src, os: true}
 		c.osPorts[flow{src: f.src, dst: f.dst, dport: f.dport}] = true
+	}
+	if i, ok := c.probes[f]; ok && c.marks[i].kind != kind && c.marks[i].kind != KindTSeq {
+		return // the rest of a connection the probe opened (handshake, data, close); a retry is drawn again
 	}
 	c.probe(t, f, key, kind)
 	if kind == KindSYN && len(h) >= 8 {

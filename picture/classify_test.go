@@ -91,6 +91,19 @@ var _ = Describe("classifying packets", func() {
 		Expect(kinds(k)).To(Equal(map[picture.Kind]int{picture.KindSYN: 1, picture.KindOpen: 1}))
 	})
 
+	It("draws a connection's SYN and its answer, not the rest of it, and a retry again", func() {
+		k := newCrafted().
+			tcp(scanner, victim, wire.TCPSegment{SPort: 40000, DPort: 80, Seq: 7, Flags: syn}).
+			tcp(victim, scanner, wire.TCPSegment{SPort: 80, DPort: 40000, Flags: syn | ack}).
+			tcp(scanner, victim, wire.TCPSegment{SPort: 40000, DPort: 80, Seq: 8, Flags: ack}).
+			tcp(scanner, victim, wire.TCPSegment{SPort: 40000, DPort: 80, Seq: 8, Flags: psh | ack, Payload: []byte("GET /")}).
+			tcp(victim, scanner, wire.TCPSegment{SPort: 80, DPort: 40000, Flags: psh | ack, Payload: []byte("200")}).
+			tcp(scanner, victim, wire.TCPSegment{SPort: 40000, DPort: 80, Seq: 13, Flags: fin | ack}).
+			tcp(scanner, victim, wire.TCPSegment{SPort: 40001, DPort: 81, Seq: 7, Flags: syn}).
+			tcp(scanner, victim, wire.TCPSegment{SPort: 40001, DPort: 81, Seq: 7, Flags: syn})
+		Expect(kinds(k)).To(Equal(map[picture.Kind]int{picture.KindSYN: 3, picture.KindOpen: 1}))
+	})
+
 	It("reads ICMP unreachables: a UDP port's as closed, others as filtered", func() {
 		quote := func(sport, dport uint16, proto uint8) []byte {
 			var p []byte

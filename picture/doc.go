@@ -17,8 +17,11 @@
 // from the next source port with the next sequence number). Answers, on
 // the flow of a probe seen before: open (SYN/ACK, or any UDP or ICMP
 // reply), closed (RST, or ICMP port unreachable to a UDP probe),
-// filtered (any other ICMP unreachable). The prober's own RSTs after a
-// SYN/ACK and resets answering nothing are not drawn. IPv4 only.
+// filtered (any other ICMP unreachable). Not drawn: the prober's own RSTs
+// after a SYN/ACK, resets answering nothing, and the rest of a
+// connection a probe opened (a connect scan's or a session's ACKs, data
+// and FINs); a retry, a packet like the flow's first, is drawn again.
+// IPv4 only.
 //
 // View. Target address against time when the probes went to more
 // distinct targets than distinct ports (sweeps, campaigns), destination

@@ -102,6 +102,16 @@ var _ = Describe("golden pictures", func() {
 		Entry("the mapping campaign", "faq-mapping-campaign"),
 	)
 
+	It("measures and names only the Liberation fonts compiled in, embedding none", func() {
+		b, _ := drawScenario("fig2-syn")
+		fams := regexp.MustCompile(`font-family:([^;"]+)`).FindAllStringSubmatch(string(b), -1)
+		Expect(fams).NotTo(BeEmpty())
+		for _, f := range fams {
+			Expect(f[1]).To(Equal("Liberation Serif"))
+		}
+		Expect(string(b)).NotTo(ContainSubstring("@font-face"))
+	})
+
 	It("is the README's picture of figure 2", func() {
 		readme := filepath.Join("..", "docs", "fig2-syn.svg")
 		want, err := os.ReadFile(filepath.Join("testdata", "fig2-syn.svg"))
@@ -136,6 +146,16 @@ var _ = Describe("a scenario's marks", func() {
 		Expect(s.Kinds).To(HaveKey(picture.KindOS))
 		Expect(s.Sources).To(Equal([]string{"198.18.0.2 port 37807", "198.18.0.2 OS detection"}))
 		Expect(parseSVG(b).texts).To(ContainElements("OS probe", "TSeq", "osdetect 198.18.0.2", "seqprobe 198.18.0.2"))
+	})
+
+	It("gives each decoy its own colour", func() {
+		_, s := drawScenario("tech-decoys")
+		Expect(s.Sources).To(HaveLen(3))
+		addrs := map[string]bool{}
+		for _, l := range s.Sources {
+			addrs[strings.Fields(l)[0]] = true
+		}
+		Expect(addrs).To(HaveLen(3), "three addresses: the scanner and two decoys")
 	})
 
 	It("tells exploits plus's 17 concurrent processes apart: 17 colours of SYNs", func() {
