@@ -337,12 +337,28 @@ func newYAxis(marks []mark) *yAxis {
 	}
 	for i, y := range vals {
 		a.rank[y] = i
-		if i%step == 0 || i == len(vals)-1 { // unlabelled ticks on every row would be a black bar
+		// Unlabelled ticks on every row would be a black bar; the last row
+		// is labelled unless that would crowd the label before it.
+		if i%step == 0 || i == len(vals)-1 && i%step > step/2 {
 			a.ticks = append(a.ticks, plot.Tick{Value: float64(i), Label: tickLabel(v, y)})
 		}
 	}
 	a.lo, a.hi = 0, float64(len(vals)-1)
 	return a
+}
+
+// portTicks are gonum's default ticks labelled as port numbers, without
+// the decimals it gives every label.
+type portTicks struct{}
+
+func (portTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.Itoa(int(ts[i].Value))
+		}
+	}
+	return ts
 }
 
 func tickLabel(v View, y uint32) string {
@@ -375,6 +391,8 @@ func (a *yAxis) apply(p *plot.Plot, lanes int) {
 	}
 	if a.ticks != nil {
 		p.Y.Tick.Marker = plot.ConstantTicks(a.ticks)
+	} else {
+		p.Y.Tick.Marker = portTicks{}
 	}
 	lo, hi := a.lo-0.5, a.hi+0.5
 	if a.rank == nil {
