@@ -28,7 +28,7 @@ var stages = [][]string{
 	{"generator/engine"},                        // the engine that runs them
 	{"link", "simnet"},                          // the engine's link: TUN, simulated network
 	{"netns", "personality", "netns/netnstest"}, // targets: live lab (kernel hosts), emulated stacks; the live specs' kit
-	{"sensor"},                                  // live capture
+	{"sensor", "picture"},                       // live capture; a capture drawn with its findings
 	{"detector", "rulelab"},                     // reference detector; the rule lab's engine
 	{"capture", "render"},                       // captures as files and as text
 	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text
