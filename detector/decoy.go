@@ -15,7 +15,7 @@ const (
 
 // decoyKey is what the copies of one probe share.
 type decoyKey struct {
-	target       [4]byte
+	target       ipAddr
 	dport, sport uint16
 	seq          uint32
 	flags        uint8
@@ -24,7 +24,7 @@ type decoyKey struct {
 
 type decoyEntry struct {
 	key  decoyKey
-	src  [4]byte
+	src  ipAddr
 	ts   int64
 	used bool
 }
@@ -37,7 +37,7 @@ type decoyTable struct {
 // hash mixes the key's fields with two multiplications: it runs on
 // every probe, where byte-wise FNV was a tenth of the per-packet time.
 func (k decoyKey) hash() int {
-	a := uint64(ipv4Uint(k.target))<<32 | uint64(k.dport)<<16 | uint64(k.sport)
+	a := uint64(k.target.fold())<<32 | uint64(k.dport)<<16 | uint64(k.sport)
 	b := uint64(k.seq)<<16 | uint64(k.flags)<<8 | uint64(k.kind)
 	h := (a ^ b*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
 	return int(h >> (64 - decoyBits))
@@ -62,7 +62,7 @@ func (t *decoyTable) observe(d *Detector, s *source, p *packet, kind probeKind) 
 const maxPeers = 16
 
 type peer struct {
-	addr [4]byte
+	addr ipAddr
 	n    uint32 // identical probes seen from both
 }
 
@@ -73,7 +73,7 @@ type peerSet struct {
 	n uint8
 }
 
-func (ps *peerSet) add(a [4]byte) {
+func (ps *peerSet) add(a ipAddr) {
 	for i := range ps.list() {
 		if ps.p[i].addr == a {
 			ps.p[i].n++

@@ -52,15 +52,25 @@ func New(cfg Config) *Detector {
 	}
 }
 
-// Packet takes one IPv4 packet, starting at the IP header, seen at ts.
-// Anything it cannot use (not IPv4, truncated or malformed headers,
-// protocols no technique tracks) is passed over silently; fragments are
+// Packet takes one IPv4 or IPv6 packet, starting at the IP header, seen
+// at ts. Anything it cannot use (neither, truncated or malformed headers,
+// protocols no technique tracks, ICMPv6 other than echo and errors) is
+// passed over silently; fragments are
 // held until the transport header they split is whole. ip is not
 // retained. Once a packet's source and flow have state, Packet allocates
 // nothing.
 func (d *Detector) Packet(ts time.Time, ip []byte) {
-	var p packet
-	l4, h, ok := decodeIPv4(ip, &p)
+	var (
+		p  packet
+		l4 []byte
+		h  ipHeader
+		ok bool
+	)
+	if len(ip) > 0 && ip[0]>>4 == 6 {
+		l4, h, ok = decodeIPv6(ip, &p)
+	} else {
+		l4, h, ok = decodeIPv4(ip, &p)
+	}
 	if !ok {
 		return
 	}
@@ -82,6 +92,12 @@ func (d *Detector) Packet(ts time.Time, ip []byte) {
 		}
 	case wire.ProtoICMP:
 		if decodeICMP(l4, sent, &p) {
+			d.icmp(&p)
+		}
+	case protoICMPv6:
+		if p.src.is4() {
+			d.ipProto(&p, sent) // ICMPv6 in IPv4: an IP protocol probe (-sO)
+		} else if decodeICMPv6(l4, sent, &p) {
 			d.icmp(&p)
 		}
 	case protoSCTP:

@@ -1,7 +1,6 @@
 package detector
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -67,10 +66,10 @@ type decoyGroup struct {
 // MinScanPorts probes into groups, keyed by the source that leads each
 // group's finding: the real one when the wire tells, else the lowest
 // address.
-func (d *Detector) decoyGroups(srcs []*source) map[[4]byte]*decoyGroup {
-	parent := map[[4]byte][4]byte{}
-	var find func(x [4]byte) [4]byte
-	find = func(x [4]byte) [4]byte {
+func (d *Detector) decoyGroups(srcs []*source) map[ipAddr]*decoyGroup {
+	parent := map[ipAddr]ipAddr{}
+	var find func(x ipAddr) ipAddr
+	find = func(x ipAddr) ipAddr {
 		p, ok := parent[x]
 		if !ok || p == x {
 			return x
@@ -79,28 +78,28 @@ func (d *Detector) decoyGroups(srcs []*source) map[[4]byte]*decoyGroup {
 		parent[x] = r
 		return r
 	}
-	copies := map[[4]byte]uint32{}
+	copies := map[ipAddr]uint32{}
 	for _, s := range srcs {
 		for _, pr := range s.peers.list() {
 			if int(pr.n) < d.cfg.MinScanPorts || d.srcs.get(pr.addr) == nil {
 				continue
 			}
 			ra, rb := find(s.addr), find(pr.addr)
-			if bytes.Compare(ra[:], rb[:]) > 0 {
+			if ra.compare(rb) > 0 {
 				ra, rb = rb, ra
 			}
 			parent[ra], parent[rb] = ra, ra
 			copies[s.addr] += pr.n
 		}
 	}
-	members := map[[4]byte][]*source{}
+	members := map[ipAddr][]*source{}
 	for _, s := range srcs { // sorted, so members are too
 		if _, ok := parent[s.addr]; ok {
 			r := find(s.addr)
 			members[r] = append(members[r], s)
 		}
 	}
-	out := map[[4]byte]*decoyGroup{}
+	out := map[ipAddr]*decoyGroup{}
 	for _, ms := range members {
 		if len(ms) < 2 {
 			continue
@@ -139,7 +138,7 @@ func analyzeDecoy(a *analysis) {
 	var addrs []string
 	var all []*flow
 	for _, s := range g.members {
-		addrs = append(addrs, addr4(s.addr).String())
+		addrs = append(addrs, netAddr(s.addr).String())
 		for i := range s.flows.n {
 			all = append(all, s.flows.at(i))
 		}
@@ -155,8 +154,8 @@ func analyzeDecoy(a *analysis) {
 	f.Evidence = append(f.Evidence, fmt.Sprintf("identical probes (same destination, source port and sequence number) from %d sources: %s; %d copies paired within %s",
 		len(g.members), strings.Join(addrs, ", "), g.copies, seconds(int64(a.cfg.DecoyWindow))))
 	if g.real != nil {
-		f.Attrs["real_source"] = addr4(g.real.addr).String()
-		f.Evidence = append(f.Evidence, fmt.Sprintf("only %s answered the targets' SYN/ACKs with RST: it is the real scanner, the others decoys", addr4(g.real.addr)))
+		f.Attrs["real_source"] = netAddr(g.real.addr).String()
+		f.Evidence = append(f.Evidence, fmt.Sprintf("only %s answered the targets' SYN/ACKs with RST: it is the real scanner, the others decoys", netAddr(g.real.addr)))
 	} else {
 		f.Evidence = append(f.Evidence, "no single source answered the targets' SYN/ACKs: the wire does not tell which source is real")
 	}

@@ -42,13 +42,13 @@ type ghostTable struct {
 
 // ghostSet is one index set: the ways' addresses and ring numbers.
 type ghostSet struct {
-	addrs [ghostWays][4]byte
+	addrs [ghostWays]ipAddr
 	pos   [ghostWays]uint32
 }
 
 // ghostHash returns a's index set and filter bit.
-func ghostHash(a [4]byte) (set int, bit uint64) {
-	k := (uint64(a[0])<<24 | uint64(a[1])<<16 | uint64(a[2])<<8 | uint64(a[3]) + 1) * 0x9e3779b97f4a7c15
+func ghostHash(a ipAddr) (set int, bit uint64) {
+	k := (uint64(a.fold()) + 1) * 0x9e3779b97f4a7c15
 	return int(k >> (64 - ghostSetBits)), k >> (64 - ghostSetBits - ghostFilterBits) & (1<<ghostFilterBits - 1)
 }
 
@@ -105,7 +105,7 @@ func (g *ghostTable) refilter() {
 }
 
 // take returns a's ghost flow, if any, and forgets it.
-func (g *ghostTable) take(a [4]byte) (flow, bool) {
+func (g *ghostTable) take(a ipAddr) (flow, bool) {
 	if g.ring == nil {
 		return flow{}, false
 	}

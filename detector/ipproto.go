@@ -59,7 +59,7 @@ func analyzeIPProto(a *analysis) {
 	for _, run := range runs {
 		first, last, n := span(run)
 		bare := count(run, func(f *flow) bool { return f.payLen == 0 })
-		line := fmt.Sprintf("%s to %s in %s: protocols %s", plural(n, "packet"), addr4(run[0].target),
+		line := fmt.Sprintf("%s to %s in %s: protocols %s", plural(n, "packet"), netAddr(run[0].target),
 			seconds(last.Sub(first).Nanoseconds()), protoRanges(run))
 		if bare > 0 {
 			line += fmt.Sprintf("; %d of them bare IP headers with no payload", bare)
@@ -67,7 +67,7 @@ func analyzeIPProto(a *analysis) {
 		f.Evidence = append(f.Evidence, line)
 		own := ownHeaderProbes(a.src, run[0].target)
 		if len(own) > 0 {
-			f.Evidence = append(f.Evidence, fmt.Sprintf("beside them, to %s: %s (probed with their own headers)", addr4(run[0].target), strings.Join(own, ", ")))
+			f.Evidence = append(f.Evidence, fmt.Sprintf("beside them, to %s: %s (probed with their own headers)", netAddr(run[0].target), strings.Join(own, ", ")))
 		}
 		protos += len(run) + len(own)
 	}
@@ -96,7 +96,7 @@ func analyzeIPProto(a *analysis) {
 
 // ownHeaderProbes names the protocols the detector decodes that s also
 // probed target with.
-func ownHeaderProbes(s *source, target [4]byte) []string {
+func ownHeaderProbes(s *source, target ipAddr) []string {
 	var out []string
 	has := func(kinds ...probeKind) bool {
 		for _, k := range kinds {

@@ -2,7 +2,7 @@ package detector
 
 // source is everything the detector keeps about one sender address.
 type source struct {
-	addr [4]byte
+	addr ipAddr
 	// list is the recency list the source is on (see sources).
 	list uint8
 	// seen is when the source last sent a probe or got an answer, in
@@ -64,7 +64,7 @@ func (s *source) reset(keep int) {
 // one probe every few minutes: the caps are unchanged, only the choice
 // of victim.
 type sources struct {
-	byAddr map[[4]byte]*source
+	byAddr map[ipAddr]*source
 	// lists[probation] and lists[protected], each from head (most
 	// recently seen) to tail; n counts each list's sources.
 	lists [2]recency
@@ -96,14 +96,14 @@ const protectedFlows = 2
 const keepFlowCap = 256
 
 func newSources(max, maxFlows int) sources {
-	return sources{byAddr: make(map[[4]byte]*source), max: max, maxFlows: maxFlows}
+	return sources{byAddr: make(map[ipAddr]*source), max: max, maxFlows: maxFlows}
 }
 
-func (ss *sources) get(a [4]byte) *source { return ss.byAddr[a] }
+func (ss *sources) get(a ipAddr) *source { return ss.byAddr[a] }
 
 // add creates state for a, evicting a source when the cap is reached.
 // The new source is not linked into a recency list until touch.
-func (ss *sources) add(a [4]byte) *source {
+func (ss *sources) add(a ipAddr) *source {
 	for len(ss.byAddr) >= ss.max {
 		v := ss.victim(nil)
 		if v == nil {
