@@ -171,7 +171,11 @@ func puLine(as []osAttempt) string {
 	if at.gen == 2 {
 		name = "U1"
 	}
-	s := fmt.Sprintf("%s: a 300-byte UDP datagram of %q (0x%02x) to the closed port, IP ID %d", name, rune(at.puByte), at.puByte, at.puID)
+	s := fmt.Sprintf("%s: a 300-byte UDP datagram of %q (0x%02x) to the closed port", name, rune(at.puByte), at.puByte)
+	if !at.target.is4() {
+		return s // IPv6 has no IP ID
+	}
+	s += fmt.Sprintf(", IP ID %d", at.puID)
 	if len(with) > 1 && !slices.ContainsFunc(with, func(x osAttempt) bool { return x.puID != at.puID }) {
 		s += " in every attempt"
 	}
