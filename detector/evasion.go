@@ -32,9 +32,13 @@ func analyzeFragments(a *analysis) {
 		Packets: int(fr.tiny), Targets: targetsOf(fs), Ports: distinctPorts(fs),
 		Attrs: map[string]string{"first_fragment_bytes": strconv.Itoa(int(fr.minFirst)), "fragments": strconv.Itoa(int(fr.maxN))},
 	}
+	id := "IP ID"
+	if !a.src.addr.is4() {
+		id = "fragment header identification"
+	}
 	f.Evidence = append(f.Evidence,
 		fmt.Sprintf("%s arrived as IP fragments whose first fragment held only %d transport bytes, less than the header", plural(int(fr.tiny), "packet"), fr.minFirst),
-		fmt.Sprintf("up to %d fragments per packet, sharing one IP ID", fr.maxN))
+		fmt.Sprintf("up to %d fragments per packet, sharing one %s", fr.maxN, id))
 	if len(fs) > 0 {
 		f.Evidence = append(f.Evidence, "rebuilt: "+kindsLine(fs))
 	}
