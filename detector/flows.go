@@ -123,8 +123,8 @@ type flow struct {
 	// synAckAck is the ack of the target's latest SYN/ACK.
 	synAckAck uint32
 	// idx is the flow's place in its table, so that analyzers can keep
-	// sets of flows as bitmaps (the field fills padding: flow stays 80
-	// bytes).
+	// sets of flows as bitmaps (the field fills padding: flow is 96
+	// bytes, 80 before addresses took 16).
 	idx int32
 }
 

@@ -7,7 +7,7 @@ package detector
 // single flow leaves its flow behind in the ghost table: when the
 // address sends its next probe, its new state starts with that flow, and
 // with the new probe's flow it is protected. The table holds the last
-// ghostFlows such flows (about 3 MB, allocated with the first such
+// ghostFlows such flows (about 4 MB, allocated with the first such
 // eviction); a ghost is pushed out by the ghostFlows-th later one, or
 // sooner by ghostWays later ones in its index set, so it outlives
 // thousands of other evictions: 5000 spare it with odds above 99%, 32768
