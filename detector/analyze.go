@@ -82,8 +82,8 @@ func (d *Detector) Findings() []Finding {
 
 // sortedSources returns every source with state, by address.
 func (d *Detector) sortedSources() []*source {
-	srcs := make([]*source, 0, len(d.srcs.byAddr))
-	for _, s := range d.srcs.byAddr {
+	srcs := make([]*source, 0, d.srcs.n())
+	for s := range d.srcs.all {
 		srcs = append(srcs, s)
 	}
 	slices.SortFunc(srcs, bySourceAddr)

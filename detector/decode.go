@@ -78,17 +78,18 @@ type ipHeader struct {
 
 func (h ipHeader) fragment() bool { return h.mf || h.offset != 0 }
 
-// decodeIPv4 fills p's IP fields from ip and returns the transport bytes
-// present in the capture. ok is false for anything that is not a whole
+// decodeIPv4 fills p's IP fields and h from ip and returns the transport
+// bytes present in the capture (h by pointer: returning it by value cost
+// a copy on every packet). ok is false for anything that is not a whole
 // IPv4 header with a sane total length.
-func decodeIPv4(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
+func decodeIPv4(ip []byte, p *packet, h *ipHeader) (l4 []byte, ok bool) {
 	if len(ip) < 20 || ip[0]>>4 != 4 {
-		return nil, h, false
+		return nil, false
 	}
 	h.ihl = int(ip[0]&0x0f) * 4
 	h.total = int(binary.BigEndian.Uint16(ip[2:]))
 	if h.ihl < 20 || h.total < h.ihl || len(ip) < h.ihl {
-		return nil, h, false
+		return nil, false
 	}
 	frag := binary.BigEndian.Uint16(ip[6:])
 	h.id = uint32(binary.BigEndian.Uint16(ip[4:]))
@@ -100,12 +101,12 @@ func decodeIPv4(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
 	p.df = frag&wire.FlagDF != 0
 	p.ttl = ip[8]
 	p.proto = ip[9]
-	p.src = addrFrom4(ip[12:16])
-	p.dst = addrFrom4(ip[16:20])
+	p.src.set4(ip[12:16])
+	p.dst.set4(ip[16:20])
 	// A capture may cut the payload (snaplen) or pad the frame (Ethernet
 	// minimum); the IP total length says what was sent.
 	end := min(h.total, len(ip))
-	return ip[h.ihl:end], h, true
+	return ip[h.ihl:end], true
 }
 
 // decodeTCP fills p's TCP fields from seg, whose length as sent is sent.

@@ -61,13 +61,13 @@ const (
 // it too: what follows is the protocol's own (a packet of another IP
 // protocol). ok is false for anything that is not a whole IPv6 header
 // with sane extension headers.
-func decodeIPv6(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
+func decodeIPv6(ip []byte, p *packet, h *ipHeader) (l4 []byte, ok bool) {
 	if len(ip) < ip6HeaderLen || ip[0]>>4 != 6 {
-		return nil, h, false
+		return nil, false
 	}
 	plen := int(binary.BigEndian.Uint16(ip[4:]))
 	if plen == 0 {
-		return nil, h, false // a jumbogram, or nothing
+		return nil, false // a jumbogram, or nothing
 	}
 	h.total = ip6HeaderLen + plen
 	p.tos = ip[0]<<4 | ip[1]>>4
@@ -80,17 +80,17 @@ func decodeIPv6(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
 		switch next {
 		case ip6HopByHop, ip6Routing, ip6DestOpts:
 			if off+8 > end {
-				return nil, h, false
+				return nil, false
 			}
 			n := (int(ip[off+1]) + 1) * 8
 			next, off = ip[off], off+n
 			if off > end {
-				return nil, h, false
+				return nil, false
 			}
 			continue
 		case ip6Fragment:
 			if off+8 > end {
-				return nil, h, false
+				return nil, false
 			}
 			frag := binary.BigEndian.Uint16(ip[off+2:])
 			h.offset = int(frag &^ 7)
@@ -101,7 +101,7 @@ func decodeIPv6(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
 		break
 	}
 	if next == ip6HopByHop || next == ip6Routing || next == ip6DestOpts || (next == ip6Fragment && !h.fragment()) {
-		return nil, h, false // more extension headers than maxExtHeaders, or two fragment headers
+		return nil, false // more extension headers than maxExtHeaders, or two fragment headers
 	}
 	h.ihl = off
 	h.extra = off - ip6HeaderLen
@@ -110,7 +110,7 @@ func decodeIPv6(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
 	}
 	p.proto = next
 	p.ipLen = uint16(min(20+h.total-ip6HeaderLen, 0xffff))
-	return ip[off:end], h, true
+	return ip[off:end], true
 }
 
 // decodeICMPv6 fills p's ICMP fields from an ICMPv6 message, translated
@@ -166,8 +166,11 @@ func decodeICMPv6(d []byte, sent int, p *packet) bool {
 // transport bytes an ICMPv6 error carries. A quoted ICMPv6 message is
 // reported as ICMP, as the detector keeps it.
 func decodeQuote6(q []byte) quoted {
-	var p packet
-	l4, h, ok := decodeIPv6(q, &p)
+	var (
+		p packet
+		h ipHeader
+	)
+	l4, ok := decodeIPv6(q, &p, &h)
 	if !ok || h.offset != 0 {
 		return quoted{}
 	}

@@ -66,33 +66,30 @@ type peer struct {
 	n    uint32 // identical probes seen from both
 }
 
-// peerSet is allocated on a source's first peer: most sources never
-// have one, and a flood of them should not carry 128 empty bytes each.
+// peerSet is allocated on a source's first peer and grows up to
+// maxPeers: most sources never have one, a flood's spoofed sources one
+// or two, and they should not carry 320 empty bytes each.
 type peerSet struct {
-	p *[maxPeers]peer
-	n uint8
+	p []peer
 }
 
 func (ps *peerSet) add(a ipAddr) {
-	for i := range ps.list() {
+	for i := range ps.p {
 		if ps.p[i].addr == a {
 			ps.p[i].n++
 			return
 		}
 	}
 	if ps.p == nil {
-		ps.p = new([maxPeers]peer)
+		ps.p = make([]peer, 0, 2)
 	}
-	if int(ps.n) < maxPeers {
-		ps.p[ps.n] = peer{addr: a, n: 1}
-		ps.n++
+	if len(ps.p) < maxPeers {
+		ps.p = append(ps.p, peer{addr: a, n: 1})
 	}
 }
 
 // list returns the peers so far.
-func (ps *peerSet) list() []peer {
-	if ps.p == nil {
-		return nil
-	}
-	return ps.p[:ps.n]
-}
+func (ps *peerSet) list() []peer { return ps.p }
+
+// reset forgets the peers, keeping the memory.
+func (ps *peerSet) reset() { ps.p = ps.p[:0] }

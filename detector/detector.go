@@ -67,9 +67,9 @@ func (d *Detector) Packet(ts time.Time, ip []byte) {
 		ok bool
 	)
 	if len(ip) > 0 && ip[0]>>4 == 6 {
-		l4, h, ok = decodeIPv6(ip, &p)
+		l4, ok = decodeIPv6(ip, &p, &h)
 	} else {
-		l4, h, ok = decodeIPv4(ip, &p)
+		l4, ok = decodeIPv4(ip, &p, &h)
 	}
 	if !ok {
 		return
@@ -142,8 +142,8 @@ func (d *Detector) prober(p *packet, probe bool) *source {
 
 // Stats reports the current state sizes and what the caps cost so far.
 func (d *Detector) Stats() Stats {
-	st := Stats{Sources: len(d.srcs.byAddr), Flows: d.srcs.flows, Evicted: d.srcs.evicted, FragmentsLost: d.frags.lost}
-	for _, s := range d.srcs.byAddr {
+	st := Stats{Sources: d.srcs.n(), Flows: d.srcs.flows, Evicted: d.srcs.evicted, FragmentsLost: d.frags.lost}
+	for s := range d.srcs.all {
 		st.Untracked += s.flows.untracked
 	}
 	return st

@@ -217,6 +217,21 @@ func (t *flowTable) find(k flowKey) *flow {
 // the one probed last: the one an answer most likely belongs to.
 func (t *flowTable) latest(target ipAddr, port uint16, mask uint32) *flow {
 	var best *flow
+	if target.is4() && t.index.n > 0 {
+		// The IPv4 keys share all but the kind: pack them once.
+		base := uint64(target.v4())<<32 | uint64(port)<<16
+		for k := kindSYN; k <= kindLast; k++ {
+			if mask&t.kinds&(1<<k) == 0 {
+				continue
+			}
+			if i, ok := t.index.get(base | uint64(k)); ok {
+				if f := t.at(int(i)); best == nil || f.last > best.last {
+					best = f
+				}
+			}
+		}
+		return best
+	}
 	for k := kindSYN; k <= kindLast; k++ {
 		if mask&t.kinds&(1<<k) == 0 {
 			continue
