@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"slices"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -271,6 +272,18 @@ var _ = Describe("IPv6", func() {
 		for _, out := range []string{text.String(), js.String(), eve.String()} {
 			Expect(out).NotTo(ContainSubstring("::ffff:"))
 		}
+	})
+
+	It("writes an ICMP label's eve proto as Suricata's IPv6-ICMP on IPv6, ICMP on IPv4", func() {
+		ps := sweep(icmpQuery(8, 0), 15, 1)
+		fs, _ := detect(detector.Config{}, byTime(ps, moved6(ps)))
+		Expect(summary(fs)).To(Equal([]string{"198.18.0.2 sweep.icmp-echo", "2001:db8::c612:2 sweep.icmp-echo"}))
+		var eve bytes.Buffer
+		Expect(detector.WriteEVE(&eve, fs)).To(Succeed())
+		lines := strings.Split(strings.TrimSpace(eve.String()), "\n")
+		Expect(lines).To(HaveLen(2))
+		Expect(lines[0]).To(ContainSubstring(`"proto":"ICMP"`))
+		Expect(lines[1]).To(ContainSubstring(`"proto":"IPv6-ICMP"`))
 	})
 
 	src, dst := addr6([]byte{198, 19, 0, 1}), addr6([]byte{198, 18, 1, 2})
