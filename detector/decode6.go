@@ -66,8 +66,8 @@ func decodeIPv6(ip []byte, p *packet, h *ipHeader) (l4 []byte, ok bool) {
 		return nil, false
 	}
 	plen := int(binary.BigEndian.Uint16(ip[4:]))
-	if plen == 0 {
-		return nil, false // a jumbogram, or nothing
+	if plen == 0 && ip[6] == ip6HopByHop && len(ip) >= 48 && ip[42] == 0xc2 {
+		return nil, false // a jumbogram (RFC 2675)
 	}
 	h.total = ip6HeaderLen + plen
 	p.tos = ip[0]<<4 | ip[1]>>4
@@ -77,6 +77,9 @@ func decodeIPv6(ip []byte, p *packet, h *ipHeader) (l4 []byte, ok bool) {
 	end := min(h.total, len(ip))
 	next, off := ip[6], ip6HeaderLen
 	for range maxExtHeaders {
+		if off == h.total {
+			break // nothing follows, as sent (nmap -6 -sO's bare headers): a packet of protocol next, even an extension header's
+		}
 		switch next {
 		case ip6HopByHop, ip6Routing, ip6DestOpts:
 			if off+8 > end {
@@ -100,7 +103,7 @@ func decodeIPv6(ip []byte, p *packet, h *ipHeader) (l4 []byte, ok bool) {
 		}
 		break
 	}
-	if next == ip6HopByHop || next == ip6Routing || next == ip6DestOpts || (next == ip6Fragment && !h.fragment()) {
+	if off < h.total && (next == ip6HopByHop || next == ip6Routing || next == ip6DestOpts || (next == ip6Fragment && !h.fragment())) {
 		return nil, false // more extension headers than maxExtHeaders, or two fragment headers
 	}
 	h.ihl = off

@@ -330,11 +330,18 @@ var _ = Describe("IPv6", func() {
 			p[41] = 200
 			return p
 		}()),
-		Entry("a payload length of 0 (a jumbogram)", func() []byte {
+		Entry("a payload length of 0: what follows the header is padding", func() []byte {
 			p := ip6(src, dst, 64, 0, wire.ProtoTCP, syn(80))
 			p[4], p[5] = 0, 0
 			return p
 		}()),
+		Entry("a jumbogram (payload length 0, the hop-by-hop jumbo option)", func() []byte {
+			hbh := ext6{0, []byte{0, 0xc2, 4, 0, 0, 0, 60}}
+			p := ip6(src, dst, 64, 0, wire.ProtoTCP, syn(80), hbh)
+			p[4], p[5] = 0, 0
+			return p
+		}()),
+		Entry("a capture cut inside an extension header", ip6(src, dst, 64, 0, wire.ProtoTCP, syn(80), optsHeader(60, 2))[:44]),
 		Entry("a truncated fixed header", ip6(src, dst, 64, 0, wire.ProtoTCP, syn(80))[:39]),
 		Entry("a non-first fragment alone: no ports", ip6(src, dst, 64, 0, wire.ProtoTCP, syn(80)[8:], fragHeader(8, false, 5))),
 		Entry("neighbour solicitation and advertisement", ip6(src, dst, 255, 0, 58, icmp6(135, 0, 0, 0, dst)),

@@ -33,6 +33,9 @@ var _ = Describe("real scanners' IPv6 captures (testdata/real6)", func() {
 			for _, f := range fs {
 				Expect(f.Label).NotTo(Equal("tool.nmap-2.0x"), "today's scanners must never be called nmap 2.0x")
 				Expect(f.Scanner.Is6()).To(BeTrue())
+				for _, t := range f.Targets {
+					Expect(t.Is6()).To(BeTrue())
+				}
 				Expect(f.Evidence).NotTo(BeEmpty())
 				for _, e := range f.Evidence {
 					Expect(strings.TrimSpace(e)).To(Equal(e))
@@ -47,6 +50,19 @@ var _ = Describe("real scanners' IPv6 captures (testdata/real6)", func() {
 		Entry("nmap -6 -sX", "nmap6-xmas", me+"scan.tcp-xmas", me+"tool.nmap-modern"),
 		Entry("nmap -6 -sN", "nmap6-null", me+"scan.tcp-null", me+"tool.nmap-modern"),
 		Entry("nmap -6 -sA", "nmap6-ack", me+"scan.tcp-ack", me+"tool.nmap-modern"),
+		Entry("nmap -6 -sM", "nmap6-maimon", me+"scan.tcp-maimon", me+"tool.nmap-modern"),
+		Entry("nmap -6 --scanflags SYNFIN", "nmap6-scanflags-synfin", me+"scan.tcp-custom flags=SF", me+"tool.nmap-modern"),
+		// -sO over IPv6: bare 40-byte headers (payload length 0), a new
+		// hop limit per packet as IPv4's TTL, answered by parameter
+		// problems (unrecognised next header), read as protocol
+		// unreachable.
+		Entry("nmap -6 -sO", "nmap6-ipproto", me+"scan.ip-protocol", me+"tool.nmap-modern"),
+		// -sY against a kernel without SCTP; the tool from nmap's INIT
+		// and hop limit 255.
+		Entry("nmap -6 -sY against a kernel without SCTP", "nmap6-sctp-init", me+"scan.sctp-init", me+"tool.nmap-modern"),
+		Entry("nmap -6 -D 2001:2::c612:7,ME", "nmap6-decoy",
+			"2001:2::c612:7 scan.tcp-syn", "2001:2::c612:7 tool.nmap-modern",
+			me+"evasion.decoy real_source=2001:2::c613:1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		// nmap -6 sends hop limit 255 where IPv4's UDP probes draw a TTL
 		// per packet: the tool label reads the hop limit (modern6.go).
 		Entry("nmap -6 -sU", "nmap6-udp", me+"scan.udp", me+"tool.nmap-modern"),

@@ -56,6 +56,12 @@ cap nmap6-ping-echo tech-ping-sweep nmap -6 -n -sn -PE 2001:2::c612:100/124
 cap nmap6-ping-syn tech-ping-sweep nmap -6 -n -sn -PS22,80 2001:2::c612:100/124
 cap nmap6-block tech-ping-sweep nmap -6 -n -sS -Pn -p20-30 2001:2::c612:100/124
 cap nmap6-sv tech-connect nmap -6 -n -sV -Pn -p22,80,443 '{victim6}'
+cap nmap6-maimon fig2-syn nmap -6 -n -sM -Pn -p1-100 '{victim6}'
+cap nmap6-scanflags-synfin fig2-syn nmap -6 -n --scanflags SYNFIN -Pn -p1-100 '{victim6}'
+cap nmap6-ipproto fig2-syn nmap -6 -n -sO -Pn '{victim6}'
+cap nmap6-sctp-init fig2-syn nmap -6 -n -sY -Pn -p1-100 '{victim6}'
+# 2001:2::c612:7 is 198.18.0.7's twin: a lab address nobody holds.
+cap nmap6-decoy fig2-syn nmap -6 -n -sS -Pn -D 2001:2::c612:7,ME -p1-100 '{victim6}'
 # Ordinary IPv6 traffic, which must give no finding.
 cap ping6 fig2-syn ping -6 -n -c8 -i0.2 '{victim6}'
 cap benign6-curl benign-web-dns sh -c 'for i in 1 2 3; do curl -s --max-time 0.3 -o /dev/null "http://[{www6}]/" & curl -sk --max-time 0.3 -o /dev/null "https://[{www6}]/" & wait; done; true'
