@@ -26,7 +26,9 @@ import (
 //     Neighbour discovery, MLD and router messages are the link's own
 //     housekeeping and are passed over, as ARP is on IPv4: a local-link
 //     ND sweep (nmap -6 -sn on the scanner's own link) is no more
-//     visible than an ARP ping sweep is.
+//     visible than an ARP ping sweep is. Solicitations for many
+//     addresses are also what a router sends to resolve the targets of
+//     a scan passing through it: they cannot name a sweeper.
 
 // IPv6 extension headers and upper-layer numbers the decoder knows.
 const (
