@@ -356,6 +356,19 @@ var _ = Describe("IPv6", func() {
 			ip6(src, dst, 64, 0, 58, icmp6(3, 0, 0, 0, ip6(dst, src, 64, 0, wire.ProtoTCP, syn(80))))),
 	)
 
+	It("takes no neighbour solicitations for a sweep: a router resolving 64 targets of a scan passing through", func() {
+		d := detector.New(detector.Config{})
+		for i := range 64 {
+			t := slices.Clone(dst)
+			t[15] = byte(i)
+			group := netip.MustParseAddr("ff02::1:ff00:0").As16()
+			copy(group[13:], t[13:])
+			d.Packet(t0, ip6(src, group[:], 255, 0, 58, icmp6(135, 0, 0, 0, t)))
+		}
+		Expect(d.Findings()).To(BeEmpty())
+		Expect(d.Stats()).To(Equal(detector.Stats{}))
+	})
+
 	It("tells ICMPv6 administratively prohibited (filtered) from port unreachable (closed)", func() {
 		var ps []pkt
 		for i := range 20 {
