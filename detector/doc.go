@@ -135,8 +135,8 @@
 //     are never taken for a Null or ACK scan;
 //   - a sequence-run tracker keeps the current run of consecutive-ISN SYNs
 //     and at most 8 finished runs (allocated with the first);
-//   - at most 16 decoy peers (allocated with the first), fragment
-//     counters, and FTP bounce state;
+//   - at most 16 decoy peers (room for two allocated with the first,
+//     grown on demand), fragment counters, and FTP bounce state;
 //   - service probing (allocated when the source first completes a
 //     handshake): the last 8 connections that have sent nothing yet
 //     (where each one's first segment will start), and for at most 32
