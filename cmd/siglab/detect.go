@@ -112,7 +112,7 @@ func detectFile(path string, cfg detector.Config) ([]detector.Finding, detector.
 		if err != nil {
 			return d.Findings(), d.Stats(), fmt.Errorf("%s: packet %d: %w (findings are from the %d packets before it)", path, n, err, n-1)
 		}
-		if ip, err := capture.IPv4(lt, data); err == nil {
+		if ip := detector.IPPacket(lt, data); ip != nil {
 			d.Packet(ci.Timestamp, ip)
 		}
 	}
