@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/htmlreport"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
@@ -68,7 +69,11 @@ func (r *runCmd) Run(e *env) error {
 		}); err != nil {
 			return usageErr("--report: %v", err)
 		}
-		if err := writeMatrix(r.Report, verifier.NewMatrix(r.rows), started); err != nil {
+		m := verifier.NewMatrix(r.rows)
+		if err := writeMatrix(r.Report, m, started); err != nil {
+			return usageErr("--report: %v", err)
+		}
+		if err := htmlreport.WriteIndex(r.Report, verdicts, m, started); err != nil {
 			return usageErr("--report: %v", err)
 		}
 	}
@@ -171,7 +176,7 @@ func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) ([]verifier.Verdict,
 		if failed != nil {
 			return failed
 		}
-		if failed = res.WriteReport(r.Report); failed != nil {
+		if failed = writeReport(r.Report, res); failed != nil {
 			stop()
 		}
 		return failed
@@ -239,6 +244,14 @@ func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(
 		}
 	}
 	return res.Verdict, res.Cells(), nil
+}
+
+// writeReport writes a scenario's report files, then its HTML page.
+func writeReport(dir string, res *verifier.Result) error {
+	if err := res.WriteReport(dir); err != nil {
+		return err
+	}
+	return htmlreport.WriteScenario(dir, res)
 }
 
 // writeMatrix writes the coverage matrix under dir as Markdown, JSON and
