@@ -197,7 +197,8 @@ func describe(f detector.Finding) finding {
 }
 
 // scenarioFiles lists the report files of a scenario that exist, for
-// its page's links: only those, so every link resolves.
+// its page's links: only those, so every link resolves; and the run's
+// junit.xml.
 func scenarioFiles(sub string, r *verifier.Result) []link {
 	cand := []link{
 		{verifier.ReportPcap, "", "the capture (pcap)"},
@@ -218,10 +219,8 @@ func scenarioFiles(sub string, r *verifier.Result) []link {
 			out = append(out, l)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(sub, "..", verifier.ReportJUnit)); err == nil {
-		out = append(out, link{"../" + verifier.ReportJUnit, verifier.ReportJUnit, "the run's JUnit report"})
-	}
-	return out
+	// The run writes junit.xml once every scenario is done, after this page.
+	return append(out, link{"../" + verifier.ReportJUnit, verifier.ReportJUnit, "the run's verdicts as JUnit XML"})
 }
 
 // indexPage is what index.tmpl renders.

@@ -19,12 +19,13 @@ import (
 )
 
 type runCmd struct {
-	Offline   bool     `help:"Run against the simulated network (no root needed)."`
-	Report    string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
-	Parallel  int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
-	Progress  bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
-	Detectors string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
-	Paths     []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
+	Offline     bool     `help:"Run against the simulated network (no root needed)."`
+	Report      string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
+	Parallel    int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
+	Screenshots bool     `help:"With --report: PNGs of the report's index and first scenario page in DIR/screenshots, taken with headless Chromium."`
+	Progress    bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
+	Detectors   string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
+	Paths       []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
 
 	// rows collects each scenario's row of the coverage matrix when
 	// every detector runs (--report, or the matrix command).
@@ -76,6 +77,11 @@ func (r *runCmd) Run(e *env) error {
 		if err := htmlreport.WriteIndex(r.Report, verdicts, m, started); err != nil {
 			return usageErr("--report: %v", err)
 		}
+		if r.Screenshots {
+			if err := screenshots(e, r.Report, verdicts); err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("--screenshots: %w", err)}
+			}
+		}
 	}
 	if e.ctx.Err() != nil {
 		return &exitError{code: 130, err: fmt.Errorf("interrupted; test networks removed")}
@@ -120,6 +126,14 @@ func (r *runCmd) preflight(list []*scenarios.Scenario) error {
 	if !r.Offline {
 		if err := netns.CheckLive(); err != nil {
 			return usageErr("run: %v; use --offline", err)
+		}
+	}
+	if r.Screenshots {
+		if r.Report == "" {
+			return usageErr("--screenshots: needs --report DIR")
+		}
+		if _, err := htmlreport.FindBrowser(); err != nil {
+			return usageErr("--screenshots: %v", err)
 		}
 	}
 	if r.Report != "" {
@@ -244,6 +258,30 @@ func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(
 		}
 	}
 	return res.Verdict, res.Cells(), nil
+}
+
+// screenshots saves the index's and the first scenario page's PNGs
+// (one that ran, when there is one) and names them on stderr.
+func screenshots(e *env, dir string, verdicts []verifier.Verdict) error {
+	browser, err := htmlreport.FindBrowser()
+	if err != nil {
+		return err
+	}
+	name := ""
+	for _, v := range verdicts {
+		if _, err := os.Stat(filepath.Join(dir, v.Scenario, htmlreport.Picture)); err == nil {
+			name = v.Scenario
+			break
+		}
+	}
+	if name == "" {
+		return errors.New("no scenario page with a picture to show")
+	}
+	paths, err := htmlreport.Screenshots(e.ctx, browser, dir, name)
+	for _, p := range paths {
+		fmt.Fprintf(e.stderr, "screenshot: %s\n", p)
+	}
+	return err
 }
 
 // writeReport writes a scenario's report files, then its HTML page.
