@@ -208,7 +208,9 @@ var _ = Describe("the HTML report", Ordered, func() {
 			Expect(htmlreport.Links(d)).To(MatchError(htmlreport.ErrLink))
 		},
 		Entry("a picture file deleted", func(d string) { Expect(os.Remove(filepath.Join(d, "fig2-syn", htmlreport.Picture))).To(Succeed()) }),
-		Entry("a capture deleted", func(d string) { Expect(os.Remove(filepath.Join(d, "tech-decoys", verifier.ReportPcapNG))).To(Succeed()) }),
+		Entry("a capture deleted", func(d string) {
+			Expect(os.Remove(filepath.Join(d, "tech-decoys", verifier.ReportPcapNG))).To(Succeed())
+		}),
 		Entry("a scenario's directory gone", func(d string) { Expect(os.RemoveAll(filepath.Join(d, "tech-ping-sweep"))).To(Succeed()) }),
 		Entry("a link to the web", func(d string) {
 			edit(filepath.Join(d, htmlreport.Page), func(s string) string {
