@@ -22,7 +22,7 @@ type runCmd struct {
 	Offline     bool     `help:"Run against the simulated network (no root needed)."`
 	Report      string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
 	Parallel    int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
-	Screenshots bool     `help:"With --report: PNGs of the report's index and first scenario page in DIR/screenshots, taken with headless Chromium."`
+	Screenshots bool     `help:"With --report: PNGs of the report's index and of a scenario page (the first failed, else the first) in DIR/screenshots, taken with headless Chromium."`
 	Progress    bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
 	Detectors   string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
 	Paths       []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
@@ -260,8 +260,9 @@ func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(
 	return res.Verdict, res.Cells(), nil
 }
 
-// screenshots saves the index's and the first scenario page's PNGs
-// (one that ran, when there is one) and names them on stderr.
+// screenshots saves the PNGs of the index and of one scenario page with
+// a picture (the first that failed or was inconclusive, else the first)
+// and names them on stderr.
 func screenshots(e *env, dir string, verdicts []verifier.Verdict) error {
 	browser, err := htmlreport.FindBrowser()
 	if err != nil {
@@ -269,8 +270,14 @@ func screenshots(e *env, dir string, verdicts []verifier.Verdict) error {
 	}
 	name := ""
 	for _, v := range verdicts {
-		if _, err := os.Stat(filepath.Join(dir, v.Scenario, htmlreport.Picture)); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, v.Scenario, htmlreport.Picture)); err != nil {
+			continue
+		}
+		if name == "" {
 			name = v.Scenario
+		}
+		if st := v.Status(); st == verifier.StatusFail || st == verifier.StatusInconclusive {
+			name = v.Scenario // the first page worth a look
 			break
 		}
 	}
