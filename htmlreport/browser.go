@@ -13,8 +13,10 @@ import (
 	"sync"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -69,6 +71,15 @@ type View struct {
 	Broken []string
 	// Overflow: in a narrow window the page is wider than the window.
 	Overflow bool
+	// Print is what print media shows.
+	Print Printed
+}
+
+// Printed is what a page shows in print media (its @media print block):
+// the picture's rendered width and whether the navigation is hidden.
+type Printed struct {
+	Width     float64
+	NavHidden bool
 }
 
 // Inspection is what Inspect saw of a report.
@@ -98,27 +109,49 @@ type session struct {
 	ins    *Inspection
 }
 
-// open starts browser on the report directory dir.
-func open(ctx context.Context, browser, dir string) (*session, error) {
+// Browser is a headless Chromium that Inspect, Screenshots and PrintPDF
+// open tabs in. Close ends it.
+type Browser struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// Start starts the headless Chromium at path (FindBrowser's), which
+// lives until Close or until ctx ends.
+func Start(ctx context.Context, path string) (*Browser, error) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path),
+		chromedp.NoSandbox, // siglab's tests run as root, where Chromium's sandbox refuses to start
+		chromedp.WindowSize(1100, 900))
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	b := &Browser{ctx: bctx, cancel: func() { bcancel(); acancel() }}
+	if err := chromedp.Do(bctx); err != nil { // starts the browser and its first tab
+		b.cancel()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Close ends the browser and removes its profile.
+func (b *Browser) Close() { b.cancel() }
+
+// open opens a tab of b on the report directory dir.
+func open(b *Browser, dir string) (*session, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser),
-		chromedp.NoSandbox, // siglab's tests run as root, where Chromium's sandbox refuses to start
-		chromedp.WindowSize(1100, 900))
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	cctx, ccancel := chromedp.NewContext(actx)
-	s := &session{ctx: cctx, cancel: func() { ccancel(); acancel() },
+	cctx, ccancel := chromedp.NewContext(b.ctx)
+	s := &session{ctx: cctx, cancel: ccancel,
 		root: (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(),
 		urls: map[network.RequestID]string{}, ins: &Inspection{Pages: map[string]View{}}}
 	if _, err := chromedp.Call(cctx, log.Enable, cdp.Empty{}); err != nil {
 		s.cancel()
-		return nil, fmt.Errorf("%s: %w", browser, err)
+		return nil, err
 	}
 	if _, err := chromedp.Call(cctx, network.Enable, network.EnableParams{}); err != nil {
 		s.cancel()
-		return nil, fmt.Errorf("%s: %w", browser, err)
+		return nil, err
 	}
 	if err := chromedp.Listen(cctx, s.event); err != nil {
 		s.cancel()
@@ -197,12 +230,51 @@ func (s *session) narrow() (bool, error) {
 	return over, chromedp.Do(s.ctx, chromedp.EmulateViewport(1100, 900))
 }
 
-// Inspect opens dir/index.html in browser (FindBrowser), then each
+const printJS = `(() => {
+  const s = document.querySelector('figure.picture svg');
+  const n = document.querySelector('nav');
+  return {Width: s ? s.getBoundingClientRect().width : 0, NavHidden: !n || getComputedStyle(n).display === 'none'};
+})()`
+
+// print reports what the loaded page shows in print media, and puts the
+// screen back.
+func (s *session) print() (Printed, error) {
+	var zero Printed
+	if _, err := chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		return zero, err
+	}
+	out, err := chromedp.Run(s.ctx, chromedp.Evaluate[Printed](printJS))
+	if err != nil {
+		return zero, err
+	}
+	_, err = chromedp.Call(s.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+	return out, err
+}
+
+// PrintPDF prints dir's page rel (a slash path, e.g. "fig2-syn/index.html")
+// as the browser prints it, A4, and returns the PDF.
+func PrintPDF(b *Browser, dir, rel string) ([]byte, error) {
+	s, err := open(b, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer s.cancel()
+	if err := s.visit(rel); err != nil {
+		return nil, err
+	}
+	res, err := chromedp.Call(s.ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69}) // A4, inches
+	if err != nil {
+		return nil, err
+	}
+	return res.Data, nil
+}
+
+// Inspect opens dir/index.html in a tab of b, then each
 // scenario page its rows link to, and records what was drawn, what the
 // console said and what was requested. Its error is the browser's or a
 // page's that would not load; what the pages show is for Verify.
-func Inspect(ctx context.Context, browser, dir string) (*Inspection, error) {
-	s, err := open(ctx, browser, dir)
+func Inspect(b *Browser, dir string) (*Inspection, error) {
+	s, err := open(b, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -230,6 +302,9 @@ func Inspect(ctx context.Context, browser, dir string) (*Inspection, error) {
 		if v.Overflow, err = s.narrow(); err != nil {
 			return nil, err
 		}
+		if v.Print, err = s.print(); err != nil {
+			return nil, err
+		}
 		s.ins.Pages[r.Scenario] = v
 	}
 	s.mu.Lock()
@@ -241,8 +316,8 @@ func Inspect(ctx context.Context, browser, dir string) (*Inspection, error) {
 // Screenshots saves full-page PNGs of dir/index.html and of scenario's
 // page as dir/screenshots/index.png and dir/screenshots/<scenario>.png,
 // each written whole, and returns their paths.
-func Screenshots(ctx context.Context, browser, dir, scenario string) ([]string, error) {
-	s, err := open(ctx, browser, dir)
+func Screenshots(b *Browser, dir, scenario string) ([]string, error) {
+	s, err := open(b, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ var (
 	ErrConsole  = errors.New("browser console error")
 	ErrOutside  = errors.New("request outside the report directory")
 	ErrOverflow = errors.New("page wider than a narrow window")
+	ErrPrint    = errors.New("page does not print as meant")
 )
 
 // ranScenario is what Verify reads of summary.json.
@@ -38,8 +39,9 @@ type ranScenario struct {
 // drawn with a non-zero size, with at least as many drawn elements as
 // picture.json's marks and every mark kind and finding span of
 // picture.json among its texts; no image is broken, the console shows no
-// error, nothing was requested from outside dir, and no page is wider
-// than a narrow window. The error joins one line per problem.
+// error, nothing was requested from outside dir, no page is wider
+// than a narrow window, and in print media each picture still shows
+// and the navigation does not. The error joins one line per problem.
 func Verify(dir string, ins *Inspection) error {
 	b, err := os.ReadFile(filepath.Join(dir, verifier.ReportSummary))
 	if err != nil {
@@ -91,6 +93,9 @@ func verifyPage(dir, scenario string, ins *Inspection) []error {
 	if v.Overflow {
 		errs = append(errs, fmt.Errorf("%s: %w", scenario, ErrOverflow))
 	}
+	if !v.Print.NavHidden {
+		errs = append(errs, fmt.Errorf("%s: navigation printed: %w", scenario, ErrPrint))
+	}
 	for _, src := range v.Broken {
 		errs = append(errs, fmt.Errorf("%s: image %s did not load: %w", scenario, src, ErrLink))
 	}
@@ -109,6 +114,8 @@ func verifyPage(dir, scenario string, ins *Inspection) []error {
 		return append(errs, fmt.Errorf("%s: the page has no picture: %w", scenario, ErrPicture))
 	case v.Width <= 0 || v.Height <= 0:
 		return append(errs, fmt.Errorf("%s: the picture is %.0fx%.0f: %w", scenario, v.Width, v.Height, ErrPicture))
+	case v.Print.Width <= 0:
+		errs = append(errs, fmt.Errorf("%s: the picture does not print: %w", scenario, ErrPrint))
 	case v.Drawn < info.Marks:
 		errs = append(errs, fmt.Errorf("%s: %d elements drawn for %d marks: %w", scenario, v.Drawn, info.Marks, ErrPicture))
 	}

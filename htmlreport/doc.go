@@ -17,14 +17,15 @@
 // Writing. Every file is written whole or not at all
 // (capture.WriteFileAtomic), as the rest of the report is.
 //
-// Checking. Links (CheckLinks) resolves every href and src of every page
-// to a file in DIR. Inspect opens the pages in headless Chromium
-// (chromedp; FindBrowser finds Debian's chromium-headless-shell or
-// chromium) and records what the browser drew: the rows, each picture's
-// rendered box, its drawn elements and texts, console errors and any
-// request leaving DIR. Verify compares that with summary.json and each
-// picture.json; Screenshots saves PNGs of the index and of a scenario
-// page into DIR/screenshots.
+// Checking. Links resolves every href and src of every page
+// to a file in DIR. Start starts headless Chromium (chromedp;
+// FindBrowser finds Debian's chromium-headless-shell or chromium);
+// Inspect opens the pages in a tab of it and records what the browser
+// drew: the rows, each picture's rendered box, its drawn elements and
+// texts, what a narrow window and print media show, console errors and
+// any request leaving DIR. Verify compares that with summary.json and
+// each picture.json; Screenshots saves PNGs of the index and of a
+// scenario page into DIR/screenshots; PrintPDF prints a page.
 //
 // Who owns what: the package reads verifier's results and the report
 // files verifier wrote; nothing but cmd/siglab imports it.

@@ -55,11 +55,15 @@ func writeRun(dir string, names ...string) {
 	Expect(htmlreport.WriteIndex(dir, vs, m, started)).To(Succeed())
 }
 
-// browser is the headless Chromium the specs drive; its absence fails
-// them, as a missing nmap or ping fails theirs.
-func browser() string {
-	b, err := htmlreport.FindBrowser()
+// startBrowser starts the headless Chromium the specs drive, closed
+// when the spec or container ends; its absence fails them, as a missing
+// nmap or ping fails theirs.
+func startBrowser() *htmlreport.Browser {
+	path, err := htmlreport.FindBrowser()
 	Expect(err).NotTo(HaveOccurred(), "*** no headless Chromium: .ci/run (scripts/install-deps.sh test) must apt-get install chromium-headless-shell ***")
+	b, err := htmlreport.Start(context.Background(), path)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(b.Close)
 	return b
 }
 
@@ -80,10 +84,16 @@ func edit(path string, f func(string) string) {
 }
 
 var _ = Describe("the HTML report", Ordered, func() {
-	var dir string
+	var (
+		dir, small string
+		browser    *htmlreport.Browser
+	)
 	BeforeAll(func() {
+		browser = startBrowser()
 		dir = GinkgoT().TempDir()
 		writeRun(dir, subset...)
+		small = GinkgoT().TempDir() // what the spoiling specs copy: two pages load faster than five
+		writeRun(small, "fig2-syn", "tech-decoys")
 	})
 
 	It("writes a page per scenario, a picture beside each that has one, and links only to files of the report", func() {
@@ -137,7 +147,7 @@ var _ = Describe("the HTML report", Ordered, func() {
 	})
 
 	It("shows in headless Chromium every row, every picture drawn with its marks, and no console error", func() {
-		ins, err := htmlreport.Inspect(context.Background(), browser(), dir)
+		ins, err := htmlreport.Inspect(browser, dir)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(htmlreport.Verify(dir, ins)).To(Succeed())
 		Expect(ins.Rows).To(HaveLen(len(subset)))
@@ -153,9 +163,9 @@ var _ = Describe("the HTML report", Ordered, func() {
 
 	DescribeTable("the browser check fails on a spoiled report",
 		func(spoil func(d string), want error) {
-			d := copyDir(dir)
+			d := copyDir(small)
 			spoil(d)
-			ins, err := htmlreport.Inspect(context.Background(), browser(), d)
+			ins, err := htmlreport.Inspect(browser, d)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(htmlreport.Verify(d, ins)).To(MatchError(want))
 		},
@@ -194,6 +204,11 @@ var _ = Describe("the HTML report", Ordered, func() {
 				return strings.Replace(s, "</body>", `<script>console.error("spoiled")</script></body>`, 1)
 			})
 		}, htmlreport.ErrConsole),
+		Entry("a picture left out of print", func(d string) {
+			edit(filepath.Join(d, "fig2-syn", htmlreport.Page), func(s string) string {
+				return strings.Replace(s, "</style>", "@media print { figure.picture { display: none; } }</style>", 1)
+			})
+		}, htmlreport.ErrPrint),
 		Entry("a page wider than a phone", func(d string) {
 			edit(filepath.Join(d, "fig2-syn", htmlreport.Page), func(s string) string {
 				return strings.Replace(s, "<main>", `<main><div style="width:2000px">wide</div>`, 1)
@@ -203,7 +218,7 @@ var _ = Describe("the HTML report", Ordered, func() {
 
 	DescribeTable("the link check fails on a spoiled report",
 		func(spoil func(d string)) {
-			d := copyDir(dir)
+			d := copyDir(small)
 			spoil(d)
 			Expect(htmlreport.Links(d)).To(MatchError(htmlreport.ErrLink))
 		},
@@ -211,7 +226,7 @@ var _ = Describe("the HTML report", Ordered, func() {
 		Entry("a capture deleted", func(d string) {
 			Expect(os.Remove(filepath.Join(d, "tech-decoys", verifier.ReportPcapNG))).To(Succeed())
 		}),
-		Entry("a scenario's directory gone", func(d string) { Expect(os.RemoveAll(filepath.Join(d, "tech-ping-sweep"))).To(Succeed()) }),
+		Entry("a scenario's directory gone", func(d string) { Expect(os.RemoveAll(filepath.Join(d, "tech-decoys"))).To(Succeed()) }),
 		Entry("a link to the web", func(d string) {
 			edit(filepath.Join(d, htmlreport.Page), func(s string) string {
 				return strings.Replace(s, `href="junit.xml"`, `href="https://example.invalid/junit.xml"`, 1)
@@ -224,9 +239,16 @@ var _ = Describe("the HTML report", Ordered, func() {
 		}),
 	)
 
+	It("prints a scenario page to PDF", func() {
+		pdf, err := htmlreport.PrintPDF(browser, dir, "fig2-syn/"+htmlreport.Page)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(pdf)).To(HavePrefix("%PDF-"))
+		Expect(len(pdf)).To(BeNumerically(">", 20_000), "text, tables and the picture")
+	})
+
 	It("takes screenshots of the index and of a scenario page", func() {
-		d := copyDir(dir)
-		paths, err := htmlreport.Screenshots(context.Background(), browser(), d, "fig2-syn")
+		d := copyDir(small)
+		paths, err := htmlreport.Screenshots(browser, d, "fig2-syn")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(paths).To(HaveLen(2))
 		for _, p := range paths {

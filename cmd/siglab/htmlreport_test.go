@@ -16,9 +16,12 @@ import (
 // console error) and its links; it returns the scenario pages seen.
 func checkHTMLReport(dir string) int {
 	Expect(htmlreport.Links(dir)).To(Succeed())
-	b, err := htmlreport.FindBrowser()
+	path, err := htmlreport.FindBrowser()
 	Expect(err).NotTo(HaveOccurred(), "*** no headless Chromium: .ci/run (scripts/install-deps.sh test) must apt-get install chromium-headless-shell ***")
-	ins, err := htmlreport.Inspect(context.Background(), b, dir)
+	b, err := htmlreport.Start(context.Background(), path)
+	Expect(err).NotTo(HaveOccurred())
+	defer b.Close()
+	ins, err := htmlreport.Inspect(b, dir)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(htmlreport.Verify(dir, ins)).To(Succeed())
 	return len(ins.Pages)

@@ -264,10 +264,7 @@ func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(
 // a picture (the first that failed or was inconclusive, else the first)
 // and names them on stderr.
 func screenshots(e *env, dir string, verdicts []verifier.Verdict) error {
-	browser, err := htmlreport.FindBrowser()
-	if err != nil {
-		return err
-	}
+
 	name := ""
 	for _, v := range verdicts {
 		if _, err := os.Stat(filepath.Join(dir, v.Scenario, htmlreport.Picture)); err != nil {
@@ -284,7 +281,16 @@ func screenshots(e *env, dir string, verdicts []verifier.Verdict) error {
 	if name == "" {
 		return errors.New("no scenario page with a picture to show")
 	}
-	paths, err := htmlreport.Screenshots(e.ctx, browser, dir, name)
+	path, err := htmlreport.FindBrowser()
+	if err != nil {
+		return err
+	}
+	b, err := htmlreport.Start(e.ctx, path)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	paths, err := htmlreport.Screenshots(b, dir, name)
 	for _, p := range paths {
 		fmt.Fprintf(e.stderr, "screenshot: %s\n", p)
 	}
