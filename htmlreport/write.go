@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,7 +67,7 @@ type PictureInfo struct {
 func pictureInfo(s picture.Summary) PictureInfo {
 	p := PictureInfo{View: string(s.View), Packets: s.Packets, Marks: s.Marks,
 		Kinds: []string{}, Sources: s.Sources, Findings: s.Findings}
-	for k := range picture.Kind(64) { // Kind counts up from 0; map order is not used
+	for _, k := range slices.Sorted(maps.Keys(s.Kinds)) { // the legend's order
 		if s.Kinds[k] > 0 {
 			p.Kinds = append(p.Kinds, k.String())
 		}
