@@ -3,6 +3,7 @@ package htmlreport_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -144,6 +145,18 @@ var _ = Describe("the HTML report", Ordered, func() {
 		b, err := os.ReadFile(filepath.Join(d, s.Name, htmlreport.Page))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(b)).To(MatchRegexp(`(?s)Missed \(1\).*present scan\.udp.*<td>[^<]+</td>`))
+	})
+
+	It("keeps the row of a scenario that could not run, without a page to link to", func() {
+		d := GinkgoT().TempDir()
+		vs := []verifier.Verdict{{Scenario: "broken", Mode: verifier.ModeOffline, Err: errors.New("the lab could not be built")}}
+		Expect(htmlreport.WriteIndex(d, vs, verifier.NewMatrix(nil), time.Now())).To(Succeed())
+		b, err := os.ReadFile(filepath.Join(d, htmlreport.Page))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(b)).To(MatchRegexp(`<tr class="scenario" data-scenario="broken" data-status="error">\s*<td>broken</td>`))
+		Expect(string(b)).To(ContainSubstring("the lab could not be built"))
+		Expect(string(b)).NotTo(ContainSubstring(`id="matrix"`), "no detector ran: no matrix")
+		Expect(htmlreport.Links(d)).To(Succeed())
 	})
 
 	It("shows in headless Chromium every row, every picture drawn with its marks, and no console error", func() {
