@@ -20,9 +20,9 @@ const module = "github.com/siglab/siglab/"
 // A new package gets a row here, or this spec fails.
 var stages = [][]string{
 	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "bench/soak", "scripts/fieldsummary"}, // programs
-	{"siglabtest"}, // users' Gomega matchers
-	{"verifier"},   // runs the chain: expectations, verdict, report
-	{"scenarios"},  // scenario files
+	{"siglabtest", "htmlreport"}, // users' Gomega matchers; the report as HTML pages, checked in a browser
+	{"verifier"},                 // runs the chain: expectations, verdict, report
+	{"scenarios"},                // scenario files
 	{"external", "external/formats", "external/psad", "external/scanlogd"}, // detectors under test: what they report, in their own words
 	{"generator", "generator/fingerprint", "generator/traffic"},            // the scanner's programs: nmap 2.02, ordinary traffic
 	{"generator/engine"},                        // the engine that runs them
