@@ -20,15 +20,15 @@ const module = "github.com/siglab/siglab/"
 // A new package gets a row here, or this spec fails.
 var stages = [][]string{
 	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "bench/soak", "scripts/fieldsummary"}, // programs
-	{"siglabtest"}, // users' Gomega matchers
-	{"verifier"},   // runs the chain: expectations, verdict, report
-	{"scenarios"},  // scenario files
+	{"siglabtest", "htmlreport"}, // users' Gomega matchers; the report as HTML pages, checked in a browser
+	{"verifier"},                 // runs the chain: expectations, verdict, report
+	{"scenarios"},                // scenario files
 	{"external", "external/formats", "external/psad", "external/scanlogd"}, // detectors under test: what they report, in their own words
 	{"generator", "generator/fingerprint", "generator/traffic"},            // the scanner's programs: nmap 2.02, ordinary traffic
 	{"generator/engine"},                        // the engine that runs them
 	{"link", "simnet"},                          // the engine's link: TUN, simulated network
 	{"netns", "personality", "netns/netnstest"}, // targets: live lab (kernel hosts), emulated stacks; the live specs' kit
-	{"sensor"},                                  // live capture
+	{"sensor", "picture"},                       // live capture; a capture drawn with its findings
 	{"detector", "rulelab"},                     // reference detector; the rule lab's engine
 	{"capture", "render"},                       // captures as files and as text
 	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text

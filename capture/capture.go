@@ -40,30 +40,38 @@ const sllHeaderLen = 16
 // IPv4 returns the IPv4 packet inside a frame of the given link type, or
 // ErrNotIPv4. It does not copy and does not allocate.
 func IPv4(lt layers.LinkType, frame []byte) ([]byte, error) {
-	var p []byte
-	switch lt {
-	case layers.LinkTypeEthernet:
-		p = etherPayload(frame)
-	case layers.LinkTypeRaw, layers.LinkTypeIPv4, 12: // 12: LINKTYPE_RAW on OpenBSD
-		p = frame
-	case layers.LinkTypeLinuxSLL:
-		if len(frame) >= sllHeaderLen && binary.BigEndian.Uint16(frame[14:]) == 0x0800 {
-			p = frame[sllHeaderLen:]
-		}
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
-		if len(frame) >= 4 {
-			p = frame[4:]
-		}
-	}
+	p := ipPayload(lt, frame, 0x0800, layers.LinkTypeIPv4)
 	if len(p) < 20 || p[0]>>4 != 4 {
 		return nil, ErrNotIPv4
 	}
 	return p, nil
 }
 
-// etherPayload strips an Ethernet header and up to two VLAN tags, returning
-// nil when the frame does not carry IPv4.
-func etherPayload(f []byte) []byte {
+// ipPayload returns what follows the link header of a frame that carries
+// the EtherType et (IPv4 or IPv6), or nil. Raw IP, the version's own raw
+// link type (ipLT) and BSD loopback carry no EtherType: the caller checks
+// the version nibble.
+func ipPayload(lt layers.LinkType, frame []byte, et uint16, ipLT layers.LinkType) []byte {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return etherPayloadOf(frame, et)
+	case layers.LinkTypeRaw, ipLT, 12: // 12: LINKTYPE_RAW on OpenBSD
+		return frame
+	case layers.LinkTypeLinuxSLL:
+		if len(frame) >= sllHeaderLen && binary.BigEndian.Uint16(frame[14:]) == et {
+			return frame[sllHeaderLen:]
+		}
+	case layers.LinkTypeNull, layers.LinkTypeLoop:
+		if len(frame) >= 4 {
+			return frame[4:]
+		}
+	}
+	return nil
+}
+
+// etherPayloadOf strips an Ethernet header and up to two VLAN tags,
+// returning the payload when its EtherType is want, or nil.
+func etherPayloadOf(f []byte, want uint16) []byte {
 	if len(f) < 14 {
 		return nil
 	}
@@ -74,7 +82,7 @@ func etherPayload(f []byte) []byte {
 		}
 		et, off = binary.BigEndian.Uint16(f[off+2:]), off+4
 	}
-	if et != 0x0800 {
+	if et != want {
 		return nil
 	}
 	return f[off:]

@@ -1,7 +1,6 @@
 package detector
 
 import (
-	"bytes"
 	"net/netip"
 	"slices"
 	"strings"
@@ -83,23 +82,23 @@ func (d *Detector) Findings() []Finding {
 
 // sortedSources returns every source with state, by address.
 func (d *Detector) sortedSources() []*source {
-	srcs := make([]*source, 0, len(d.srcs.byAddr))
-	for _, s := range d.srcs.byAddr {
+	srcs := make([]*source, 0, d.srcs.n())
+	for s := range d.srcs.all {
 		srcs = append(srcs, s)
 	}
 	slices.SortFunc(srcs, bySourceAddr)
 	return srcs
 }
 
-func bySourceAddr(a, b *source) int { return bytes.Compare(a.addr[:], b.addr[:]) }
+func bySourceAddr(a, b *source) int { return a.addr.compare(b.addr) }
 
 // findingsOf runs the analyzers on srcs, sorted by address; groups are
 // the decoy groups of all sources.
-func (d *Detector) findingsOf(srcs []*source, groups map[[4]byte]*decoyGroup) []Finding {
+func (d *Detector) findingsOf(srcs []*source, groups map[ipAddr]*decoyGroup) []Finding {
 	var out []Finding
 	moved := false
 	for _, s := range srcs {
-		a := analysis{cfg: &d.cfg, src: s, scanner: netip.AddrFrom4(s.addr), decoy: groups[s.addr], idle: d.idle}
+		a := analysis{cfg: &d.cfg, src: s, scanner: netAddr(s.addr), decoy: groups[s.addr], idle: d.idle}
 		for _, run := range analyzers {
 			run(&a)
 		}
@@ -176,11 +175,11 @@ func flowsOf(s *source, k probeKind) []*flow {
 // targetsOf returns the distinct targets of fs, sorted.
 func targetsOf(fs []*flow) []netip.Addr {
 	var ts []netip.Addr
-	seen := map[[4]byte]bool{}
+	seen := map[ipAddr]bool{}
 	for _, f := range fs {
 		if !seen[f.target] {
 			seen[f.target] = true
-			ts = append(ts, addr4(f.target))
+			ts = append(ts, netAddr(f.target))
 		}
 	}
 	slices.SortFunc(ts, netip.Addr.Compare)

@@ -18,7 +18,7 @@ func analyzeBounce(a *analysis) {
 	}
 	open := count(fs, func(f *flow) bool { return f.has(gotReply) })
 	closed := count(fs, func(f *flow) bool { return f.has(gotRST) })
-	server := addr4(b.server)
+	server := netAddr(b.server)
 	f := Finding{
 		Label: labelBounce, Scanner: a.scanner, Targets: targetsOf(fs), Ports: distinctPorts(fs),
 		Attrs: map[string]string{
@@ -29,7 +29,7 @@ func analyzeBounce(a *analysis) {
 	}
 	f.First, f.Last, f.Packets = span(fs)
 	for _, run := range splitByTarget(fs) {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("PORT commands to FTP server %s:%d naming %s of %s, not the client", server, b.ctlPort, plural(distinctPorts(run), "port"), addr4(run[0].target)))
+		f.Evidence = append(f.Evidence, fmt.Sprintf("PORT commands to FTP server %s:%d naming %s of %s, not the client", server, b.ctlPort, plural(distinctPorts(run), "port"), netAddr(run[0].target)))
 	}
 	if open+closed > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("after LIST the server answered 1xx/2xx (it could connect: open) for %s and 4xx/5xx (425: closed) for %d", plural(open, "port"), closed))

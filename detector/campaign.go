@@ -40,7 +40,7 @@ func analyzeCampaigns(a *analysis) {
 
 // osAfter returns the OS-detection attempts against target that started
 // no earlier than at: a campaign "ends in" fingerprinting.
-func osAfter(a *analysis, target [4]byte, at int64) []osAttempt {
+func osAfter(a *analysis, target ipAddr, at int64) []osAttempt {
 	for _, ot := range a.os {
 		if ot.target == target && ot.attempts[0].first >= at {
 			return ot.attempts
@@ -101,7 +101,7 @@ func campaignRandomScan(a *analysis) {
 	}
 	var fired []*flow
 	var ev []string
-	var targets [][4]byte
+	var targets []ipAddr
 	for _, g := range a.isnGroups().targets {
 		fs := g.flows
 		sport, n := modal(fs, func(f *flow) uint16 { return f.sport })
@@ -123,7 +123,7 @@ func campaignRandomScan(a *analysis) {
 			lo, hi = min(lo, f.port), max(hi, f.port)
 		}
 		ev = append(ev,
-			fmt.Sprintf("%s to %s, %d of %d probes with ISN %d and %d from source port %d: one process", plural(len(fs), "SYN"), addr4(fs[0].target), len(fs), g.of, fs[0].seq, n, sport),
+			fmt.Sprintf("%s to %s, %d of %d probes with ISN %d and %d from source port %d: one process", plural(len(fs), "SYN"), netAddr(fs[0].target), len(fs), g.of, fs[0].seq, n, sport),
 			fmt.Sprintf("ports %d..%d with holes (%d of %d in the span), in shuffled order: apparently random destination ports", lo, hi, len(fs), int(hi)-int(lo)+1),
 			fmt.Sprintf("ends in OS fingerprinting: %s from %s", plural(len(os), "attempt"), ts(os[0].first).Format("15:04:05.000000")))
 	}
@@ -187,7 +187,7 @@ func exploitsPlus(a *analysis, run []*flow) (Finding, bool) {
 		f.Last = end
 	}
 	f.Evidence = []string{
-		fmt.Sprintf("%s to %s, each from its own source port with its own ISN: %d concurrent processes, none probing more than %s", plural(f.Packets, "SYN"), addr4(run[0].target), procs, plural(perISN, "port")),
+		fmt.Sprintf("%s to %s, each from its own source port with its own ISN: %d concurrent processes, none probing more than %s", plural(f.Packets, "SYN"), netAddr(run[0].target), procs, plural(perISN, "port")),
 		fmt.Sprintf("much-exploited service ports only: %s", strings.Join(names, ", ")),
 		fmt.Sprintf("ends in OS fingerprinting: %s from %s", plural(len(os), "attempt"), ts(os[0].first).Format("15:04:05.000000")),
 	}
@@ -211,8 +211,8 @@ func campaignSweepThenScan(a *analysis) {
 	if len(sweep) == 0 {
 		return
 	}
-	up := map[[4]byte]bool{}
-	swept := map[[4]byte]bool{}
+	up := map[ipAddr]bool{}
+	swept := map[ipAddr]bool{}
 	var sweepEnd int64
 	for _, f := range sweep {
 		swept[f.target] = true
@@ -228,7 +228,7 @@ func campaignSweepThenScan(a *analysis) {
 	first, last, n := span(scan)
 	targets := targetsOf(scan)
 	for _, t := range targets {
-		if !up[t.As4()] {
+		if !up[addrOf(t)] {
 			return
 		}
 	}

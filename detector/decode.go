@@ -14,12 +14,13 @@ const (
 	icmpTimestamp   = 13
 )
 
-// packet is the part of one IPv4 packet the detector looks at. It lives on
+// packet is the part of one IPv4 or IPv6 packet the detector looks at
+// (decode6.go says how IPv6's fields fill it). It lives on
 // Packet's stack; payload points into the caller's buffer (or the fragment
 // table) only while Packet runs and is never stored.
 type packet struct {
 	ts       int64 // capture time, Unix nanoseconds
-	src, dst [4]byte
+	src, dst ipAddr
 	ipLen    uint16 // IP total length as sent, not as captured
 	ipID     uint16
 	ttl      uint8
@@ -55,50 +56,57 @@ type packet struct {
 // ports were there too.
 type quoted struct {
 	proto        uint8
-	src, dst     [4]byte
+	src, dst     ipAddr
 	sport, dport uint16
 	ok, hdr      bool
 }
 
-// ipHeader is what decodeIPv4 learns from the IP header alone.
+// ipHeader is what decodeIPv4 and decodeIPv6 learn from the IP header
+// alone: where the transport header starts (ihl; for IPv6 past the
+// extension headers), the length as sent, and the fragment fields (id
+// is IPv6's 32-bit identification, IPv4's 16-bit one). extra is the
+// IPv6 extension headers' length that a rebuilt packet keeps (the
+// fragment header's excluded), 0 for IPv4.
 type ipHeader struct {
 	ihl    int
 	total  int
-	id     uint16
+	id     uint32
 	mf     bool
 	offset int // fragment offset in bytes
+	extra  int
 }
 
 func (h ipHeader) fragment() bool { return h.mf || h.offset != 0 }
 
-// decodeIPv4 fills p's IP fields from ip and returns the transport bytes
-// present in the capture. ok is false for anything that is not a whole
+// decodeIPv4 fills p's IP fields and h from ip and returns the transport
+// bytes present in the capture (h by pointer: returning it by value cost
+// a copy on every packet). ok is false for anything that is not a whole
 // IPv4 header with a sane total length.
-func decodeIPv4(ip []byte, p *packet) (l4 []byte, h ipHeader, ok bool) {
+func decodeIPv4(ip []byte, p *packet, h *ipHeader) (l4 []byte, ok bool) {
 	if len(ip) < 20 || ip[0]>>4 != 4 {
-		return nil, h, false
+		return nil, false
 	}
 	h.ihl = int(ip[0]&0x0f) * 4
 	h.total = int(binary.BigEndian.Uint16(ip[2:]))
 	if h.ihl < 20 || h.total < h.ihl || len(ip) < h.ihl {
-		return nil, h, false
+		return nil, false
 	}
 	frag := binary.BigEndian.Uint16(ip[6:])
-	h.id = binary.BigEndian.Uint16(ip[4:])
+	h.id = uint32(binary.BigEndian.Uint16(ip[4:]))
 	h.mf = frag&wire.FlagMF != 0
 	h.offset = int(frag&wire.OffsetMask) * 8
 	p.ipLen = uint16(h.total)
-	p.ipID = h.id
+	p.ipID = uint16(h.id)
 	p.tos = ip[1]
 	p.df = frag&wire.FlagDF != 0
 	p.ttl = ip[8]
 	p.proto = ip[9]
-	p.src = [4]byte(ip[12:16])
-	p.dst = [4]byte(ip[16:20])
+	p.src.set4(ip[12:16])
+	p.dst.set4(ip[16:20])
 	// A capture may cut the payload (snaplen) or pad the frame (Ethernet
 	// minimum); the IP total length says what was sent.
 	end := min(h.total, len(ip))
-	return ip[h.ihl:end], h, true
+	return ip[h.ihl:end], true
 }
 
 // decodeTCP fills p's TCP fields from seg, whose length as sent is sent.
@@ -171,7 +179,7 @@ func decodeQuote(q []byte) quoted {
 	if ihl < 20 || len(q) < ihl {
 		return quoted{}
 	}
-	h := quoted{proto: q[9], src: [4]byte(q[12:16]), dst: [4]byte(q[16:20]), hdr: true}
+	h := quoted{proto: q[9], src: addrFrom4(q[12:16]), dst: addrFrom4(q[16:20]), hdr: true}
 	if len(q) < ihl+4 {
 		// A probe with no transport header (nmap -sO) is quoted whole.
 		return h

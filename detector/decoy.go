@@ -15,7 +15,7 @@ const (
 
 // decoyKey is what the copies of one probe share.
 type decoyKey struct {
-	target       [4]byte
+	target       ipAddr
 	dport, sport uint16
 	seq          uint32
 	flags        uint8
@@ -24,7 +24,7 @@ type decoyKey struct {
 
 type decoyEntry struct {
 	key  decoyKey
-	src  [4]byte
+	src  ipAddr
 	ts   int64
 	used bool
 }
@@ -37,7 +37,7 @@ type decoyTable struct {
 // hash mixes the key's fields with two multiplications: it runs on
 // every probe, where byte-wise FNV was a tenth of the per-packet time.
 func (k decoyKey) hash() int {
-	a := uint64(ipv4Uint(k.target))<<32 | uint64(k.dport)<<16 | uint64(k.sport)
+	a := uint64(k.target.fold())<<32 | uint64(k.dport)<<16 | uint64(k.sport)
 	b := uint64(k.seq)<<16 | uint64(k.flags)<<8 | uint64(k.kind)
 	h := (a ^ b*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
 	return int(h >> (64 - decoyBits))
@@ -62,37 +62,34 @@ func (t *decoyTable) observe(d *Detector, s *source, p *packet, kind probeKind) 
 const maxPeers = 16
 
 type peer struct {
-	addr [4]byte
+	addr ipAddr
 	n    uint32 // identical probes seen from both
 }
 
-// peerSet is allocated on a source's first peer: most sources never
-// have one, and a flood of them should not carry 128 empty bytes each.
+// peerSet is allocated on a source's first peer and grows up to
+// maxPeers: most sources never have one, a flood's spoofed sources one
+// or two, and they should not carry 320 empty bytes each.
 type peerSet struct {
-	p *[maxPeers]peer
-	n uint8
+	p []peer
 }
 
-func (ps *peerSet) add(a [4]byte) {
-	for i := range ps.list() {
+func (ps *peerSet) add(a ipAddr) {
+	for i := range ps.p {
 		if ps.p[i].addr == a {
 			ps.p[i].n++
 			return
 		}
 	}
 	if ps.p == nil {
-		ps.p = new([maxPeers]peer)
+		ps.p = make([]peer, 0, 2)
 	}
-	if int(ps.n) < maxPeers {
-		ps.p[ps.n] = peer{addr: a, n: 1}
-		ps.n++
+	if len(ps.p) < maxPeers {
+		ps.p = append(ps.p, peer{addr: a, n: 1})
 	}
 }
 
 // list returns the peers so far.
-func (ps *peerSet) list() []peer {
-	if ps.p == nil {
-		return nil
-	}
-	return ps.p[:ps.n]
-}
+func (ps *peerSet) list() []peer { return ps.p }
+
+// reset forgets the peers, keeping the memory.
+func (ps *peerSet) reset() { ps.p = ps.p[:0] }

@@ -52,15 +52,25 @@ func New(cfg Config) *Detector {
 	}
 }
 
-// Packet takes one IPv4 packet, starting at the IP header, seen at ts.
-// Anything it cannot use (not IPv4, truncated or malformed headers,
-// protocols no technique tracks) is passed over silently; fragments are
+// Packet takes one IPv4 or IPv6 packet, starting at the IP header, seen
+// at ts. Anything it cannot use (neither, truncated or malformed headers,
+// protocols no technique tracks, ICMPv6 other than echo and errors) is
+// passed over silently; fragments are
 // held until the transport header they split is whole. ip is not
 // retained. Once a packet's source and flow have state, Packet allocates
 // nothing.
 func (d *Detector) Packet(ts time.Time, ip []byte) {
-	var p packet
-	l4, h, ok := decodeIPv4(ip, &p)
+	var (
+		p  packet
+		l4 []byte
+		h  ipHeader
+		ok bool
+	)
+	if len(ip) > 0 && ip[0]>>4 == 6 {
+		l4, ok = decodeIPv6(ip, &p, &h)
+	} else {
+		l4, ok = decodeIPv4(ip, &p, &h)
+	}
 	if !ok {
 		return
 	}
@@ -82,6 +92,12 @@ func (d *Detector) Packet(ts time.Time, ip []byte) {
 		}
 	case wire.ProtoICMP:
 		if decodeICMP(l4, sent, &p) {
+			d.icmp(&p)
+		}
+	case protoICMPv6:
+		if p.src.is4() {
+			d.ipProto(&p, sent) // ICMPv6 in IPv4: an IP protocol probe (-sO)
+		} else if decodeICMPv6(l4, sent, &p) {
 			d.icmp(&p)
 		}
 	case protoSCTP:
@@ -126,8 +142,8 @@ func (d *Detector) prober(p *packet, probe bool) *source {
 
 // Stats reports the current state sizes and what the caps cost so far.
 func (d *Detector) Stats() Stats {
-	st := Stats{Sources: len(d.srcs.byAddr), Flows: d.srcs.flows, Evicted: d.srcs.evicted, FragmentsLost: d.frags.lost}
-	for _, s := range d.srcs.byAddr {
+	st := Stats{Sources: d.srcs.n(), Flows: d.srcs.flows, Evicted: d.srcs.evicted, FragmentsLost: d.frags.lost}
+	for s := range d.srcs.all {
 		st.Untracked += s.flows.untracked
 	}
 	return st

@@ -1,4 +1,5 @@
-// Package detector is siglab's reference detector: it reads IPv4 packets in
+// Package detector is siglab's reference detector: it reads IPv4 and IPv6
+// packets in
 // capture order and turns what each source did into findings labelled with
 // the product's vocabulary, each with the evidence an analyst would write
 // down:
@@ -52,6 +53,27 @@
 //   - small scans (smallscan.go): SYNs to one to four ports of one host
 //     are a scan.tcp-syn, with the tool label, when every probe carries
 //     a known scanner's template and the source completed no handshake.
+//
+// # IPv6
+//
+// Every label reads IPv6 as it reads IPv4 (decode6.go): addresses are
+// ipAddr, 16 bytes with IPv4 stored IPv4-mapped (addr.go), printed as
+// the dotted quad for IPv4 and in RFC 5952 form for IPv6; up to 8
+// extension headers are walked to the transport header (AH and ESP end
+// the walk); fragment headers go to the IPv4 fragments' table, keyed by
+// their 32-bit identification, so evasion.fragment holds on IPv6; the
+// hop limit is the TTL, the traffic class the TOS, and lengths read as
+// IPv4's (20 plus what follows the fixed header). ICMPv6 echo and
+// destination unreachable are read as their ICMP counterparts (port
+// unreachable closed, administratively prohibited filtered), parameter
+// problem's unrecognised next header as protocol unreachable; neighbour
+// discovery, MLD and router messages are passed over, as ARP is, so an
+// on-link ND sweep is not seen. IPv6 has no IP ID: the idle scan and the
+// IP ID templates do not apply to it, and nmap 2.0x, IPv4 only, is never
+// named on it. Today's nmap over IPv6 sends hop limit 255 instead of a
+// new TTL per packet and no timestamp requests (modern6.go reads those
+// instead). No rule reads an address prefix: sweeps count addresses, on
+// IPv6 as on IPv4.
 //
 // # Sweeps and monitoring: the thresholds
 //
@@ -113,8 +135,8 @@
 //     are never taken for a Null or ACK scan;
 //   - a sequence-run tracker keeps the current run of consecutive-ISN SYNs
 //     and at most 8 finished runs (allocated with the first);
-//   - at most 16 decoy peers (allocated with the first), fragment
-//     counters, and FTP bounce state;
+//   - at most 16 decoy peers (room for two allocated with the first,
+//     grown on demand), fragment counters, and FTP bounce state;
 //   - service probing (allocated when the source first completes a
 //     handshake): the last 8 connections that have sent nothing yet
 //     (where each one's first segment will start), and for at most 32
@@ -139,7 +161,7 @@
 // Detector-wide, a 256-slot table rebuilds fragments, a 4096-slot table
 // remembers recent probes for decoy pairing, and a ghost table keeps
 // the one flow of the last 32768 evicted one-flow sources (ghost.go: a
-// ring found through 8192 sets of 4 and a 32 kB filter, about 3 MB,
+// ring found through 8192 sets of 4 and a 32 kB filter, about 4 MB,
 // allocated with the first such eviction); all overwrite on collision.
 // An idle-scan table of 128 entries (32 sets of 4 by zombie address,
 // allocated with the first unasked-for SYN/ACK) follows idle scans; an

@@ -1,7 +1,6 @@
 package detector
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -33,9 +32,13 @@ func analyzeFragments(a *analysis) {
 		Packets: int(fr.tiny), Targets: targetsOf(fs), Ports: distinctPorts(fs),
 		Attrs: map[string]string{"first_fragment_bytes": strconv.Itoa(int(fr.minFirst)), "fragments": strconv.Itoa(int(fr.maxN))},
 	}
+	id := "IP ID"
+	if !a.src.addr.is4() {
+		id = "fragment header identification"
+	}
 	f.Evidence = append(f.Evidence,
 		fmt.Sprintf("%s arrived as IP fragments whose first fragment held only %d transport bytes, less than the header", plural(int(fr.tiny), "packet"), fr.minFirst),
-		fmt.Sprintf("up to %d fragments per packet, sharing one IP ID", fr.maxN))
+		fmt.Sprintf("up to %d fragments per packet, sharing one %s", fr.maxN, id))
 	if len(fs) > 0 {
 		f.Evidence = append(f.Evidence, "rebuilt: "+kindsLine(fs))
 	}
@@ -67,10 +70,10 @@ type decoyGroup struct {
 // MinScanPorts probes into groups, keyed by the source that leads each
 // group's finding: the real one when the wire tells, else the lowest
 // address.
-func (d *Detector) decoyGroups(srcs []*source) map[[4]byte]*decoyGroup {
-	parent := map[[4]byte][4]byte{}
-	var find func(x [4]byte) [4]byte
-	find = func(x [4]byte) [4]byte {
+func (d *Detector) decoyGroups(srcs []*source) map[ipAddr]*decoyGroup {
+	parent := map[ipAddr]ipAddr{}
+	var find func(x ipAddr) ipAddr
+	find = func(x ipAddr) ipAddr {
 		p, ok := parent[x]
 		if !ok || p == x {
 			return x
@@ -79,28 +82,28 @@ func (d *Detector) decoyGroups(srcs []*source) map[[4]byte]*decoyGroup {
 		parent[x] = r
 		return r
 	}
-	copies := map[[4]byte]uint32{}
+	copies := map[ipAddr]uint32{}
 	for _, s := range srcs {
 		for _, pr := range s.peers.list() {
 			if int(pr.n) < d.cfg.MinScanPorts || d.srcs.get(pr.addr) == nil {
 				continue
 			}
 			ra, rb := find(s.addr), find(pr.addr)
-			if bytes.Compare(ra[:], rb[:]) > 0 {
+			if ra.compare(rb) > 0 {
 				ra, rb = rb, ra
 			}
 			parent[ra], parent[rb] = ra, ra
 			copies[s.addr] += pr.n
 		}
 	}
-	members := map[[4]byte][]*source{}
+	members := map[ipAddr][]*source{}
 	for _, s := range srcs { // sorted, so members are too
 		if _, ok := parent[s.addr]; ok {
 			r := find(s.addr)
 			members[r] = append(members[r], s)
 		}
 	}
-	out := map[[4]byte]*decoyGroup{}
+	out := map[ipAddr]*decoyGroup{}
 	for _, ms := range members {
 		if len(ms) < 2 {
 			continue
@@ -139,7 +142,7 @@ func analyzeDecoy(a *analysis) {
 	var addrs []string
 	var all []*flow
 	for _, s := range g.members {
-		addrs = append(addrs, addr4(s.addr).String())
+		addrs = append(addrs, netAddr(s.addr).String())
 		for i := range s.flows.n {
 			all = append(all, s.flows.at(i))
 		}
@@ -155,8 +158,8 @@ func analyzeDecoy(a *analysis) {
 	f.Evidence = append(f.Evidence, fmt.Sprintf("identical probes (same destination, source port and sequence number) from %d sources: %s; %d copies paired within %s",
 		len(g.members), strings.Join(addrs, ", "), g.copies, seconds(int64(a.cfg.DecoyWindow))))
 	if g.real != nil {
-		f.Attrs["real_source"] = addr4(g.real.addr).String()
-		f.Evidence = append(f.Evidence, fmt.Sprintf("only %s answered the targets' SYN/ACKs with RST: it is the real scanner, the others decoys", addr4(g.real.addr)))
+		f.Attrs["real_source"] = netAddr(g.real.addr).String()
+		f.Evidence = append(f.Evidence, fmt.Sprintf("only %s answered the targets' SYN/ACKs with RST: it is the real scanner, the others decoys", netAddr(g.real.addr)))
 	} else {
 		f.Evidence = append(f.Evidence, "no single source answered the targets' SYN/ACKs: the wire does not tell which source is real")
 	}

@@ -41,7 +41,8 @@ type eveInner struct {
 // WriteEVE writes one Suricata eve.json alert record per finding, one
 // per line, so that pipelines built for Suricata take siglab's findings
 // as they are: the timestamp is the finding's first packet, src_ip the
-// scanner, dest_ip its first target; alert carries the label's row of
+// scanner, dest_ip its first target; proto the label's (an ICMP
+// label's finding on IPv6 is Suricata's "IPv6-ICMP"); alert carries the label's row of
 // the label table (signature_id, category, severity, message), and
 // "siglab" the whole finding. A label not in the table fails with
 // ErrUnknownLabel before anything of that finding is written.
@@ -61,6 +62,9 @@ func WriteEVE(w io.Writer, fs []Finding) error {
 		}
 		if len(f.Targets) > 0 {
 			a.DestIP = f.Targets[0].String()
+		}
+		if a.Proto == "ICMP" && f.Scanner.Is6() {
+			a.Proto = "IPv6-ICMP" // Suricata's name for ICMPv6
 		}
 		if err := enc.Encode(a); err != nil {
 			return fmt.Errorf("write eve alert %s for %s: %w", f.Label, f.Scanner, err)

@@ -19,12 +19,27 @@ type flowIndex struct {
 // have.
 const minIndexSlots = 2
 
+// start is where k's probe sequence starts. Fibonacci hashing: the high
+// bits of the product mix every key bit.
+func (x *flowIndex) start(k uint64) int { return int((k * 0x9e3779b97f4a7c15) >> x.shift) }
+
 // slot returns where k is or would go.
 func (x *flowIndex) slot(k uint64) int {
 	mask := len(x.keys) - 1
-	// Fibonacci hashing: the high bits of the product mix every key bit.
-	for i := int((k * 0x9e3779b97f4a7c15) >> x.shift); ; i = (i + 1) & mask {
+	for i := x.start(k); ; i = (i + 1) & mask {
 		if x.keys[i] == k || x.keys[i] == 0 {
+			return i
+		}
+	}
+}
+
+// free returns the first empty slot of k's probe sequence: where a new
+// key goes, even one equal to a key already there (two IPv6 flows whose
+// hashes collide, see flowKey.packed).
+func (x *flowIndex) free(k uint64) int {
+	mask := len(x.keys) - 1
+	for i := x.start(k); ; i = (i + 1) & mask {
+		if x.keys[i] == 0 {
 			return i
 		}
 	}
@@ -38,12 +53,12 @@ func (x *flowIndex) get(k uint64) (int32, bool) {
 	return x.vals[i], x.keys[i] == k
 }
 
-// put files k under v; k must not be in the index yet.
+// put files k under v; k's flow must not be in the index yet.
 func (x *flowIndex) put(k uint64, v int32) {
 	if 2*(x.n+1) > len(x.keys) {
 		x.grow()
 	}
-	i := x.slot(k)
+	i := x.free(k)
 	x.keys[i], x.vals[i] = k, v
 	x.n++
 }
@@ -55,7 +70,7 @@ func (x *flowIndex) grow() {
 	x.shift = uint8(64 - bits.Len(uint(size-1)))
 	for i, k := range keys {
 		if k != 0 {
-			j := x.slot(k)
+			j := x.free(k)
 			x.keys[j], x.vals[j] = k, vals[i]
 		}
 	}

@@ -38,17 +38,27 @@ const (
 // flowKey names one port of one target, probed one way, from the
 // prober's side. ICMP flows have port 0.
 type flowKey struct {
-	target [4]byte
+	target ipAddr
 	port   uint16
 	kind   probeKind
 }
 
 // packed is k as one integer, the flow index's key (flowindex.go); it
-// is never 0.
+// is never 0. An IPv4 key is k itself (address, port, kind: bits 8-15
+// are 0); an IPv6 key, which cannot fit, is a hash of k with bit 8 set,
+// and two of them may collide: the index checks the flow's own key
+// (hashedKey).
 func (k flowKey) packed() uint64 {
-	return uint64(k.target[0])<<56 | uint64(k.target[1])<<48 | uint64(k.target[2])<<40 | uint64(k.target[3])<<32 |
-		uint64(k.port)<<16 | uint64(k.kind)
+	if k.target.is4() {
+		return uint64(k.target.v4())<<32 | uint64(k.port)<<16 | uint64(k.kind)
+	}
+	h := (k.target.hi()*0x9e3779b97f4a7c15 ^ k.target.lo() ^ uint64(k.port)<<16 | uint64(k.kind)) * 0xbf58476d1ce4e5b9
+	h ^= h >> 31
+	return h&^0xff00 | 0x100
 }
+
+// hashedKey reports whether a packed key is an IPv6 key's hash.
+func hashedKey(pk uint64) bool { return pk&0xff00 != 0 }
 
 // Flow state bits: what came back from the target, then what the prober
 // did about it.
@@ -113,8 +123,8 @@ type flow struct {
 	// synAckAck is the ack of the target's latest SYN/ACK.
 	synAckAck uint32
 	// idx is the flow's place in its table, so that analyzers can keep
-	// sets of flows as bitmaps (the field fills padding: flow stays 80
-	// bytes).
+	// sets of flows as bitmaps (the field fills padding: flow is 96
+	// bytes, 80 before addresses took 16).
 	idx int32
 }
 
@@ -183,16 +193,45 @@ func (t *flowTable) find(k flowKey) *flow {
 	if t.kinds&(1<<k.kind) == 0 {
 		return nil
 	}
-	if i, ok := t.index.get(k.packed()); ok {
-		return t.at(int(i))
+	pk := k.packed()
+	if !hashedKey(pk) {
+		if i, ok := t.index.get(pk); ok {
+			return t.at(int(i))
+		}
+		return nil
+	}
+	x := &t.index
+	if x.n == 0 {
+		return nil
+	}
+	mask := len(x.keys) - 1
+	for i := x.start(pk); x.keys[i] != 0; i = (i + 1) & mask {
+		if f := t.at(int(x.vals[i])); x.keys[i] == pk && f.flowKey == k {
+			return f
+		}
 	}
 	return nil
 }
 
 // latest returns, among the flows to target:port of the kinds in mask,
 // the one probed last: the one an answer most likely belongs to.
-func (t *flowTable) latest(target [4]byte, port uint16, mask uint32) *flow {
+func (t *flowTable) latest(target ipAddr, port uint16, mask uint32) *flow {
 	var best *flow
+	if target.is4() && t.index.n > 0 {
+		// The IPv4 keys share all but the kind: pack them once.
+		base := uint64(target.v4())<<32 | uint64(port)<<16
+		for k := kindSYN; k <= kindLast; k++ {
+			if mask&t.kinds&(1<<k) == 0 {
+				continue
+			}
+			if i, ok := t.index.get(base | uint64(k)); ok {
+				if f := t.at(int(i)); best == nil || f.last > best.last {
+					best = f
+				}
+			}
+		}
+		return best
+	}
 	for k := kindSYN; k <= kindLast; k++ {
 		if mask&t.kinds&(1<<k) == 0 {
 			continue

@@ -1,6 +1,9 @@
 package detector
 
-import "encoding/binary"
+import (
+	"cmp"
+	"slices"
+)
 
 // sortByTargetPort orders fs by target, then port, the order the analyzers' evidence is in.
 // A full-range scan has 65535 flows per kind and Findings sorts each
@@ -8,7 +11,20 @@ import "encoding/binary"
 // skipping the bytes every key shares (one target: two passes), does in
 // linear time what a comparison sort took most of Findings' time for.
 // Keys are unique within one kind, so order among equals cannot matter.
+//
+// Flows to IPv6 targets do not fit the 48-bit key: a table that holds
+// any is sorted by comparison instead (IPv4 targets first, as
+// netip.Addr orders them).
 func sortByTargetPort(fs []*flow) {
+	if slices.ContainsFunc(fs, func(f *flow) bool { return !f.target.is4() }) {
+		slices.SortFunc(fs, func(a, b *flow) int {
+			if c := a.target.compare(b.target); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.port, b.port)
+		})
+		return
+	}
 	if len(fs) < 64 {
 		insertionSort(fs)
 		return
@@ -46,7 +62,7 @@ func sortByTargetPort(fs []*flow) {
 
 // flowSortKey is target (big-endian, so address order) then port.
 func flowSortKey(f *flow) uint64 {
-	return uint64(binary.BigEndian.Uint32(f.target[:]))<<16 | uint64(f.port)
+	return uint64(f.target.v4())<<16 | uint64(f.port)
 }
 
 func insertionSort(fs []*flow) {

@@ -2,7 +2,6 @@ package detector
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 )
@@ -46,8 +45,6 @@ func portLines(ev []string, cs ...portCount) []string {
 	}
 	return ev
 }
-
-func addr4(a [4]byte) netip.Addr { return netip.AddrFrom4(a) }
 
 // all reports whether pred holds for every flow of fs.
 func all(fs []*flow, pred func(*flow) bool) bool {

@@ -27,8 +27,8 @@ const (
 // fragSlot rebuilds one packet's first fragKeep transport bytes.
 type fragSlot struct {
 	used     bool
-	src, dst [4]byte
-	id       uint16
+	src, dst ipAddr
+	id       uint32
 	proto    uint8
 	// IP fields of the first fragment.
 	ttl, tos uint8
@@ -49,15 +49,18 @@ type fragTable struct {
 	lost uint64
 }
 
-func fragHash(src, dst [4]byte, id uint16, proto uint8) int {
+func fragHash(src, dst ipAddr, id uint32, proto uint8) int {
 	h := uint32(2166136261)
-	for _, b := range src {
+	for _, b := range src.bytes() {
 		h = (h ^ uint32(b)) * 16777619
 	}
-	for _, b := range dst {
+	for _, b := range dst.bytes() {
 		h = (h ^ uint32(b)) * 16777619
 	}
-	h = (h ^ uint32(id)) * 16777619
+	if id > 0xffff {
+		h = (h ^ id>>16) * 16777619
+	}
+	h = (h ^ id&0xffff) * 16777619
 	h = (h ^ uint32(proto)) * 16777619
 	return int(h % fragSlots)
 }
@@ -100,7 +103,7 @@ func (t *fragTable) add(p *packet, h ipHeader, data []byte) (l4 []byte, sent int
 		return nil, 0, false
 	}
 	p.ttl, p.tos, p.df = sl.ttl, sl.tos, sl.df
-	p.ipLen = uint16(min(20+sl.end, 0xffff))
+	p.ipLen = uint16(min(20+h.extra+sl.end, 0xffff))
 	p.frag = fragInfo{n: sl.n, first: uint8(min(sl.firstLen, 255)), tiny: sl.firstLen < headerLen(sl.proto, sl.buf[:keep])}
 	sl.used = false
 	return sl.buf[:keep], sl.end, true

@@ -13,7 +13,7 @@ const ftpDataPort = 20
 
 // bounceState is one client's bounce scan through one FTP server.
 type bounceState struct {
-	server  [4]byte
+	server  ipAddr
 	ctlPort uint16
 	// last is the index+1 of the flow the latest PORT named; awaiting is
 	// the one whose LIST reply is due (0: none).
@@ -77,7 +77,7 @@ func (b *bounceState) reply(s *source, p *packet) {
 }
 
 // parsePORT reads "h1,h2,h3,h4,p1,p2" (then CR LF).
-func parsePORT(b []byte) (host [4]byte, port uint16, ok bool) {
+func parsePORT(b []byte) (host ipAddr, port uint16, ok bool) {
 	var v [6]int
 	n, cur, digits := 0, 0, 0
 	for _, c := range b {
@@ -102,21 +102,19 @@ func parsePORT(b []byte) (host [4]byte, port uint16, ok bool) {
 		return host, 0, false
 	}
 	v[5] = cur
-	for i := range host {
-		host[i] = byte(v[i])
-	}
+	host = addrFrom4([]byte{byte(v[0]), byte(v[1]), byte(v[2]), byte(v[3])})
 	return host, uint16(v[4])<<8 | uint16(v[5]), true
 }
 
 // relayTable maps FTP servers to the clients whose PORT commands named
 // third hosts, for telling the servers' data connections apart.
 type relayTable struct {
-	r    [16]struct{ server, client [4]byte }
+	r    [16]struct{ server, client ipAddr }
 	n    int
 	next int
 }
 
-func (t *relayTable) add(server, client [4]byte) {
+func (t *relayTable) add(server, client ipAddr) {
 	for i := range t.r[:t.n] {
 		if t.r[i].server == server && t.r[i].client == client {
 			return

@@ -25,8 +25,26 @@ func FuzzPacket(f *testing.F) {
 			f.Add(p.data)
 		}
 	}
+	// IPv6: the same techniques moved (fragments, ICMPv6 errors quoting
+	// IPv6), extension headers, and the link's own ICMPv6.
+	for _, ps := range [][]pkt{moved6(scan[:8]), moved6(nmap202UDP().packets()[:6]), moved6(nmap202Sweep(2)),
+		moved6(fragmented(modernSYN25()[:4], 8)), moved6(osAttempt2(t0, 41457, 4121425137, 1, 2))} {
+		for _, p := range ps {
+			f.Add(p.data)
+		}
+	}
+	src, dst := addr6([]byte{198, 19, 0, 1}), addr6([]byte{198, 18, 1, 2})
+	syn := modernSYN25()[0].data[20:]
+	f.Add(ip6(src, dst, 255, 0, 6, syn, optsHeader(0, 1), routing0(), optsHeader(60, 2)))
+	f.Add(ip6(src, dst, 255, 0, 6, syn[:8], fragHeader(0, true, 0x12345678)))
+	f.Add(ip6(src, dst, 255, 0, 6, syn[8:], fragHeader(8, false, 0x12345678)))
+	f.Add(ip6(src, dst, 255, 0, 58, icmp6(135, 0, 0, 0, dst)))
+	f.Add(ip6(src, dst, 1, 0, 58, icmp6(143, 0, 0, 1, make([]byte, 20)), optsHeader(0, 1)))
+	f.Add(ip6(dst, src, 64, 0, 58, icmp6(4, 1, 0, 40, ip6(src, dst, 64, 0, 253, nil))))
+	f.Add(ip6(src, dst, 64, 0, 50, make([]byte, 16)))
 	f.Add(nmapSYN()[:30])
 	f.Add([]byte{0x4f})
+	f.Add([]byte{0x6f})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d := detector.New(detector.Config{MaxSources: 4, MaxFlows: 16})
 		for _, p := range scan[:12] {

@@ -7,7 +7,7 @@ package detector
 // single flow leaves its flow behind in the ghost table: when the
 // address sends its next probe, its new state starts with that flow, and
 // with the new probe's flow it is protected. The table holds the last
-// ghostFlows such flows (about 3 MB, allocated with the first such
+// ghostFlows such flows (about 4 MB, allocated with the first such
 // eviction); a ghost is pushed out by the ghostFlows-th later one, or
 // sooner by ghostWays later ones in its index set, so it outlives
 // thousands of other evictions: 5000 spare it with odds above 99%, 32768
@@ -29,7 +29,9 @@ const (
 // kB, rebuilt from the index every ghostFlows ghosts) answers most of
 // those questions without reading the index.
 type ghostTable struct {
-	ring  []flow
+	ring []flow
+	// addrs is the address of each ring position's ghost.
+	addrs []ipAddr
 	index []ghostSet
 	// filter has a bit set for every ghost's address hash since the
 	// last rebuild.
@@ -40,15 +42,17 @@ type ghostTable struct {
 	rebuild int
 }
 
-// ghostSet is one index set: the ways' addresses and ring numbers.
+// ghostSet is one index set: the ways' address tags (ipAddr.fold; the
+// ring's addrs say which address it is) and ring numbers. 32 bytes: the
+// whole addresses made the index 2.5 times as big and its lookups slower.
 type ghostSet struct {
-	addrs [ghostWays][4]byte
-	pos   [ghostWays]uint32
+	tags [ghostWays]uint32
+	pos  [ghostWays]uint32
 }
 
 // ghostHash returns a's index set and filter bit.
-func ghostHash(a [4]byte) (set int, bit uint64) {
-	k := (uint64(a[0])<<24 | uint64(a[1])<<16 | uint64(a[2])<<8 | uint64(a[3]) + 1) * 0x9e3779b97f4a7c15
+func ghostHash(a ipAddr) (set int, bit uint64) {
+	k := (uint64(a.fold()) + 1) * 0x9e3779b97f4a7c15
 	return int(k >> (64 - ghostSetBits)), k >> (64 - ghostSetBits - ghostFilterBits) & (1<<ghostFilterBits - 1)
 }
 
@@ -60,6 +64,7 @@ func (g *ghostTable) live(p uint32) bool { return p != 0 && g.pos-p <= ghostFlow
 func (g *ghostTable) put(s *source) {
 	if g.ring == nil {
 		g.ring = make([]flow, ghostFlows)
+		g.addrs = make([]ipAddr, ghostFlows)
 		g.index = make([]ghostSet, ghostSets)
 		g.filter = make([]uint64, 1<<ghostFilterBits/64)
 		g.pos = 1
@@ -69,11 +74,13 @@ func (g *ghostTable) put(s *source) {
 		g.pos = 1
 	}
 	g.ring[p%ghostFlows] = *s.flows.at(0)
+	g.addrs[p%ghostFlows] = s.addr
 	i, bit := ghostHash(s.addr)
 	set := &g.index[i]
+	tag := s.addr.fold()
 	w := 0
 	for j, q := range set.pos {
-		if !g.live(q) || set.addrs[j] == s.addr {
+		if !g.live(q) || set.tags[j] == tag && g.addrs[q%ghostFlows] == s.addr {
 			w = j // empty, gone from the ring, or this address's
 			break
 		}
@@ -81,7 +88,7 @@ func (g *ghostTable) put(s *source) {
 			w = j // older
 		}
 	}
-	set.addrs[w], set.pos[w] = s.addr, p
+	set.tags[w], set.pos[w] = tag, p
 	g.filter[bit/64] |= 1 << (bit % 64)
 	if g.rebuild++; g.rebuild == ghostFlows {
 		g.refilter()
@@ -95,9 +102,9 @@ func (g *ghostTable) refilter() {
 	clear(g.filter)
 	for i := range g.index {
 		set := &g.index[i]
-		for j, q := range set.pos {
+		for _, q := range set.pos {
 			if g.live(q) {
-				_, bit := ghostHash(set.addrs[j])
+				_, bit := ghostHash(g.addrs[q%ghostFlows])
 				g.filter[bit/64] |= 1 << (bit % 64)
 			}
 		}
@@ -105,7 +112,7 @@ func (g *ghostTable) refilter() {
 }
 
 // take returns a's ghost flow, if any, and forgets it.
-func (g *ghostTable) take(a [4]byte) (flow, bool) {
+func (g *ghostTable) take(a ipAddr) (flow, bool) {
 	if g.ring == nil {
 		return flow{}, false
 	}
@@ -114,8 +121,9 @@ func (g *ghostTable) take(a [4]byte) (flow, bool) {
 		return flow{}, false
 	}
 	set := &g.index[i]
+	tag := a.fold()
 	for j, q := range set.pos {
-		if g.live(q) && set.addrs[j] == a {
+		if set.tags[j] == tag && g.live(q) && g.addrs[q%ghostFlows] == a {
 			set.pos[j] = 0
 			return g.ring[q%ghostFlows], true
 		}

@@ -309,7 +309,7 @@ func portRanges(ps []uint16) string {
 // targetCount counts the distinct targets of fs for which some flow
 // satisfies pred.
 func targetCount(fs []*flow, pred func(*flow) bool) int {
-	seen := map[[4]byte]bool{}
+	seen := map[ipAddr]bool{}
 	for _, f := range fs {
 		if pred(f) {
 			seen[f.target] = true
@@ -320,7 +320,7 @@ func targetCount(fs []*flow, pred func(*flow) bool) int {
 
 // sharedTargets counts the targets of a that are targets of b too.
 func sharedTargets(a, b []*flow) int {
-	in := map[[4]byte]bool{}
+	in := map[ipAddr]bool{}
 	for _, f := range b {
 		in[f.target] = true
 	}

@@ -69,7 +69,7 @@ const (
 // idleEntry is one prober's SYN/ACK probes to one zombie, and what the
 // zombie did meanwhile.
 type idleEntry struct {
-	zombie, prober [4]byte
+	zombie, prober ipAddr
 	zport          uint16
 	lastID         uint16 // IP ID of the zombie's latest RST to the prober
 	haveID         bool
@@ -97,8 +97,8 @@ type idleTable struct {
 }
 
 // set returns the entries a zombie's address maps to.
-func (t *idleTable) set(zombie [4]byte) []idleEntry {
-	h := ipv4Uint(zombie) * 0x9e3779b1
+func (t *idleTable) set(zombie ipAddr) []idleEntry {
+	h := zombie.fold() * 0x9e3779b1
 	i := int(h>>(32-idleSetBits)) * idleWays
 	return t.e[i : i+idleWays]
 }
@@ -106,9 +106,12 @@ func (t *idleTable) set(zombie [4]byte) []idleEntry {
 // idleTrack gives one TCP packet to the idle table: an unasked-for
 // SYN/ACK (a probe of a zombie's IP ID), a RST (the zombie's answer) or a
 // bare SYN (perhaps spoofed from a zombie). answered says p answered a
-// probe or connection of its destination.
+// probe or connection of its destination. IPv6 has no IP ID to read
+// (nmap -6 -sI reads a zombie's fragment identifications, which needs
+// the zombie to fragment its answers): IPv6 packets are not tracked.
 func (d *Detector) idleTrack(p *packet, answered bool) {
 	switch {
+	case !p.src.is4():
 	case p.flags&(wire.FlagSYN|wire.FlagACK|wire.FlagRST) == wire.FlagSYN|wire.FlagACK:
 		if !answered && p.payLen == 0 {
 			if d.idle == nil {
@@ -271,7 +274,7 @@ func (t *idleTable) idleOf(s *source, syns []*flow) *idlePair {
 	targets := targetsOf(fs)
 	for i := range set {
 		e := &set[i]
-		if e.used && e.zombie == s.addr && slices.Contains(targets, addr4(e.prober)) {
+		if e.used && e.zombie == s.addr && slices.Contains(targets, netAddr(e.prober)) {
 			pair.tests = append(pair.tests, e)
 		}
 	}
@@ -299,7 +302,7 @@ func analyzeIdle(a *analysis) {
 		return
 	}
 	e := pair.e
-	real, zombie := addr4(e.prober), a.scanner
+	real, zombie := netAddr(e.prober), a.scanner
 	f := Finding{
 		Label: labelIdle, Scanner: real, Targets: targetsOf(pair.flows), Ports: distinctPorts(pair.flows),
 		Attrs: map[string]string{
@@ -319,7 +322,7 @@ func analyzeIdle(a *analysis) {
 	for _, run := range splitByTarget(pair.flows) {
 		rf, rl, rn := span(run)
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s under %s's address to %s of %s in %s",
-			plural(rn, "SYN"), zombie, plural(distinctPorts(run), "port"), addr4(run[0].target), seconds(rl.Sub(rf).Nanoseconds())))
+			plural(rn, "SYN"), zombie, plural(distinctPorts(run), "port"), netAddr(run[0].target), seconds(rl.Sub(rf).Nanoseconds())))
 	}
 	f.Evidence = append(f.Evidence,
 		fmt.Sprintf("those SYNs came in %s, each between two of the prober's SYN/ACKs, and %d of %d carried an IP ID continuing %s's counter: spoofed, not sent by %s",
@@ -330,7 +333,7 @@ func analyzeIdle(a *analysis) {
 	}
 	for _, t := range pair.tests {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s to the zombie came under target %s's address: nmap's check that the zombie's counter moves for packets from the target",
-			plural(int(t.probes), "SYN/ACK"), addr4(t.prober)))
+			plural(int(t.probes), "SYN/ACK"), netAddr(t.prober)))
 	}
 	out := a.out[:0]
 	tool := -1

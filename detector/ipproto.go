@@ -59,7 +59,7 @@ func analyzeIPProto(a *analysis) {
 	for _, run := range runs {
 		first, last, n := span(run)
 		bare := count(run, func(f *flow) bool { return f.payLen == 0 })
-		line := fmt.Sprintf("%s to %s in %s: protocols %s", plural(n, "packet"), addr4(run[0].target),
+		line := fmt.Sprintf("%s to %s in %s: protocols %s", plural(n, "packet"), netAddr(run[0].target),
 			seconds(last.Sub(first).Nanoseconds()), protoRanges(run))
 		if bare > 0 {
 			line += fmt.Sprintf("; %d of them bare IP headers with no payload", bare)
@@ -67,7 +67,7 @@ func analyzeIPProto(a *analysis) {
 		f.Evidence = append(f.Evidence, line)
 		own := ownHeaderProbes(a.src, run[0].target)
 		if len(own) > 0 {
-			f.Evidence = append(f.Evidence, fmt.Sprintf("beside them, to %s: %s (probed with their own headers)", addr4(run[0].target), strings.Join(own, ", ")))
+			f.Evidence = append(f.Evidence, fmt.Sprintf("beside them, to %s: %s (probed with their own headers)", netAddr(run[0].target), strings.Join(own, ", ")))
 		}
 		protos += len(run) + len(own)
 	}
@@ -80,7 +80,11 @@ func analyzeIPProto(a *analysis) {
 		"open": strconv.Itoa(reply), "open_filtered": strconv.Itoa(silent), "filtered": strconv.Itoa(unreach)}
 	f.Evidence = append(f.Evidence, fmt.Sprintf("%d IP protocols probed in all", protos))
 	if closed > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered ICMP protocol unreachable (closed)", plural(closed, "protocol")))
+		unreach := "ICMP protocol unreachable"
+		if !a.src.addr.is4() {
+			unreach = "ICMPv6 parameter problem, unrecognised next header"
+		}
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered %s (closed)", plural(closed, "protocol"), unreach))
 	}
 	if reply > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s answered in the same protocol (open)", plural(reply, "protocol")))
@@ -96,7 +100,7 @@ func analyzeIPProto(a *analysis) {
 
 // ownHeaderProbes names the protocols the detector decodes that s also
 // probed target with.
-func ownHeaderProbes(s *source, target [4]byte) []string {
+func ownHeaderProbes(s *source, target ipAddr) []string {
 	var out []string
 	has := func(kinds ...probeKind) bool {
 		for _, k := range kinds {
@@ -121,6 +125,9 @@ func ownHeaderProbes(s *source, target [4]byte) []string {
 		{"SCTP (132)", []probeKind{kindSCTPInit, kindSCTPCookie}},
 	} {
 		if has(p.kinds...) {
+			if p.name == "ICMP (1)" && !target.is4() {
+				p.name = "ICMPv6 (58)"
+			}
 			out = append(out, p.name)
 		}
 	}
@@ -169,5 +176,9 @@ func modernIPProto(a *analysis, t *toolEvidence) {
 		return
 	}
 	t.fire(fs...)
-	t.add(fmt.Sprintf("IP protocol scan of bare 20-byte IP headers (%d of %d protocols): nmap -sO's probe for a protocol it builds no header for", bare, len(fs)), l)
+	hdr := "20-byte IP"
+	if !a.src.addr.is4() {
+		hdr = "40-byte IPv6"
+	}
+	t.add(fmt.Sprintf("IP protocol scan of bare %s headers (%d of %d protocols): nmap -sO's probe for a protocol it builds no header for", hdr, bare, len(fs)), l)
 }

@@ -110,7 +110,10 @@ func modernUDP(a *analysis, t *toolEvidence) {
 	}
 	_, n := modal(fs, func(f *flow) uint16 { return f.sport })
 	l := ttlVaries(fs)
-	if l == "" || 10*n < 9*len(fs) || distinct(fs, func(f *flow) uint8 { return f.ttl }) < 3 {
+	if !a.src.addr.is4() {
+		l = hopLimit255(fs) // modern6.go
+	}
+	if l == "" || 10*n < 9*len(fs) || a.src.addr.is4() && distinct(fs, func(f *flow) uint8 { return f.ttl }) < 3 {
 		return
 	}
 	t.fire(fs...)
@@ -129,6 +132,10 @@ func modernUDP(a *analysis, t *toolEvidence) {
 func modernPing(a *analysis, t *toolEvidence) {
 	tsq := a.flowsOf(kindTimestamp)
 	echo := a.flowsOf(kindEcho)
+	if len(tsq) == 0 && len(echo) > 0 && !a.src.addr.is4() {
+		modernPing6(a, t, echo) // modern6.go
+		return
+	}
 	if len(tsq) == 0 || len(echo) == 0 {
 		return
 	}
@@ -175,7 +182,11 @@ func modernOS(a *analysis, t *toolEvidence) {
 		t.add(fmt.Sprintf("second-generation OS detection: %s with the option lists of osscan2 (timestamp value 0xFFFFFFFF)", testNames(tests, 2)))
 		for _, at := range ot.attempts {
 			if at.tests&testPU != 0 && at.puByte == 'C' {
-				t.add(fmt.Sprintf("U1: 300 'C' bytes to a closed UDP port, IP ID %d", at.puID))
+				if at.target.is4() {
+					t.add(fmt.Sprintf("U1: 300 'C' bytes to a closed UDP port, IP ID %d", at.puID))
+				} else {
+					t.add("U1: 300 'C' bytes to a closed UDP port") // IPv6 has no IP ID
+				}
 				break
 			}
 		}

@@ -35,7 +35,7 @@ func modernPortOrder(a *analysis, t *toolEvidence) {
 			if first, rest, ok := popularFirst(run); ok {
 				t.fire(run...)
 				t.add(fmt.Sprintf("the first %d of %d ports probed on %s (%s) are exactly the scanned ports on nmap's popular-port list, the other %d follow in shuffled order: today's nmap's random_port_cheat",
-					len(first), len(run), addr4(run[0].target), portList(first), rest))
+					len(first), len(run), netAddr(run[0].target), portList(first), rest))
 			}
 		}
 	}

@@ -28,6 +28,9 @@ const labelNmap20x = "tool.nmap-2.0x"
 // Today's nmap sends an MSS option on its SYNs, a random seq on FIN probes
 // and a new TTL on every packet, so none of these rules match it.
 func analyzeNmap20x(a *analysis) {
+	if !a.src.addr.is4() {
+		return // nmap 2.0x spoke IPv4 only: its templates on IPv6 are another tool's
+	}
 	var t toolEvidence
 	nmap20xSYN(a, &t)
 	for _, k := range []probeKind{kindFIN, kindXmas, kindNull, kindMaimon} {
@@ -336,9 +339,9 @@ func (g isnGroupSet) isnLines() []string {
 		}
 		f := t.flows[0]
 		if len(t.flows) == t.of {
-			ev = append(ev, fmt.Sprintf("all probes carry ISN %d (%s to %s)", f.seq, plural(t.of, "SYN"), addr4(f.target)))
+			ev = append(ev, fmt.Sprintf("all probes carry ISN %d (%s to %s)", f.seq, plural(t.of, "SYN"), netAddr(f.target)))
 		} else {
-			ev = append(ev, fmt.Sprintf("%d of %d probes to %s carry ISN %d", len(t.flows), t.of, addr4(f.target), f.seq))
+			ev = append(ev, fmt.Sprintf("%d of %d probes to %s carry ISN %d", len(t.flows), t.of, netAddr(f.target), f.seq))
 		}
 	}
 	return ev

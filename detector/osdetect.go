@@ -1,7 +1,6 @@
 package detector
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -20,7 +19,7 @@ const (
 
 // osTarget is what one source's OS detection did to one target.
 type osTarget struct {
-	target   [4]byte
+	target   ipAddr
 	gen      uint8
 	attempts []osAttempt
 	outcome  string
@@ -34,11 +33,11 @@ func analyzeOSDetect(a *analysis) {
 	if a.src.os == nil {
 		return
 	}
-	byTarget := map[[4]byte][]osAttempt{}
+	byTarget := map[ipAddr][]osAttempt{}
 	for _, at := range a.src.os.attempts {
 		byTarget[at.target] = append(byTarget[at.target], at)
 	}
-	keys := slices.SortedFunc(mapKeys(byTarget), func(x, y [4]byte) int { return bytes.Compare(x[:], y[:]) })
+	keys := slices.SortedFunc(mapKeys(byTarget), func(x, y ipAddr) int { return x.compare(y) })
 	for _, t := range keys {
 		ot := osTarget{target: t, attempts: byTarget[t], gen: byTarget[t][0].gen}
 		ot.outcome = outcome(ot.attempts)
@@ -172,17 +171,21 @@ func puLine(as []osAttempt) string {
 	if at.gen == 2 {
 		name = "U1"
 	}
-	s := fmt.Sprintf("%s: a 300-byte UDP datagram of %q (0x%02x) to the closed port, IP ID %d", name, rune(at.puByte), at.puByte, at.puID)
+	s := fmt.Sprintf("%s: a 300-byte UDP datagram of %q (0x%02x) to the closed port", name, rune(at.puByte), at.puByte)
+	if !at.target.is4() {
+		return s // IPv6 has no IP ID
+	}
+	s += fmt.Sprintf(", IP ID %d", at.puID)
 	if len(with) > 1 && !slices.ContainsFunc(with, func(x osAttempt) bool { return x.puID != at.puID }) {
 		s += " in every attempt"
 	}
 	return s
 }
 
-func targetsOfAddrs(ts ...[4]byte) []netip.Addr {
+func targetsOfAddrs(ts ...ipAddr) []netip.Addr {
 	out := make([]netip.Addr, len(ts))
 	for i, t := range ts {
-		out[i] = addr4(t)
+		out[i] = netAddr(t)
 	}
 	return out
 }

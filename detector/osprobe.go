@@ -31,7 +31,7 @@ const maxOSAttempts = 32
 
 // osAttempt is one run of the battery against one target.
 type osAttempt struct {
-	target               [4]byte
+	target               ipAddr
 	base                 uint32 // the attempt's sequence base
 	gen                  uint8  // 1: nmap 2.0x's battery, 2: today's
 	tests                uint16
@@ -73,7 +73,7 @@ func (t *osTracker) attempt(p *packet, gen uint8) *osAttempt {
 
 // latest returns the newest attempt against target, preferring the one
 // whose closed port is port; nil when there is none.
-func (t *osTracker) latest(target [4]byte, port uint16) *osAttempt {
+func (t *osTracker) latest(target ipAddr, port uint16) *osAttempt {
 	var best *osAttempt
 	for i := len(t.attempts) - 1; i >= 0; i-- {
 		a := &t.attempts[i]

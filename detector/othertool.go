@@ -150,7 +150,7 @@ func unknownTool(a *analysis) ([]*flow, map[string]string, []string) {
 	}
 	noOpts := all(fs, func(f *flow) bool { return f.optClass == optNone })
 	id, ids := modal(fs, func(f *flow) uint16 { return f.ipID })
-	oneID := ids == len(fs) && !(id == 0 && fs[0].df)
+	oneID := ids == len(fs) && !(id == 0 && fs[0].df) && fs[0].target.is4() // IPv6 has no IP ID
 	if !noOpts && !oneID {
 		return nil, nil, nil
 	}
@@ -183,9 +183,10 @@ func unknownTool(a *analysis) ([]*flow, map[string]string, []string) {
 	return fs, map[string]string{"features": strings.Join(feats, ",")}, ev
 }
 
-// masscanPacket reports whether f's first probe carries masscan's IP ID.
+// masscanPacket reports whether f's first probe carries masscan's IP ID
+// (never on IPv6, which has none).
 func masscanPacket(f *flow) bool {
-	return f.ipID == uint16(ipv4Uint(f.target)^uint32(f.port)^f.seq)
+	return f.ipID == uint16(f.target.v4()^uint32(f.port)^f.seq) && f.target.is4()
 }
 
 // masscanID reports whether nearly all of fs carry masscan's IP ID.

@@ -198,7 +198,10 @@ func modernSCTP(a *analysis, t *toolEvidence) {
 		}
 		_, n := modal(fs, func(f *flow) uint16 { return f.sport })
 		l := ttlVaries(fs)
-		if l == "" || 10*n < 9*len(fs) || distinct(fs, func(f *flow) uint8 { return f.ttl }) < 3 {
+		if !a.src.addr.is4() {
+			l = hopLimit255(fs) // modern6.go
+		}
+		if l == "" || 10*n < 9*len(fs) || a.src.addr.is4() && distinct(fs, func(f *flow) uint8 { return f.ttl }) < 3 {
 			continue
 		}
 		if k.kind == kindSCTPInit {

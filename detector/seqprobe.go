@@ -23,7 +23,7 @@ func analyzeSeqProbe(a *analysis) {
 		f.Packets += int(r.n)
 		maxN = max(maxN, int(r.n))
 		ports[r.port] = true
-		if t := addr4(r.target); !slices.Contains(f.Targets, t) {
+		if t := netAddr(r.target); !slices.Contains(f.Targets, t) {
 			f.Targets = append(f.Targets, t)
 		}
 		if i < maxTargetLines {
@@ -57,5 +57,5 @@ func runLine(r seqRun) string {
 		opts = "TCP options"
 	}
 	return fmt.Sprintf("%d SYNs to %s:%d with consecutive ISNs %d..%d from source ports %d..%d, %.1f ms apart, %s",
-		r.n, addr4(r.target), r.port, r.seq, r.seq+n, r.sport, r.sport+uint16(n), gap, opts)
+		r.n, netAddr(r.target), r.port, r.seq, r.seq+n, r.sport, r.sport+uint16(n), gap, opts)
 }

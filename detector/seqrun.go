@@ -16,7 +16,7 @@ const (
 // seqRun is one run of SYNs with consecutive sequence numbers and source
 // ports to one port.
 type seqRun struct {
-	target   [4]byte
+	target   ipAddr
 	port     uint16
 	sport    uint16 // of the first SYN
 	seq      uint32 // of the first SYN

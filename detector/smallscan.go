@@ -56,7 +56,7 @@ func smallScanTool(a *analysis, fs []*flow, completed int) string {
 
 // pinged reports whether the analysed source sent target an ICMP echo
 // or timestamp request.
-func (a *analysis) pinged(target [4]byte) bool {
+func (a *analysis) pinged(target ipAddr) bool {
 	for _, k := range []probeKind{kindEcho, kindTimestamp} {
 		if slices.ContainsFunc(a.flowsOf(k), func(f *flow) bool { return f.target == target }) {
 			return true
@@ -123,7 +123,7 @@ func unicornOrder(fs []*flow) (swap, ok bool) {
 // unicornKeyOf is f's seq with unicornscan's hash of address and ports
 // taken out; swap reads the address as a little-endian sender holds it.
 func unicornKeyOf(f *flow, swap bool) uint32 {
-	dst := ipv4Uint(f.target)
+	dst := f.target.v4()
 	if swap {
 		dst = bits.ReverseBytes32(dst)
 	}

@@ -2,7 +2,7 @@ package detector
 
 // source is everything the detector keeps about one sender address.
 type source struct {
-	addr [4]byte
+	addr ipAddr
 	// list is the recency list the source is on (see sources).
 	list uint8
 	// seen is when the source last sent a probe or got an answer, in
@@ -41,7 +41,7 @@ func (s *source) reset(keep int) {
 	if s.os != nil {
 		s.os.reset()
 	}
-	s.peers.n = 0
+	s.peers.reset()
 	s.bounce = nil
 	s.frags = fragStats{}
 	s.procs = procRing{}
@@ -64,7 +64,11 @@ func (s *source) reset(keep int) {
 // one probe every few minutes: the caps are unchanged, only the choice
 // of victim.
 type sources struct {
-	byAddr map[[4]byte]*source
+	// byAddr finds sources by address: IPv4 ones by their 32 bits (a
+	// 4-byte key hashes faster than 16, on every packet), IPv6 ones
+	// whole (allocated with the first).
+	byAddr  map[uint32]*source
+	byAddr6 map[ipAddr]*source
 	// lists[probation] and lists[protected], each from head (most
 	// recently seen) to tail; n counts each list's sources.
 	lists [2]recency
@@ -96,15 +100,56 @@ const protectedFlows = 2
 const keepFlowCap = 256
 
 func newSources(max, maxFlows int) sources {
-	return sources{byAddr: make(map[[4]byte]*source), max: max, maxFlows: maxFlows}
+	return sources{byAddr: make(map[uint32]*source), max: max, maxFlows: maxFlows}
 }
 
-func (ss *sources) get(a [4]byte) *source { return ss.byAddr[a] }
+func (ss *sources) get(a ipAddr) *source {
+	if a.is4() {
+		return ss.byAddr[a.v4()]
+	}
+	return ss.byAddr6[a]
+}
+
+// n is how many sources there are.
+func (ss *sources) n() int { return len(ss.byAddr) + len(ss.byAddr6) }
+
+// all is every source, in no order.
+func (ss *sources) all(yield func(*source) bool) {
+	for _, s := range ss.byAddr {
+		if !yield(s) {
+			return
+		}
+	}
+	for _, s := range ss.byAddr6 {
+		if !yield(s) {
+			return
+		}
+	}
+}
+
+func (ss *sources) put(s *source) {
+	switch {
+	case s.addr.is4():
+		ss.byAddr[s.addr.v4()] = s
+	case ss.byAddr6 == nil:
+		ss.byAddr6 = map[ipAddr]*source{s.addr: s}
+	default:
+		ss.byAddr6[s.addr] = s
+	}
+}
+
+func (ss *sources) del(s *source) {
+	if s.addr.is4() {
+		delete(ss.byAddr, s.addr.v4())
+	} else {
+		delete(ss.byAddr6, s.addr)
+	}
+}
 
 // add creates state for a, evicting a source when the cap is reached.
 // The new source is not linked into a recency list until touch.
-func (ss *sources) add(a [4]byte) *source {
-	for len(ss.byAddr) >= ss.max {
+func (ss *sources) add(a ipAddr) *source {
+	for ss.n() >= ss.max {
 		v := ss.victim(nil)
 		if v == nil {
 			break
@@ -118,7 +163,7 @@ func (ss *sources) add(a [4]byte) *source {
 		s = &source{}
 	}
 	s.addr = a
-	ss.byAddr[a] = s
+	ss.put(s)
 	ss.revive(s)
 	return s
 }
@@ -211,7 +256,7 @@ func (ss *sources) evict(s *source) {
 // drop forgets s and parks its memory on the free list.
 func (ss *sources) drop(s *source) {
 	ss.unlink(s)
-	delete(ss.byAddr, s.addr)
+	ss.del(s)
 	ss.flows -= s.flows.n
 	s.reset(keepFlowCap)
 	s.seen, s.list = 0, probation

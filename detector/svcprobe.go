@@ -171,7 +171,7 @@ const maxSvcPorts = 32
 // svcPort is what one source sent to one port of one target that says
 // nmap probed its service.
 type svcPort struct {
-	target [4]byte
+	target ipAddr
 	port   uint16
 	// probes is the set of svcProbes seen, by index.
 	probes uint64
@@ -187,7 +187,7 @@ type svcPort struct {
 // svcConn is a connection whose handshake the client completed and
 // that has carried no data yet: its first segment will have seq.
 type svcConn struct {
-	target       [4]byte
+	target       ipAddr
 	sport, dport uint16
 	seq          uint32
 	open         bool  // no segment has used it yet
@@ -244,7 +244,7 @@ func (st *svcState) take(p *packet) (svcConn, bool) {
 	return taken, true
 }
 
-func (s *svcState) port(target [4]byte, port uint16, ts int64) *svcPort {
+func (s *svcState) port(target ipAddr, port uint16, ts int64) *svcPort {
 	for i := range s.ports {
 		if p := &s.ports[i]; p.target == target && p.port == port {
 			p.last = ts
@@ -263,7 +263,7 @@ func (s *svcState) port(target [4]byte, port uint16, ts int64) *svcPort {
 
 // probed reports whether nmap's service probes went to target:port. st
 // may be nil.
-func (st *svcState) probed(target [4]byte, port uint16) bool {
+func (st *svcState) probed(target ipAddr, port uint16) bool {
 	if st == nil {
 		return false
 	}
@@ -369,7 +369,7 @@ func analyzeServiceProbes(a *analysis) {
 	}
 	ports := slices.Clone(st.ports)
 	slices.SortFunc(ports, func(x, y svcPort) int {
-		if c := bytes.Compare(x.target[:], y.target[:]); c != 0 {
+		if c := x.target.compare(y.target); c != 0 {
 			return c
 		}
 		return int(x.port) - int(y.port)
@@ -432,9 +432,9 @@ func versionProbe(a *analysis, ports []svcPort) {
 	f.First, f.Last = svcSpan(probed)
 	for _, p := range probed {
 		f.Packets += int(p.matched)
-		line := fmt.Sprintf("%s port %d: %s", addr4(p.target), p.port, strings.Join(probeNames(p.probes&^(1<<probeNULL)), ", "))
+		line := fmt.Sprintf("%s port %d: %s", netAddr(p.target), p.port, strings.Join(probeNames(p.probes&^(1<<probeNULL)), ", "))
 		if p.probes&^(1<<probeNULL) == 0 {
-			line = fmt.Sprintf("%s port %d: no other probe", addr4(p.target), p.port)
+			line = fmt.Sprintf("%s port %d: no other probe", netAddr(p.target), p.port)
 		}
 		if p.probes&(1<<probeNULL) != 0 {
 			line += fmt.Sprintf("; the NULL probe: connected and sent nothing for %.1f s until the connection closed", time.Duration(p.wait).Seconds())
@@ -490,7 +490,7 @@ func scriptFinding(a *analysis, ports []svcPort, sslCheck bool) {
 	f.First, f.Last = svcSpan(used)
 	for _, p := range used {
 		f.Packets += int(p.agent)
-		line := fmt.Sprintf("%s port %d: %s with the User-Agent of the %s", addr4(p.target), p.port, plural(int(p.agent), "request"), nseAgent)
+		line := fmt.Sprintf("%s port %d: %s with the User-Agent of the %s", netAddr(p.target), p.port, plural(int(p.agent), "request"), nseAgent)
 		var ns []string
 		for i := range svcScripts {
 			if p.scripts&(1<<i) != 0 {
@@ -532,7 +532,7 @@ func svcTargets(ps []svcPort) []netip.Addr {
 	var out []netip.Addr
 	for i, p := range ps {
 		if i == 0 || p.target != ps[i-1].target {
-			out = append(out, addr4(p.target))
+			out = append(out, netAddr(p.target))
 		}
 	}
 	return out

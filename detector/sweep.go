@@ -1,7 +1,6 @@
 package detector
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -91,12 +90,12 @@ func sweepFinding(a *analysis, label string, fs []*flow) Finding {
 func addrRange(fs []*flow) string {
 	lo, hi := fs[0].target, fs[0].target
 	for _, f := range fs {
-		if bytes.Compare(f.target[:], lo[:]) < 0 {
+		if f.target.compare(lo) < 0 {
 			lo = f.target
 		}
-		if bytes.Compare(f.target[:], hi[:]) > 0 {
+		if f.target.compare(hi) > 0 {
 			hi = f.target
 		}
 	}
-	return fmt.Sprintf("%s in %s - %s", plural(len(targetsOf(fs)), "address"), addr4(lo), addr4(hi))
+	return fmt.Sprintf("%s in %s - %s", plural(len(targetsOf(fs)), "address"), netAddr(lo), netAddr(hi))
 }

@@ -18,7 +18,7 @@ const (
 
 // unicast reports whether a is an address one host has: not multicast
 // (IGMP reports go to 224.0.0.0/4), not limited broadcast.
-func unicast(a [4]byte) bool { return a[0] < 224 }
+func unicast(a ipAddr) bool { return !a.multicast() }
 
 // inboundMaskReply records an address mask reply to a mask request.
 func (t *flowTable) inboundMaskReply(p *packet) bool {

@@ -190,7 +190,7 @@ func targetLines(byTarget [][]*flow, noun string) []string {
 			break
 		}
 		first, last, n := span(run)
-		ev = append(ev, fmt.Sprintf("%s to %s of %s in %s", plural(n, noun), plural(distinctPorts(run), "port"), addr4(run[0].target), seconds(last.Sub(first).Nanoseconds())))
+		ev = append(ev, fmt.Sprintf("%s to %s of %s in %s", plural(n, noun), plural(distinctPorts(run), "port"), netAddr(run[0].target), seconds(last.Sub(first).Nanoseconds())))
 	}
 	return ev
 }

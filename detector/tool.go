@@ -15,7 +15,7 @@ type toolEvidence struct {
 	seen     flowSet
 	osProbes int
 	osPorts  map[uint16]bool
-	targets  map[[4]byte]bool
+	targets  map[ipAddr]bool
 	first    int64
 	last     int64
 	window   uint16
@@ -32,10 +32,10 @@ func (t *toolEvidence) fire(fs ...*flow) {
 // include counts fs towards the label, should it fire.
 func (t *toolEvidence) include(fs ...*flow) {
 	if t.targets == nil {
-		t.targets = map[[4]byte]bool{}
+		t.targets = map[ipAddr]bool{}
 	}
 	t.fs = slices.Grow(t.fs, len(fs))
-	var last [4]byte
+	var last ipAddr
 	for i, f := range fs {
 		if !t.seen.add(f) {
 			continue
@@ -67,7 +67,7 @@ func (t *toolEvidence) attempt(at osAttempt) {
 // are what the tool kept alike.
 func (t *toolEvidence) span(first, last int64) {
 	if t.targets == nil {
-		t.targets = map[[4]byte]bool{}
+		t.targets = map[ipAddr]bool{}
 	}
 	if t.first == 0 || first < t.first {
 		t.first = first
@@ -107,7 +107,7 @@ func (t *toolEvidence) finding(label string, scanner netip.Addr) Finding {
 	}
 	f.Ports = ports.n
 	for a := range t.targets {
-		f.Targets = append(f.Targets, addr4(a))
+		f.Targets = append(f.Targets, netAddr(a))
 	}
 	slices.SortFunc(f.Targets, netip.Addr.Compare)
 	return f
@@ -135,8 +135,4 @@ func oneISNPerTarget(fs []*flow) bool {
 		}
 	}
 	return 2*same > len(fs)
-}
-
-func ipv4Uint(a [4]byte) uint32 {
-	return uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
 }

@@ -32,7 +32,7 @@ func Line6(t time.Time, ip []byte, o Options) string {
 		truncated bool
 	)
 walk:
-	for {
+	for len(rest) > 0 { // a bare header (nmap -6 -sO's probes) names a protocol and carries nothing
 		switch nh {
 		case 0, 43, 60: // hop-by-hop, routing, destination options
 			if len(rest) < 2 || len(rest) < (int(rest[1])+1)*8 {

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Captures today's nmap over IPv6 in siglab test networks, one pcap per
 # technique, into detector/testdata/real6/ (or the directory given as $1):
-# the regression copies for teaching the reference detector IPv6 (it reads
-# IPv4 only today). {NAME6} is a host's IPv6 address (2001:2::/48, see the
+# the regression copies behind detector/realscanners6_test.go. {NAME6} is a host's IPv6 address (2001:2::/48, see the
 # README's network section): the lab's kernel hosts and the scan namespace
 # have one, derived from their IPv4 address. Needs root (test networks);
 # installs nmap and ping (iputils-ping) with apt-get when they are missing. Every packet stays inside
@@ -16,6 +15,7 @@ export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 need=()
 command -v nmap >/dev/null || need+=(nmap)
 command -v ping >/dev/null || need+=(iputils-ping)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
@@ -47,5 +47,23 @@ cap ping6-frag fig2-syn ping -6 -n -c2 -i0.2 -s3000 '{victim6}'
 # sent to them): ICMPv6 echo, nmap's TCP pings, and neighbour discovery for
 # the scan namespace's router.
 cap nmap6-sweep tech-ping-sweep nmap -6 -n -sn '{alpha6}' '{bravo6}' '{charlie6}' 2001:2::c612:103 2001:2::c612:104
+cap nmap6-xmas fig2-syn nmap -6 -n -sX -Pn -p1-100 '{victim6}'
+cap nmap6-null fig2-syn nmap -6 -n -sN -Pn -p1-100 '{victim6}'
+# A /124 (16 addresses, 198.18.1.0/28's IPv6 counterparts; three hosts):
+# enough for the SYN and ACK sweeps too.
+cap nmap6-sweep16 tech-ping-sweep nmap -6 -n -sn 2001:2::c612:100/124
+cap nmap6-ping-echo tech-ping-sweep nmap -6 -n -sn -PE 2001:2::c612:100/124
+cap nmap6-ping-syn tech-ping-sweep nmap -6 -n -sn -PS22,80 2001:2::c612:100/124
+cap nmap6-block tech-ping-sweep nmap -6 -n -sS -Pn -p20-30 2001:2::c612:100/124
+cap nmap6-sv tech-connect nmap -6 -n -sV -Pn -p22,80,443 '{victim6}'
+cap nmap6-maimon fig2-syn nmap -6 -n -sM -Pn -p1-100 '{victim6}'
+cap nmap6-scanflags-synfin fig2-syn nmap -6 -n --scanflags SYNFIN -Pn -p1-100 '{victim6}'
+cap nmap6-ipproto fig2-syn nmap -6 -n -sO -Pn '{victim6}'
+cap nmap6-sctp-init fig2-syn nmap -6 -n -sY -Pn -p1-100 '{victim6}'
+# 2001:2::c612:7 is 198.18.0.7's twin: a lab address nobody holds.
+cap nmap6-decoy fig2-syn nmap -6 -n -sS -Pn -D 2001:2::c612:7,ME -p1-100 '{victim6}'
+# Ordinary IPv6 traffic, which must give no finding.
+cap ping6 fig2-syn ping -6 -n -c8 -i0.2 '{victim6}'
+cap benign6-curl benign-web-dns sh -c 'for i in 1 2 3; do curl -s --max-time 0.3 -o /dev/null "http://[{www6}]/" & curl -sk --max-time 0.3 -o /dev/null "https://[{www6}]/" & wait; done; true'
 chmod 644 "$out"/*.pcap
 ls -l "$out"

@@ -37,6 +37,10 @@ if [ "$what" = test ]; then
   command -v curl >/dev/null || need+=(curl)
   command -v dig >/dev/null || need+=(dnsutils)
   command -v ping >/dev/null || need+=(iputils-ping)
+  # chromium-headless-shell: the HTML report's spec opens the report in
+  # a real browser (htmlreport, through chromedp); any of the names
+  # htmlreport.FindBrowser tries will do.
+  command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null || need+=(chromium-headless-shell)
 fi
 # p0f: the first external detector; scenarios with a p0f: section run it.
 command -v p0f >/dev/null || need+=(p0f)

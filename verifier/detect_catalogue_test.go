@@ -201,6 +201,8 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 	})
 
 	const me = "198.19.0.1 "
+	// me6 is the scanner namespace's IPv6 address (198.19.0.1's).
+	const me6 = "2001:2::c613:1 "
 	DescribeTable("yields the technique and the tool, never nmap 2.0x",
 		func(scenario string, argv []string, want ...string) {
 			ss, err := scenarios.Resolve(scenario) // a catalogue name, or a capture lab under testdata/
@@ -375,6 +377,29 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		Entry("monitoring: pings and connects to 22 and 80 of eight hosts every second", "benign-monitoring",
 			[]string{"bash", "-c", "H='" + monitored + "'; for h in $H; do ping -n -q -c 6 -i 1 $h >/dev/null & done; " +
 				"for r in 1 2 3 4 5 6; do for h in $H; do for p in 22 80; do timeout 1 bash -c \"exec 3<>/dev/tcp/$h/$p\"; done; done; sleep 1; done; wait"}),
+		// IPv6 (nmap -6): the IPv4 scans' labels, but where IPv6 takes
+		// a tell away (no ICMPv6 timestamp request, so no
+		// sweep.icmp-timestamp; see detector/realscanners6_test.go).
+		Entry("nmap -6 -sS", "fig2-syn", []string{"nmap", "-6", "-n", "-sS", "-Pn", "-p1-100", "{victim6}"}, me6+"scan.tcp-syn", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -sT", "fig2-syn", []string{"nmap", "-6", "-n", "-sT", "-Pn", "-p1-100", "{victim6}"}, me6+"scan.tcp-connect", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -sF", "fig2-syn", []string{"nmap", "-6", "-n", "-sF", "-Pn", "-p1-100", "{victim6}"}, me6+"scan.tcp-fin", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -sA", "fig2-syn", []string{"nmap", "-6", "-n", "-sA", "-Pn", "-p1-100", "{victim6}"}, me6+"scan.tcp-ack", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -sU", "tech-udp", []string{"nmap", "-6", "-n", "-sU", "-T5", "-Pn", "-p53,69,111,123,161,514", "{victim6}"}, me6+"scan.udp", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -O", "fig2-syn", []string{"nmap", "-6", "-n", "-O", "--max-os-tries", "1", "-Pn", "-p1-100", "{victim6}"},
+			me6+"osdetect generation=nmap-2", me6+"scan.tcp-syn", me6+"seqprobe", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -sO", "fig2-syn", []string{"nmap", "-6", "-n", "-sO", "-Pn", "{victim6}"}, me6+"scan.ip-protocol", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -D", "fig2-syn", []string{"nmap", "-6", "-n", "-sS", "-Pn", "-D", "2001:2::c612:7,ME", "-p1-100", "{victim6}"},
+			"2001:2::c612:7 scan.tcp-syn", "2001:2::c612:7 tool.nmap-modern", me6+"evasion.decoy real_source=2001:2::c613:1", me6+"scan.tcp-syn", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -sn of a /124", "tech-ping-sweep", []string{"nmap", "-6", "-n", "-sn", "-T5", "2001:2::c612:100/124"},
+			me6+"sweep.icmp-echo", me6+"sweep.tcp-ack", me6+"sweep.tcp-syn", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -sn -PE of a /124", "tech-ping-sweep", []string{"nmap", "-6", "-n", "-sn", "-T5", "-PE", "2001:2::c612:100/124"}, me6+"sweep.icmp-echo"),
+		Entry("nmap -6 -sS -p20-30 of a /124: a port scan and a sweep", "tech-ping-sweep", []string{"nmap", "-6", "-n", "-sS", "-Pn", "-T5", "-p20-30", "2001:2::c612:100/124"},
+			me6+"scan.tcp-syn", me6+"sweep.tcp-syn", me6+"tool.nmap-modern"),
+		Entry("ordinary HTTP connections over IPv6 (curl)", "benign-web-dns",
+			[]string{"sh", "-c", "for i in 1 2 3 4 5 6; do curl -s --http0.9 --max-time 0.3 -o /dev/null 'http://[{www6}]/' ; curl -sk --max-time 0.3 -o /dev/null 'https://[{www6}]/' ; done; true"}),
+		Entry("ping -6", "fig2-syn", []string{"ping", "-6", "-n", "-c", "8", "-i", "0.2", "{victim6}"}),
+		// The kernel's fragments of a big echo request: no evasion.
+		Entry("ping -6 -s3000 (fragments)", "fig2-syn", []string{"ping", "-6", "-n", "-c", "4", "-i", "0.2", "-s", "3000", "{victim6}"}),
 		// Mail: an SMTP session to each of eight mail servers, once.
 		Entry("mail: SMTP sessions to eight servers", "benign-monitoring",
 			[]string{"bash", "-c", "for h in " + monitored + "; do timeout 1 bash -c \"exec 3<>/dev/tcp/$h/25; head -c 100 <&3 >/dev/null & " +

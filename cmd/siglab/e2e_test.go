@@ -321,6 +321,8 @@ var _ = Describe("siglab live", Label("root"), func() {
 		Expect(summary.Scenarios).To(Equal(passed))
 		Expect(summary.Counts["pass"]).To(Equal(passed))
 		Expect(summary.ExitCode).To(BeZero())
+		By("the HTML report in headless Chromium: every scenario's row, and every page with its picture drawn")
+		Expect(checkHTMLReport(dir)).To(Equal(passed))
 		By("tshark opens the pcapng and shows the probe comments")
 		ng := filepath.Join(dir, "fig2-syn-os-irix", "capture.pcapng")
 		Expect(ng).To(BeARegularFile())

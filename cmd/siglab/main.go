@@ -54,7 +54,7 @@ type cli struct {
 	Generate  generateCmd  `cmd:"" help:"Write a scenario's full exchange, offline, to a pcap file."`
 	Scan      scanCmd      `cmd:"" help:"Be nmap 2.02: scan a scenario's test network with nmap 2.02's options and print its output."`
 	Detect    detectCmd    `cmd:"" help:"Run the reference detector on pcap or pcapng files."`
-	Render    renderCmd    `cmd:"" help:"Print captures as tcpdump 3.4 did, or as the SANS/SHADOW FAQ printed its traces (--faq)."`
+	Render    renderCmd    `cmd:"" help:"Print captures as tcpdump 3.4 did, or as the SANS/SHADOW FAQ printed its traces (--faq), or draw one as an SVG picture (--svg)."`
 	Matrix    matrixCmd    `cmd:"" help:"Run scenarios with every detector (reference, p0f, scanlogd, psad, declared engines) and print the coverage matrix: what each reported, whether it met the expectations, why each miss happened."`
 	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
 	Capture   captureCmd   `cmd:"" help:"Capture another tool's traffic (today's nmap, masscan...) in a scenario's test network."`

@@ -12,18 +12,20 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/capture"
+	"github.com/siglab/siglab/htmlreport"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
 
 type runCmd struct {
-	Offline   bool     `help:"Run against the simulated network (no root needed)."`
-	Report    string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
-	Parallel  int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
-	Progress  bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
-	Detectors string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
-	Paths     []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
+	Offline     bool     `help:"Run against the simulated network (no root needed)."`
+	Report      string   `help:"Write per-scenario captures, findings and outputs under this directory." placeholder:"DIR"`
+	Parallel    int      `default:"4" help:"Scenarios run at once, each in its own test network (1: one after another)." placeholder:"N"`
+	Screenshots bool     `help:"With --report: PNGs of the report's index and of a scenario page (the first failed, else the first) in DIR/screenshots, taken with headless Chromium."`
+	Progress    bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
+	Detectors   string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
+	Paths       []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
 
 	// rows collects each scenario's row of the coverage matrix when
 	// every detector runs (--report, or the matrix command).
@@ -68,8 +70,17 @@ func (r *runCmd) Run(e *env) error {
 		}); err != nil {
 			return usageErr("--report: %v", err)
 		}
-		if err := writeMatrix(r.Report, verifier.NewMatrix(r.rows), started); err != nil {
+		m := verifier.NewMatrix(r.rows)
+		if err := writeMatrix(r.Report, m, started); err != nil {
 			return usageErr("--report: %v", err)
+		}
+		if err := htmlreport.WriteIndex(r.Report, verdicts, m, started); err != nil {
+			return usageErr("--report: %v", err)
+		}
+		if r.Screenshots {
+			if err := screenshots(e, r.Report, verdicts); err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("--screenshots: %w", err)}
+			}
 		}
 	}
 	if e.ctx.Err() != nil {
@@ -115,6 +126,14 @@ func (r *runCmd) preflight(list []*scenarios.Scenario) error {
 	if !r.Offline {
 		if err := netns.CheckLive(); err != nil {
 			return usageErr("run: %v; use --offline", err)
+		}
+	}
+	if r.Screenshots {
+		if r.Report == "" {
+			return usageErr("--screenshots: needs --report DIR")
+		}
+		if _, err := htmlreport.FindBrowser(); err != nil {
+			return usageErr("--screenshots: %v", err)
 		}
 	}
 	if r.Report != "" {
@@ -171,7 +190,7 @@ func (r *runCmd) runAll(e *env, list []*scenarios.Scenario) ([]verifier.Verdict,
 		if failed != nil {
 			return failed
 		}
-		if failed = res.WriteReport(r.Report); failed != nil {
+		if failed = writeReport(r.Report, res); failed != nil {
 			stop()
 		}
 		return failed
@@ -239,6 +258,51 @@ func (r *runCmd) runOne(ctx context.Context, s *scenarios.Scenario, report func(
 		}
 	}
 	return res.Verdict, res.Cells(), nil
+}
+
+// screenshots saves the PNGs of the index and of one scenario page with
+// a picture (the first that failed or was inconclusive, else the first)
+// and names them on stderr.
+func screenshots(e *env, dir string, verdicts []verifier.Verdict) error {
+
+	name := ""
+	for _, v := range verdicts {
+		if _, err := os.Stat(filepath.Join(dir, v.Scenario, htmlreport.Picture)); err != nil {
+			continue
+		}
+		if name == "" {
+			name = v.Scenario
+		}
+		if st := v.Status(); st == verifier.StatusFail || st == verifier.StatusInconclusive {
+			name = v.Scenario // the first page worth a look
+			break
+		}
+	}
+	if name == "" {
+		return errors.New("no scenario page with a picture to show")
+	}
+	path, err := htmlreport.FindBrowser()
+	if err != nil {
+		return err
+	}
+	b, err := htmlreport.Start(e.ctx, path)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	paths, err := htmlreport.Screenshots(b, dir, name)
+	for _, p := range paths {
+		fmt.Fprintf(e.stderr, "screenshot: %s\n", p)
+	}
+	return err
+}
+
+// writeReport writes a scenario's report files, then its HTML page.
+func writeReport(dir string, res *verifier.Result) error {
+	if err := res.WriteReport(dir); err != nil {
+		return err
+	}
+	return htmlreport.WriteScenario(dir, res)
 }
 
 // writeMatrix writes the coverage matrix under dir as Markdown, JSON and
