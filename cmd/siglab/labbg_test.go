@@ -285,6 +285,13 @@ var _ = Describe("siglab lab exercise and reveal", Label("root"), func() {
 		Expect(r.code).To(Equal(0), r.stderr)
 		Expect(strings.Count(r.stdout, "\n")).To(BeNumerically(">", 100))
 
+		By("and its picture, without the findings that would name the scan")
+		svg, err := os.ReadFile(filepath.Join(netns.LabDir(id), "trace.svg"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(svg)).To(ContainSubstring("<svg"))
+		Expect(string(svg)).To(ContainSubstring("exercise in lab " + id))
+		Expect(string(svg)).NotTo(ContainSubstring("scan.tcp-"))
+
 		By("lab reveal names the scenario, what it ran and what the reference detector found, and its expectations met")
 		r = siglab("lab", "reveal", id)
 		Expect(r.code).To(Equal(0), r.stderr)

@@ -15,6 +15,7 @@ import (
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/netns"
+	"github.com/siglab/siglab/picture"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
 )
@@ -33,6 +34,9 @@ const (
 	recordFile = "exercise.json"
 	traceFile  = "trace.pcap"
 	truthFile  = "truth.pcapng"
+	// pictureFile is the trace drawn without the findings, which would
+	// name the scan.
+	pictureFile = "trace.svg"
 )
 
 // exerciseRecord is what lab reveal shows.
@@ -156,6 +160,7 @@ func (c *labExerciseCmd) run(e *env, st netns.State, s *scenarios.Scenario, seed
 	}
 	fmt.Fprintf(e.stdout, "exercise done: %d packets crossed the sensor.\n", rec.Packets)
 	fmt.Fprintf(e.stdout, "the trace as the FAQ printed it:\n  %s render --faq %s\n", self(), filepath.Join(netns.LabDir(st.ID), traceFile))
+	fmt.Fprintf(e.stdout, "its picture (without the findings): %s\n", filepath.Join(netns.LabDir(st.ID), pictureFile))
 	fmt.Fprintf(e.stdout, "what was it? then:\n  %s lab reveal %s\n", self(), st.ID)
 	return nil
 }
@@ -244,11 +249,16 @@ func groundTruth(s *scenarios.Scenario) []string {
 	return out
 }
 
-// writeCaptures writes the students' trace and the ground truth.
+// writeCaptures writes the students' trace and its picture, and the
+// ground truth.
 func writeCaptures(id string, c *capture.Capture) error {
 	dir := netns.LabDir(id)
 	return errors.Join(
 		capture.WriteFileAtomic(filepath.Join(dir, traceFile), c.WritePcap),
+		capture.WriteFileAtomic(filepath.Join(dir, pictureFile), func(w io.Writer) error {
+			_, err := picture.WriteSVG(w, c, nil, picture.Options{Title: "exercise in lab " + id})
+			return err
+		}),
 		capture.WriteFileAtomic(filepath.Join(dir, truthFile), c.WritePcapNG))
 }
 
@@ -306,7 +316,8 @@ func printReveal(w io.Writer, id string, rec *exerciseRecord) {
 	if rec.Output != "" {
 		fmt.Fprintf(w, "\nnmap 2.02 printed:\n%s", rec.Output)
 	}
-	fmt.Fprintf(w, "\nthe reference detector's findings:\n%s", rec.Findings)
+	fmt.Fprintf(w, "\nthe reference detector's findings (drawn over the trace: %s render --svg answer.svg %s):\n%s",
+		self(), filepath.Join(netns.LabDir(id), truthFile), rec.Findings)
 	met := 0
 	for _, c := range rec.Checks {
 		if c.OK {
