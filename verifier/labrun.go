@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/siglab/siglab/detector"
-	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/link"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
@@ -24,16 +23,9 @@ import (
 // serves a class, not a verdict. Errors that stop the run before
 // anything is sent wrap ErrSetup.
 func RunInLab(ctx context.Context, st netns.State, s *scenarios.Scenario) (*Result, error) {
-	if st.Scanner != labnet.DefaultScanner {
-		return nil, fmt.Errorf("lab %s: %w: scanner %s, siglab plays from %s only", st.ID, ErrSetup, st.Scanner, labnet.DefaultScanner)
-	}
-	p, err := newPlan(s)
+	p, tun, err := attachLab(st, s)
 	if err != nil {
 		return nil, err
-	}
-	tun, err := netns.AttachTUN(st.ID)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
 	}
 	defer tun.Close()
 	nsh, err := netns.OpenLabNS(st.SensorNS)

@@ -3,6 +3,7 @@ package verifier
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/siglab/siglab/labnet"
 	"github.com/siglab/siglab/link"
@@ -19,17 +20,10 @@ import (
 // lab at the same time fails (netns.ErrBusy) before anything is sent.
 // Errors that stop the run before it starts wrap ErrSetup.
 func ScanLab(ctx context.Context, st netns.State, cmdline string) (*Result, error) {
-	if st.Scanner != labnet.DefaultScanner {
-		return nil, fmt.Errorf("lab %s: %w: scanner %s, siglab plays from %s only", st.ID, ErrSetup, st.Scanner, labnet.DefaultScanner)
-	}
 	s := labScenario(st, cmdline)
-	p, err := newPlan(s)
+	p, tun, err := attachLab(st, s)
 	if err != nil {
 		return nil, err
-	}
-	tun, err := netns.AttachTUN(st.ID)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
 	}
 	defer tun.Close()
 	out, err := p.play(ctx, link.NewTUN(tun), false)
@@ -37,6 +31,25 @@ func ScanLab(ctx context.Context, st netns.State, cmdline string) (*Result, erro
 		return nil, err
 	}
 	return &Result{Verdict: Verdict{Scenario: s.Name, File: s.File, Mode: ModeLive}, Output: out.output, NormalLog: out.log, Machine: out.machine}, nil
+}
+
+// attachLab plans s for the running lab st and takes the lab's scanner
+// TUN, which the caller closes: siglab plays from the lab's one scanner
+// address only. Errors before the TUN is held wrap ErrSetup, but for a
+// plan s cannot have.
+func attachLab(st netns.State, s *scenarios.Scenario) (*plan, *os.File, error) {
+	if st.Scanner != labnet.DefaultScanner {
+		return nil, nil, fmt.Errorf("lab %s: %w: scanner %s, siglab plays from %s only", st.ID, ErrSetup, st.Scanner, labnet.DefaultScanner)
+	}
+	p, err := newPlan(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	tun, err := netns.AttachTUN(st.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	return p, tun, nil
 }
 
 // labScenario is the one-run scenario of a scan in lab st: its hosts are
