@@ -1,6 +1,9 @@
 package main_test
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,7 +127,8 @@ var _ = Describe("siglab lab up --detach, shell, watch, down", Label("root"), fu
 		Expect(r.stderr).To(ContainSubstring("2 labs are up"))
 
 		By("lab watch prints a scan in the lab live, in the FAQ's format; a watch on the other lab sees nothing")
-		w, done := watch(id, "--count", "4", "--duration", "20s")
+		svg := filepath.Join(GinkgoT().TempDir(), "watch.svg")
+		w, done := watch(id, "--count", "4", "--duration", "20s", "--svg", svg)
 		w2, done2 := watch(id2, "--duration", "3s")
 		Eventually(func() bool {
 			Expect(siglab("scan", "--lab", id, "-sS", "-P0", "-p20-23", "victim").code).To(Equal(0))
@@ -144,6 +148,15 @@ var _ = Describe("siglab lab up --detach, shell, watch, down", Label("root"), fu
 		Expect(lines).To(ContainElement(MatchRegexp(` > S \d+:\d+\(0\) win \d+$`)), "the SYN probes")
 		Eventually(done2, 5*time.Second).Should(BeClosed())
 		Expect(w2.Contents()).To(BeEmpty())
+		By("and draws what it saw as a picture, written whole")
+		pic, err := os.ReadFile(svg)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(wellFormedXML(pic)).To(Succeed())
+		Expect(string(pic)).To(ContainSubstring(">lab " + id + "<"))
+		Expect(string(pic)).To(ContainSubstring(">SYN<"), "the SYN probes' marks in the legend")
+		r = siglab("lab", "watch", id, "--count", "1", "--svg", "/nonexistent/dir/x.svg")
+		Expect(r.code).To(Equal(2))
+		Expect(r.stderr).To(ContainSubstring("--svg /nonexistent/dir/x.svg: no such directory"))
 
 		By("lab down ends the first lab's process, which removes everything; the second stays up")
 		r = siglab("lab", "down", id)
@@ -345,3 +358,15 @@ var _ = Describe("siglab lab exercise and reveal", Label("root"), func() {
 		nothingLeft(id, pid)
 	})
 })
+
+// wellFormedXML reads b to its end as XML.
+func wellFormedXML(b []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
