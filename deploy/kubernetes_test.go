@@ -308,23 +308,9 @@ func checkMerge(m *manifests) error {
 	if shardResults, _ := resultsMount(m, m.jobs[shardJob], mustContainer(m.jobs[shardJob], shardName)); shardResults != results {
 		return bad("merge mounts the results at %s, the shards at %s", results, shardResults)
 	}
-	var env []string
-	for _, e := range c.Env {
-		env = append(env, e.Name+"="+e.Value)
-	}
-	if !slices.Equal(c.Command, []string{"/bin/sh", "-c"}) || len(c.Args) != 1 {
-		return bad("merge command %q %q is not /bin/sh -c SCRIPT", c.Command, c.Args)
-	}
-	argv, err := recordSiglab(c.Args[0], env)
+	inv, err := mergeInvocation(c)
 	if err != nil {
 		return err
-	}
-	inv, err := parseSiglab(argv)
-	if err != nil {
-		return err
-	}
-	if inv.command != "report merge" {
-		return bad("merge runs %q, want siglab report merge", argv)
 	}
 	if got := inv.cli.Report.Merge.Dirs; !slices.Equal(got, dirs) {
 		return bad("merge reads %v, the shards write %v", got, dirs)
@@ -333,6 +319,30 @@ func checkMerge(m *manifests) error {
 		return bad("merge writes %s: want its own directory on the results volume", out)
 	}
 	return nil
+}
+
+// mergeInvocation runs the merge container's script with a recording
+// siglab and parses what it was given.
+func mergeInvocation(c *corev1.Container) (*invocation, error) {
+	var env []string
+	for _, e := range c.Env {
+		env = append(env, e.Name+"="+e.Value)
+	}
+	if !slices.Equal(c.Command, []string{"/bin/sh", "-c"}) || len(c.Args) != 1 {
+		return nil, bad("merge command %q %q is not /bin/sh -c SCRIPT", c.Command, c.Args)
+	}
+	argv, err := recordSiglab(c.Args[0], env)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := parseSiglab(argv)
+	if err != nil {
+		return nil, err
+	}
+	if inv.command != "report merge" {
+		return nil, bad("merge runs %q, want siglab report merge", argv)
+	}
+	return inv, nil
 }
 
 func mustContainer(j *batchv1.Job, name string) *corev1.Container {

@@ -209,20 +209,9 @@ func checkWorkflow(w *workflow) error {
 	if findRun(j.Steps, "make build") == nil {
 		return badW("the merge job does not build siglab")
 	}
-	run := findRun(j.Steps, "bin/siglab")
-	if run == nil {
-		return badW("the merge job never runs bin/siglab")
-	}
-	argv, err := recordSiglab(run.Run, []string{"SHARDS=" + strconv.Itoa(n)})
+	inv, err := workflowMerge(j, n)
 	if err != nil {
 		return err
-	}
-	inv, err := parseSiglab(argv)
-	if err != nil {
-		return err
-	}
-	if inv.command != "report merge" {
-		return badW("the merge job runs %q, want siglab report merge", argv)
 	}
 	if got := inv.cli.Report.Merge.Dirs; !slices.Equal(got, dirs) {
 		return badW("the merge reads %v, the shards' reports download to %v", got, dirs)
@@ -231,6 +220,27 @@ func checkWorkflow(w *workflow) error {
 		return badW("the merge writes into a shard's report %s", inv.cli.Report.Merge.Out)
 	}
 	return nil
+}
+
+// workflowMerge runs the merge job's siglab step with a recording siglab
+// and parses what it was given.
+func workflowMerge(j job, n int) (*invocation, error) {
+	run := findRun(j.Steps, "bin/siglab")
+	if run == nil {
+		return nil, badW("the merge job never runs bin/siglab")
+	}
+	argv, err := recordSiglab(run.Run, []string{"SHARDS=" + strconv.Itoa(n)})
+	if err != nil {
+		return nil, err
+	}
+	inv, err := parseSiglab(argv)
+	if err != nil {
+		return nil, err
+	}
+	if inv.command != "report merge" {
+		return nil, badW("the merge job runs %q, want siglab report merge", argv)
+	}
+	return inv, nil
 }
 
 var _ = Describe("the CI workflow example", func() {
