@@ -452,6 +452,8 @@ var _ = Describe("the Kubernetes manifests", func() {
 		Entry("no maxFailedIndexes", "maxFailedIndexes",
 			edit{"kustomization.yaml", "          - spec.maxFailedIndexes\n", ""},
 			edit{"shards-job.yaml", "  maxFailedIndexes: 4\n", ""}),
+		Entry("podFailurePolicy on another container", "podFailurePolicy", edit{"shards-job.yaml", "containerName: siglab", "containerName: sensor"}),
+		Entry("the replacements' source renamed", "kustomize", edit{"shards-job.yaml", "name: siglab-shards", "name: siglab-shard"}),
 		Entry("restartPolicy OnFailure", "restartPolicy", edit{"shards-job.yaml", "restartPolicy: Never", "restartPolicy: OnFailure"}),
 		Entry("NET_RAW missing", "capabilities", edit{"shards-job.yaml", "add: [NET_ADMIN, SYS_ADMIN, NET_RAW]", "add: [NET_ADMIN, SYS_ADMIN]"}),
 		Entry("a capability too many", "capabilities", edit{"shards-job.yaml", "add: [NET_ADMIN, SYS_ADMIN, NET_RAW]", "add: [NET_ADMIN, SYS_ADMIN, NET_RAW, SYS_PTRACE]"}),
