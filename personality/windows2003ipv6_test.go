@@ -3,6 +3,8 @@ package personality_test
 import (
 	"net"
 	"net/netip"
+	"testing"
+	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
@@ -188,3 +190,57 @@ var _ = Describe("windows-2003-ipv6: an IPv6 idle-scan zombie", func() {
 		Expect(one6(s, synAck6(prober6, 80)).frag).To(BeNil(), "the first path learned was forgotten")
 	})
 })
+
+// serialize6 is ip6 without Gomega, for the fuzz corpus.
+func serialize6(tb testing.TB, src netip.Addr, l gopacket.SerializableLayer, nh layers.IPProtocol, payload []byte) []byte {
+	h := &layers.IPv6{Version: 6, HopLimit: 255, NextHeader: nh, SrcIP: net.IP(src.AsSlice()), DstIP: net.IP(zombie6.AsSlice())}
+	if c, ok := l.(interface {
+		SetNetworkLayerForChecksum(gopacket.NetworkLayer) error
+	}); ok {
+		if err := c.SetNetworkLayerForChecksum(h); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, h, l, gopacket.Payload(payload)); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// FuzzAnswer6 feeds windows-2003-ipv6 arbitrary bytes, raw and with the
+// version and addresses patched to reach it: it must never panic, and
+// whatever it answers must be an IPv6 packet from it to the sender, a
+// lab address, whose payload length is what follows the header, within
+// the link's MTU.
+func FuzzAnswer6(f *testing.F) {
+	f.Add(serialize6(f, prober6, &layers.TCP{SrcPort: 1, DstPort: 80, SYN: true, ACK: true, Ack: 5}, layers.IPProtocolTCP, nil))
+	f.Add(serialize6(f, prober6, &layers.TCP{SrcPort: 1, DstPort: 80, SYN: true}, layers.IPProtocolTCP, nil))
+	f.Add(serialize6(f, prober6, &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(layers.ICMPv6TypeEchoRequest, 0)}, layers.IPProtocolICMPv6, make([]byte, 1400)))
+	ptb := append([]byte{0, 0, 4, 0xfe}, make([]byte, 40)...)
+	copy(ptb[4+24:], prober6.AsSlice())
+	f.Add(serialize6(f, prober6, &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(layers.ICMPv6TypePacketTooBig, 0)}, layers.IPProtocolICMPv6, ptb))
+	s0, err := personality.New(labnet.Host{Stack: labnet.Personality("windows-2003-ipv6"), Addr: victim, OpenTCP: []uint16{80}}, 7)
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := s0.(personality.Stack6)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		patched := append([]byte(nil), b...)
+		if len(patched) >= 40 {
+			patched[0] = 0x60 | patched[0]&0x0f
+			copy(patched[8:24], prober6.AsSlice())
+			copy(patched[24:40], zombie6.AsSlice())
+		}
+		for _, in := range [][]byte{b, patched} {
+			for _, r := range s.Answer6(time.Unix(915000000, 0), in) {
+				from := netip.AddrFrom16([16]byte(in[8:24]))
+				if len(r) < 40 || len(r) > 1500 || r[0]>>4 != 6 || int(r[4])<<8|int(r[5]) != len(r)-40 ||
+					netip.AddrFrom16([16]byte(r[24:40])) != from || !labnet.Contains6(from) ||
+					netip.AddrFrom16([16]byte(r[8:24])) != zombie6 {
+					t.Fatalf("malformed reply % x to % x", r, in)
+				}
+			}
+		}
+	})
+}
