@@ -1,6 +1,7 @@
 package detector_test
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"path/filepath"
 
@@ -66,6 +67,24 @@ var _ = Describe("today's nmap -sI and -b, captured (testdata/real)", func() {
 			"2001:2::c612:102 scan.tcp-syn", "2001:2::c612:102 tool.nmap-modern"}))
 	})
 
+	// The same capture with the zombie's counter rewritten as other
+	// stacks keep theirs (nmap's idle_scan.cc): Windows 7 and later count
+	// by 2, the BSDs draw at random.
+	DescribeTable("reads other zombies' Fragment-header identifications as their stacks count them",
+		func(rewrite func(id uint32, i int) uint32, want ...string) {
+			c, err := capture.ReadFile(filepath.Join("testdata", "real6", "nmap6-idle.pcap"))
+			Expect(err).NotTo(HaveOccurred())
+			for i, p := range c.Packets {
+				c.Packets[i].Data = rewriteFragID(p.Data, func(id uint32) uint32 { return rewrite(id, i) })
+			}
+			Expect(summary(detector.DetectCapture(c))).To(Equal(want))
+		},
+		Entry("global, incremental by 2 (Windows 7)", func(id uint32, _ int) uint32 { return 2 * id },
+			"2001:2::c613:1 scan.idle real_source=2001:2::c613:1 zombie=2001:2::c612:102", "2001:2::c613:1 tool.nmap-modern"),
+		Entry("random (FreeBSD, OpenBSD): the SYNs stay the zombie's", func(_ uint32, i int) uint32 { return uint32(i) * 2654435761 },
+			"2001:2::c612:102 scan.tcp-syn", "2001:2::c612:102 tool.nmap-modern"),
+	)
+
 	It("reads the bounce's open and closed ports from the server's replies", func() {
 		// For port 80 the server answered 150 and 226 at once, yet nmap
 		// 7.93 waited 10 s, sent ABOR and printed "filtered" (see
@@ -92,4 +111,18 @@ func stripAtomicFragment(frame []byte) []byte {
 	plen := int(frame[eth+4])<<8 | int(frame[eth+5]) - 8
 	out[eth+4], out[eth+5] = byte(plen>>8), byte(plen)
 	return append(out, frame[eth+ip6+8:]...)
+}
+
+// rewriteFragID returns an Ethernet frame's IPv6 packet with the
+// identification of a Fragment header that directly follows the fixed
+// header replaced by f's; other frames as they are.
+func rewriteFragID(frame []byte, f func(uint32) uint32) []byte {
+	const eth, ip6, frag = 14, 40, 44
+	if len(frame) < eth+ip6+8 || frame[12] != 0x86 || frame[13] != 0xdd || frame[eth+6] != frag {
+		return frame
+	}
+	out := append([]byte{}, frame...)
+	id := f(binary.BigEndian.Uint32(out[eth+ip6+4:]))
+	binary.BigEndian.PutUint32(out[eth+ip6+4:], id)
+	return out
 }
