@@ -9,12 +9,12 @@
 //
 // Options: StartWith takes Options; its ReceiveBuffer sizes the
 // capture's receive ring, the kernel's queue of frames not read yet
-// (default 64 MiB, enough for any catalogue scenario). Stress scenarios
+// (default 8 MiB). Stress scenarios
 // shrink it so that a flood overflows it: the kernel then drops frames
 // and counts them (PACKET_STATISTICS), the sensor reports the count in
 // Capture.Dropped, and the verdict is inconclusive rather than a pass on
 // a partial capture. A frame longer than a ring block (only with rings
-// under 4 MiB) is kept in part by the kernel; the sensor does not record
+// under 512 KiB) is kept in part by the kernel; the sensor does not record
 // it and counts it as dropped too.
 //
 // Capture: Start opens an AF_PACKET socket of its own (no libpcap, no
@@ -24,7 +24,7 @@
 // hands over blocks of frames; the reader copies them into the capture
 // without a system call per frame (the recvfrom per frame of the
 // earlier pcapgo.EthernetHandle cost a third of a live scan's CPU). A
-// block is handed over when full or 5 ms after its first frame.
+// block is handed over when full or 10 ms after its first frame.
 //
 // Ownership: Start starts one goroutine that reads the ring. Stop ends
 // that goroutine, unmaps the ring, closes the socket and hands the

@@ -39,7 +39,7 @@ var _ = Describe("the sensor's options", func() {
 				_, err = s.Stop()
 				Expect(err).NotTo(HaveOccurred())
 			},
-			Entry("the default, 64 MiB", sensor.Options{}, sensor.DefaultReceiveBuffer),
+			Entry("the default, 8 MiB", sensor.Options{}, sensor.DefaultReceiveBuffer),
 			Entry("Start's default named", sensor.Options{ReceiveBuffer: sensor.DefaultReceiveBuffer}, sensor.DefaultReceiveBuffer),
 			Entry("a small one for floods, 16 KiB", sensor.Options{ReceiveBuffer: 16 << 10}, 16<<10),
 			Entry("the floor: one page", sensor.Options{ReceiveBuffer: sensor.MinReceiveBuffer}, os.Getpagesize()),

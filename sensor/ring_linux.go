@@ -15,17 +15,20 @@ import (
 // it fills a block with frames and retires it to us when it is full or
 // when retireTimeout has passed since it was opened, whichever is first.
 const (
-	// maxBlock is the block size of every ring of 4 MiB or more: it
+	// maxBlock is the block size of every ring of 512 KiB or more: it
 	// keeps whole any frame the capture link can carry (GRO may merge up
-	// to 64 KiB).
-	maxBlock = 1 << 20
-	// minBlocks is how many blocks a ring of 4 MiB or more has at least,
-	// so that the kernel fills one while we read another.
+	// to 64 KiB), and is small so that a ring has many blocks: a block
+	// is handed over partly filled when retireTimeout passes, so a
+	// reader held back loses nothing for blocks x retireTimeout at
+	// least (640 ms with the default ring), however slow the traffic.
+	maxBlock = 128 << 10
+	// minBlocks is how many blocks a ring of 512 KiB or more has at
+	// least, so that the kernel fills one while we read another.
 	minBlocks = 4
 	// retireTimeout (ms) bounds how long a frame waits in a block that
 	// is not full: it is the latency of the stop marker, and of frames
 	// on a quiet link.
-	retireTimeout = 5
+	retireTimeout = 10
 	// pollTimeout bounds how long one poll(2) waits, so that the reader
 	// also sees an error the kernel reports while no block is retired.
 	pollTimeout = 100 * time.Millisecond
@@ -52,8 +55,9 @@ type ring struct {
 }
 
 // ringGeometry is the block size and count for a ring of about size
-// bytes: 1 MiB blocks for rings of 4 MiB or more; smaller rings (stress
-// scenarios) are split into four blocks of whole pages, at least one.
+// bytes: 128 KiB blocks for rings of 512 KiB or more; smaller rings
+// (stress scenarios) are split into four blocks of whole pages, at
+// least one.
 func ringGeometry(size int) (block, blocks int) {
 	page := os.Getpagesize()
 	switch {
