@@ -10,14 +10,17 @@
 // carries at most for one writer: the ceiling siglab's live scan is
 // judged against.
 //
-//	tunblast [-scenario bench/fullrange.yaml] [-host victim] [-ports 65535] [-o OUT.pcap] [-sensor=false]
+//	tunblast [-scenario bench/fullrange.yaml] [-host victim] [-ports 65535] [-window N] [-o OUT.pcap] [-sensor=false]
 //
 // It prints one line of key=value words on stdout: written (SYNs),
 // write_s and write_pps (the writer's own rate), replies (answers read
 // from the TUN) and dropped (the sensor's kernel drops); -o writes the
 // sensor's capture for `benchreport pcapstat`, which measures packets/s
 // at the sensor exactly as for the scans. -sensor=false runs without a
-// capture, to show what the capture costs the path.
+// capture, to show what the capture costs the path. -window N keeps at
+// most N SYNs unanswered (nmap 2.02 keeps 150): the ceiling of a
+// scanner that paces itself by its answers, which waits whenever the
+// path is slow to bring them back; without it the writer never waits.
 //
 // Safety: every packet goes to the scenario host's address in the lab
 // the command built (198.18.0.0/15), checked by the generator's

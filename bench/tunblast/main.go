@@ -43,7 +43,7 @@ func main() {
 
 type config struct {
 	scenario, host, out string
-	ports               int
+	ports, window       int
 	capture             bool
 }
 
@@ -56,11 +56,15 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.ports, "ports", 65535, "SYNs to send: ports 1 to N")
 	fs.StringVar(&c.out, "o", "", "write the sensor's capture to this pcap")
 	fs.BoolVar(&c.capture, "sensor", true, "capture with the sensor, as a scan does")
+	fs.IntVar(&c.window, "window", 0, "at most this many SYNs unanswered at a time (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if c.ports < 1 || c.ports > 65535 {
 		return c, fmt.Errorf("%w: -ports %d is outside 1-65535", errUsage, c.ports)
+	}
+	if c.window < 0 {
+		return c, fmt.Errorf("%w: -window %d is negative", errUsage, c.window)
 	}
 	if c.out != "" && !c.capture {
 		return c, fmt.Errorf("%w: -o needs the sensor", errUsage)
@@ -114,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	r, err := blast(lab.TUN(), pkts)
+	r, err := blast(lab.TUN(), pkts, c.window)
 	if sn != nil {
 		capt, serr := sn.Stop()
 		if err = errors.Join(err, serr); err == nil {
@@ -150,13 +154,26 @@ func syns(src, dst netip.Addr, n int) ([][]byte, error) {
 }
 
 // blast writes every packet to the TUN as fast as one writer can while
-// another goroutine reads the answers, until they stop coming.
-func blast(tun *os.File, pkts [][]byte) (result, error) {
+// another goroutine reads the answers, until they stop coming. With a
+// window, the writer waits while that many SYNs are unanswered, as a
+// scanner pacing itself by its answers (nmap 2.02 keeps at most 150).
+func blast(tun *os.File, pkts [][]byte, window int) (result, error) {
 	var replies atomic.Int64
+	var slots chan struct{} // one token per unanswered SYN
+	if window > 0 {
+		slots = make(chan struct{}, window)
+	}
 	done := make(chan error, 1)
-	go func() { done <- drain(tun, &replies, len(pkts)) }()
+	go func() { done <- drain(tun, &replies, len(pkts), slots) }()
 	start := time.Now()
 	for _, p := range pkts {
+		if slots != nil {
+			select {
+			case slots <- struct{}{}:
+			case err := <-done: // the answers stopped: a lost one would stall us
+				return result{}, fmt.Errorf("window of %d: answers stopped after %d: %v", window, replies.Load(), err)
+			}
+		}
 		if _, err := tun.Write(p); err != nil {
 			return result{}, fmt.Errorf("tun write: %w", err)
 		}
@@ -167,8 +184,9 @@ func blast(tun *os.File, pkts [][]byte) (result, error) {
 	return r, err
 }
 
-// drain reads answers until want have come or none came for quiet.
-func drain(tun *os.File, n *atomic.Int64, want int) error {
+// drain reads answers until want have come or none came for quiet; each
+// frees a window slot, if there is a window.
+func drain(tun *os.File, n *atomic.Int64, want int, slots chan struct{}) error {
 	buf := make([]byte, 65536)
 	for n.Load() < int64(want) {
 		if err := tun.SetReadDeadline(time.Now().Add(quiet)); err != nil {
@@ -183,6 +201,9 @@ func drain(tun *os.File, n *atomic.Int64, want int) error {
 		}
 		if k > 0 && buf[0]>>4 == 4 {
 			n.Add(1)
+			if slots != nil {
+				<-slots
+			}
 		}
 	}
 	return nil
