@@ -2,12 +2,14 @@ package sensor
 
 import (
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/netns"
@@ -44,6 +46,18 @@ var _ = Describe("a frame the ring kept only in part", func() {
 	})
 })
 
+// drained reports whether the reader has handed every block back to
+// the kernel (the status words are shared with the kernel, so they are
+// read atomically, as the reader does).
+func drained(r *ring) bool {
+	for b := range r.blocks {
+		if atomic.LoadUint32(r.status(b))&unix.TP_STATUS_USER != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // sports decodes the capture's TCP frames with gopacket (the independent
 // check) and returns the scanner's source ports in capture order, and
 // how many frames were not TCP.
@@ -74,8 +88,8 @@ var _ = Describe("the receive ring", Label("root"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.r.blocks).To(Equal(4))
 		go s.run()
-		// Batches well under the ring's size, each read before the next
-		// is sent, so that a busy machine cannot make the kernel drop.
+		// Batches well under a block, each read before the next is
+		// sent, so that a busy machine cannot make the kernel drop.
 		const batches, per = 20, 50
 		var want []uint16
 		for b := range batches {
@@ -84,7 +98,8 @@ var _ = Describe("the receive ring", Label("root"), func() {
 				sendSYN(lab, sport, 80) // closed: a SYN and a RST cross the link
 				want = append(want, sport)
 			}
-			time.Sleep(3 * retireTimeout * time.Millisecond)
+			time.Sleep(2 * retireTimeout * time.Millisecond) // the batch's block retires
+			Eventually(func() bool { return drained(s.r) }, 5*time.Second, time.Millisecond).Should(BeTrue())
 		}
 		c, err := s.Stop()
 		Expect(err).NotTo(HaveOccurred())
