@@ -10,7 +10,7 @@ import (
 
 // pcapBuffer is how much PcapWriter gathers before one write: big enough
 // that a full-range run's ~8 MB take a handful of write calls.
-const pcapBuffer = 1 << 20
+const pcapBuffer = 64 << 10
 
 // pcapMagicNanos marks a classic pcap file with nanosecond timestamps.
 const pcapMagicNanos = 0xA1B23C4D

@@ -28,12 +28,35 @@ const (
 	psSilent     // every send of the round unanswered: rescanned next round
 )
 
+// scanPort is one port's state. A full-range scan holds 65,535 of them,
+// so it is kept small and free of pointers: 32 bytes the collector need
+// not scan, where time.Time fields and the -I owner made it 104 (that
+// list's first touch, page faults included, was a fifth of `siglab
+// generate`'s run).
 type scanPort struct {
 	port  uint16
 	state portState
-	try   int          // trynum of the last send
-	sent  [3]time.Time // nmap's sent[]: when each try left (kept across rounds)
-	owner string       // -I: what the target's identd said
+	try   uint8         // trynum of the last send
+	sent  [3]sentOffset // nmap's sent[]: when each try left (kept across rounds)
+}
+
+// sentOffset is when a try left, as 1 + its time since the scan's
+// sentBase (0: that try never left); sentAt and setSent convert.
+type sentOffset int64
+
+// setSent records that port i's current try left at t.
+func (s *portScan) setSent(sp *scanPort, t time.Time) {
+	sp.sent[sp.try] = sentOffset(t.Sub(s.sentBase)) + 1
+}
+
+// sentAt is when sp's try left (the zero time if it never did): sentBase
+// plus the offset, the same instant, and in the simulated network the
+// same wall clock, as the time.Time it was recorded from.
+func (s *portScan) sentAt(sp *scanPort, try int) time.Time {
+	if sp.sent[try] == 0 {
+		return time.Time{}
+	}
+	return s.sentBase.Add(time.Duration(sp.sent[try] - 1))
 }
 
 // portScan is one port scan of one host, as a state machine the engine
@@ -49,6 +72,10 @@ type portScan struct {
 	to        *timeouts
 	tech      *technique
 	fixedPort bool // -g: FIN and UDP retransmissions stay on M
+	// sentBase is the clock when the scan was set up: no probe leaves
+	// before it, so ports' sent offsets are never negative.
+	sentBase time.Time
+	owners   map[uint16]string // -I: what the target's identd said, by port
 
 	seqs      [3]uint32            // SYN only: sequences[0..2], one ISN per try
 	sockets   map[uint16]socketRef // connect only: local port -> probe
@@ -56,7 +83,7 @@ type portScan struct {
 	byPort    portIndex // port -> index in ports
 	waiting   int       // ports in psWaiting: nmap's numqueries_outstanding
 	round     int
-	queue     []int // this round's ports, in send order
+	queue     []int // this round's ports, in send order, after the first (see queued)
 	next      int   // next queue index to send a first try to
 	pending   []int // sent and unanswered, in send order
 	ideal     float64
@@ -87,8 +114,8 @@ type portScan struct {
 
 func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts, tech *technique, fixedPort bool) *portScan {
 	s := &portScan{p: p, out: out, dst: h.addr, host: h, to: to, tech: tech, fixedPort: fixedPort,
-		byPort: newPortIndex(), maxWidth: widthCap, ideal: initialIdeal,
-		sockets: map[uint16]socketRef{}}
+		byPort: newPortIndex(ports), maxWidth: widthCap, ideal: initialIdeal,
+		sockets: map[uint16]socketRef{}, sentBase: p.host.Now()}
 	if tech.kind == ScanConnect {
 		s.maxWidth = connectWidthCap
 		s.identOn = p.identScan
@@ -98,13 +125,11 @@ func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *tim
 			s.seqs[i] = p.isn()
 		}
 	}
-	// Sized up front: grown by append, a full-range scan's lists were
+	// Sized up front: grown by append, a full-range scan's list was
 	// most of the bytes a run allocated.
-	s.ports, s.queue = make([]scanPort, len(ports)), make([]int, len(ports))
+	s.ports = make([]scanPort, len(ports))
 	for i, port := range ports {
 		s.ports[i] = scanPort{port: port}
-		s.byPort.set(port, i)
-		s.queue[i] = i
 	}
 	return s
 }
@@ -151,12 +176,12 @@ func (s *portScan) sendPass(now time.Time) error {
 		if sp.state != psWaiting {
 			continue
 		}
-		if now.Sub(sp.sent[sp.try]) <= s.to.timeout || budget == 0 {
+		if now.Sub(s.sentAt(sp, int(sp.try))) <= s.to.timeout || budget == 0 {
 			kept = append(kept, i)
 			continue
 		}
 		s.tech.abandon(s, sp.port)
-		if sp.try+1 >= s.tech.tries {
+		if int(sp.try)+1 >= s.tech.tries {
 			sp.state = psSilent // every send of the round unanswered
 			s.waiting--
 			s.silentOrder = append(s.silentOrder, sp.port)
@@ -175,8 +200,8 @@ func (s *portScan) sendPass(now time.Time) error {
 		kept = append(kept, i)
 	}
 	s.pending = kept
-	for s.next < len(s.queue) && len(s.pending) <= int(s.ideal) && budget != 0 {
-		i := s.queue[s.next]
+	for s.next < s.queueLen() && len(s.pending) <= int(s.ideal) && budget != 0 {
+		i := s.queued(s.next)
 		s.next++
 		if s.ports[i].state != psUntried {
 			continue // answered (late) before its turn in this round
@@ -208,11 +233,29 @@ func (s *portScan) send(i int) error {
 	if sp.state != psWaiting {
 		s.waiting++
 	}
-	sp.state, sp.sent[sp.try] = psWaiting, s.p.host.Now()
-	return s.tech.probe(s, sp.port, sp.try)
+	sp.state = psWaiting
+	s.setSent(sp, s.p.host.Now())
+	return s.tech.probe(s, sp.port, int(sp.try))
 }
 
-func (s *portScan) roundOver() bool { return s.next == len(s.queue) && len(s.pending) == 0 }
+func (s *portScan) roundOver() bool { return s.next == s.queueLen() && len(s.pending) == 0 }
+
+// queueLen and queued are this round's send order. The first round sends
+// the port list in its own order, which needs no list of indices (a
+// full-range scan's would be 512 KB); later rounds' come from nextRound.
+func (s *portScan) queueLen() int {
+	if s.round == 0 {
+		return len(s.ports)
+	}
+	return len(s.queue)
+}
+
+func (s *portScan) queued(k int) int {
+	if s.round == 0 {
+		return k
+	}
+	return s.queue[k]
+}
 
 // nextRound starts a rescan of the silent ports when the technique's
 // rule allows; it reports false when the scan is over.
@@ -291,7 +334,7 @@ func (s *portScan) posUpdate(now time.Time, i, try int, st portState, pk wire.Pa
 		return time.Time{}, false
 	}
 	if try >= 0 { // "if (trynum > -1) adjust_timeouts(current->sent[trynum], &(target->to));"
-		s.to.adjust(sp.sent[try], now, s.out)
+		s.to.adjust(s.sentAt(sp, try), now, s.out)
 		s.grow(try)
 	}
 	switch sp.state {
@@ -366,7 +409,7 @@ func (s *portScan) results() []portResult {
 	for _, sp := range s.ports {
 		switch {
 		case sp.state == psOpen, sp.state == psSilent && s.tech.silentOpen:
-			rs = append(rs, portResult{port: sp.port, state: "open", proto: s.tech.proto, owner: sp.owner})
+			rs = append(rs, portResult{port: sp.port, state: "open", proto: s.tech.proto, owner: s.owners[sp.port]})
 		case sp.state != psClosed:
 			rs = append(rs, portResult{port: sp.port, state: "filtered", proto: s.tech.proto})
 		}
@@ -377,21 +420,50 @@ func (s *portScan) results() []portResult {
 
 func (s *portScan) String() string { return fmt.Sprintf("%s of %s", s.tech.took, s.dst) }
 
-// portIndex maps a port number to its index in a scan's port list: an
-// array, not a map, because every reply looks one up (-1: not scanned).
-type portIndex []int32
+// portIndex maps a port number to its index in a scan's port list. A
+// list that is one run of consecutive ports (a range such as -p1-65535)
+// needs no table: the index is the port less the first. Any other list
+// gets an array, not a map, because every reply looks one up (-1: not
+// scanned). The run saves a full-range scan 256 KB to fill and fault in.
+type portIndex struct {
+	first uint16
+	n     int
+	table []int32 // nil for a run
+}
 
-func newPortIndex() portIndex {
-	x := make(portIndex, 65536)
-	for i := range x {
-		x[i] = -1
+func newPortIndex(ports []uint16) portIndex {
+	x := portIndex{n: len(ports)}
+	if isRun(ports) {
+		if len(ports) > 0 {
+			x.first = ports[0]
+		}
+		return x
+	}
+	x.table = make([]int32, 65536)
+	for i := range x.table {
+		x.table[i] = -1
+	}
+	for i, port := range ports {
+		x.table[port] = int32(i)
 	}
 	return x
 }
 
-func (x portIndex) set(port uint16, i int) { x[port] = int32(i) }
+// isRun reports whether ports are consecutive and ascending.
+func isRun(ports []uint16) bool {
+	for i, port := range ports {
+		if int(port) != int(ports[0])+i {
+			return false
+		}
+	}
+	return true
+}
 
-func (x portIndex) get(port uint16) (int, bool) {
-	i := x[port]
+func (x *portIndex) get(port uint16) (int, bool) {
+	if x.table == nil {
+		i := int(port) - int(x.first)
+		return i, i >= 0 && i < x.n
+	}
+	i := x.table[port]
 	return int(i), i >= 0
 }
