@@ -86,6 +86,7 @@ type portScan struct {
 	queue     []int // this round's ports, in send order, after the first (see queued)
 	next      int   // next queue index to send a first try to
 	pending   []int // sent and unanswered, in send order
+	hint      int   // where in pending find looks first
 	ideal     float64
 	senddelay time.Duration
 	maxWidth  int
@@ -199,7 +200,7 @@ func (s *portScan) sendPass(now time.Time) error {
 		budget--
 		kept = append(kept, i)
 	}
-	s.pending = kept
+	s.pending, s.hint = kept, 0
 	for s.next < s.queueLen() && len(s.pending) <= int(s.ideal) && budget != 0 {
 		i := s.queued(s.next)
 		s.next++
@@ -306,8 +307,11 @@ func (s *portScan) receive(now time.Time, pk wire.Packet) time.Time {
 		return s.readOn(now)
 	}
 	port, try, st, ok := s.tech.answer(s, pk)
-	i, known := s.byPort.get(port)
-	if !ok || !known {
+	if !ok {
+		return time.Time{}
+	}
+	i, known := s.find(port)
+	if !known {
 		return time.Time{}
 	}
 	if wake, taken := s.posUpdate(now, i, try, st, pk); !taken || !wake.IsZero() {
@@ -419,6 +423,26 @@ func (s *portScan) results() []portResult {
 }
 
 func (s *portScan) String() string { return fmt.Sprintf("%s of %s", s.tech.took, s.dst) }
+
+// find is port's index in s.ports. Answers mostly come in the order the
+// probes left, that is in pending's order, so the few pending ports from
+// where the last answer was found are tried before the port table: they
+// are memory the scan walks in order anyway, where the table is a random
+// read in 256 KB for a shuffled full range, a cache miss per answer that
+// took a tenth of `siglab generate`'s run. Ports are unique in a scan,
+// so both give the same index.
+func (s *portScan) find(port uint16) (int, bool) {
+	for h := s.hint; h < len(s.pending) && h < s.hint+findAhead; h++ {
+		if i := s.pending[h]; s.ports[i].port == port {
+			s.hint = h + 1
+			return i, true
+		}
+	}
+	return s.byPort.get(port)
+}
+
+// findAhead is how many pending ports find tries before the table.
+const findAhead = 4
 
 // portIndex maps a port number to its index in a scan's port list. A
 // list that is one run of consecutive ports (a range such as -p1-65535)
