@@ -29,15 +29,17 @@ const (
 )
 
 // scanPort is one port's state. A full-range scan holds 65,535 of them,
-// so it is kept small and free of pointers: 32 bytes the collector need
-// not scan, where time.Time fields and the -I owner made it 104 (that
-// list's first touch, page faults included, was a fifth of `siglab
-// generate`'s run).
+// so it is kept to 16 pointer-free bytes: first touches of fresh memory
+// cost about 10 microseconds a page on a virtual machine, and with
+// time.Time fields, the -I owner and all three tries' times it was 104
+// bytes, a fifth of `siglab generate`'s run. Retransmissions' times live
+// in portScan.resent, made at the first one (a host that answers every
+// first try, as a kernel's closed ports do, never needs it).
 type scanPort struct {
 	port  uint16
 	state portState
-	try   uint8         // trynum of the last send
-	sent  [3]sentOffset // nmap's sent[]: when each try left (kept across rounds)
+	try   uint8      // trynum of the last send
+	sent  sentOffset // nmap's sent[0]: when the first try left (kept across rounds)
 }
 
 // sentOffset is when a try left, as 1 + its time since the scan's
@@ -45,19 +47,38 @@ type scanPort struct {
 type sentOffset int64
 
 // setSent records that port i's current try left at t.
-func (s *portScan) setSent(sp *scanPort, t time.Time) {
-	sp.sent[sp.try] = sentOffset(t.Sub(s.sentBase)) + 1
+func (s *portScan) setSent(i int, t time.Time) {
+	sp := &s.ports[i]
+	v := sentOffset(t.Sub(s.sentBase)) + 1
+	if sp.try == 0 {
+		sp.sent = v
+		return
+	}
+	if s.resent == nil {
+		s.resent = make([][maxTries - 1]sentOffset, len(s.ports))
+	}
+	s.resent[i][sp.try-1] = v
 }
 
-// sentAt is when sp's try left (the zero time if it never did): sentBase
-// plus the offset, the same instant, and in the simulated network the
-// same wall clock, as the time.Time it was recorded from.
-func (s *portScan) sentAt(sp *scanPort, try int) time.Time {
-	if sp.sent[try] == 0 {
+// sentAt is when port i's try left (the zero time if it never did):
+// sentBase plus the offset, the same instant, and in the simulated
+// network the same wall clock, as the time.Time it was recorded from.
+func (s *portScan) sentAt(i, try int) time.Time {
+	v := s.ports[i].sent
+	if try > 0 {
+		v = 0
+		if s.resent != nil {
+			v = s.resent[i][try-1]
+		}
+	}
+	if v == 0 {
 		return time.Time{}
 	}
-	return s.sentBase.Add(time.Duration(sp.sent[try] - 1))
+	return s.sentBase.Add(time.Duration(v - 1))
 }
+
+// maxTries bounds a technique's tries: nmap's sent[] has three.
+const maxTries = 3
 
 // portScan is one port scan of one host, as a state machine the engine
 // drives: a send pass whenever the previous receive pass ended (nothing
@@ -76,6 +97,9 @@ type portScan struct {
 	// before it, so ports' sent offsets are never negative.
 	sentBase time.Time
 	owners   map[uint16]string // -I: what the target's identd said, by port
+	// resent is nmap's sent[1] and sent[2] by port index: when the
+	// retransmissions left (kept across rounds); nil until the first.
+	resent [][maxTries - 1]sentOffset
 
 	seqs      [3]uint32            // SYN only: sequences[0..2], one ISN per try
 	sockets   map[uint16]socketRef // connect only: local port -> probe
@@ -177,7 +201,7 @@ func (s *portScan) sendPass(now time.Time) error {
 		if sp.state != psWaiting {
 			continue
 		}
-		if now.Sub(s.sentAt(sp, int(sp.try))) <= s.to.timeout || budget == 0 {
+		if now.Sub(s.sentAt(i, int(sp.try))) <= s.to.timeout || budget == 0 {
 			kept = append(kept, i)
 			continue
 		}
@@ -235,7 +259,7 @@ func (s *portScan) send(i int) error {
 		s.waiting++
 	}
 	sp.state = psWaiting
-	s.setSent(sp, s.p.host.Now())
+	s.setSent(i, s.p.host.Now())
 	return s.tech.probe(s, sp.port, int(sp.try))
 }
 
@@ -338,7 +362,7 @@ func (s *portScan) posUpdate(now time.Time, i, try int, st portState, pk wire.Pa
 		return time.Time{}, false
 	}
 	if try >= 0 { // "if (trynum > -1) adjust_timeouts(current->sent[trynum], &(target->to));"
-		s.to.adjust(s.sentAt(sp, try), now, s.out)
+		s.to.adjust(s.sentAt(i, try), now, s.out)
 		s.grow(try)
 	}
 	switch sp.state {

@@ -80,7 +80,7 @@ func (s *portScan) superReceive(now time.Time, pk wire.Packet) bool {
 		}
 	}
 	if pt >= 0 {
-		if sent := s.sentAt(sp, pt); !sent.IsZero() { // a send that never left: nmap read garbage
+		if sent := s.sentAt(i, pt); !sent.IsZero() { // a send that never left: nmap read garbage
 			s.to.adjust(sent, now, s.out)
 		}
 		s.ideal = min(s.ideal+4/s.ideal, float64(s.maxWidth))
