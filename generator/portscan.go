@@ -139,7 +139,7 @@ type portScan struct {
 
 func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts, tech *technique, fixedPort bool) *portScan {
 	s := &portScan{p: p, out: out, dst: h.addr, host: h, to: to, tech: tech, fixedPort: fixedPort,
-		byPort: newPortIndex(ports), maxWidth: widthCap, ideal: initialIdeal,
+		maxWidth: widthCap, ideal: initialIdeal,
 		sockets: map[uint16]socketRef{}, sentBase: p.host.Now()}
 	if tech.kind == ScanConnect {
 		s.maxWidth = connectWidthCap
@@ -150,9 +150,12 @@ func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *tim
 			s.seqs[i] = p.isn()
 		}
 	}
-	// Sized up front: grown by append, a full-range scan's list was
-	// most of the bytes a run allocated.
-	s.ports = make([]scanPort, len(ports))
+	// Sized up front (grown by append, a full-range scan's list was most
+	// of the bytes a run allocated), in a huge page when it is big.
+	run := isRun(ports)
+	var table []int32
+	s.ports, table = newPortMemory(len(ports), !run)
+	s.byPort = newPortIndex(ports, run, table)
 	for i, port := range ports {
 		s.ports[i] = scanPort{port: port}
 	}
@@ -479,15 +482,17 @@ type portIndex struct {
 	table []int32 // nil for a run
 }
 
-func newPortIndex(ports []uint16) portIndex {
+// newPortIndex indexes ports: a run needs nothing, any other list fills
+// table, 65,536 zeroed entries (see newPortMemory).
+func newPortIndex(ports []uint16, run bool, table []int32) portIndex {
 	x := portIndex{n: len(ports)}
-	if isRun(ports) {
+	if run {
 		if len(ports) > 0 {
 			x.first = ports[0]
 		}
 		return x
 	}
-	x.table = make([]int32, 65536)
+	x.table = table
 	for i := range x.table {
 		x.table[i] = -1
 	}
