@@ -139,7 +139,7 @@ type portScan struct {
 
 func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *timeouts, tech *technique, fixedPort bool) *portScan {
 	s := &portScan{p: p, out: out, dst: h.addr, host: h, to: to, tech: tech, fixedPort: fixedPort,
-		maxWidth: widthCap, ideal: initialIdeal,
+		byPort: newPortIndex(ports), maxWidth: widthCap, ideal: initialIdeal,
 		sockets: map[uint16]socketRef{}, sentBase: p.host.Now()}
 	if tech.kind == ScanConnect {
 		s.maxWidth = connectWidthCap
@@ -150,12 +150,9 @@ func newPortScan(p *process, out *output, h *hostResult, ports []uint16, to *tim
 			s.seqs[i] = p.isn()
 		}
 	}
-	// Sized up front (grown by append, a full-range scan's list was most
-	// of the bytes a run allocated), in a huge page when it is big.
-	run := isRun(ports)
-	var table []int32
-	s.ports, table = newPortMemory(len(ports), !run)
-	s.byPort = newPortIndex(ports, run, table)
+	// Sized up front: grown by append, a full-range scan's list was
+	// most of the bytes a run allocated.
+	s.ports = make([]scanPort, len(ports))
 	for i, port := range ports {
 		s.ports[i] = scanPort{port: port}
 	}
@@ -482,17 +479,15 @@ type portIndex struct {
 	table []int32 // nil for a run
 }
 
-// newPortIndex indexes ports: a run needs nothing, any other list fills
-// table, 65,536 zeroed entries (see newPortMemory).
-func newPortIndex(ports []uint16, run bool, table []int32) portIndex {
+func newPortIndex(ports []uint16) portIndex {
 	x := portIndex{n: len(ports)}
-	if run {
+	if isRun(ports) {
 		if len(ports) > 0 {
 			x.first = ports[0]
 		}
 		return x
 	}
-	x.table = table
+	x.table = make([]int32, 65536)
 	for i := range x.table {
 		x.table[i] = -1
 	}
