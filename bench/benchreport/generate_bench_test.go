@@ -21,9 +21,8 @@ func BenchmarkGenerateCLI(b *testing.B) { benchGenerateCLI(b) }
 // BenchmarkGenerateCLINoGC is BenchmarkGenerateCLI with the collector
 // paced as `siglab generate` paces it (off until a 256 MB heap): every
 // run's state is fresh memory, its first touches page faults, as in the
-// command. Those faults cost about 10 microseconds each on this project's
-// virtual machine, which is why the scan's state is small and in a huge
-// page (generator/portmem.go).
+// command. First touches cost about 5 ms a megabyte on this project's
+// virtual machine, which is why a scan's per-port state is small.
 func BenchmarkGenerateCLINoGC(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(256 << 20))
