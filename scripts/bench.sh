@@ -79,10 +79,9 @@ note() { put note - - - - "$(printf '%s' "$*" | tr '\n\t' '  ')"; }
 # tools exit non-zero on their help or version flag.
 version() { { $1 2>&1 || true; } | grep -m1 -oE "$2" || echo "${1%% *} (version unknown)"; }
 now() { date +%s%N; }
-# usec: bash's clock in microseconds, read without starting a process
-# (a fork and exec costs about as much as a Go binary's whole start-up).
-usec() { echo "${EPOCHREALTIME/./}"; }
-# msec FROM TO: the microseconds between them, as milliseconds.
+# msec FROM TO: the microseconds between two readings of bash's clock
+# (${EPOCHREALTIME/./}, read without starting a process: a fork and exec
+# costs about as much as a Go binary's whole start-up), as milliseconds.
 msec() { awk -v d=$(($2 - $1)) 'BEGIN{printf "%.2f", d / 1000}'; }
 say() { echo "bench: $*" >&2; }
 
