@@ -41,13 +41,14 @@ demo: build
 	fi
 
 # The Go benchmarks (hot paths, allocations), the rule lab's targets
-# (bench/rules.md), then as root issue 7's side-by-side comparisons
+# (bench/rules.md), then as root the side-by-side comparisons, every
+# target a ratio to a tool of the same run
 # (scripts/bench.sh: bench/results.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-rules.sh
 	@if [ "$$(id -u)" = 0 ]; then \
-		scripts/bench.sh && $(MAKE) -s build && SIGLAB=$(BIN) scripts/lab-cycle.sh; \
+		scripts/bench.sh; \
 	else \
 		echo "*** not root: the side-by-side benchmarks (scripts/bench.sh: live scans, detection, lab life cycle) are NOT RUN ***"; \
 	fi

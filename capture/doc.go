@@ -9,5 +9,8 @@
 // PcapWriter (pcapwriter.go) streams a pcap without holding a Capture:
 // `siglab generate` writes its file with it as the simulated network
 // emits packets, and WritePcap uses it too. It owns its buffer; what it
-// has not flushed is lost unless Flush is called.
+// has not flushed is lost unless Flush is called. AsyncWriter
+// (asyncwriter.go) writes to a file from a goroutine of its own, so that
+// `siglab generate`'s simulation and its file writes overlap; it owns
+// its few buffers and its goroutine until Close returns.
 package capture

@@ -91,7 +91,10 @@ var _ = Describe("PcapWriter", func() {
 	})
 
 	It("keeps the first write error and returns it from then on", func() {
-		w := capture.NewPcapWriter(&failAfter{n: 1}, layers.LinkTypeRaw)
+		// Each packet is bigger than the writer's buffer, so each
+		// WritePacket writes what the one before left: the file header
+		// (the first write), then the first packet (the second).
+		w := capture.NewPcapWriter(&failAfter{n: 2}, layers.LinkTypeRaw)
 		big := make([]byte, 600<<10)
 		Expect(w.WritePacket(t0, big)).To(Succeed(), "buffered")
 		Expect(w.WritePacket(t0, big)).To(Succeed(), "the first buffer is written")

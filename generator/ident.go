@@ -164,7 +164,10 @@ func (s *portScan) identParse(resp []byte) (owner string, hidden bool) {
 func (s *portScan) identDone(now time.Time, owner string) time.Time {
 	q := s.ident
 	s.ident = nil
-	s.ports[q.idx].owner = owner
+	if s.owners == nil {
+		s.owners = map[uint16]string{}
+	}
+	s.owners[s.ports[q.idx].port] = owner
 	_ = s.p.host.CloseTCP(q.scanPort)
 	s.out.verbosef("Adding %s port %d (state Open).\n", s.tech.protoName, q.port)
 	for s.ident == nil && len(s.deferred) > 0 {

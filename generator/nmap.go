@@ -159,6 +159,13 @@ func (c *NmapCommand) Start(h engine.Host, seed uint32) *Nmap {
 	n.p.fragment = o.Fragment
 	n.p.idealTimers = o.IdealTimers
 	n.p.identScan = o.Ident && o.Scan == ScanConnect
+	if o.OSDetect {
+		// The reference file is parsed once per process, a few ms: start
+		// that now, on another core when there is one, while the port
+		// scan runs, so that the OS phase finds it ready (osPhase's call
+		// waits for it otherwise, and reports its error as before).
+		go osDatabase()
+	}
 	n.ports = slices.Clone(o.Ports)
 	if n.ports == nil && o.Scan != ScanPing { // a ping scan has no port list
 		n.ports = defaultPorts(o.FastPorts)

@@ -80,8 +80,8 @@ func (s *portScan) superReceive(now time.Time, pk wire.Packet) bool {
 		}
 	}
 	if pt >= 0 {
-		if !sp.sent[pt].IsZero() { // a send that never left: nmap read garbage
-			s.to.adjust(sp.sent[pt], now, s.out)
+		if sent := s.sentAt(i, pt); !sent.IsZero() { // a send that never left: nmap read garbage
+			s.to.adjust(sent, now, s.out)
 		}
 		s.ideal = min(s.ideal+4/s.ideal, float64(s.maxWidth))
 		if pt > 0 && sp.try > 0 { // "The first packet was apparently lost, slow down"

@@ -25,11 +25,13 @@ import (
 func init() { register("kernel", newKernel) }
 
 type kernelHost struct {
-	cfg        labnet.Host
-	open       map[uint16]bool
-	filtered   map[uint16]bool
-	prohibited map[uint16]bool
-	openUDP    map[uint16]bool
+	cfg labnet.Host
+	// Port bitmaps, as the personalities' stacks keep them: every probe
+	// looks up two or three, which in maps hashed the port each time.
+	open       *portSet
+	filtered   *portSet
+	prohibited *portSet
+	openUDP    *portSet
 	conns      map[kernelConnKey]*kernelConn
 	rnd        *rand.Rand
 	ipid       uint16
@@ -61,20 +63,8 @@ const (
 )
 
 func newKernel(c labnet.Host, seed uint64) Stack {
-	h := &kernelHost{cfg: c, open: map[uint16]bool{}, filtered: map[uint16]bool{}, prohibited: map[uint16]bool{},
-		openUDP: map[uint16]bool{}, conns: map[kernelConnKey]*kernelConn{}, rnd: rand.New(rand.NewPCG(seed, seedStream))}
-	for _, p := range c.OpenUDP {
-		h.openUDP[p] = true
-	}
-	for _, p := range c.ProhibitedTCP {
-		h.prohibited[p] = true
-	}
-	for _, p := range c.OpenTCP {
-		h.open[p] = true
-	}
-	for _, p := range c.FilteredTCP {
-		h.filtered[p] = true
-	}
+	h := &kernelHost{cfg: c, open: newPortSet(c.OpenTCP), filtered: newPortSet(c.FilteredTCP), prohibited: newPortSet(c.ProhibitedTCP),
+		openUDP: newPortSet(c.OpenUDP), conns: map[kernelConnKey]*kernelConn{}, rnd: rand.New(rand.NewPCG(seed, seedStream))}
 	return h
 }
 
@@ -88,15 +78,15 @@ func (h *kernelHost) Answer(_ time.Time, pk wire.Packet) [][]byte {
 		return h.one(h.echoReply(p))
 	}
 	if ok && p.Proto() == wire.ProtoUDP {
-		if h.openUDP[p.DPort()] {
+		if h.openUDP.has(p.DPort()) {
 			return h.dns(p)
 		}
 		return h.one(h.unreachable(p, 3))
 	}
-	if !ok || !p.IsTCP() || h.filtered[p.DPort()] {
+	if !ok || !p.IsTCP() || h.filtered.has(p.DPort()) {
 		return nil
 	}
-	if h.prohibited[p.DPort()] {
+	if h.prohibited.has(p.DPort()) {
 		return h.one(h.unreachable(p, 13))
 	}
 	k := kernelConnKey{p.SPort(), p.DPort()}
@@ -107,7 +97,7 @@ func (h *kernelHost) Answer(_ time.Time, pk wire.Packet) [][]byte {
 		return nil
 	case p.TCPFlags()&(wire.FlagSYN|wire.FlagACK) == wire.FlagSYN:
 		return h.syn(p, k)
-	case c == nil && h.open[p.DPort()] && !p.HasFlags(wire.FlagACK):
+	case c == nil && h.open.has(p.DPort()) && !p.HasFlags(wire.FlagACK):
 		return nil // tcp_rcv_state_process in LISTEN: neither SYN nor ACK, discard
 	case c == nil:
 		return h.one(h.reset(p))
@@ -117,7 +107,7 @@ func (h *kernelHost) Answer(_ time.Time, pk wire.Packet) [][]byte {
 }
 
 func (h *kernelHost) syn(p wire.Packet, k kernelConnKey) [][]byte {
-	if !h.open[p.DPort()] {
+	if !h.open.has(p.DPort()) {
 		return h.one(h.reset(p))
 	}
 	c := &kernelConn{snd: h.rnd.Uint32(), rcv: p.Seq() + 1}

@@ -1,28 +1,52 @@
 #!/usr/bin/env bash
-# Issue 7's side-by-side benchmarks (`make bench` runs it as root): siglab
-# against masscan, today's nmap, p0f and tcpdump, each comparison
-# BENCH_RUNS times (default 3) with the tools alternated, medians and
-# ratios per pair, PASS/MISS per target. Writes bench/results.json and
-# bench/results.md (the table the README quotes) and, for missed targets,
-# profiles under bench/profiles/. Needs root (test networks); installs
-# masscan, nmap, p0f, tcpdump and time with apt-get when missing. Every
-# packet stays in the lab: targets are 198.18.1.x in siglab's namespaces.
+# The side-by-side benchmarks of issues 7, 17 and 19 (`make bench` runs
+# it as root): siglab against masscan, today's nmap, p0f, tcpdump, the ip
+# command and a hello-world Go binary built in the same run, the tools
+# alternated, medians per tool. Every target is a ratio to a tool
+# measured in the same run (issue 19: an absolute rate means something
+# else on every machine, and on a shared one from hour to hour); the
+# absolute figures are printed beside the ratios for information, each
+# target with PASS or MISS. Writes bench/results.json and
+# bench/results.md (the table the README quotes) and, for missed
+# targets, profiles under bench/profiles/. Needs root (test networks);
+# installs masscan, nmap, p0f, tcpdump and time with apt-get when
+# missing. Every packet stays in the lab: targets are 198.18.1.x in
+# siglab's namespaces.
 #
-# BENCH_ONLY=detect1m,lab runs only the named sections (live, generate,
-# detect, detect1m, lab); unset, all of them. A partial run must not
-# overwrite the full run's bench/results.*: it writes results.raw.tsv,
-# results.json, results.md and profiles/ to BENCH_OUT (default: a new
-# /tmp/siglab-bench.* directory, printed at the end), and the targets it
-# did not measure say NOT RUN.
+# Sections (BENCH_ONLY=startup,generate runs only the named ones; unset,
+# all of them):
+#   live         full-range SYN scans, siglab against masscan and nmap 7
+#   liveceiling  the live path's ceiling: scripts/bench-live.sh, when it
+#                exists (a hook: that script judges its own runs)
+#   startup      siglab --help, scenarios and detect (one packet) against
+#                a hello-world Go binary; BENCH_STARTUP_RUNS (default 15)
+#   generate     siglab generate against tcpdump -r X -w Y copying the
+#                same packets; BENCH_GEN_RUNS (default 11)
+#   detect       detection of the full-range and a 10 M-packet capture,
+#                siglab against p0f and tcpdump
+#   detect1m     the same on 10 M SYNs from 1 M spoofed sources (memory)
+#   lab          the lab life cycle: the library, the CLI
+#                (scripts/lab-cycle.sh) and the ip commands
+# BENCH_RUNS (default 3) is the runs per tool of the other sections.
+# A partial run must not overwrite the full run's bench/results.*: it
+# writes results.raw.tsv, results.json, results.md and profiles/ to
+# BENCH_OUT (default: a new /tmp/siglab-bench.* directory, printed at the
+# end), and the targets it did not measure say NOT RUN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (test networks)" >&2; exit 2; }
 export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 runs=${BENCH_RUNS:-3}
+startup_runs=${BENCH_STARTUP_RUNS:-15}
+gen_runs=${BENCH_GEN_RUNS:-11}
+for v in "BENCH_RUNS=$runs" "BENCH_STARTUP_RUNS=$startup_runs" "BENCH_GEN_RUNS=$gen_runs"; do
+  [[ ${v#*=} =~ ^[1-9][0-9]*$ ]] || { echo "bench: ${v%%=*}: '${v#*=}' is not a positive whole number" >&2; exit 2; }
+done
 only=${BENCH_ONLY:-}
+sections="live, liveceiling, startup, generate, detect, detect1m, lab"
 for s in ${only//,/ }; do
-  case $s in live | generate | detect | detect1m | lab) ;;
-  *) echo "bench: BENCH_ONLY: unknown section '$s' (live, generate, detect, detect1m, lab)" >&2; exit 2 ;;
+  case $s in live | liveceiling | startup | generate | detect | detect1m | lab) ;;
+  *) echo "bench: BENCH_ONLY: unknown section '$s' ($sections)" >&2; exit 2 ;;
   esac
 done
 # section NAME: whether this run measures NAME.
@@ -37,7 +61,7 @@ command -v taskset >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
-go build -o bin/siglab ./cmd/siglab
+make -s build # bin/siglab as users build it
 go build -o bin/benchreport ./bench/benchreport
 go build -o bin/spoofcap ./bench/spoofcap
 
@@ -55,6 +79,10 @@ note() { put note - - - - "$(printf '%s' "$*" | tr '\n\t' '  ')"; }
 # tools exit non-zero on their help or version flag.
 version() { { $1 2>&1 || true; } | grep -m1 -oE "$2" || echo "${1%% *} (version unknown)"; }
 now() { date +%s%N; }
+# msec FROM TO: the microseconds between two readings of bash's clock
+# (${EPOCHREALTIME/./}, read without starting a process: a fork and exec
+# costs about as much as a Go binary's whole start-up), as milliseconds.
+msec() { awk -v d=$(($2 - $1)) 'BEGIN{printf "%.2f", d / 1000}'; }
 say() { echo "bench: $*" >&2; }
 
 # live TOOL RUN: one full-range SYN scan of the kernel host, unpaced.
@@ -92,17 +120,45 @@ live() {
   say "live $tool run $i: $probes probes in ${span_s}s, $(((end - start) / 1000000)) ms wall, found [$found]"
 }
 
-# generate RUN: the offline full-range scan with OS detection, to pcap.
+# generate RUN: the offline full-range scan with OS detection, to pcap,
+# then tcpdump copying the capture siglab wrote in the first, unmeasured
+# run (the same packets): issue 19's "generation faster than a copy". -Z
+# root: tcpdump would otherwise drop to its own user and could not write
+# into the work directory. Times from bash's clock, no process started to
+# read it.
 generate() {
-  local i=$1 start end packets
-  start=$(now)
+  local i=$1 t0 t1 t2 packets
+  t0=${EPOCHREALTIME/./}
   bin/siglab generate bench/fullrange.yaml -o "$work/gen.pcap" >/dev/null 2>"$work/gen.err"
-  end=$(now)
+  t1=${EPOCHREALTIME/./}
+  tcpdump -Z root -r "$work/gen0.pcap" -w "$work/copy.pcap" 2>/dev/null
+  t2=${EPOCHREALTIME/./}
+  cmp -s "$work/gen.pcap" "$work/gen0.pcap" || note "generate run $i: the capture differs from the first run's"
   packets=$(grep -oE 'wrote [0-9]+ packets' "$work/gen.err" | awk '{print $2}')
-  put generate fullrange siglab "$i" wall_ms $(((end - start) / 1000000))
+  put generate fullrange siglab "$i" wall_ms "$(msec "$t0" "$t1")"
   put generate fullrange siglab "$i" packets "$packets"
-  put generate fullrange siglab "$i" pps "$(awk -v p="$packets" -v ns=$((end - start)) 'BEGIN{printf "%.0f", p / (ns / 1e9)}')"
-  say "generate run $i: $packets packets in $(((end - start) / 1000000)) ms"
+  put generate fullrange siglab "$i" pps "$(awk -v p="$packets" -v us=$((t1 - t0)) 'BEGIN{printf "%.0f", p / (us / 1e6)}')"
+  put generate fullrange tcpdump "$i" wall_ms "$(msec "$t1" "$t2")"
+  put generate fullrange tcpdump "$i" packets "$packets"
+  put generate fullrange tcpdump "$i" pps "$(awk -v p="$packets" -v us=$((t2 - t1)) 'BEGIN{printf "%.0f", p / (us / 1e6)}')"
+  say "generate run $i: siglab $(msec "$t0" "$t1") ms, tcpdump's copy $(msec "$t1" "$t2") ms, $packets packets"
+}
+
+# startup TOOL RUN: one process that does next to nothing, timed from
+# bash's clock: siglab's --help, its scenario list, detect on a
+# one-packet capture, and the hello-world Go binary built in this run.
+# Run 0 is not recorded: it brings the binaries into the page cache.
+startup() {
+  local tool=$1 i=$2 t0 t1
+  t0=${EPOCHREALTIME/./}
+  case $tool in
+  help) bin/siglab --help >/dev/null ;;
+  scenarios) bin/siglab scenarios >/dev/null ;;
+  detect) bin/siglab detect "$work/one.pcap" >/dev/null ;;
+  hello) "$work/hello/hello" >/dev/null ;;
+  esac
+  t1=${EPOCHREALTIME/./}
+  [ "$i" = 0 ] || put startup cli "$tool" "$i" wall_ms "$(msec "$t0" "$t1")" # run 0 warms the caches
 }
 
 # detect SUBJECT PCAP TOOL RUN PACKETS [SOURCES]: one tool reading one
@@ -151,9 +207,49 @@ if section live; then
   done
 fi
 
+# ---- HOOK: the live path's ceiling (issue 19, item 3) --------------------
+# scripts/bench-live.sh (another part of issue 19) measures the lab
+# path's own ceiling with a raw packet blaster against siglab's and
+# masscan's live scans, judges its runs itself and exits 0 (PASS), 1
+# (MISS) or 3 (INCONCLUSIVE: drops). This section runs it when it exists,
+# records its verdict as the "live ceiling" target and puts its table
+# under ours; without the script the target says NOT RUN.
+live_table=$work/live-ceiling.md
+if section liveceiling; then
+  if [ -x scripts/bench-live.sh ]; then
+    say "live ceiling: scripts/bench-live.sh"
+    code=0
+    BENCH_RUNS=$runs BENCH_OUT=$work/live-ceiling scripts/bench-live.sh >"$live_table" || code=$?
+    if [ "$code" = 2 ]; then
+      note "scripts/bench-live.sh refused to run (exit 2): the live ceiling is NOT RUN"
+    else
+      put liveceiling fullrange bench-live 1 exit "$code"
+    fi
+  else
+    note "scripts/bench-live.sh is absent: the live ceiling is NOT RUN"
+  fi
+fi
+# ---- end of the hook -----------------------------------------------------
+
+if section startup; then
+  say "start-up: siglab against a hello-world Go binary, $startup_runs runs each, alternated"
+  mkdir -p "$work/hello"
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello, world") }\n' >"$work/hello/main.go"
+  go build -o "$work/hello/hello" "$work/hello/main.go" # the toolchain and settings bin/siglab was built with
+  bin/siglab generate fig2-syn -o "$work/small.pcap" >/dev/null 2>&1
+  tcpdump -Z root -r "$work/small.pcap" -c 1 -w "$work/one.pcap" 2>/dev/null
+  for t in help scenarios detect hello; do startup "$t" 0; done
+  for i in $(seq "$startup_runs"); do
+    for t in help scenarios detect hello; do startup "$t" "$i"; done
+  done
+fi
+
 if section generate; then
-  say "offline generation"
-  for i in $(seq "$runs"); do generate "$i"; done
+  say "offline generation against tcpdump's copy, $gen_runs runs each, alternated"
+  # the copied capture: siglab's, written once unmeasured (which also
+  # warms the page cache for both)
+  bin/siglab generate bench/fullrange.yaml -o "$work/gen0.pcap" >/dev/null 2>&1
+  for i in $(seq "$gen_runs"); do generate "$i"; done
   go test -run '^$' -bench 'GenerateFullRange$' -benchtime 3x -count "$runs" ./generator/ |
     awk '$0 ~ /packets\/s/ {for (f = 2; f <= NF; f++) if ($f == "packets/s") print $(f-1)}' |
     { i=0; while read -r v; do i=$((i + 1)); put generate fullrange engine "$i" pps "$v"; done; }
@@ -208,6 +304,14 @@ if section lab; then
   say "lab life cycle, 3 hosts"
   gobench 'Lab3Hosts$' ./netns/ median-ms lab 3hosts siglab -benchtime 30x
   gobench 'IPCommands3Hosts$' ./netns/ median-ms lab 3hosts ip -benchtime 30x
+  # issue 17's CLI cycle: each run is scripts/lab-cycle.sh's median of 10
+  for i in $(seq "$runs"); do
+    SIGLAB=bin/siglab scripts/lab-cycle.sh 10 >"$work/cycle.txt"
+    put lab 3hosts cli "$i" up_ms "$(grep -oP 'lab up --detach .*median \K[0-9.]+' "$work/cycle.txt")"
+    put lab 3hosts cli "$i" down_ms "$(grep -oP 'lab down: median \K[0-9.]+' "$work/cycle.txt")"
+    put lab 3hosts cli "$i" median_ms "$(grep -oP 'CLI lab cycle.*: median \K[0-9.]+' "$work/cycle.txt")"
+    say "lab cycle run $i: $(tail -1 "$work/cycle.txt")"
+  done
 fi
 
 note "versions: $(version 'masscan --version' 'version [0-9.]+') (masscan), $(version 'nmap --version' 'Nmap version [0-9.]+'), $(version 'p0f -h' 'p0f [0-9.]+[a-z]*'), $(version 'tcpdump --version' 'tcpdump version [0-9.]+')"
@@ -239,6 +343,10 @@ if missed 'detection memory'; then
   go tool pprof -top -sample_index=alloc_space -nodecount 20 "$prof/detector.test" "$prof/detect.mem.pprof" >"$prof/detect.alloc.txt" 2>/dev/null
   rm -f "$prof/detector.test"
   GODEBUG=gctrace=1 bin/siglab detect "$spoofed" 2>&1 >/dev/null | grep '^gc ' >"$prof/detect.gctrace.txt" || true
+fi
+if [ -s "$live_table" ]; then # the hook's table, under ours
+  printf '\n**Live ceiling (scripts/bench-live.sh)**\n\n' >>"$out/results.md"
+  cat "$live_table" >>"$out/results.md"
 fi
 cat "$out/results.md"
 [ "$out" = bench ] || say "partial run (BENCH_ONLY=$only): results in $out"

@@ -10,7 +10,7 @@ import (
 func markdown(r *raw, res results) string {
 	var b strings.Builder
 	m := res.Machine
-	fmt.Fprintf(&b, "Measured %s on %s (%d CPUs, %s RAM, Linux %s, %s); medians of %d runs per tool, tools alternated.\n\n",
+	fmt.Fprintf(&b, "Measured %s on %s (%d CPUs, %s RAM, Linux %s, %s); medians of each tool's runs (at most %d), tools alternated. Every goal is a ratio to a tool measured in the same run; absolute figures are for information.\n\n",
 		res.Date, m.CPU, m.NProc, m.Memory, m.Kernel, m.Go, runs(r))
 	b.WriteString("| target | goal | measured | verdict |\n|---|---|---|---|\n")
 	for _, t := range res.Targets {
@@ -42,7 +42,10 @@ func writeTable(b *strings.Builder, r *raw, t table) {
 	for _, c := range t.cols {
 		fmt.Fprintf(b, " %s |", c.head)
 	}
-	if t.ratioMetric != "" {
+	switch {
+	case t.ratioHead != "":
+		fmt.Fprintf(b, " %s |", t.ratioHead)
+	case t.ratioMetric != "":
 		fmt.Fprintf(b, " %s ÷ tool |", t.tools[0].id)
 	}
 	b.WriteString("\n|---|" + strings.Repeat("---:|", len(t.cols)))
@@ -58,7 +61,7 @@ func writeTable(b *strings.Builder, r *raw, t table) {
 		if t.ratioMetric != "" {
 			q := ratio(r, t, tl.id)
 			switch {
-			case tl.id == t.tools[0].id:
+			case tl.id == t.refTool():
 				b.WriteString(" — |")
 			case q == nil:
 				b.WriteString(" n/a |")

@@ -71,15 +71,37 @@ func measurements(r *raw, t table) []measurement {
 	return out
 }
 
-// ratio is t's first tool's median over id's, nil when either is absent.
+// ratio is t's first tool's median over id's, or with t.base set id's
+// over base's; nil when either is absent, for the reference row itself
+// and for noRatio rows.
 func ratio(r *raw, t table, id string) *float64 {
-	base, ok1 := r.median(key{t.section, t.subject, t.tools[0].id, t.ratioMetric})
+	ref := t.refTool()
+	if id == ref {
+		return nil
+	}
+	for _, tl := range t.tools {
+		if tl.id == id && tl.noRatio {
+			return nil
+		}
+	}
+	b, ok1 := r.median(key{t.section, t.subject, ref, t.ratioMetric})
 	v, ok2 := r.median(key{t.section, t.subject, id, t.ratioMetric})
+	if t.base != "" {
+		b, v = v, b
+	}
 	if !ok1 || !ok2 || v == 0 {
 		return nil
 	}
-	q := base / v
+	q := b / v
 	return &q
+}
+
+// refTool is the row the others' ratios are taken against.
+func (t table) refTool() string {
+	if t.base != "" {
+		return t.base
+	}
+	return t.tools[0].id
 }
 
 // num prints a count with thousands separators: 1,234,567.

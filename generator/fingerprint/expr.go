@@ -39,7 +39,10 @@ type term struct {
 // ParseExpr parses a reference value. nmap itself never rejects one: a
 // value holding both | and & is split on | and its & characters compare
 // literally. siglab refuses such a value, since no record means it.
-func ParseExpr(s string) (Expr, error) {
+func ParseExpr(s string) (Expr, error) { return parseExpr(s, nil) }
+
+// parseExpr is ParseExpr taking its terms from an arena (nil: its own).
+func parseExpr(s string, terms *arena[term]) (Expr, error) {
 	or := strings.IndexByte(s, '|') >= 0
 	if or && strings.IndexByte(s, '&') >= 0 {
 		return Expr{}, fmt.Errorf("%w: %q mixes | and & (nmap 2.0x allows one or the other, without parentheses)", ErrExpr, s)
@@ -48,8 +51,10 @@ func ParseExpr(s string) (Expr, error) {
 	if or {
 		sep = "|"
 	}
-	e := Expr{src: s, or: or}
-	for _, p := range strings.Split(s, sep) {
+	e := Expr{src: s, or: or, terms: terms.take(strings.Count(s, sep) + 1)}
+	for more, rest := true, s; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, sep)
 		e.terms = append(e.terms, parseTerm(p))
 	}
 	return e, nil
