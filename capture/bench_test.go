@@ -3,8 +3,6 @@ package capture_test
 import (
 	"testing"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 )
 
@@ -15,7 +13,7 @@ func BenchmarkIPv4(b *testing.B) {
 	frame := make([]byte, 14+40)
 	frame[12], frame[13], frame[14] = 0x08, 0x00, 0x45
 	for range b.N {
-		if _, err := capture.IPv4(layers.LinkTypeEthernet, frame); err != nil {
+		if _, err := capture.IPv4(capture.LinkTypeEthernet, frame); err != nil {
 			b.Fatal(err)
 		}
 	}
