@@ -160,7 +160,7 @@ func (p *parser) declaredNative(e field, fs []field, spec *DetectorSpec) error {
 			return p.errf(n.Line, "native detector %s: format %q (a native rule set reports as %s)", e.key, name, strings.Join(nativeFormats, " or "))
 		}
 	}
-	spec.Format = formats[name]
+	spec.Format = formats()[name]
 	rn := get(fs, "rules")
 	if isNull(rn) {
 		return p.errf(e.line, "native detector %s has no rules: give a rules file, e.g. rules: scan.rules", e.key)
