@@ -31,7 +31,7 @@ var stages = [][]string{
 	{"sensor", "picture"},                       // live capture; a capture drawn with its findings
 	{"detector", "rulelab"},                     // reference detector; the rule lab's engine
 	{"capture", "render"},                       // captures as files and as text
-	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text
+	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules", "lazyre"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text; regexps compiled on first use
 }
 
 // stageOf maps each package (relative to the module) to its stage.
