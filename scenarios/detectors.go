@@ -61,8 +61,10 @@ type DetectorSpec struct {
 	Line int
 
 	// sids are a native set's rules' sids, sorted: the values its
-	// expectations' key field may take.
-	sids []int
+	// expectations' key field may take. A function: the built-in rule
+	// lab's come from parsing the classic set, which only a scenario
+	// naming one of its sids needs (#19).
+	sids func() []int
 }
 
 // LabelBased reports whether expectations name labels rather than fields.
@@ -83,6 +85,9 @@ func Builtin() *DetectorSet { return builtinSet() }
 // builtinSet is made on first use: a command that reads no scenario
 // (siglab --help, detect) does not pay for it (#19).
 var builtinSet = sync.OnceValue(newBuiltin)
+
+// classicSids are the built-in rule lab's sids, parsed on first use.
+var classicSids = sync.OnceValue(func() []int { return sidsOf(rules.Classic()) })
 
 // withBuiltin is a fresh set holding the built-in detectors, for a
 // detectors file to add to.
@@ -105,7 +110,7 @@ func newBuiltin() *DetectorSet {
 	}
 	// The rule lab: siglab evaluates the classic set itself.
 	d.specs[DetectorRules] = DetectorSpec{Name: DetectorRules, Format: formats()[engines.EVE], Builtin: true, Native: true,
-		sids: sidsOf(rules.Classic())}
+		sids: classicSids}
 	return d
 }
 
