@@ -39,7 +39,8 @@ type ngReader struct {
 	order    binary.ByteOrder
 	linkType LinkType
 	ifaces   []ngInterface
-	block    []byte // the current block's body, reused
+	block    []byte   // the current block's body, reused
+	hdr      [12]byte // a block's type, length and byte-order magic
 }
 
 func newNgReader(r io.Reader) (*ngReader, error) {
@@ -160,7 +161,7 @@ func (n *ngReader) simplePacket() ([]byte, CaptureInfo, error) {
 // interface descriptions are taken in on the way. io.EOF only between
 // blocks.
 func (n *ngReader) next() (uint32, error) {
-	var h [12]byte
+	h := n.hdr[:] // a field, not a local: through io.Reader a local escapes
 	if _, err := io.ReadFull(n.r, h[:8]); err != nil {
 		return 0, err
 	}
