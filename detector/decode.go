@@ -49,6 +49,12 @@ type packet struct {
 
 	// frag describes the fragments the packet was rebuilt from, if any.
 	frag fragInfo
+
+	// fragID is an IPv6 packet's Fragment-header identification, when
+	// it has a Fragment header (hasFragID; atomic fragments included):
+	// the counter nmap -6 -sI reads off a zombie (idle.go).
+	fragID    uint32
+	hasFragID bool
 }
 
 // quoted is the header of the packet an ICMP error refers to. hdr says

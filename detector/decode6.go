@@ -16,9 +16,11 @@ import (
 //     reads the same on both;
 //   - there is no IP ID (ipID stays 0) and no DF bit (df stays false:
 //     IPv6 routers never fragment, only senders do); analysers that key
-//     on the IP ID (the idle scan's zombie counter, the IP ID templates
-//     of masscan and hping3, "one IP ID" in tool.other's features) do not
-//     apply to IPv6 and are kept from reading its zero ID;
+//     on the IP ID (the IP ID templates of masscan and hping3, "one IP
+//     ID" in tool.other's features) do not apply to IPv6 and are kept
+//     from reading its zero ID. A Fragment header's identification
+//     (atomic fragments included) is kept apart in fragID, read by the
+//     idle scan alone: it is the zombie counter of nmap -6 -sI;
 //   - ICMPv6 is translated to its ICMP counterparts (decodeICMPv6): echo
 //     request and reply, destination unreachable (port unreachable,
 //     administratively prohibited and the others), and parameter
@@ -101,6 +103,7 @@ func decodeIPv6(ip []byte, p *packet, h *ipHeader) (l4 []byte, ok bool) {
 			h.offset = int(frag &^ 7)
 			h.mf = frag&1 != 0
 			h.id = binary.BigEndian.Uint32(ip[off+4:])
+			p.fragID, p.hasFragID = h.id, true
 			next, off = ip[off], off+8
 		}
 		break

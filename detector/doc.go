@@ -28,7 +28,8 @@
 //     the probe inside), evasion.decoy (the same probes from several
 //     sources; attr real_source when one alone answers SYN/ACKs);
 //   - idle scans: scan.idle (nmap -sI, idle.go), the SYN/ACK probes of a
-//     zombie's IP ID paired with the SYNs spoofed from it in between,
+//     zombie's IP ID (over IPv6 its Fragment-header identification)
+//     paired with the SYNs spoofed from it in between,
 //     reported under the real scanner with attrs zombie and real_source;
 //     the zombie's address gets no scan.tcp-syn (nor tool label) for those
 //     SYNs, which it never sent: when no prober is on the wire they stay a
@@ -68,8 +69,9 @@
 // unreachable closed, administratively prohibited filtered), parameter
 // problem's unrecognised next header as protocol unreachable; neighbour
 // discovery, MLD and router messages are passed over, as ARP is, so an
-// on-link ND sweep is not seen. IPv6 has no IP ID: the idle scan and the
-// IP ID templates do not apply to it, and nmap 2.0x, IPv4 only, is never
+// on-link ND sweep is not seen. IPv6 has no IP ID: the IP ID templates
+// do not apply to it (the idle scan reads the zombie's Fragment-header
+// identifications instead, idle.go), and nmap 2.0x, IPv4 only, is never
 // named on it. Today's nmap over IPv6 sends hop limit 255 instead of a
 // new TTL per packet and no timestamp requests (modern6.go reads those
 // instead). No rule reads an address prefix: sweeps count addresses, on

@@ -29,6 +29,19 @@ import (
 // only the spoofed SYNs) nothing tells them from a SYN scan, and they
 // are reported as one; nor without the zombie's RSTs, whose IP IDs are
 // what shows the SYNs were not its own.
+//
+// Over IPv6 (nmap -6 -sI) there is no IP ID: nmap reads the
+// identification of the zombie's Fragment header instead. It first
+// pings the zombie with a 1266-byte echo request and answers the reply
+// with an ICMPv6 Packet Too Big claiming an MTU below IPv6's minimum,
+// once under its own address and once under the target's, so that the
+// zombie puts a Fragment header on everything it sends to either (RFC
+// 2460's atomic fragments); a zombie with one global counter for those
+// (Windows before 7 counts by 1, 7 and later by 2) then leaks its
+// traffic to the target as the IPv4 ones do. The table reads the
+// identification's low 16 bits in place of the IP ID; a zombie RST
+// without a Fragment header carries no counter and is not counted, so
+// a zombie that never fragments (today's Linux) pairs with nothing.
 
 const labelIdle = "scan.idle"
 
@@ -106,12 +119,10 @@ func (t *idleTable) set(zombie ipAddr) []idleEntry {
 // idleTrack gives one TCP packet to the idle table: an unasked-for
 // SYN/ACK (a probe of a zombie's IP ID), a RST (the zombie's answer) or a
 // bare SYN (perhaps spoofed from a zombie). answered says p answered a
-// probe or connection of its destination. IPv6 has no IP ID to read
-// (nmap -6 -sI reads a zombie's fragment identifications, which needs
-// the zombie to fragment its answers): IPv6 packets are not tracked.
+// probe or connection of its destination. Over IPv6 the counter is the
+// Fragment header's identification (see the top of this file).
 func (d *Detector) idleTrack(p *packet, answered bool) {
 	switch {
-	case !p.src.is4():
 	case p.flags&(wire.FlagSYN|wire.FlagACK|wire.FlagRST) == wire.FlagSYN|wire.FlagACK:
 		if !answered && p.payLen == 0 {
 			if d.idle == nil {
@@ -181,8 +192,22 @@ func (t *idleTable) slot(set []idleEntry, now int64) *idleEntry {
 	return best
 }
 
+// counter is the zombie counter a packet carries: its IP ID, or over
+// IPv6 the low 16 bits of its Fragment-header identification; ok is
+// false for an IPv6 packet without a Fragment header.
+func (p *packet) counter() (id uint16, ok bool) {
+	if p.src.is4() {
+		return p.ipID, true
+	}
+	return uint16(p.fragID), p.hasFragID
+}
+
 // reset reads the IP ID of a zombie's RST to its prober.
 func (t *idleTable) reset(p *packet) {
+	id, ok := p.counter()
+	if !ok {
+		return // no counter to read: not the RST of a usable zombie
+	}
 	set := t.set(p.src)
 	for i := range set {
 		e := &set[i]
@@ -190,8 +215,8 @@ func (t *idleTable) reset(p *packet) {
 			continue
 		}
 		if e.haveID {
-			step := p.ipID - e.lastID
-			if swapped := bswap16(p.ipID) - bswap16(e.lastID); step > idleMaxIDStep && swapped >= 1 && swapped <= idleMaxIDStep {
+			step := id - e.lastID
+			if swapped := bswap16(id) - bswap16(e.lastID); step > idleMaxIDStep && swapped >= 1 && swapped <= idleMaxIDStep {
 				step = swapped // a counter kept in little-endian order
 			}
 			if step >= 1 && step <= idleMaxIDStep {
@@ -202,7 +227,7 @@ func (t *idleTable) reset(p *packet) {
 				}
 			}
 		}
-		e.lastID, e.haveID = p.ipID, true
+		e.lastID, e.haveID = id, true
 		if e.resets < ^uint32(0) {
 			e.resets++
 		}
@@ -222,7 +247,7 @@ func (t *idleTable) syn(p *packet) {
 		if e.pending < ^uint32(0) {
 			e.pending++
 		}
-		if step := p.ipID - e.lastID; e.haveID && step >= 1 && step <= idleOwnIDStep {
+		if id, ok := p.counter(); ok && e.haveID && id-e.lastID >= 1 && id-e.lastID <= idleOwnIDStep {
 			e.ownID++
 		}
 	}
@@ -314,19 +339,26 @@ func analyzeIdle(a *analysis) {
 	}
 	first, last, n := span(pair.flows)
 	f.First, f.Last, f.Packets = ts(min(first.UnixNano(), e.first)), ts(max(last.UnixNano(), e.last)), n+int(e.probes)
+	ids, id := "IP IDs", "an IP ID"
+	if !zombie.Is4() {
+		ids, id = "Fragment-header identifications", "an identification"
+	}
 	f.Evidence = append(f.Evidence,
 		fmt.Sprintf("%s from %s to port %d of %s that %s had not asked for (no SYN of its to them), answered with %s",
 			plural(int(e.probes), "SYN/ACK"), real, e.zport, zombie, zombie, plural(int(e.resets), "RST")),
-		fmt.Sprintf("the RSTs' IP IDs count up, %d of %d steps by 1 to %d: a global, incremental counter, read by the prober before and after each round",
-			e.incr, e.resets-1, idleMaxIDStep))
+		fmt.Sprintf("the RSTs' %s count up, %d of %d steps by 1 to %d: a global, incremental counter, read by the prober before and after each round",
+			ids, e.incr, e.resets-1, idleMaxIDStep))
+	if !zombie.Is4() {
+		f.Evidence = append(f.Evidence, "over IPv6 the zombie's RSTs carry a Fragment header whole (atomic fragments), as a stack does toward a path whose MTU was reported below 1280: nmap -6 -sI's Packet Too Big")
+	}
 	for _, run := range splitByTarget(pair.flows) {
 		rf, rl, rn := span(run)
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s under %s's address to %s of %s in %s",
 			plural(rn, "SYN"), zombie, plural(distinctPorts(run), "port"), netAddr(run[0].target), seconds(rl.Sub(rf).Nanoseconds())))
 	}
 	f.Evidence = append(f.Evidence,
-		fmt.Sprintf("those SYNs came in %s, each between two of the prober's SYN/ACKs, and %d of %d carried an IP ID continuing %s's counter: spoofed, not sent by %s",
-			plural(int(e.rounds), "round"), e.ownID, e.syns, zombie, zombie))
+		fmt.Sprintf("those SYNs came in %s, each between two of the prober's SYN/ACKs, and %d of %d carried %s continuing %s's counter: spoofed, not sent by %s",
+			plural(int(e.rounds), "round"), e.ownID, e.syns, id, zombie, zombie))
 	if e.jumps > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("the counter rose by more than 1 at %s (%s more in all): the zombie sent packets to others in between, its RSTs to the target's SYN/ACKs from open ports",
 			plural(int(e.jumps), "read"), plural(int(e.rises), "packet")))
@@ -352,11 +384,19 @@ func analyzeIdle(a *analysis) {
 	}
 	a.out = append(out, f)
 	a.moved = true
-	if e.nmapLike != e.probes || e.ttlLo == e.ttlHi {
+	// The probes of the zombie's counter are today's nmap's raw packets:
+	// a new TTL per packet on IPv4, hop limit 255 on IPv6 (modern6.go).
+	var line string
+	switch {
+	case e.nmapLike != e.probes:
+		return
+	case zombie.Is4() && e.ttlLo != e.ttlHi:
+		line = fmt.Sprintf("the SYN/ACK probes of the zombie's IP ID carry MSS 1460 alone and window 1024, a new TTL per packet (%d..%d at the sensor): today's nmap's", e.ttlLo, e.ttlHi)
+	case !zombie.Is4() && e.ttlLo == nmapHopLimit && e.ttlHi == nmapHopLimit:
+		line = fmt.Sprintf("the SYN/ACK probes of the zombie's counter carry MSS 1460 alone and window 1024, hop limit %d on every one: nmap -6's raw packets", nmapHopLimit)
+	default:
 		return
 	}
-	// The probes of the zombie's counter are today's nmap's raw packets.
-	line := fmt.Sprintf("the SYN/ACK probes of the zombie's IP ID carry MSS 1460 alone and window 1024, a new TTL per packet (%d..%d at the sensor): today's nmap's", e.ttlLo, e.ttlHi)
 	switch {
 	case tool < 0:
 		a.out = append(a.out, Finding{

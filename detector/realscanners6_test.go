@@ -90,5 +90,20 @@ var _ = Describe("real scanners' IPv6 captures (testdata/real6)", func() {
 		Entry("ping -6 -s3000: kernel fragments", "ping6-frag"),
 		Entry("ping -6", "ping6"),
 		Entry("curl over IPv6 to a web server, http and https", "benign6-curl"),
+		// -6 -sI through the emulated Windows Server 2003 IPv6 stack: nmap
+		// reads its Fragment-header identifications (idle.go); the real
+		// scanner gets the scan and the tool, the zombie nothing, on a
+		// one-port scan too.
+		Entry("nmap -6 -sI zombie", "nmap6-idle", me+"scan.idle real_source=2001:2::c613:1 zombie=2001:2::c612:102", me+"tool.nmap-modern"),
+		Entry("nmap -6 -sI zombie, one port", "nmap6-idle-one", me+"scan.idle real_source=2001:2::c613:1 zombie=2001:2::c612:102", me+"tool.nmap-modern"),
+		// A Linux zombie: its RSTs carry no Fragment header; nmap 7.93
+		// dies (segmentation fault) before sending a spoofed SYN.
+		Entry("nmap -6 -sI through a Linux host, refused by nmap", "nmap6-idle-linux"),
+		// Near miss: SYNs under the zombie's address (a decoy) while
+		// another nmap probes it with SYN/ACKs; its RSTs carry no
+		// counter, so the SYNs stay a scan (a decoy's).
+		Entry("a decoy scan under the zombie's address beside SYN/ACK probes of it", "nmap6-idle-decoy",
+			"2001:2::c612:102 scan.tcp-syn", "2001:2::c612:102 tool.nmap-modern",
+			me+"evasion.decoy real_source=2001:2::c613:1", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 	)
 })

@@ -11,7 +11,8 @@ import (
 // low 32 bits of Embed6 (198.18.1.2 -> 2001:2::c612:102, 198.19.0.1 ->
 // 2001:2::c613:1), so the two addresses of a host name each other and
 // no scenario needs a second address. The generator and the emulated
-// stacks stay IPv4-only.
+// stacks stay IPv4-only, but for personality.SpeaksIPv6's (an IPv6
+// idle-scan zombie), which answer at that derived address.
 var (
 	// Range6 is the IPv6 block of every lab; no IPv6 packet siglab's
 	// labs carry may go to a global address outside it.

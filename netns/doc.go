@@ -46,7 +46,10 @@
 // generator's TUN and the personas' TUNs included, keeps IPv6 off
 // (disable_ipv6 stays 1 by default in every namespace): the generator
 // and the emulated stacks are IPv4 only, and an emulated host's derived
-// IPv6 address is silently dropped by the sensor. A host's open ports
+// IPv6 address is silently dropped by the sensor. The exception is a
+// persona whose stack speaks IPv6 (personality.Stack6, the idle-scan
+// zombie windows-2003-ipv6): its TUN gets IPv6 (ipv6On, no address) and
+// the sensor routes its derived /128 into it too. A host's open ports
 // listen on both addresses; its firewall is one inet table, so filtered
 // ports drop IPv6 too and prohibited ones answer ICMPv6 destination
 // unreachable code 1. On a kernel without IPv6 the lab is IPv4 only

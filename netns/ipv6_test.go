@@ -280,6 +280,34 @@ var _ = Describe("a live lab's IPv6 between hosts", Label("root"), func() {
 	})
 })
 
+var _ = Describe("a live lab's IPv6 persona", Label("root"), func() {
+	// windows-2003-ipv6 speaks IPv6 alone (personality.Stack6): the
+	// sensor routes its derived address into its TUN; its IPv4 address
+	// gets no answer.
+	It("serves an IPv6-speaking emulated stack at its derived address", func() {
+		lab := netnstest.BuildLab(netns.Spec{Hosts: []labnet.Host{
+			{Name: "zombie", Addr: netip.MustParseAddr("198.18.4.2"), Stack: "personality/windows-2003-ipv6", OpenTCP: []uint16{80}},
+		}})
+		dial := func(network, addr string) error {
+			var err error
+			Expect(nsthread.Do(lab.ScannerNS(), func() error {
+				var c net.Conn
+				if c, err = net.DialTimeout(network, addr, 500*time.Millisecond); err == nil {
+					c.Close()
+				}
+				return nil
+			})).To(Succeed())
+			return err
+		}
+		// (Its open ports answer SYN/ACK but keep no connection: the
+		// handshake's ACK is reset, so a dial there races the RST.)
+		Expect(dial("tcp6", "[2001:2::c612:402]:81")).To(MatchError(syscall.ECONNREFUSED), "a closed port's RST/ACK")
+		var ne net.Error
+		err := dial("tcp4", "198.18.4.2:80")
+		Expect(errors.As(err, &ne) && ne.Timeout()).To(BeTrue(), "%v: its IPv4 side is not emulated", err)
+	})
+})
+
 var _ = Describe("a live lab's IPv6 teardown", Label("root"), func() {
 	It("leaves no namespace and no link behind", func() {
 		netnstest.RequireRoot()

@@ -23,7 +23,11 @@ import (
 type persona struct {
 	tun   *water.Interface
 	stack personality.Stack
-	done  chan struct{}
+	// stack6 is the stack again when it speaks IPv6 too
+	// (personality.Stack6): then the sensor routes the host's IPv6
+	// address into the TUN as well, and IPv6 is on for that TUN alone.
+	stack6 personality.Stack6
+	done   chan struct{}
 }
 
 // personaLink is the sensor's TUN for host i.
@@ -42,11 +46,24 @@ func (l *Lab) buildPersona(sn *nl, i int, h hostPlan) error {
 	}
 	p := &persona{tun: tun, stack: stack, done: make(chan struct{})}
 	l.personas = append(l.personas, p)
+	s6, v6 := stack.(personality.Stack6)
+	v6 = v6 && l.v6
+	if v6 {
+		if err := l.enable6(l.sens, "sens", link); err != nil {
+			return err
+		}
+	}
 	if err := sn.up(link); err != nil {
 		return err
 	}
 	if err := sn.route(netip.PrefixFrom(h.Addr, 32), netip.Addr{}, link); err != nil {
 		return err
+	}
+	if v6 {
+		if err := sn.route(netip.PrefixFrom(mustIPv6(h.Addr), 128), netip.Addr{}, link); err != nil {
+			return err
+		}
+		p.stack6 = s6
 	}
 	go p.serve()
 	return nil
@@ -62,11 +79,16 @@ func (p *persona) serve() {
 		if err != nil {
 			return // closed by the lab
 		}
-		pk, ok := wire.ParsePacket(buf[:n])
-		if !ok {
-			continue
+		var out [][]byte
+		if n > 0 && buf[0]>>4 == 6 {
+			if p.stack6 == nil {
+				continue
+			}
+			out = p.stack6.Answer6(time.Now(), buf[:n])
+		} else if pk, ok := wire.ParsePacket(buf[:n]); ok {
+			out = p.stack.Answer(time.Now(), pk)
 		}
-		for _, r := range p.stack.Answer(time.Now(), pk) {
+		for _, r := range out {
 			_, _ = p.tun.Write(r)
 		}
 	}

@@ -321,7 +321,7 @@ var _ = Describe("What a stack refuses to answer", func() {
 var _ = Describe("New, Names and Fingerprint", func() {
 	It("lists every personality, sorted", func() {
 		Expect(personality.Names()).To(Equal([]string{"irix-6.2", "kernel", "laserwriter-600", "linux-2.0.35",
-			"os2-warp-3", "solaris-2.6", "windows-nt4"}))
+			"os2-warp-3", "solaris-2.6", "windows-2003-ipv6", "windows-nt4"}))
 	})
 
 	It("refuses an unknown name, listing the known ones", func() {

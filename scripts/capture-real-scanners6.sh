@@ -62,6 +62,19 @@ cap nmap6-ipproto fig2-syn nmap -6 -n -sO -Pn '{victim6}'
 cap nmap6-sctp-init fig2-syn nmap -6 -n -sY -Pn -p1-100 '{victim6}'
 # 2001:2::c612:7 is 198.18.0.7's twin: a lab address nobody holds.
 cap nmap6-decoy fig2-syn nmap -6 -n -sS -Pn -D 2001:2::c612:7,ME -p1-100 '{victim6}'
+# The idle scan over IPv6 (-sI): nmap reads the zombie's Fragment-header
+# identification, after a Packet Too Big below 1280 makes it put one on
+# everything (atomic fragments). The zombie is the emulated IPv6 stack of
+# Windows Server 2003 (one global counter); a Linux host (a counter per
+# destination, no atomic fragments) is refused: nmap 7.93 dies of it
+# (segmentation fault) after its zombie test. The last is a near miss: SYNs
+# under the zombie's address (a decoy) while another nmap probes the
+# zombie with SYN/ACKs, whose RSTs carry no counter.
+idle6=verifier/testdata/idle-scan6.yaml
+cap nmap6-idle "$idle6" nmap -6 -n -Pn -sI '{zombie6}' -p20-30,80 '{victim6}'
+cap nmap6-idle-one "$idle6" nmap -6 -n -Pn -sI '{zombie6}' -p22 '{victim6}'
+cap nmap6-idle-linux "$idle6" sh -c 'nmap -6 -n -Pn -sI {victim6} -p20-30,80 {zombie6}; true'
+cap nmap6-idle-decoy "$idle6" sh -c 'for i in 1 2 3 4 5 6; do nmap -6 -n -Pn --scanflags SYNACK -p80 {zombie6}; done & nmap -6 -n -sS -Pn -D {zombie6},ME -p20-30,80 {victim6}; wait'
 # Ordinary IPv6 traffic, which must give no finding.
 cap ping6 fig2-syn ping -6 -n -c8 -i0.2 '{victim6}'
 cap benign6-curl benign-web-dns sh -c 'for i in 1 2 3; do curl -s --max-time 0.3 -o /dev/null "http://[{www6}]/" & curl -sk --max-time 0.3 -o /dev/null "https://[{www6}]/" & wait; done; true'

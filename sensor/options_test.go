@@ -1,6 +1,7 @@
 package sensor_test
 
 import (
+	"os"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -29,7 +30,7 @@ var _ = Describe("the sensor's options", func() {
 	Context("on a live lab", Label("root"), func() {
 		BeforeEach(netnstest.RequireRoot)
 
-		DescribeTable("set the capture socket's receive buffer, which the kernel doubles",
+		DescribeTable("size the capture's receive ring, in whole pages",
 			func(o sensor.Options, want int) {
 				lab := netnstest.BuildLab(victimLab)
 				s, err := sensor.StartWith(lab.SensorNS(), lab.SensorIface(), o)
@@ -38,10 +39,10 @@ var _ = Describe("the sensor's options", func() {
 				_, err = s.Stop()
 				Expect(err).NotTo(HaveOccurred())
 			},
-			Entry("the default, 64 MiB", sensor.Options{}, 2*sensor.DefaultReceiveBuffer),
-			Entry("Start's default named", sensor.Options{ReceiveBuffer: sensor.DefaultReceiveBuffer}, 2*sensor.DefaultReceiveBuffer),
-			Entry("a small one for floods, 16 KiB", sensor.Options{ReceiveBuffer: 16 << 10}, 32<<10),
-			Entry("the floor", sensor.Options{ReceiveBuffer: sensor.MinReceiveBuffer}, 2*sensor.MinReceiveBuffer),
+			Entry("the default, 8 MiB", sensor.Options{}, sensor.DefaultReceiveBuffer),
+			Entry("Start's default named", sensor.Options{ReceiveBuffer: sensor.DefaultReceiveBuffer}, sensor.DefaultReceiveBuffer),
+			Entry("a small one for floods, 16 KiB", sensor.Options{ReceiveBuffer: 16 << 10}, 16<<10),
+			Entry("the floor: one page", sensor.Options{ReceiveBuffer: sensor.MinReceiveBuffer}, os.Getpagesize()),
 		)
 
 		It("with the smallest buffer, reports the kernel's drops of a burst it cannot keep up with", func() {

@@ -81,10 +81,10 @@ var _ = Describe("the sensor under stress", Label("root"), func() {
 	})
 
 	It("counts the kernel's drops when the reader falls behind", func() {
-		s, err := open(lab.SensorNS(), lab.SensorIface()) // socket open, nobody reading yet
+		// A small ring, to force drops; socket open, nobody reading yet.
+		s, err := openWith(lab.SensorNS(), lab.SensorIface(), Options{ReceiveBuffer: 64 << 10})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(setReceiveBuffer(s.h, 64<<10)).To(Succeed()) // small, to force drops
-		const syns = 3000                                   // each makes a SYN and a RST on the link
+		const syns = 3000 // each makes a SYN and a RST on the link
 		send(syns, 80)
 		time.Sleep(50 * time.Millisecond)
 		go s.run()

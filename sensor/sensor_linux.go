@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/google/gopacket/pcapgo"
 	"golang.org/x/sys/unix"
 
 	"github.com/siglab/siglab/capture"
@@ -19,8 +17,8 @@ import (
 )
 
 const (
-	// snaplen keeps whole frames: v1.1.19 would truncate at the MTU, and
-	// GRO may hand up merged packets larger than that.
+	// snaplen is Watch's read buffer: whole frames, GRO may hand up
+	// merged packets larger than the MTU.
 	snaplen = 262144
 	// grace lets the last replies of a run arrive before stopping.
 	grace = 100 * time.Millisecond
@@ -31,23 +29,21 @@ const (
 	stopTimeout = 2 * time.Second
 	// resend is how often an unseen marker is sent again.
 	resend = 50 * time.Millisecond
-	// stampPause is how long a stamp probe waits before it is read back,
-	// and stampTimeout how long Start waits for the kernel's stamps.
-	stampPause   = 2 * time.Millisecond
-	stampTimeout = 2 * time.Second
+	// drainPause is how long a reader whose link went away waits for the
+	// kernel to retire the ring's last, partly filled block.
+	drainPause = 4 * retireTimeout * time.Millisecond
 )
 
 // Sensor captures on one lab's sensor link.
 type Sensor struct {
 	ns     nsthread.Handle // our own duplicate of the sensor namespace handle
 	iface  string
-	h      *pcapgo.EthernetHandle
+	r      *ring
 	wakeFD int    // AF_PACKET socket that sends the marker
 	ifidx  int    // capture link's index in the sensor namespace
 	marker []byte // the frame that ends the capture
 	wake   []byte // the frame Stop sends; == marker except in tests
 
-	rcvbuf      int           // the capture socket's SO_RCVBUF after opening
 	arena       []byte        // the reader's current copy chunk
 	stopTimeout time.Duration // how long to resend the marker
 
@@ -55,7 +51,8 @@ type Sensor struct {
 	done     chan struct{} // closed when the reader has returned
 	cap      *capture.Capture
 	readErr  error  // set by the reader before done closes
-	dropped  uint64 // kernel drops, accumulated from Stats
+	dropped  uint64 // kernel drops, accumulated from PACKET_STATISTICS
+	cut      uint64 // frames the ring kept only in part (counted as dropped)
 
 	stopOnce sync.Once
 	result   *capture.Capture
@@ -109,16 +106,7 @@ func openWith(nsh nsthread.Handle, iface string, o Options) (*Sensor, error) {
 			return err
 		}
 		s.ifidx, mac = ifi.Index, ifi.HardwareAddr
-		if s.h, err = pcapgo.NewEthernetHandle(s.iface); err != nil {
-			return err
-		}
-		if err := s.h.SetCaptureLength(snaplen); err != nil {
-			return err
-		}
-		if err := setReceiveBuffer(s.h, o.receiveBuffer()); err != nil {
-			return err
-		}
-		if s.rcvbuf, err = readReceiveBuffer(s.h); err != nil {
+		if s.r, err = openRing(s.ifidx, o.receiveBuffer()); err != nil {
 			return err
 		}
 		// Protocol 0: this socket only sends, it receives nothing.
@@ -130,10 +118,7 @@ func openWith(nsh nsthread.Handle, iface string, o Options) (*Sensor, error) {
 		s.wake = s.marker
 	}
 	if err == nil {
-		err = s.awaitKernelStamps()
-	}
-	if err == nil {
-		_, err = s.h.Stats() // counters run from socket creation; start at zero
+		_, err = s.r.drops() // counters run from socket creation; start at zero
 	}
 	if err != nil {
 		s.closeSockets()
@@ -158,22 +143,46 @@ func newMarker(src net.HardwareAddr) ([]byte, error) {
 	return f, nil
 }
 
-// run records frames until the marker comes back or a read fails. It
-// does not allocate per frame: frames are copied into arena chunks.
+// run records frames, a ring block at a time, until the marker comes
+// back or the socket reports an error. It does not allocate per frame:
+// frames are copied out of the ring into arena chunks.
 func (s *Sensor) run() {
 	defer close(s.done)
 	for {
-		data, ci, err := s.h.ZeroCopyReadPacketData()
+		ready, err := s.r.wait()
 		if err != nil {
-			if !s.stopping.Load() {
-				s.readErr = fmt.Errorf("%w on %s: %v", ErrRead, s.iface, err)
-			}
+			s.readFailed(err)
 			return
 		}
-		if len(data) == len(s.marker) && bytes.Equal(data, s.marker) {
-			return // only Stop sends it; every frame before it is in
+		if ready && s.r.each(s.take) {
+			return
 		}
-		s.record(data, ci.Timestamp)
+	}
+}
+
+// take records one frame of the ring; false (stop) on the marker, which
+// only Stop sends: every frame that crossed before it is in.
+func (s *Sensor) take(f frame) bool {
+	if len(f.data) == len(s.marker) && bytes.Equal(f.data, s.marker) {
+		return false
+	}
+	if f.truncated {
+		s.cut++ // a partial frame is not evidence: the run is inconclusive
+		return true
+	}
+	s.record(f.data, f.t)
+	return true
+}
+
+// readFailed keeps the frames the kernel had already put in the ring
+// (it retires the last block within retireTimeout), then records why
+// reading ended, unless Stop caused it.
+func (s *Sensor) readFailed(err error) {
+	time.Sleep(drainPause)
+	for s.r.ready() && !s.r.each(s.take) {
+	}
+	if !s.stopping.Load() {
+		s.readErr = fmt.Errorf("%w on %s: %v", ErrRead, s.iface, err)
 	}
 }
 
@@ -212,7 +221,7 @@ func (s *Sensor) stop() (*capture.Capture, error) {
 	}
 	errs := []error{derr, uerr, s.collectDrops(), s.readErr} // reader done: no race
 	s.closeSockets()
-	s.cap.Dropped = s.dropped
+	s.cap.Dropped = s.dropped + s.cut
 	return s.cap, errors.Join(errs...)
 }
 
@@ -253,54 +262,6 @@ func (s *Sensor) send(frame []byte) error {
 		Ifindex:  s.ifidx, Halen: 6, Addr: dst})
 }
 
-// awaitKernelStamps returns once the kernel stamps frames as they cross
-// the link. The first socket on a machine that asks for timestamps
-// turns the kernel's stamping on through deferred work
-// (net_enable_timestamp schedules it); until that has run, frames carry
-// no stamp and the socket stamps each one when it is read, so a frame
-// read late would be dated by its reading (a live spec caught a SYN
-// dated 300 ms late on a loaded machine). It sends probe frames (the
-// marker's shape, another nonce) and reads each back after a pause: a
-// stamp that precedes the pause is the kernel's. Frames of the lab read
-// meanwhile are recorded as usual.
-func (s *Sensor) awaitKernelStamps() error {
-	probe := slices.Clone(s.marker)
-	probe[len(probe)-1] ^= 0xff
-	deadline := time.Now().Add(stampTimeout)
-	for {
-		sent := time.Now()
-		if err := s.send(probe); err != nil {
-			return fmt.Errorf("stamp probe: %w", err)
-		}
-		time.Sleep(stampPause)
-		at, err := s.readProbe(probe)
-		if err != nil {
-			return fmt.Errorf("stamp probe: %w", err)
-		}
-		if at.Sub(sent) < stampPause/2 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%w: the kernel still stamps no frames after %v", ErrOpen, stampTimeout)
-		}
-	}
-}
-
-// readProbe reads frames until probe comes back and returns its stamp;
-// any other frame is recorded.
-func (s *Sensor) readProbe(probe []byte) (time.Time, error) {
-	for {
-		data, ci, err := s.h.ZeroCopyReadPacketData()
-		if err != nil {
-			return time.Time{}, err
-		}
-		if bytes.Equal(data, probe) {
-			return ci.Timestamp, nil
-		}
-		s.record(data, ci.Timestamp)
-	}
-}
-
 // force takes the capture link down: the kernel then fails the pending
 // read with ENETDOWN. Last resort only: it flushes the lab's routes.
 func (s *Sensor) force(why error) (abandoned bool, err error) {
@@ -336,17 +297,21 @@ func setDown(name string) error {
 // collectDrops adds the drops since the last call (the kernel resets its
 // counters on every read).
 func (s *Sensor) collectDrops() error {
-	st, err := s.h.Stats()
+	n, err := s.r.drops()
 	if err != nil {
 		return fmt.Errorf("sensor stats on %s: %w", s.iface, err)
 	}
-	s.dropped += uint64(st.Drops)
+	s.dropped += n
 	return nil
 }
 
+// ReceiveBuffer is the size in bytes of the capture's receive ring, the
+// kernel's queue of frames not read yet.
+func (s *Sensor) ReceiveBuffer() int { return s.r.block * s.r.blocks }
+
 func (s *Sensor) closeSockets() {
-	if s.h != nil {
-		s.h.Close()
+	if s.r != nil {
+		s.r.close()
 	}
 	if s.wakeFD >= 0 {
 		unix.Close(s.wakeFD)

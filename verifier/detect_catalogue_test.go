@@ -1,6 +1,7 @@
 package verifier_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -400,11 +401,63 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 		Entry("ping -6", "fig2-syn", []string{"ping", "-6", "-n", "-c", "8", "-i", "0.2", "{victim6}"}),
 		// The kernel's fragments of a big echo request: no evasion.
 		Entry("ping -6 -s3000 (fragments)", "fig2-syn", []string{"ping", "-6", "-n", "-c", "4", "-i", "0.2", "-s", "3000", "{victim6}"}),
+		// -6 -sI through the emulated IPv6 stack of Windows Server 2003
+		// (testdata/idle-scan6.yaml: one global Fragment-header
+		// identification, atomic fragments after a Packet Too Big below
+		// 1280): as on IPv4, the real scanner gets the scan and the tool
+		// (read on its probes' hop limit 255 on a one-port scan), the
+		// zombie nothing. The It below checks nmap's own output.
+		Entry("nmap -6 -sI, one port", "testdata/idle-scan6.yaml", []string{"nmap", "-6", "-n", "-Pn", "-sI", "{zombie6}", "-p22", "{victim6}"},
+			me6+"scan.idle real_source=2001:2::c613:1 zombie=2001:2::c612:102", me6+"tool.nmap-modern"),
+		// A Linux zombie (no atomic fragments, a counter per destination):
+		// nmap 7.93 dies of it before sending a spoofed SYN.
+		Entry("nmap -6 -sI through a Linux host, refused by nmap", "testdata/idle-scan6.yaml",
+			[]string{"sh", "-c", "nmap -6 -n -Pn -sI {victim6} -p20-30,80 {zombie6}; true"}),
+		// Near misses: a plain SYN scan of the zombie, and a decoy scan
+		// under the zombie's address beside SYN/ACK probes of it, whose
+		// RSTs carry no Fragment header (no counter): no idle scan.
+		Entry("nmap -6 -sS of the IPv6 zombie", "testdata/idle-scan6.yaml", []string{"nmap", "-6", "-n", "-sS", "-Pn", "-p1-100", "{zombie6}"},
+			me6+"scan.tcp-syn", me6+"tool.nmap-modern"),
+		Entry("nmap -6 -D {zombie6},ME beside SYN/ACK probes of the zombie", "testdata/idle-scan6.yaml",
+			[]string{"sh", "-c", "for i in 1 2 3 4 5 6; do nmap -6 -n -Pn --scanflags SYNACK -p80 {zombie6} >/dev/null; done & nmap -6 -n -sS -Pn -D {zombie6},ME -p20-30,80 {victim6}; wait"},
+			"2001:2::c612:102 scan.tcp-syn", "2001:2::c612:102 tool.nmap-modern",
+			me6+"evasion.decoy real_source=2001:2::c613:1", me6+"scan.tcp-syn", me6+"tool.nmap-modern"),
 		// Mail: an SMTP session to each of eight mail servers, once.
 		Entry("mail: SMTP sessions to eight servers", "benign-monitoring",
 			[]string{"bash", "-c", "for h in " + monitored + "; do timeout 1 bash -c \"exec 3<>/dev/tcp/$h/25; head -c 100 <&3 >/dev/null & " +
 				"printf 'EHLO client.example.lab\\r\\nMAIL FROM:<a@example.lab>\\r\\nRCPT TO:<b@example.lab>\\r\\nQUIT\\r\\n' >&3; sleep 0.2\"; done; true"}),
 	)
+
+	// nmap -6 -sI works through the emulated zombie (it prints the
+	// victim's open ports, 22, 25 and 80, read off the zombie's counter
+	// alone), and the detector names the real scanner, the zombie and
+	// its port.
+	It("sees nmap -6 -sI find the open ports through the IPv6 zombie, and names the real scanner", func() {
+		ss, err := scenarios.Resolve("testdata/idle-scan6.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		var out bytes.Buffer
+		c, err := verifier.RunExternal(ctx, ss[0], []string{"nmap", "-6", "-n", "-Pn", "-sI", "{zombie6}", "-p20-30,80", "{victim6}"}, &out, io.Discard)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.Dropped).To(BeZero())
+		Expect(out.String()).To(ContainSubstring("Idle scan using zombie 2001:2::c612:102"))
+		Expect(out.String()).To(MatchRegexp(`(?m)^22/tcp +open `))
+		Expect(out.String()).To(MatchRegexp(`(?m)^25/tcp +open `))
+		Expect(out.String()).To(MatchRegexp(`(?m)^80/tcp +open `))
+		Expect(out.String()).To(MatchRegexp(`(?m)^21/tcp +closed\|filtered `))
+		fs := detector.DetectCapture(c)
+		Expect(findingLines(fs, "real_source", "zombie", "zombie_port")).To(Equal([]string{
+			"2001:2::c613:1 scan.idle real_source=2001:2::c613:1 zombie=2001:2::c612:102 zombie_port=80",
+			"2001:2::c613:1 tool.nmap-modern"}))
+		for _, f := range fs {
+			if f.Label == "scan.idle" {
+				Expect(f.Ports).To(Equal(12))
+				Expect(f.Targets).To(HaveLen(1))
+				Expect(f.Targets[0].String()).To(Equal("2001:2::c612:103"))
+			}
+		}
+	})
 
 	// What tells -sW from -sA on the wire: nothing. Both runs' probes,
 	// port by port, have the same flags, window, options and lengths, seq

@@ -13,6 +13,7 @@ import (
 	"github.com/siglab/siglab/lazyre"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/netns/nsthread"
+	"github.com/siglab/siglab/personality"
 	"github.com/siglab/siglab/scenarios"
 )
 
@@ -21,8 +22,9 @@ import (
 // while the sensor captures, and tears the network down. In argv,
 // {name} stands for the IPv4 address of the scenario's host name, and
 // {name6} or {name:6} for its IPv6 address (labnet.IPv6 of it: a kernel
-// host's second address in 2001:2::/48; an emulated stack has none, and
-// asking for it is an ErrSetup). A token naming no host is left as it
+// host's second address in 2001:2::/48; an emulated stack has none,
+// and asking for it is an ErrSetup, unless its personality speaks IPv6:
+// personality.SpeaksIPv6). A token naming no host is left as it
 // is; a host's exact name wins over the 6 suffix ({h16} is host h16's
 // IPv4 address when there is a host h16). The scanner namespace routes
 // nothing but the lab's blocks (198.18.0.0/15, 2001:2::/48), so the tool
@@ -82,7 +84,7 @@ func substitute(args []string, s *scenarios.Scenario) (out []string, v6 bool, er
 					return tok
 				}
 			}
-			if !h.Stack.IsKernel() {
+			if !h.Stack.IsKernel() && !personality.SpeaksIPv6(h.Stack.Emulation()) {
 				if err == nil {
 					err = fmt.Errorf("%s: host %q is an emulated stack (%s), IPv4 only: it has no IPv6 address", tok, h.Name, h.Stack)
 				}

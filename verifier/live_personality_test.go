@@ -35,7 +35,9 @@ func recordName(name string) string {
 var _ = Describe("nmap 2.02 -O against personality hosts, live", Label("root"), func() {
 	var entries []TableEntry
 	for _, name := range personality.Names() {
-		if name != "kernel" {
+		// kernel and windows-2003-ipv6 (whose IPv4 side is not
+		// emulated) have no nmap 2.0x record.
+		if _, err := personality.Fingerprint(name); err == nil {
 			entries = append(entries, Entry(name, name))
 		}
 	}

@@ -136,6 +136,9 @@ func (p *plan) play(ctx context.Context, l link.Link, truth bool) (played, error
 		}
 	}
 	err := e.Run(ctx)
+	if t, ok := l.(*link.TUN); ok { // its reader must not outlive the run
+		err = errors.Join(err, t.Close())
+	}
 	out := played{truth: e.Truth()}
 	var output, log, machine strings.Builder
 	for _, n := range nmaps { // in scenario order

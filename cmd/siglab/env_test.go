@@ -183,7 +183,7 @@ expect:
   reference:
     present: [scan.tcp-syn]
 `))
-		}, `\S+/irix53\.yaml:6: stack "personality/irix-5\.3": no personality "irix-5\.3" \(known: irix-6\.2, kernel, laserwriter-600, linux-2\.0\.35, os2-warp-3, solaris-2\.6, windows-nt4\)$`, absent("report")),
+		}, `\S+/irix53\.yaml:6: stack "personality/irix-5\.3": no personality "irix-5\.3" \(known: irix-6\.2, kernel, laserwriter-600, linux-2\.0\.35, os2-warp-3, solaris-2\.6, windows-2003-ipv6, windows-nt4\)$`, absent("report")),
 		Entry("a port list past 65535", func(dir string) result {
 			return siglab("run", "--offline", "--report", dir+"/report", scenarioFile("ports.yaml", "name: ports\n"+`
 network:

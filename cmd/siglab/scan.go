@@ -69,6 +69,9 @@ func (c *scanCmd) Run(e *env) error {
 		if err := capture.WriteFileAtomic(c.Pcap, res.Capture.WritePcap); err != nil {
 			return usageErr("--pcap: %v", err)
 		}
+		if d := res.Capture.Dropped; d > 0 { // the capture is not the whole exchange
+			fmt.Fprintf(e.stderr, "siglab: the sensor dropped %d packets: %s is incomplete\n", d, c.Pcap)
+		}
 	}
 	return nil
 }
