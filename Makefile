@@ -6,8 +6,10 @@ FUZZTIME ?= 20s
 
 .PHONY: build test demo bench fuzz clean vet chaos cross matrix soak flake rules-table bench-rules
 
+# Static (CGO_ENABLED=0): no dynamic loader at every start (#19); siglab
+# needs no C library (pure-Go DNS resolver, no os/user).
 build:
-	$(GO) build -o $(BIN) ./cmd/siglab
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/siglab
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }

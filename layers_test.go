@@ -19,7 +19,7 @@ const module = "github.com/siglab/siglab/"
 // commands on top of it; the leaves every layer shares are at the bottom.
 // A new package gets a row here, or this spec fails.
 var stages = [][]string{
-	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "bench/soak", "scripts/fieldsummary"}, // programs
+	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "bench/soak", "bench/tunblast", "scripts/fieldsummary", "deploy"}, // programs; deploy: files that run siglab elsewhere, and their specs
 	{"siglabtest", "htmlreport"}, // users' Gomega matchers; the report as HTML pages, checked in a browser
 	{"verifier"},                 // runs the chain: expectations, verdict, report
 	{"scenarios"},                // scenario files
@@ -31,7 +31,7 @@ var stages = [][]string{
 	{"sensor", "picture"},                       // live capture; a capture drawn with its findings
 	{"detector", "rulelab"},                     // reference detector; the rule lab's engine
 	{"capture", "render"},                       // captures as files and as text
-	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text
+	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules", "lazyre"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text; regexps compiled on first use
 }
 
 // stageOf maps each package (relative to the module) to its stage.

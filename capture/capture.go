@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"time"
-
-	"github.com/google/gopacket/layers"
 )
 
 // ErrNotIPv4 is returned by IPv4 for frames that carry no IPv4 packet.
@@ -22,7 +20,7 @@ type Packet struct {
 
 // Capture is what a sensor saw in one run.
 type Capture struct {
-	LinkType layers.LinkType
+	LinkType LinkType
 	Packets  []Packet
 	// Dropped counts packets the kernel dropped before the sensor read
 	// them; a capture with drops makes a scenario inconclusive.
@@ -39,8 +37,8 @@ const sllHeaderLen = 16
 
 // IPv4 returns the IPv4 packet inside a frame of the given link type, or
 // ErrNotIPv4. It does not copy and does not allocate.
-func IPv4(lt layers.LinkType, frame []byte) ([]byte, error) {
-	p := ipPayload(lt, frame, 0x0800, layers.LinkTypeIPv4)
+func IPv4(lt LinkType, frame []byte) ([]byte, error) {
+	p := ipPayload(lt, frame, 0x0800, LinkTypeIPv4)
 	if len(p) < 20 || p[0]>>4 != 4 {
 		return nil, ErrNotIPv4
 	}
@@ -51,17 +49,17 @@ func IPv4(lt layers.LinkType, frame []byte) ([]byte, error) {
 // the EtherType et (IPv4 or IPv6), or nil. Raw IP, the version's own raw
 // link type (ipLT) and BSD loopback carry no EtherType: the caller checks
 // the version nibble.
-func ipPayload(lt layers.LinkType, frame []byte, et uint16, ipLT layers.LinkType) []byte {
+func ipPayload(lt LinkType, frame []byte, et uint16, ipLT LinkType) []byte {
 	switch lt {
-	case layers.LinkTypeEthernet:
+	case LinkTypeEthernet:
 		return etherPayloadOf(frame, et)
-	case layers.LinkTypeRaw, ipLT, 12: // 12: LINKTYPE_RAW on OpenBSD
+	case LinkTypeRaw, ipLT, linkTypeRawOpenBSD:
 		return frame
-	case layers.LinkTypeLinuxSLL:
+	case LinkTypeLinuxSLL:
 		if len(frame) >= sllHeaderLen && binary.BigEndian.Uint16(frame[14:]) == et {
 			return frame[sllHeaderLen:]
 		}
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
+	case LinkTypeNull, LinkTypeLoop:
 		if len(frame) >= 4 {
 			return frame[4:]
 		}

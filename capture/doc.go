@@ -6,6 +6,13 @@
 // the report writer and `siglab detect` all meet here. A Capture owns its
 // packets' bytes; nothing in it is shared with a socket or a parser.
 //
+// Reading: Open (file.go) reads pcap (pcapread.go) and pcapng
+// (pcapngread.go) with readers of our own, not gopacket's pcapgo: linking
+// pcapgo links gopacket's layers package, whose init cost every siglab
+// command ~20 ms (#19). The specs read the same files with pcapgo and
+// compare (pcapgo_test.go). The package has its own LinkType for the same
+// reason, with gopacket's values.
+//
 // PcapWriter (pcapwriter.go) streams a pcap without holding a Capture:
 // `siglab generate` writes its file with it as the simulated network
 // emits packets, and WritePcap uses it too. It owns its buffer; what it

@@ -5,15 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 )
 
 // FuzzOpen feeds arbitrary bytes to the pcap/pcapng readers and the link
 // layer decoding: errors are fine, panics and endless loops are not.
 func FuzzOpen(f *testing.F) {
-	c := &capture.Capture{LinkType: layers.LinkTypeEthernet}
+	c := &capture.Capture{LinkType: capture.LinkTypeEthernet}
 	c.Add(time.Unix(1, 0), append(make([]byte, 12), 0x08, 0x00, 0x45, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 198, 18, 0, 2, 198, 18, 1, 2), "T1")
 	var pcap, ng bytes.Buffer
 	_ = c.WritePcap(&pcap)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -13,7 +12,7 @@ import (
 
 var _ = Describe("pcapng with ground-truth comments", func() {
 	It("reads back the packets and their nanosecond times, and carries each comment", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		t0 := time.Date(1998, 12, 22, 1, 41, 25, 180240123, time.UTC)
 		c.Add(t0, []byte{0x45, 0, 0, 20, 0, 1, 0, 0, 64, 6, 0, 0, 198, 18, 0, 2, 198, 18, 1, 2}, "T3")
 		c.Add(t0.Add(time.Millisecond), []byte{0x45, 0, 0, 21, 0, 2, 0, 0, 64, 6, 0, 0, 198, 18, 0, 2, 198, 18, 1, 2, 9}, "")
@@ -23,7 +22,7 @@ var _ = Describe("pcapng with ground-truth comments", func() {
 		Expect(b.Len() % 4).To(BeZero())
 		back, err := readAll(b.Bytes())
 		Expect(err).NotTo(HaveOccurred())
-		Expect(back.LinkType).To(Equal(layers.LinkTypeRaw))
+		Expect(back.LinkType).To(Equal(capture.LinkTypeRaw))
 		Expect(back.Packets).To(HaveLen(3))
 		for i, p := range back.Packets {
 			Expect(p.Data).To(Equal(c.Packets[i].Data))

@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"io"
 	"time"
-
-	"github.com/google/gopacket/layers"
 )
 
 // pcapBuffer is how much PcapWriter gathers before one write. 64 KB
@@ -39,7 +37,7 @@ type PcapWriter struct {
 
 // NewPcapWriter starts a pcap stream of the given link type on w; the
 // file header goes out with the first buffer.
-func NewPcapWriter(w io.Writer, lt layers.LinkType) *PcapWriter {
+func NewPcapWriter(w io.Writer, lt LinkType) *PcapWriter {
 	b := make([]byte, 24, pcapBuffer)
 	binary.LittleEndian.PutUint32(b[0:], pcapMagicNanos)
 	binary.LittleEndian.PutUint16(b[4:], 2) // version 2.4

@@ -20,7 +20,7 @@ import (
 func viaPcapgo(c *capture.Capture) []byte {
 	var b bytes.Buffer
 	w := pcapgo.NewWriterNanos(&b)
-	Expect(w.WriteFileHeader(262144, c.LinkType)).To(Succeed())
+	Expect(w.WriteFileHeader(262144, layers.LinkType(c.LinkType))).To(Succeed())
 	for _, p := range c.Packets {
 		Expect(w.WritePacket(gopacket.CaptureInfo{Timestamp: p.Time, CaptureLength: len(p.Data), Length: len(p.Data)}, p.Data)).To(Succeed())
 	}
@@ -43,7 +43,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 var _ = Describe("PcapWriter", func() {
 	t0 := time.Date(1998, 12, 22, 1, 41, 25, 180240123, time.UTC)
 	// capOf is n packets of varied sizes and times, link type lt.
-	capOf := func(lt layers.LinkType, sizes ...int) *capture.Capture {
+	capOf := func(lt capture.LinkType, sizes ...int) *capture.Capture {
 		c := &capture.Capture{LinkType: lt}
 		for i, n := range sizes {
 			d := make([]byte, n)
@@ -65,17 +65,17 @@ var _ = Describe("PcapWriter", func() {
 			Expect(c.WritePcap(&b)).To(Succeed())
 			Expect(b.Bytes()).To(Equal(viaPcapgo(c)))
 		},
-		Entry("no packets: the file header alone", capOf(layers.LinkTypeRaw)),
-		Entry("a few raw IPv4 packets", capOf(layers.LinkTypeRaw, 20, 44, 60, 1500)),
-		Entry("Ethernet link type", capOf(layers.LinkTypeEthernet, 60, 64)),
-		Entry("more than the buffer holds", capOf(layers.LinkTypeRaw, many...)),
-		Entry("a packet bigger than the buffer", capOf(layers.LinkTypeRaw, 100, 3<<20, 100)),
+		Entry("no packets: the file header alone", capOf(capture.LinkTypeRaw)),
+		Entry("a few raw IPv4 packets", capOf(capture.LinkTypeRaw, 20, 44, 60, 1500)),
+		Entry("Ethernet link type", capOf(capture.LinkTypeEthernet, 60, 64)),
+		Entry("more than the buffer holds", capOf(capture.LinkTypeRaw, many...)),
+		Entry("a packet bigger than the buffer", capOf(capture.LinkTypeRaw, 100, 3<<20, 100)),
 	)
 
 	It("counts the packets and reads back with their nanosecond times", func() {
-		c := capOf(layers.LinkTypeRaw, 40, 44, 1500)
+		c := capOf(capture.LinkTypeRaw, 40, 44, 1500)
 		var b bytes.Buffer
-		w := capture.NewPcapWriter(&b, layers.LinkTypeRaw)
+		w := capture.NewPcapWriter(&b, capture.LinkTypeRaw)
 		for _, p := range c.Packets {
 			Expect(w.WritePacket(p.Time, p.Data)).To(Succeed())
 		}
@@ -94,7 +94,7 @@ var _ = Describe("PcapWriter", func() {
 		// Each packet is bigger than the writer's buffer, so each
 		// WritePacket writes what the one before left: the file header
 		// (the first write), then the first packet (the second).
-		w := capture.NewPcapWriter(&failAfter{n: 2}, layers.LinkTypeRaw)
+		w := capture.NewPcapWriter(&failAfter{n: 2}, capture.LinkTypeRaw)
 		big := make([]byte, 600<<10)
 		Expect(w.WritePacket(t0, big)).To(Succeed(), "buffered")
 		Expect(w.WritePacket(t0, big)).To(Succeed(), "the first buffer is written")
@@ -104,13 +104,13 @@ var _ = Describe("PcapWriter", func() {
 	})
 
 	It("reports an error the last write hits", func() {
-		w := capture.NewPcapWriter(&failAfter{n: 0}, layers.LinkTypeRaw)
+		w := capture.NewPcapWriter(&failAfter{n: 0}, capture.LinkTypeRaw)
 		Expect(w.WritePacket(t0, []byte{1, 2, 3})).To(Succeed(), "buffered")
 		Expect(w.Flush()).To(MatchError(errDiskFull))
 	})
 
 	It("does not allocate per packet", func() {
-		w := capture.NewPcapWriter(io.Discard, layers.LinkTypeRaw)
+		w := capture.NewPcapWriter(io.Discard, capture.LinkTypeRaw)
 		p := make([]byte, 60)
 		Expect(testing.AllocsPerRun(100000, func() { _ = w.WritePacket(t0, p) })).To(BeZero())
 		Expect(w.Flush()).To(Succeed())

@@ -1,8 +1,6 @@
 package detector
 
 import (
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 )
 
@@ -25,7 +23,7 @@ func DetectCapture(c *capture.Capture) []Finding {
 // IPPacket returns the IPv4 or IPv6 packet inside a frame of link type
 // lt (capture.IPv4, capture.IPv6), nil when it carries neither. It does
 // not copy.
-func IPPacket(lt layers.LinkType, frame []byte) []byte {
+func IPPacket(lt capture.LinkType, frame []byte) []byte {
 	if ip, err := capture.IPv4(lt, frame); err == nil {
 		return ip
 	}

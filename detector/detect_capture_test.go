@@ -1,7 +1,6 @@
 package detector_test
 
 import (
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -15,7 +14,7 @@ var _ = Describe("DetectCapture", func() {
 		ps := nmap202Scan().packets()
 		want, _ := detect(detector.Config{}, ps)
 
-		c := &capture.Capture{LinkType: layers.LinkTypeEthernet}
+		c := &capture.Capture{LinkType: capture.LinkTypeEthernet}
 		c.Add(t0, wiretest.Ethernet(wiretest.EtherARP, make([]byte, 28)), "arp")
 		for _, p := range ps {
 			c.Add(p.at, wiretest.Ethernet(wiretest.EtherIPv4, p.data), "")
@@ -24,7 +23,7 @@ var _ = Describe("DetectCapture", func() {
 	})
 
 	It("reads raw IP captures too", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		for _, p := range nmap202Scan().packets() {
 			c.Add(p.at, p.data, "")
 		}

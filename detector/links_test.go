@@ -61,7 +61,7 @@ var _ = Describe("link types and IPv6", func() {
 	}
 
 	// mixed interleaves the IPv6 SYN scan with the IPv4 exchange.
-	mixed := func(lt layers.LinkType, wrap4, wrap6 func([]byte) []byte) *capture.Capture {
+	mixed := func(lt capture.LinkType, wrap4, wrap6 func([]byte) []byte) *capture.Capture {
 		c := &capture.Capture{LinkType: lt}
 		for i, p := range nmap202Scan().packets() {
 			if i < v6Ports {
@@ -79,9 +79,9 @@ var _ = Describe("link types and IPv6", func() {
 		func(c *capture.Capture) {
 			Expect(detector.DetectCapture(c)).To(Equal(want()))
 		},
-		Entry("Ethernet with 0x86dd frames", mixed(layers.LinkTypeEthernet, ethernet, ethernet6)),
-		Entry("raw IP with version-6 packets", mixed(layers.LinkTypeRaw, raw, raw)),
-		Entry("Linux cooked capture (SLL)", mixed(layers.LinkTypeLinuxSLL,
+		Entry("Ethernet with 0x86dd frames", mixed(capture.LinkTypeEthernet, ethernet, ethernet6)),
+		Entry("raw IP with version-6 packets", mixed(capture.LinkTypeRaw, raw, raw)),
+		Entry("Linux cooked capture (SLL)", mixed(capture.LinkTypeLinuxSLL,
 			func(b []byte) []byte { return sll(0x0800, b) }, func(b []byte) []byte { return sll(0x86dd, b) })),
 	)
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -70,7 +69,7 @@ func paced(ps []pkt, probe func(pkt) bool, gap time.Duration) []pkt {
 
 // rawCapture wraps ps as a raw-IP capture for DetectCapture.
 func rawCapture(ps []pkt) *capture.Capture {
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	for _, p := range ps {
 		c.Add(p.at, p.data, "")
 	}

@@ -8,10 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/siglab/siglab/lazyre"
 	"github.com/siglab/siglab/verifier"
 )
 
@@ -128,7 +128,7 @@ func verifyPage(dir, scenario string, ins *Inspection) []error {
 }
 
 // refs finds the links of a page: href and src attributes, and CSS url().
-var refs = regexp.MustCompile(`(?i)\b(?:href|src)\s*=\s*"([^"]*)"|url\(\s*['"]?([^'")]*)`)
+var refs = lazyre.New(`(?i)\b(?:href|src)\s*=\s*"([^"]*)"|url\(\s*['"]?([^'")]*)`)
 
 // Links checks every page of dir (index.html and each scenario's): each
 // href, src and url() must name a file inside dir that exists (a
@@ -145,7 +145,7 @@ func Links(dir string) error {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		for _, m := range refs.FindAllStringSubmatch(string(b), -1) {
+		for _, m := range refs().FindAllStringSubmatch(string(b), -1) {
 			if err := resolves(dir, filepath.ToSlash(rel), m[1]+m[2]); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", rel, err))
 			}

@@ -11,13 +11,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
+	"github.com/siglab/siglab/lazyre"
 	"github.com/siglab/siglab/picture"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/verifier"
@@ -36,20 +37,24 @@ const (
 //go:embed assets
 var assets embed.FS
 
-var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"sub":     func(a, b int) int { return a - b },
-	"seconds": func(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) },
-	"class":   func(s string) string { return strings.ReplaceAll(s, " ", "-") },
-	"when":    func(t time.Time) string { return t.UTC().Format("15:04:05.000000") },
-}).ParseFS(assets, "assets/*.tmpl"))
+// pages and css are parsed and read on first use, not at init: every
+// siglab command used to parse the report's templates before main (#19).
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"sub":     func(a, b int) int { return a - b },
+		"seconds": func(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) },
+		"class":   func(s string) string { return strings.ReplaceAll(s, " ", "-") },
+		"when":    func(t time.Time) string { return t.UTC().Format("15:04:05.000000") },
+	}).ParseFS(assets, "assets/*.tmpl"))
+})
 
-var css = func() string {
+var css = sync.OnceValue(func() string {
 	b, err := assets.ReadFile("assets/report.css")
 	if err != nil {
 		panic(err)
 	}
 	return string(b)
-}()
+})
 
 // PictureInfo is picture.json: what the picture beside a page shows, as
 // picture.Summary says, for the browser check. Empty says why there is
@@ -108,7 +113,7 @@ type link struct{ Href, Text, What string }
 
 // svgHead is what precedes <svg in the picture package's output (the XML
 // declaration and a generator comment), which an inline SVG must not carry.
-var svgHead = regexp.MustCompile(`(?s)^.*?(<svg\b)`)
+var svgHead = lazyre.New(`(?s)^.*?(<svg\b)`)
 
 // WriteScenario writes DIR/<scenario>/picture.svg, picture.json and
 // index.html for a run's result, after verifier's WriteReport wrote the
@@ -135,7 +140,7 @@ func WriteScenario(dir string, r *verifier.Result) error {
 	switch {
 	case err == nil:
 		p.Info = pictureInfo(sum)
-		p.Picture = template.HTML(svgHead.ReplaceAllString(svg.String(), "$1"))
+		p.Picture = template.HTML(svgHead().ReplaceAllString(svg.String(), "$1"))
 		if err := capture.WriteFileAtomic(filepath.Join(sub, Picture), func(w io.Writer) error {
 			_, err := w.Write(svg.Bytes())
 			return err
@@ -167,9 +172,9 @@ func WriteScenario(dir string, r *verifier.Result) error {
 		}
 	}
 	p.Files = scenarioFiles(sub, r)
-	p.CSS = template.CSS(css)
+	p.CSS = template.CSS(css())
 	return capture.WriteFileAtomic(filepath.Join(sub, Page), func(w io.Writer) error {
-		return pages.ExecuteTemplate(w, "scenario.tmpl", p)
+		return pages().ExecuteTemplate(w, "scenario.tmpl", p)
 	})
 }
 
@@ -261,7 +266,7 @@ type matrixRow struct {
 // coverage matrix and links to the run's files that exist. Call it after
 // the scenarios' pages and the run's files are written.
 func WriteIndex(dir string, vs []verifier.Verdict, m verifier.Matrix, started time.Time) error {
-	p := indexPage{CSS: template.CSS(css), Started: started.UTC()}
+	p := indexPage{CSS: template.CSS(css()), Started: started.UTC()}
 	counts := map[verifier.Status]int{}
 	for _, v := range vs {
 		r := row{Verdict: v, Status: v.Status()}
@@ -295,7 +300,7 @@ func WriteIndex(dir string, vs []verifier.Verdict, m verifier.Matrix, started ti
 		}
 	}
 	return capture.WriteFileAtomic(filepath.Join(dir, Page), func(w io.Writer) error {
-		return pages.ExecuteTemplate(w, "index.tmpl", p)
+		return pages().ExecuteTemplate(w, "index.tmpl", p)
 	})
 }
 

@@ -116,10 +116,15 @@ func (l *Lab) Close() error {
 // namespace, so they go before the namespaces are unmounted.
 func (l *Lab) teardown() error {
 	errs := []error{l.srv.close()}
-	errs = append(errs, l.closeTUNs()...)
+	var del []func() error
 	if l.detached {
-		errs = append(errs, deleteTUNs(l.scan, l.nsName("scan")))
+		// Deleted beside the other TUNs' closes, not after them: each
+		// unregisters a device and waits out the kernel's RCU grace
+		// periods (20 to 30 ms under load), which overlap when they run
+		// together (#17).
+		del = append(del, func() error { return deleteTUNs(l.scan, l.nsName("scan")) })
 	}
+	errs = append(errs, l.closeTUNs(del...)...)
 	for _, h := range l.nsh {
 		if err := h.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close netns handle: %w", err))
@@ -193,9 +198,10 @@ func CloseAll() error {
 
 // closeTUNs closes the scanner's TUN and every persona's at once: the
 // kernel removes a TUN device while close(2) waits (14-44 ms each here),
-// and one after another they were most of a lab's teardown.
-func (l *Lab) closeTUNs() []error {
-	closers := make([]func() error, 0, len(l.personas)+1)
+// and one after another they were most of a lab's teardown. also runs
+// beside them (a detached lab's persistent TUN's deletion).
+func (l *Lab) closeTUNs(also ...func() error) []error {
+	closers := append(make([]func() error, 0, len(l.personas)+1+len(also)), also...)
 	for _, p := range l.personas {
 		closers = append(closers, p.close)
 	}

@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -23,7 +22,7 @@ var (
 // crafted builds a raw-IPv4 capture, one packet per millisecond.
 type crafted struct{ c capture.Capture }
 
-func newCrafted() *crafted { return &crafted{c: capture.Capture{LinkType: layers.LinkTypeRaw}} }
+func newCrafted() *crafted { return &crafted{c: capture.Capture{LinkType: capture.LinkTypeRaw}} }
 
 func (k *crafted) add(p []byte) *crafted {
 	k.c.Add(t0.Add(time.Duration(len(k.c.Packets))*time.Millisecond), p, "")
@@ -145,7 +144,7 @@ var _ = Describe("classifying packets", func() {
 	})
 
 	It("refuses a capture with nothing to draw", func() {
-		_, err := picture.WriteSVG(&bytes.Buffer{}, &capture.Capture{LinkType: layers.LinkTypeRaw}, nil, picture.Options{})
+		_, err := picture.WriteSVG(&bytes.Buffer{}, &capture.Capture{LinkType: capture.LinkTypeRaw}, nil, picture.Options{})
 		Expect(err).To(MatchError(picture.ErrEmpty))
 	})
 })

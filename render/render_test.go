@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -59,7 +58,7 @@ var _ = Describe("render", func() {
 	)
 
 	It("renders a capture, skipping frames without IPv4 and keeping only one source when asked", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 1, DPort: 2, Seq: 3, Flags: wire.FlagSYN, Window: 1024}), "")
 		c.Add(at, tcp(victim, scanner, wire.TCPSegment{SPort: 2, DPort: 1, Ack: 4, Flags: 0x14}), "")
 		c.Add(at, []byte{0x60, 0, 0, 0}, "")
@@ -94,7 +93,7 @@ var _ = Describe("the scanner kernel's RSTs", func() {
 	)
 
 	It("drops the RST siglab labelled \"scanner RST\" in --faq rendering only", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(at, probe(), "SYN probe")
 		c.Add(at, synack(), "")
 		c.Add(at, kernelRST(), "scanner RST")
@@ -107,13 +106,13 @@ var _ = Describe("the scanner kernel's RSTs", func() {
 	})
 
 	It("keeps the RST a connect() scan's close sends, which nmap asked for", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(at, kernelRST(), "scanner RST (close, linger 0)")
 		Expect(render1(c, render.Options{FAQ: true})).To(Equal(rstLine))
 	})
 
 	It("recognises it without comments: the reply to a SYN/ACK that is a RST with seq = the SYN/ACK's ack", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(at, probe(), "")
 		c.Add(at, synack(), "")
 		c.Add(at, kernelRST(), "")
@@ -122,7 +121,7 @@ var _ = Describe("the scanner kernel's RSTs", func() {
 	})
 
 	It("recognises the reset to a bare ACK too (IRIX answers T3 with one)", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42560, DPort: 1, Seq: isn, Flags: 0x2b, Window: 4096}), "")
 		c.Add(at, tcp(victim, scanner, wire.TCPSegment{SPort: 1, DPort: 42560, Seq: 9, Ack: isn + 1, Flags: wire.FlagACK, Window: 49152}), "")
 		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42560, DPort: 1, Seq: isn + 1, Flags: wire.FlagRST}), "")
@@ -130,14 +129,14 @@ var _ = Describe("the scanner kernel's RSTs", func() {
 	})
 
 	It("keeps the target's reset to nmap's ACK probe (an answer, not the scanner's)", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42561, DPort: 1, Seq: isn, Flags: wire.FlagACK, Window: 4096}), "")
 		c.Add(at, tcp(victim, scanner, wire.TCPSegment{SPort: 1, DPort: 42561, Flags: wire.FlagRST}), "")
 		Expect(render1(c, render.Options{FAQ: true})).To(Equal("18:42:25.241999 > . ack 0 win 4096\n18:42:25.241999 > R 0:0(0) win 0\n"))
 	})
 
 	It("keeps a connect() scan's close RST (its kernel acknowledged first) and a RST that answers nothing", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(at, probe(), "")
 		c.Add(at, synack(), "")
 		c.Add(at, tcp(scanner, victim, wire.TCPSegment{SPort: 42558, DPort: 13, Seq: isn + 1, Ack: 8, Flags: wire.FlagACK, Window: 32120}), "")

@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 )
 
@@ -24,7 +22,7 @@ func NewStream(o Options) *Stream { return &Stream{o: o} }
 // in its place in a capture; ok is false for what Write leaves out
 // (frames other than IPv4 and IPv6, other sources than From, the FAQ's
 // kernel RSTs).
-func (s *Stream) Packet(lt layers.LinkType, t time.Time, data []byte) (line string, ok bool) {
+func (s *Stream) Packet(lt capture.LinkType, t time.Time, data []byte) (line string, ok bool) {
 	ip, err := capture.IPv4(lt, data)
 	if err != nil {
 		ip6, err := capture.IPv6(lt, data)

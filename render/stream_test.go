@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -17,7 +16,7 @@ var _ = Describe("Stream", func() {
 	const isn = 3596953827
 	// A SYN scan's open port (the scanner kernel's RST to the SYN/ACK),
 	// a closed port, and an ARP frame, as Ethernet frames off the sensor.
-	c := &capture.Capture{LinkType: layers.LinkTypeEthernet}
+	c := &capture.Capture{LinkType: capture.LinkTypeEthernet}
 	eth := func(ip []byte) []byte {
 		return append([]byte{2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00}, ip...)
 	}

@@ -4,8 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/rulelab"
 	"github.com/siglab/siglab/rules"
@@ -81,7 +79,7 @@ alert ip any any -> any any (ttl:1-64; tos:!0; ip_proto:!tcp; sameip; threshold:
 			_ = r.Why()
 		}
 		// The whole again as a capture with the why pass.
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(tm, b, "")
 		c.Add(tm.Add(time.Duration(cut)*time.Millisecond), b, "")
 		rep := e.Evaluate(c, true)

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/gomega"
 
 	"github.com/siglab/siglab/capture"
@@ -145,7 +144,7 @@ func runTimed(rule string, pkts ...timed) rulelab.Result {
 
 // capt is a raw-IP capture of pkts, one second apart.
 func capt(pkts ...[]byte) *capture.Capture {
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	for i, b := range pkts {
 		c.Add(t0.Add(time.Duration(i)*time.Second), b, "")
 	}

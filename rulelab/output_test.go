@@ -51,7 +51,7 @@ var _ = Describe("WriteEVE and WriteFast", func() {
 		Expect(err).NotTo(HaveOccurred())
 		eng, err := rulelab.Compile(set, nil)
 		Expect(err).NotTo(HaveOccurred())
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(t0, rawPacket("198.18.0.2", "198.18.1.2", layers.IPProtocolTCP, &layers.TCP{SrcPort: 45123, DstPort: 80, SYN: true, Window: 1024}), "")
 		c.Add(t0.Add(time.Second), rawPacket("198.18.0.2", "198.18.1.2", layers.IPProtocolICMPv4,
 			&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 1, Seq: 1}), "")

@@ -3,7 +3,6 @@ package rulelab_test
 import (
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -209,7 +208,7 @@ var _ = Describe("fragments", func() {
 	})
 
 	It("reassembles fragments carried in padded Ethernet frames", func() {
-		c := &capture.Capture{LinkType: layers.LinkTypeEthernet}
+		c := &capture.Capture{LinkType: capture.LinkTypeEthernet}
 		for i, f := range synFragments() {
 			c.Add(t0.Add(time.Duration(i)*time.Millisecond), wiretest.Ethernet(wiretest.EtherIPv4, f), "")
 		}

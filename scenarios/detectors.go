@@ -3,6 +3,7 @@ package scenarios
 import (
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/siglab/siglab/external"
 	engines "github.com/siglab/siglab/external/formats"
@@ -60,8 +61,10 @@ type DetectorSpec struct {
 	Line int
 
 	// sids are a native set's rules' sids, sorted: the values its
-	// expectations' key field may take.
-	sids []int
+	// expectations' key field may take. A function: the built-in rule
+	// lab's come from parsing the classic set, which only a scenario
+	// naming one of its sids needs (#19).
+	sids func() []int
 }
 
 // LabelBased reports whether expectations name labels rather than fields.
@@ -77,32 +80,37 @@ type DetectorSet struct {
 
 // Builtin is the set without a detectors file. It is one value, never
 // changed, shared by every scenario read without a detectors file.
-func Builtin() *DetectorSet { return builtinSet }
+func Builtin() *DetectorSet { return builtinSet() }
 
-var builtinSet = newBuiltin()
+// builtinSet is made on first use: a command that reads no scenario
+// (siglab --help, detect) does not pay for it (#19).
+var builtinSet = sync.OnceValue(newBuiltin)
+
+// classicSids are the built-in rule lab's sids, parsed on first use.
+var classicSids = sync.OnceValue(func() []int { return sidsOf(rules.Classic()) })
 
 // withBuiltin is a fresh set holding the built-in detectors, for a
 // detectors file to add to.
 func withBuiltin() *DetectorSet {
-	d := &DetectorSet{specs: maps.Clone(builtinSet.specs)}
+	d := &DetectorSet{specs: maps.Clone(builtinSet().specs)}
 	return d
 }
 
 func newBuiltin() *DetectorSet {
 	d := &DetectorSet{specs: map[string]DetectorSpec{
-		DetectorReference: {Name: DetectorReference, Labels: labels, Builtin: true},
+		DetectorReference: {Name: DetectorReference, Labels: labels(), Builtin: true},
 		DetectorP0f:       {Name: DetectorP0f, Labels: p0fLabels, Builtin: true, Install: "apt-get install p0f"},
 	}}
 	for _, name := range []string{DetectorScanlogd, DetectorPsad} {
 		// The daemons siglab runs itself: their sections name fields of
 		// their own output format.
-		if f, ok := formats[name]; ok {
+		if f, ok := formats()[name]; ok {
 			d.specs[name] = DetectorSpec{Name: name, Format: f, Builtin: true, Install: "apt-get install " + name}
 		}
 	}
 	// The rule lab: siglab evaluates the classic set itself.
-	d.specs[DetectorRules] = DetectorSpec{Name: DetectorRules, Format: formats[engines.EVE], Builtin: true, Native: true,
-		sids: sidsOf(rules.Classic())}
+	d.specs[DetectorRules] = DetectorSpec{Name: DetectorRules, Format: formats()[engines.EVE], Builtin: true, Native: true,
+		sids: classicSids}
 	return d
 }
 
@@ -142,4 +150,4 @@ func KnownDetectorLabel(det, l string) bool { return slices.Contains(DetectorLab
 
 // Formats returns the names of the output formats a detectors file may
 // give, sorted.
-func Formats() []string { return slices.Sorted(maps.Keys(formats)) }
+func Formats() []string { return slices.Sorted(maps.Keys(formats())) }

@@ -6,11 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/siglab/siglab/lazyre"
 )
 
 // DetectorsFile is the name of the detectors file Load looks for next to
@@ -25,8 +26,8 @@ const (
 )
 
 var (
-	detectorNameRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
-	placeholderRE  = regexp.MustCompile(`\{[^{}]*\}`)
+	detectorNameRE = lazyre.New(`^[a-z][a-z0-9_-]*$`)
+	placeholderRE  = lazyre.New(`\{[^{}]*\}`)
 )
 
 // detectorKeys are the keys of one declared detector.
@@ -121,7 +122,7 @@ func ParseDetectors(file string, data []byte) (*DetectorSet, error) {
 // declared reads one detector of a detectors file.
 func (p *parser) declared(e field, set *DetectorSet) (DetectorSpec, error) {
 	switch _, builtin := set.Lookup(e.key); {
-	case !detectorNameRE.MatchString(e.key):
+	case !detectorNameRE().MatchString(e.key):
 		return DetectorSpec{}, p.errf(e.line, "detector name %q: use lower-case letters, digits, - and _", e.key)
 	case e.key == DetectorRules:
 		// The suite's own rule files for its scenarios' rules:
@@ -187,7 +188,7 @@ func (p *parser) declaredFormat(e field, fs []field, spec *DetectorSpec) error {
 		spec.Labels, spec.Format.Name = p0fLabels, formatP0f
 		return nil
 	}
-	f, ok := formats[name]
+	f, ok := formats()[name]
 	if !ok {
 		return p.errf(n.Line, "unknown format %q (known: %s)", name, strings.Join(formatNames(), ", "))
 	}
@@ -231,7 +232,7 @@ func (p *parser) declaredCommand(e field, fs []field, spec *DetectorSpec) error 
 		if err != nil {
 			return err
 		}
-		if i == 0 && (arg == "" || placeholderRE.MatchString(arg)) {
+		if i == 0 && (arg == "" || placeholderRE().MatchString(arg)) {
 			return p.errf(it.Line, "command must start with the program to run, not %q", arg)
 		}
 		if err := p.placeholders(it.Line, arg, spec); err != nil {
@@ -248,7 +249,7 @@ func (p *parser) declaredCommand(e field, fs []field, spec *DetectorSpec) error 
 	switch {
 	case spec.Command == nil && spec.Output == "":
 		return p.errf(e.line, "detector %s has neither a command nor an output file to read", e.key)
-	case spec.Command == nil && placeholderRE.MatchString(spec.Output):
+	case spec.Command == nil && placeholderRE().MatchString(spec.Output):
 		return p.errf(on.Line, "output %q uses a placeholder but no command writes it", spec.Output)
 	case spec.Command == nil || !strings.HasPrefix(spec.Output, PlaceholderOutdir):
 		if spec.Output != "" {
@@ -261,7 +262,7 @@ func (p *parser) declaredCommand(e field, fs []field, spec *DetectorSpec) error 
 // placeholders refuses any {...} but the three a command may use, and
 // {rules} without a rules file.
 func (p *parser) placeholders(line int, s string, spec *DetectorSpec) error {
-	for _, ph := range placeholderRE.FindAllString(s, -1) {
+	for _, ph := range placeholderRE().FindAllString(s, -1) {
 		switch ph {
 		case PlaceholderPcap, PlaceholderOutdir:
 		case PlaceholderRules:

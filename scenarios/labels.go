@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/siglab/siglab/detector"
 )
@@ -11,7 +12,7 @@ import (
 // expectations can name exactly the labels the detector reports and eve
 // output carries: a typo fails at load time instead of passing forever
 // as "absent", and a new label is expectable as soon as it is reported.
-var labels = labelNames(detector.Labels())
+var labels = sync.OnceValue(func() []string { return labelNames(detector.Labels()) })
 
 // labelNames returns the names of the rows of t, in order.
 func labelNames(t []detector.LabelInfo) []string {
@@ -23,7 +24,7 @@ func labelNames(t []detector.LabelInfo) []string {
 }
 
 // Labels returns the contract's finding labels.
-func Labels() []string { return slices.Clone(labels) }
+func Labels() []string { return slices.Clone(labels()) }
 
 // KnownLabel reports whether l is one of the contract's labels.
 func KnownLabel(l string) bool {

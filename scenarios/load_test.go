@@ -34,6 +34,17 @@ var _ = Describe("Catalogue", func() {
 		}
 	})
 
+	It("names every file after its scenario, so Find reads the one file, and finds each as the whole catalogue has it", func() {
+		all, err := scenarios.Catalogue()
+		Expect(err).NotTo(HaveOccurred())
+		for _, s := range all {
+			Expect(s.File).To(Equal("scenarios/" + s.Name + ".yaml"))
+			one, err := scenarios.Find(s.Name)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(one).To(Equal(s))
+		}
+	})
+
 	It("has fig2-syn as the FAQ's SYN scan", func() {
 		s, err := scenarios.Find("fig2-syn")
 		Expect(err).NotTo(HaveOccurred())

@@ -130,7 +130,7 @@ func (p *parser) sid(det DetectorSpec, e Expectation) error {
 	if err != nil || n <= 0 {
 		return p.errf(e.Line, "%s: %s %q is not a sid (a whole number above 0)", det.Name, det.Format.Key, e.Label)
 	}
-	if _, ok := slices.BinarySearch(det.sids, n); !ok {
+	if _, ok := slices.BinarySearch(det.sids(), n); !ok {
 		return p.errf(e.Line, "%s: sid %d is in no rule of %s", det.Name, n, det.rulesName())
 	}
 	return nil
@@ -160,7 +160,7 @@ func (p *parser) declaredNative(e field, fs []field, spec *DetectorSpec) error {
 			return p.errf(n.Line, "native detector %s: format %q (a native rule set reports as %s)", e.key, name, strings.Join(nativeFormats, " or "))
 		}
 	}
-	spec.Format = formats[name]
+	spec.Format = formats()[name]
 	rn := get(fs, "rules")
 	if isNull(rn) {
 		return p.errf(e.line, "native detector %s has no rules: give a rules file, e.g. rules: scan.rules", e.key)
@@ -183,7 +183,8 @@ func (p *parser) declaredNative(e field, fs []field, spec *DetectorSpec) error {
 	if err := resolveAll(set); err != nil {
 		return p.errf(rn.Line, "native detector %s: %s (define it with ipvar/portvar in the rules file or in a vars: file)", e.key, err)
 	}
-	spec.sids = sidsOf(set)
+	sids := sidsOf(set)
+	spec.sids = func() []int { return sids }
 	return nil
 }
 

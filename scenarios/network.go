@@ -2,21 +2,21 @@ package scenarios
 
 import (
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/lazyre"
 	"github.com/siglab/siglab/personality"
 	"go.yaml.in/yaml/v3"
 )
 
 // hostNameRE keeps host names usable as nmap targets and in "host:port":
 // a leading letter, so a name never reads as an address or a port.
-var hostNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var hostNameRE = lazyre.New(`^[a-z][a-z0-9-]*$`)
 
 // stackRE is "kernel" or "personality/NAME".
-var stackRE = regexp.MustCompile(`^(kernel|personality/[a-z0-9][a-z0-9._-]*)$`)
+var stackRE = lazyre.New(`^(kernel|personality/[a-z0-9][a-z0-9._-]*)$`)
 
 var hostKeys = []string{"name", "address", "stack", "open", "filtered", "prohibited", "open_udp", "ftp", "identd"}
 
@@ -104,7 +104,7 @@ func (p *parser) host(n *yaml.Node) (Host, error) {
 	if h.Name, err = p.str(nn, "host name"); err != nil {
 		return Host{}, err
 	}
-	if !hostNameRE.MatchString(h.Name) {
+	if !hostNameRE().MatchString(h.Name) {
 		return Host{}, p.errf(nn.Line, "host name %q: start with a lowercase letter, then letters, digits or '-'", h.Name)
 	}
 	h.Line = nn.Line
@@ -116,7 +116,7 @@ func (p *parser) host(n *yaml.Node) (Host, error) {
 		if err != nil {
 			return Host{}, err
 		}
-		if !stackRE.MatchString(stack) {
+		if !stackRE().MatchString(stack) {
 			return Host{}, p.errf(sn.Line, "stack %q: want kernel or personality/NAME (e.g. personality/irix-6.2)", stack)
 		}
 		h.Stack = labnet.Stack(stack)
@@ -228,14 +228,14 @@ func (p *parser) owners(n *yaml.Node, h Host) (map[uint16]string, error) {
 
 // ownerRE is a user name as identd gave it: no blank, ':' or ',', which
 // would break the reply's fields.
-var ownerRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
+var ownerRE = lazyre.New(`^[A-Za-z0-9._-]{1,32}$`)
 
 func (p *parser) owner(n *yaml.Node, what string) (string, error) {
 	s, err := p.str(n, what)
 	if err != nil {
 		return "", err
 	}
-	if !ownerRE.MatchString(s) {
+	if !ownerRE().MatchString(s) {
 		return "", p.errf(n.Line, "%s %q: want a user name (letters, digits, '.', '_', '-'; HIDDEN-USER hides it)", what, s)
 	}
 	return s, nil

@@ -5,17 +5,18 @@ import (
 	"errors"
 	"io"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/siglab/siglab/lazyre"
 )
 
 // nameRE is the form of scenario names: they become directory names in
 // reports and arguments on the command line.
-var nameRE = regexp.MustCompile(`^[a-z0-9-]+$`)
+var nameRE = lazyre.New(`^[a-z0-9-]+$`)
 
 // topKeys are the keys a scenario file may have, in the order the product
 // contract shows them.
@@ -66,7 +67,7 @@ func (p *parser) document(data []byte) (*yaml.Node, error) {
 }
 
 // yamlLineRE finds the line in the YAML library's syntax errors.
-var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+var yamlLineRE = lazyre.New(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // parserProblems start the messages of the YAML library's parser (as
 // opposed to its scanner). It prints their lines counted from 0, and none
@@ -85,7 +86,7 @@ func (p *parser) decode(dec *yaml.Decoder, n *yaml.Node, data []byte) (err error
 	if err == nil || errors.Is(err, io.EOF) {
 		return err
 	}
-	m := yamlLineRE.FindStringSubmatch(err.Error())
+	m := yamlLineRE().FindStringSubmatch(err.Error())
 	if m == nil {
 		return p.errf(1, "bad YAML: %s", err)
 	}
@@ -103,13 +104,13 @@ func (p *parser) decode(dec *yaml.Decoder, n *yaml.Node, data []byte) (err error
 
 // unknownAnchorRE matches the library's one line-less error that names
 // something findable in the file.
-var unknownAnchorRE = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+var unknownAnchorRE = lazyre.New(`^unknown anchor '(.*)' referenced$`)
 
 // guessLine finds the line of an error the YAML library reports without
 // one: the first use of an unknown anchor, or the first control character.
 func guessLine(data []byte, msg string) int {
 	at := -1
-	if m := unknownAnchorRE.FindStringSubmatch(msg); m != nil {
+	if m := unknownAnchorRE().FindStringSubmatch(msg); m != nil {
 		at = bytes.Index(data, []byte("*"+m[1]))
 	} else if strings.HasPrefix(msg, "control characters") {
 		at = bytes.IndexFunc(data, func(r rune) bool {
@@ -198,7 +199,7 @@ func (p *parser) header(root *yaml.Node, fs []field, s *Scenario) error {
 	if err != nil {
 		return err
 	}
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return p.errf(n.Line, "name %q: use only lowercase letters, digits and '-'", name)
 	}
 	s.Name = name

@@ -21,7 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 out=${1:-detector/testdata/real}
 mkdir -p "$out"
-go build -o bin/siglab ./cmd/siglab
+CGO_ENABLED=0 go build -o bin/siglab ./cmd/siglab
 
 # ZMAP_SWEEP is zmap -p80 over 198.18.1.0/24 in the scanner namespace
 # (verifier/detect_catalogue_test.go runs the same command live).

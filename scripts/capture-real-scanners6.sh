@@ -21,7 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 out=${1:-detector/testdata/real6}
 mkdir -p "$out"
-go build -o bin/siglab ./cmd/siglab
+CGO_ENABLED=0 go build -o bin/siglab ./cmd/siglab
 
 # cap NAME SCENARIO TOOL ARGS...: one capture, the tool's output kept beside
 # it so a reader can see what the tool itself concluded.

@@ -10,7 +10,7 @@ export PATH="$PATH:/usr/local/go/bin"
 if ! command -v nmap >/dev/null; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nmap
 fi
-go build -o bin/siglab ./cmd/siglab
+CGO_ENABLED=0 go build -o bin/siglab ./cmd/siglab
 go build -o bin/fieldsummary ./scripts/fieldsummary
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

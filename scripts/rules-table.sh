@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 command -v nmap >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nmap; }
 bin=${1:-bin/siglab}
-[ -x "$bin" ] || go build -o "$bin" ./cmd/siglab
+[ -x "$bin" ] || CGO_ENABLED=0 go build -o "$bin" ./cmd/siglab
 work=$(mktemp -d /tmp/siglab-rules-table.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 version=$(nmap --version | sed -n 's/^Nmap version \([0-9.]*\).*/\1/p')

@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	"golang.org/x/sys/unix"
 
 	"github.com/siglab/siglab/capture"
@@ -92,7 +91,7 @@ func open(nsh nsthread.Handle, iface string) (*Sensor, error) {
 // namespace, without reading yet.
 func openWith(nsh nsthread.Handle, iface string, o Options) (*Sensor, error) {
 	s := &Sensor{ns: -1, iface: iface, wakeFD: -1, done: make(chan struct{}), stopTimeout: stopTimeout,
-		cap: &capture.Capture{LinkType: layers.LinkTypeEthernet, Packets: make([]capture.Packet, 0, 4096)}}
+		cap: &capture.Capture{LinkType: capture.LinkTypeEthernet, Packets: make([]capture.Packet, 0, 4096)}}
 	var mac net.HardwareAddr
 	// A handle of our own: the caller's may be closed (and its number
 	// reused) before Stop needs it.

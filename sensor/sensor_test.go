@@ -38,7 +38,7 @@ var _ = Describe("the sensor on a live lab", Label("root"), func() {
 		after := time.Now()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(time.Since(stopAt)).To(BeNumerically("<", 500*time.Millisecond), "the marker unblocks the reader at once")
-		Expect(c.LinkType).To(Equal(layers.LinkTypeEthernet))
+		Expect(c.LinkType).To(Equal(capture.LinkTypeEthernet))
 		Expect(c.Dropped).To(BeZero())
 
 		scanner, v := lab.Scanner().String(), victim.String()

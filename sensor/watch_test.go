@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -25,7 +24,7 @@ var _ = Describe("Watch", Label("root"), func() {
 		defer cancel()
 		var (
 			mu   sync.Mutex
-			seen = &capture.Capture{LinkType: layers.LinkTypeEthernet}
+			seen = &capture.Capture{LinkType: capture.LinkTypeEthernet}
 		)
 		done := make(chan error, 1)
 		go func() {

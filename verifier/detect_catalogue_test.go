@@ -473,7 +473,7 @@ var _ = Describe("the reference detector on today's scanners, captured live", La
 			var out []string
 			acks := map[uint32]bool{}
 			for _, p := range c.Packets {
-				pk := gopacket.NewPacket(p.Data, c.LinkType, gopacket.Default)
+				pk := gopacket.NewPacket(p.Data, layers.LinkType(c.LinkType), gopacket.Default)
 				ip, _ := pk.Layer(layers.LayerTypeIPv4).(*layers.IPv4)
 				tcp, _ := pk.Layer(layers.LayerTypeTCP).(*layers.TCP)
 				if ip == nil || tcp == nil || ip.SrcIP.String() != "198.19.0.1" {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"regexp"
 	"runtime"
 	"strings"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/labnet"
+	"github.com/siglab/siglab/lazyre"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/siglab/siglab/personality"
@@ -61,7 +61,7 @@ func RunExternal(ctx context.Context, s *scenarios.Scenario, argv []string, stdo
 }
 
 // hostToken is one {...} of an argument: a host name, maybe with 6 or :6.
-var hostToken = regexp.MustCompile(`\{([a-z][a-z0-9-]*)(:6)?\}`)
+var hostToken = lazyre.New(`\{([a-z][a-z0-9-]*)(:6)?\}`)
 
 // substitute replaces {name} with the IPv4 address of host name and
 // {name6} or {name:6} with its IPv6 address (see RunExternal); v6 says
@@ -69,8 +69,8 @@ var hostToken = regexp.MustCompile(`\{([a-z][a-z0-9-]*)(:6)?\}`)
 func substitute(args []string, s *scenarios.Scenario) (out []string, v6 bool, err error) {
 	out = make([]string, len(args))
 	for i, a := range args {
-		out[i] = hostToken.ReplaceAllStringFunc(a, func(tok string) string {
-			m := hostToken.FindStringSubmatch(tok)
+		out[i] = hostToken().ReplaceAllStringFunc(a, func(tok string) string {
+			m := hostToken().FindStringSubmatch(tok)
 			name, colon6 := m[1], m[2] != ""
 			h, ok := s.Host(name)
 			switch {

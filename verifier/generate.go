@@ -7,8 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/scenarios"
 	"github.com/siglab/siglab/simnet"
@@ -36,7 +34,7 @@ func generatePlan(s *scenarios.Scenario) (*plan, error) {
 // `siglab generate` does not need. The capture is the one Run's offline
 // mode takes, without its comments.
 func Generate(ctx context.Context, s *scenarios.Scenario) (*Result, error) {
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	out, err := generate(ctx, s, func(t time.Time, pkt []byte) { c.Add(t, pkt, "") })
 	if err != nil {
 		return nil, err
@@ -63,7 +61,7 @@ type Generated struct {
 // overtake. The bytes are those Generate's capture writes with WritePcap;
 // `siglab generate` writes its file this way.
 func GeneratePcap(ctx context.Context, s *scenarios.Scenario, w io.Writer) (*Generated, error) {
-	pw := capture.NewPcapWriter(w, layers.LinkTypeRaw)
+	pw := capture.NewPcapWriter(w, capture.LinkTypeRaw)
 	// A write error sticks in pw; its Flush returns it.
 	out, err := generate(ctx, s, func(t time.Time, p []byte) { _ = pw.WritePacket(t, p) })
 	if err != nil {

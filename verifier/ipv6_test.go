@@ -39,7 +39,7 @@ type pkt6 struct {
 // carries no IPv6 packet, described.
 func packets6(c *capture.Capture) (ps []pkt6, others []string) {
 	for _, p := range c.Packets {
-		pk := gopacket.NewPacket(p.Data, c.LinkType, gopacket.Default)
+		pk := gopacket.NewPacket(p.Data, layers.LinkType(c.LinkType), gopacket.Default)
 		ip, ok := pk.Layer(layers.LayerTypeIPv6).(*layers.IPv6)
 		if !ok {
 			others = append(others, pk.String())
@@ -180,7 +180,7 @@ var _ = Describe("today's scanners over IPv6, captured live", Label("root"), fun
 		c, err := verifier.RunExternal(ctx, s, argv, GinkgoWriter, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.Dropped).To(BeZero())
-		Expect(c.LinkType).To(Equal(layers.LinkTypeEthernet))
+		Expect(c.LinkType).To(Equal(capture.LinkTypeEthernet))
 		ps, others := packets6(c)
 		Expect(others).To(BeEmpty(), "an IPv6 tool, and the lab adds nothing of its own")
 		Expect(outsideLab6(ps)).To(BeEmpty())
@@ -240,7 +240,7 @@ var _ = Describe("the IPv6 captures of today's scanners in detector/testdata/rea
 		func(name string, check func(ps []pkt6)) {
 			c, err := capture.ReadFile(filepath.Join("..", "detector", "testdata", "real6", name+".pcap"))
 			Expect(err).NotTo(HaveOccurred())
-			Expect(c.LinkType).To(Equal(layers.LinkTypeEthernet))
+			Expect(c.LinkType).To(Equal(capture.LinkTypeEthernet))
 			ps, others := packets6(c)
 			Expect(others).To(BeEmpty())
 			Expect(ps).NotTo(BeEmpty())

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/external/psad"
+	"github.com/siglab/siglab/lazyre"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/scenarios"
 )
@@ -83,7 +83,7 @@ func psadOffline(ctx context.Context, s *scenarios.Scenario, c *capture.Capture)
 
 // flaglessULOG matches a ulogd2 TCP line with no flag between WINDOW and
 // URGP, which psad 2.4.6 cannot parse.
-var flaglessULOG = regexp.MustCompile(` PROTO=TCP .* WINDOW=\d+ URGP=`)
+var flaglessULOG = lazyre.New(` PROTO=TCP .* WINDOW=\d+ URGP=`)
 
 // analyzePsad runs psad on lines; its log is the lines and psad's
 // report, and Why is what psad's rules make of the packets per target.
@@ -96,7 +96,7 @@ func analyzePsad(ctx context.Context, c *capture.Capture, s *scenarios.Scenario,
 	o := liveOutput{log: []byte(log), findings: recordFindings(recs), err: err}
 	flagless := 0
 	for _, l := range lines {
-		if flaglessULOG.MatchString(l) {
+		if flaglessULOG().MatchString(l) {
 			flagless++
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -27,7 +26,7 @@ var _ = Describe("WriteReport", func() {
 
 	BeforeEach(func() {
 		dir = filepath.Join(GinkgoT().TempDir(), "reports") // does not exist yet
-		capt = &capture.Capture{LinkType: layers.LinkTypeRaw}
+		capt = &capture.Capture{LinkType: capture.LinkTypeRaw}
 		capt.Add(t0, ipv4Frame(1), "syn 1")
 		capt.Add(t0.Add(34*time.Microsecond), ipv4Frame(2), "syn 2")
 	})
@@ -44,7 +43,7 @@ var _ = Describe("WriteReport", func() {
 
 		back, err := capture.ReadFile(filepath.Join(sub, verifier.ReportPcap))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(back.LinkType).To(Equal(layers.LinkTypeRaw))
+		Expect(back.LinkType).To(Equal(capture.LinkTypeRaw))
 		Expect(back.Packets).To(HaveLen(2))
 		Expect(back.Packets[1].Data).To(Equal(capt.Packets[1].Data))
 		Expect(back.Packets[1].Time.Equal(capt.Packets[1].Time)).To(BeTrue())

@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/detector"
 	"github.com/siglab/siglab/link"
@@ -86,7 +85,7 @@ func RunWith(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, er
 	}
 	if offline && s.LiveOnly {
 		return &Result{Verdict: Verdict{Scenario: s.Name, File: s.File, Mode: ModeOffline,
-			Skipped: "live only (needs a real test network)"}, Capture: &capture.Capture{LinkType: layers.LinkTypeRaw}}, nil
+			Skipped: "live only (needs a real test network)"}, Capture: &capture.Capture{LinkType: capture.LinkTypeRaw}}, nil
 	}
 	started := time.Now()
 	var res *Result
@@ -110,7 +109,7 @@ func RunWith(ctx context.Context, s *scenarios.Scenario, o Options) (*Result, er
 // runOffline plays the scenario into the simulated network, whose tap
 // is the sensor.
 func runOffline(ctx context.Context, p *plan) (*Result, error) {
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	out, err := p.playOffline(ctx, func(t time.Time, pkt []byte) { c.Add(t, pkt, "") }, true)
 	if err != nil {
 		return nil, err

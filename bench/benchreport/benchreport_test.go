@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -43,7 +42,7 @@ var _ = Describe("pcapstat", func() {
 	It("counts SYNs without ACK to the target and the time from the first to the last", func() {
 		victim := [4]byte{198, 18, 1, 2}
 		t0 := time.Unix(1000, 0)
-		c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+		c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 		c.Add(t0, ipTCP(victim, 0x02, 0), "")                                    // probe
 		c.Add(t0.Add(1*time.Second), ipTCP(victim, 0x12, 0), "")                 // SYN/ACK: no
 		c.Add(t0.Add(2*time.Second), ipTCP([4]byte{198, 18, 1, 3}, 0x02, 0), "") // other host

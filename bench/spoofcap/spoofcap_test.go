@@ -50,7 +50,7 @@ var _ = Describe("spoofcap", func() {
 
 	It("writes nmap 2.02 SYNs from sources taking turns, one per µs, checksums correct", func() {
 		c := spoof("-n", "1000", "-sources", "100")
-		Expect(c.LinkType).To(Equal(layers.LinkTypeRaw))
+		Expect(c.LinkType).To(Equal(capture.LinkTypeRaw))
 		Expect(c.Packets).To(HaveLen(1000))
 
 		lab := netip.MustParsePrefix("198.18.0.0/15")

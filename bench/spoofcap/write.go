@@ -4,8 +4,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 )
 
@@ -23,7 +21,7 @@ func writeFile(path string, cfg config) error {
 // project's PcapWriter. One packet buffer is refilled per packet, so ten
 // million packets cost no allocation.
 func write(w io.Writer, cfg config) error {
-	pw := capture.NewPcapWriter(w, layers.LinkTypeRaw)
+	pw := capture.NewPcapWriter(w, capture.LinkTypeRaw)
 	pkt := make([]byte, 0, pktLen)
 	for n := range cfg.packets {
 		pkt = syn(pkt[:0], cfg, n)

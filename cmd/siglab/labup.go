@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -132,7 +133,11 @@ func self() string {
 
 // printLab tells the user what is up and how to use it; log is the
 // background process's log of a detached lab, "" in the foreground.
-func printLab(w io.Writer, st netns.State, log string) {
+func printLab(out io.Writer, st netns.State, log string) {
+	// One write, not one per table cell: the starter prints this just
+	// before it exits, inside the lab cycle's time (#17).
+	w := bufio.NewWriter(out)
+	defer w.Flush()
 	fmt.Fprintf(w, "lab %s is up (scenario %s, seed %d)\n\n", st.ID, st.Scenario, st.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOST\tADDRESS\tSTACK\tOPEN\tNAMESPACE")

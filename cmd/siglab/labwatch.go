@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/netns"
 	"github.com/siglab/siglab/picture"
@@ -75,7 +73,7 @@ func (c *labWatchCmd) Run(e *env) error {
 		if pic.add(t, frame) != nil {
 			return false
 		}
-		line, ok := s.Packet(layers.LinkTypeEthernet, t, frame)
+		line, ok := s.Packet(capture.LinkTypeEthernet, t, frame)
 		if !ok {
 			return true
 		}
@@ -123,7 +121,7 @@ type growingPicture struct {
 }
 
 func newGrowingPicture(path, title string) *growingPicture {
-	return &growingPicture{path: path, title: title, c: capture.Capture{LinkType: layers.LinkTypeEthernet}}
+	return &growingPicture{path: path, title: title, c: capture.Capture{LinkType: capture.LinkTypeEthernet}}
 }
 
 // add keeps a copy of frame and redraws when it is time; nil g or path

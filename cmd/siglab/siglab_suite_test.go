@@ -25,6 +25,8 @@ var _ = BeforeSuite(func() {
 	DeferCleanup(os.RemoveAll, dir)
 	Expect(os.Chmod(dir, 0o755)).To(Succeed())
 	bin = filepath.Join(dir, "siglab")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as `make build` builds it
+	out, err := build.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), string(out))
 })

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"io"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/siglab/siglab/external"
+	"github.com/siglab/siglab/lazyre"
 )
 
 // snortFastFields are the alert_fast fields, in line order. Where a part
@@ -38,7 +38,7 @@ func snortFastFormat() external.Format {
 // "[gid:sid:rev] ". The spacing is exact: it is what tells Snort 2's
 // lines from Snort 3's alert_fast (one space after the timestamp, the
 // message in quotes), which this format does not read.
-var fastHead = regexp.MustCompile(`^(\d{2}/\d{2}(?:/\d{2})?-\d{2}:\d{2}:\d{2}\.\d{6}) (?: \[(Drop|WDrop)\])? \[\*\*\] \[(\d{1,10}):(\d{1,10}):(\d{1,10})\] `)
+var fastHead = lazyre.New(`^(\d{2}/\d{2}(?:/\d{2})?-\d{2}:\d{2}:\d{2}\.\d{6}) (?: \[(Drop|WDrop)\])? \[\*\*\] \[(\d{1,10}):(\d{1,10}):(\d{1,10})\] `)
 
 // Snort's obfuscated addresses (-O, util.c ObfuscateIpToText without an
 // obfuscation network), which stand where an address would.
@@ -61,7 +61,7 @@ const (
 // ports only for TCP and UDP that are not fragments. alert_fast writes
 // no references ([Xref => ...] is alert_full's).
 func parseSnortFast(line string) (external.Record, bool, error) {
-	m := fastHead.FindStringSubmatchIndex(line)
+	m := fastHead().FindStringSubmatchIndex(line)
 	if m == nil {
 		return external.Record{}, false, syntaxf("not an alert_fast line (timestamp, [**], [gid:sid:rev]): %s", excerpt(line))
 	}

@@ -9,11 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/siglab/siglab/external"
+	"github.com/siglab/siglab/lazyre"
 	"github.com/siglab/siglab/ownedtemp"
 )
 
@@ -124,7 +124,7 @@ var overrides = map[string]string{
 }
 
 // confLine is one setting of psad.conf: NAME, the spaces, the value, ";".
-var confLine = regexp.MustCompile(`^(\w+)(\s+)(.*?);(.*)$`)
+var confLine = lazyre.New(`^(\w+)(\s+)(.*?);(.*)$`)
 
 // writeConfig copies ConfDir's files into dir/conf and writes
 // dir/psad.conf, Debian's with overrides applied; it returns the
@@ -170,7 +170,7 @@ func rewriteConf(conf []byte, dir string) []byte {
 	sc := bufio.NewScanner(bytes.NewReader(conf))
 	for sc.Scan() {
 		l := sc.Text()
-		if m := confLine.FindStringSubmatch(l); m != nil {
+		if m := confLine().FindStringSubmatch(l); m != nil {
 			if v, ok := pathOverrides[m[1]]; ok {
 				l = m[1] + m[2] + filepath.Join(dir, v) + ";"
 			} else if v, ok := overrides[m[1]]; ok {

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"github.com/siglab/siglab/external"
+	"github.com/siglab/siglab/lazyre"
 )
 
 // Format reads what `psad -A --analysis-write-data --no-daemon` prints
@@ -47,17 +47,17 @@ var ErrParse = errors.New("psad output")
 // The lines Parse reads; psad prints them with printf formats that pad
 // the alert's labels to 22 columns.
 var (
-	srcLine     = regexp.MustCompile(`^SRC:\s+(\S+), DL: (\d+), Dsts: \d+, Pkts: \d+, Total protocols: \d+, Unique sigs: \d+`)
-	dstLine     = regexp.MustCompile(`^    DST: (\S+?)(?:,| |$)`)
-	sigLine     = regexp.MustCompile(`^\s+Signature match: "(.*)"$`)
-	sigDetail   = regexp.MustCompile(`^\s+(TCP|UDP|UDPLITE|ICMP|ICMP6|IP), Chain: (\S+), Count: (\d+)(?:, DP: (\d+))?(?:, ([A-Z ]+|NULL))?, Sid: (\d+)$`)
-	dlLine      = regexp.MustCompile(`^\s+Danger level: \[(\d)\] \(out of 5\)`)
-	tcpPorts    = regexp.MustCompile(`^\s+Scanned TCP ports: \[(\d+(?:-\d+)?): (\d+) packets\]$`)
-	tcpFlags    = regexp.MustCompile(`^\s+(?:TCP flags: )?\[([A-Z ]+): (\d+) packets(?:, (?:Nmap: (.+)|(.+)))?\]$`)
-	udpPorts    = regexp.MustCompile(`^\s+Scanned UDP ports: \[(\d+(?:-\d+)?): (\d+) packets, Nmap: (.+)\]$`)
-	icmpPackets = regexp.MustCompile(`^\s+icmp packets: \[(\d+)\]$`)
-	srcAlert    = regexp.MustCompile(`^\s+Source: (\S+)$`)
-	dstAlert    = regexp.MustCompile(`^\s+Destination: (\S+)$`)
+	srcLine     = lazyre.New(`^SRC:\s+(\S+), DL: (\d+), Dsts: \d+, Pkts: \d+, Total protocols: \d+, Unique sigs: \d+`)
+	dstLine     = lazyre.New(`^    DST: (\S+?)(?:,| |$)`)
+	sigLine     = lazyre.New(`^\s+Signature match: "(.*)"$`)
+	sigDetail   = lazyre.New(`^\s+(TCP|UDP|UDPLITE|ICMP|ICMP6|IP), Chain: (\S+), Count: (\d+)(?:, DP: (\d+))?(?:, ([A-Z ]+|NULL))?, Sid: (\d+)$`)
+	dlLine      = lazyre.New(`^\s+Danger level: \[(\d)\] \(out of 5\)`)
+	tcpPorts    = lazyre.New(`^\s+Scanned TCP ports: \[(\d+(?:-\d+)?): (\d+) packets\]$`)
+	tcpFlags    = lazyre.New(`^\s+(?:TCP flags: )?\[([A-Z ]+): (\d+) packets(?:, (?:Nmap: (.+)|(.+)))?\]$`)
+	udpPorts    = lazyre.New(`^\s+Scanned UDP ports: \[(\d+(?:-\d+)?): (\d+) packets, Nmap: (.+)\]$`)
+	icmpPackets = lazyre.New(`^\s+icmp packets: \[(\d+)\]$`)
+	srcAlert    = lazyre.New(`^\s+Source: (\S+)$`)
+	dstAlert    = lazyre.New(`^\s+Destination: (\S+)$`)
 )
 
 // alertRule is the line that opens and closes each alert.
@@ -122,7 +122,7 @@ func (p *parser) line(l string) error {
 		return p.alertLine(l)
 	}
 	if p.sigMsg != "" {
-		m := sigDetail.FindStringSubmatch(l)
+		m := sigDetail().FindStringSubmatch(l)
 		if m == nil {
 			return p.errf("signature %q: detail line %q does not read", p.sigMsg, l)
 		}
@@ -135,19 +135,19 @@ func (p *parser) line(l string) error {
 	}
 	switch {
 	case strings.HasPrefix(l, "SRC:"):
-		m := srcLine.FindStringSubmatch(l)
+		m := srcLine().FindStringSubmatch(l)
 		if m == nil || !isAddr(m[1]) {
 			return p.errf("source line %q does not read", l)
 		}
 		p.src, p.dl, p.dst = m[1], m[2], ""
 	case strings.HasPrefix(l, "    DST:"):
-		m := dstLine.FindStringSubmatch(l)
+		m := dstLine().FindStringSubmatch(l)
 		if m == nil || !isAddr(m[1]) || p.src == "" {
 			return p.errf("destination line %q does not read", l)
 		}
 		p.dst = m[1]
 	case strings.Contains(l, "Signature match:") && p.dst != "":
-		m := sigLine.FindStringSubmatch(l)
+		m := sigLine().FindStringSubmatch(l)
 		if m == nil {
 			return p.errf("signature line %q does not read", l)
 		}
@@ -168,43 +168,43 @@ func (p *parser) alertLine(l string) error {
 	a.inFlags = flagsLine
 	switch {
 	case strings.Contains(l, "Danger level:"):
-		m := dlLine.FindStringSubmatch(l)
+		m := dlLine().FindStringSubmatch(l)
 		if m == nil {
 			return p.errf("danger level line %q does not read", l)
 		}
 		a.dl = m[1]
 	case strings.Contains(l, "Scanned TCP ports:"):
-		m := tcpPorts.FindStringSubmatch(l)
+		m := tcpPorts().FindStringSubmatch(l)
 		if m == nil {
 			return p.errf("TCP ports line %q does not read", l)
 		}
 		a.tcpRange = m[1]
 	case flagsLine:
-		m := tcpFlags.FindStringSubmatch(l)
+		m := tcpFlags().FindStringSubmatch(l)
 		if m == nil || a.tcpRange == "" {
 			return p.errf("TCP flags line %q does not read", l)
 		}
 		scan(map[string]string{"proto": "tcp", "port_range": a.tcpRange, "flags": m[1], "packets": m[2], "scan_type": m[3] + m[4]})
 	case strings.Contains(l, "Scanned UDP ports:"):
-		m := udpPorts.FindStringSubmatch(l)
+		m := udpPorts().FindStringSubmatch(l)
 		if m == nil {
 			return p.errf("UDP ports line %q does not read", l)
 		}
 		scan(map[string]string{"proto": "udp", "port_range": m[1], "packets": m[2], "scan_type": m[3]})
 	case strings.Contains(l, "icmp packets:"):
-		m := icmpPackets.FindStringSubmatch(l)
+		m := icmpPackets().FindStringSubmatch(l)
 		if m == nil {
 			return p.errf("ICMP line %q does not read", l)
 		}
 		scan(map[string]string{"proto": "icmp", "packets": m[1]})
 	case strings.Contains(l, "Source:"):
-		m := srcAlert.FindStringSubmatch(l)
+		m := srcAlert().FindStringSubmatch(l)
 		if m == nil || !isAddr(m[1]) {
 			return p.errf("alert source line %q does not read", l)
 		}
 		a.src = m[1]
 	case strings.Contains(l, "Destination:"):
-		m := dstAlert.FindStringSubmatch(l)
+		m := dstAlert().FindStringSubmatch(l)
 		if m == nil || !isAddr(m[1]) {
 			return p.errf("alert destination line %q does not read", l)
 		}

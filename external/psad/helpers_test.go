@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -66,7 +65,7 @@ func play(l link.Link, r run) {
 // offline plays r against the simulated network and returns its tap's
 // capture (the tap sits at the hosts: psad.LogOptions.Hops 0).
 func offline(r run) *capture.Capture {
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	net, err := simnet.Build(simnet.Config{Seed: 1, InOrder: true, Tap: func(t time.Time, p []byte) { c.Add(t, p, "") }}, victimHost)
 	Expect(err).NotTo(HaveOccurred())
 	play(net, r)

@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/google/gopacket/layers"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -19,7 +18,7 @@ var at = time.Date(1998, 12, 22, 1, 41, 25, 180240000, time.UTC)
 
 // captureOf is a raw-IP capture of pkts, 1 ms apart.
 func captureOf(pkts ...[]byte) *capture.Capture {
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	for i, p := range pkts {
 		c.Add(at.Add(time.Duration(i)*time.Millisecond), p, "")
 	}

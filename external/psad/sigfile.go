@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/siglab/siglab/lazyre"
 )
 
 // signature is one rule of psad's signatures file, read as psad 2.4.6's
@@ -48,9 +50,9 @@ var protoKeywords = map[string]string{"seq": "tcp", "ack": "tcp", "window": "tcp
 	"itype": "icmp", "icode": "icmp", "icmp_seq": "icmp", "icmp_id": "icmp"}
 
 var (
-	ruleRe   = regexp.MustCompile(`^(.*?)\s+\((.*)\)`)
-	headerRe = regexp.MustCompile(`^\s*alert\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)`)
-	ipv4Re   = regexp.MustCompile(`\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:/\d+)?`)
+	ruleRe   = lazyre.New(`^(.*?)\s+\((.*)\)`)
+	headerRe = lazyre.New(`^\s*alert\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)`)
+	ipv4Re   = lazyre.New(`\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:/\d+)?`)
 )
 
 // readSignatures reads a signatures file; vars are psad.conf's values
@@ -66,11 +68,11 @@ func readSignatures(r io.Reader, vars map[string]string) ([]signature, error) {
 		if strings.TrimSpace(l) == "" || strings.HasPrefix(strings.TrimSpace(l), "#") {
 			continue
 		}
-		m := ruleRe.FindStringSubmatch(l)
+		m := ruleRe().FindStringSubmatch(l)
 		if m == nil {
 			return nil, fmt.Errorf("signatures line %d: not a rule", n)
 		}
-		h := headerRe.FindStringSubmatch(m[1])
+		h := headerRe().FindStringSubmatch(m[1])
 		if h == nil {
 			return nil, fmt.Errorf("signatures line %d: not a rule header", n)
 		}
@@ -167,7 +169,7 @@ func expandNets(s string, vars map[string]string) []netip.Prefix {
 		return []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}
 	}
 	var out []netip.Prefix
-	for _, a := range ipv4Re.FindAllString(s, -1) {
+	for _, a := range ipv4Re().FindAllString(s, -1) {
 		if !strings.Contains(a, "/") {
 			a += "/32"
 		}

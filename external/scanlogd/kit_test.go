@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/gopacket/layers"
-
 	"github.com/siglab/siglab/capture"
 	"github.com/siglab/siglab/wire"
 )
@@ -68,7 +66,7 @@ func (p probe) packet() []byte {
 func synth(ps ...[]probe) *capture.Capture {
 	all := slices.Concat(ps...)
 	slices.SortStableFunc(all, func(a, b probe) int { return cmp.Compare(a.at, b.at) })
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	for _, p := range all {
 		c.Add(epoch.Add(p.at), p.packet(), "")
 	}
@@ -95,7 +93,7 @@ func fragmented(p probe, overlap bool) [][]byte {
 
 // fragCapture is a capture of ps, each sent as fragmented says.
 func fragCapture(overlap bool, ps []probe) *capture.Capture {
-	c := &capture.Capture{LinkType: layers.LinkTypeRaw}
+	c := &capture.Capture{LinkType: capture.LinkTypeRaw}
 	for _, p := range ps {
 		for i, f := range fragmented(p, overlap) {
 			c.Add(epoch.Add(p.at+time.Duration(i)*time.Microsecond), f, "")
