@@ -27,7 +27,7 @@ export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 runs=${BENCH_RUNS:-3}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench-live: BENCH_RUNS must be a positive whole number, not '$runs'" >&2; exit 2; }
 command -v masscan >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q masscan; }
-go build -o bin/siglab ./cmd/siglab
+CGO_ENABLED=0 go build -o bin/siglab ./cmd/siglab
 go build -o bin/benchreport ./bench/benchreport
 go build -o bin/tunblast ./bench/tunblast
 
