@@ -58,7 +58,7 @@ var _ = Describe("Assign", func() {
 			for _, s := range shard.Assign(names, n, nil) {
 				size[s]++
 			}
-			Expect(slices.Max(size[1:]) - slices.Min(size[1:])).To(BeNumerically("<=", 1), "N=%d", n)
+			Expect(slices.Max(size[1:])-slices.Min(size[1:])).To(BeNumerically("<=", 1), "N=%d", n)
 		}
 	})
 
@@ -71,7 +71,7 @@ var _ = Describe("Assign", func() {
 				for i, s := range shard.Assign(names, n, t) {
 					load[s] += t[names[i]]
 				}
-				Expect(slices.Max(load[1:]) - slices.Min(load[1:])).To(BeNumerically("<=", longest), "N=%d", n)
+				Expect(slices.Max(load[1:])-slices.Min(load[1:])).To(BeNumerically("<=", longest), "N=%d", n)
 			}
 		}
 	})
