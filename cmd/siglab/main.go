@@ -56,10 +56,11 @@ type cli struct {
 	Detect    detectCmd    `cmd:"" help:"Run the reference detector on pcap or pcapng files."`
 	Render    renderCmd    `cmd:"" help:"Print captures as tcpdump 3.4 did, or as the SANS/SHADOW FAQ printed its traces (--faq), or draw one as an SVG picture (--svg)."`
 	Matrix    matrixCmd    `cmd:"" help:"Run scenarios with every detector (reference, p0f, scanlogd, psad, declared engines) and print the coverage matrix: what each reported, whether it met the expectations, why each miss happened."`
-	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
+	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue, or with --expand FILE the scenarios a matrix file expands to."`
 	Capture   captureCmd   `cmd:"" help:"Capture another tool's traffic (today's nmap, masscan...) in a scenario's test network."`
 	Lab       labCmd       `cmd:"" help:"Test network housekeeping."`
 	Rules     rulesCmd     `cmd:"" help:"The rule lab: Snort/Suricata rules evaluated natively on captures and scenarios."`
+	Report    reportCmd    `cmd:"" help:"Reports of sharded runs: merge the shards' report directories into one."`
 }
 
 // env is what every command gets: its streams and a context that ends on
