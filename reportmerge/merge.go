@@ -202,43 +202,44 @@ func outcome(r verifier.SummaryResult) string {
 	return s + ")"
 }
 
-// write writes out: each scenario's directory, then the run's files.
+// write reads every verdict and matrix row first, so a bad input
+// leaves nothing written, then writes out: each scenario's directory,
+// then the run's files.
 func write(out string, entries []entry, shards []*shardReport, res *Result) error {
+	rows, haveMatrix, err := read(entries, res)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrInput, out, bare(err))
 	}
-	started, ended := span(shards)
-	rec := &verifier.ShardRecord{Index: 1, Count: 1, Assigned: []verifier.Assigned{}}
-	if len(shards) > 0 {
-		ref := shards[0].summary.Shard
-		rec.SuiteSize, rec.SuiteHash = ref.SuiteSize, ref.SuiteHash
-		seen := map[string]bool{}
-		for _, s := range shards {
-			for _, a := range s.summary.Shard.Assigned {
-				if !seen[a.Scenario] {
-					seen[a.Scenario] = true
-					rec.Assigned = append(rec.Assigned, a)
-				}
-			}
+	for _, e := range entries {
+		if err := copyTree(filepath.Join(e.from.dir, e.result.Scenario), filepath.Join(out, e.result.Scenario)); err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrInput, e.result.Scenario, err)
 		}
-		slices.SortFunc(rec.Assigned, func(a, b verifier.Assigned) int { return a.Position - b.Position })
 	}
-	var rows [][]verifier.Cell
-	haveMatrix := false
+	started, ended := span(shards)
+	return writeFiles(out, res.Verdicts, rows, haveMatrix, mergedRecord(shards), started, ended)
+}
+
+// read rebuilds the entries' verdicts into res and gathers their rows
+// of the coverage matrix; haveMatrix is whether any shard wrote one.
+func read(entries []entry, res *Result) (rows [][]verifier.Cell, haveMatrix bool, err error) {
 	cells := map[*shardReport]map[string][]verifier.Cell{}
 	for _, e := range entries {
 		v, err := verdict(e)
 		if err != nil {
-			return err
+			return nil, false, err
+		}
+		if v.Status() != e.result.Status {
+			return nil, false, fmt.Errorf("%w: %s: summary.json says %s is %s, but its %s (checks) makes it %s",
+				ErrInput, e.from.dir, e.result.Scenario, e.result.Status, verifier.ReportVerdict, v.Status())
 		}
 		res.Verdicts = append(res.Verdicts, v)
-		if err := copyTree(filepath.Join(e.from.dir, e.result.Scenario), filepath.Join(out, e.result.Scenario)); err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrInput, e.result.Scenario, err)
-		}
 		m, ok := cells[e.from]
 		if !ok {
 			if m, ok, err = readCells(e.from.dir); err != nil {
-				return err
+				return nil, false, err
 			}
 			cells[e.from] = m
 			haveMatrix = haveMatrix || ok
@@ -247,7 +248,30 @@ func write(out string, entries []entry, shards []*shardReport, res *Result) erro
 			rows = append(rows, row)
 		}
 	}
-	return writeFiles(out, res.Verdicts, rows, haveMatrix, rec, started, ended)
+	return rows, haveMatrix, nil
+}
+
+// mergedRecord is the merged report's shard record: the whole suite as
+// 1/1, with every scenario any shard was given, so merging it again
+// still finds those that are missing.
+func mergedRecord(shards []*shardReport) *verifier.ShardRecord {
+	rec := &verifier.ShardRecord{Index: 1, Count: 1, Assigned: []verifier.Assigned{}}
+	if len(shards) == 0 {
+		return rec
+	}
+	ref := shards[0].summary.Shard
+	rec.SuiteSize, rec.SuiteHash = ref.SuiteSize, ref.SuiteHash
+	seen := map[string]bool{}
+	for _, s := range shards {
+		for _, a := range s.summary.Shard.Assigned {
+			if !seen[a.Scenario] {
+				seen[a.Scenario] = true
+				rec.Assigned = append(rec.Assigned, a)
+			}
+		}
+	}
+	slices.SortFunc(rec.Assigned, func(a, b verifier.Assigned) int { return a.Position - b.Position })
+	return rec
 }
 
 // span is when the first shard started and the last ended.
