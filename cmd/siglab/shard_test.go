@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/verifier"
 )
 
@@ -118,13 +119,57 @@ var _ = Describe("siglab scenarios --expand", func() {
 	})
 })
 
-var _ = Describe("siglab run on the example matrix", func() {
-	It("passes all of its 1,008 scenarios offline", func() {
+// liveSample is the 30-point matrix for live runs.
+const liveSample = "../../scenarios/matrix/live-sample.yaml"
+
+var _ = Describe("siglab run on the example matrices", func() {
+	It("passes all of the technique matrix's 1,008 scenarios offline", func() {
 		r := siglab("run", "--offline", "--parallel", "2", exampleMatrix)
 		Expect(r.code).To(Equal(0), r.stdout+r.stderr)
 		Expect(r.stdout).To(HaveSuffix("1008 passed, 0 failed\n"))
 	})
+
+	It("passes the live sample's 30 scenarios offline", func() {
+		r := siglab("run", "--offline", liveSample)
+		Expect(r.code).To(Equal(0), r.stdout+r.stderr)
+		Expect(r.stdout).To(HaveSuffix("30 passed, 0 failed\n"))
+	})
+
+	It("gives the live sample's verdicts live as three concurrent shards as in one run", Label("root"), func() {
+		netnstest.RequireRoot()
+		whole := siglab("run", "--parallel", "2", liveSample)
+		Expect(whole.code).To(Equal(0), whole.stdout+whole.stderr)
+		outs := make([]string, 3)
+		var wg sync.WaitGroup
+		for k := range 3 {
+			wg.Go(func() {
+				defer GinkgoRecover()
+				r := siglab("run", "--parallel", "2", "--shard", string(rune('1'+k))+"/3", liveSample)
+				Expect(r.code).To(Equal(0), r.stdout+r.stderr)
+				outs[k] = r.stdout
+			})
+		}
+		wg.Wait()
+		var sharded []string
+		for _, o := range outs {
+			sharded = append(sharded, verdictLines(o)...)
+		}
+		Expect(sharded).To(ConsistOf(verdictLines(whole.stdout)))
+		Expect(sharded).To(HaveLen(30))
+	})
 })
+
+// verdictLines is each row of a verdict table as scenario, checks and
+// verdict (no packets or time, which vary between live runs).
+func verdictLines(table string) []string {
+	var out []string
+	for _, l := range strings.Split(table, "\n") {
+		if f := strings.Fields(l); len(f) >= 6 && (f[1] == "offline" || f[1] == "live") {
+			out = append(out, f[0]+" "+f[3]+" "+f[len(f)-1])
+		}
+	}
+	return out
+}
 
 var _ = Describe("siglab run --shard", func() {
 	DescribeTable("refuses a bad shard with one line and exit 2, before anything runs",
