@@ -118,14 +118,19 @@ func Assign(names []string, n int, timings map[string]time.Duration) []int {
 	dur := durations(names, timings)
 	slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(dur[b], dur[a]), byHash(a, b)) })
 	load := make([]time.Duration, n)
+	count := make([]int, n)
 	for _, i := range order {
+		// The least loaded shard; among equals the one with fewest
+		// scenarios, so durations of 0 (an offline run's, rounded) still
+		// spread by count.
 		least := 0
 		for s := range load {
-			if load[s] < load[least] {
+			if load[s] < load[least] || (load[s] == load[least] && count[s] < count[least]) {
 				least = s
 			}
 		}
 		load[least] += dur[i]
+		count[least]++
 		out[i] = least + 1
 	}
 	return out

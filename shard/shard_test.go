@@ -76,6 +76,18 @@ var _ = Describe("Assign", func() {
 		}
 	})
 
+	It("spreads scenarios of equal recorded durations (0, say) by count", func() {
+		t := map[string]time.Duration{}
+		for _, n := range names {
+			t[n] = 0
+		}
+		size := make([]int, 9)
+		for _, s := range shard.Assign(names, 8, t) {
+			size[s]++
+		}
+		Expect(slices.Max(size[1:]) - slices.Min(size[1:])).To(BeNumerically("<=", 1))
+	})
+
 	It("counts a scenario without a recorded duration as the median one", func() {
 		t := randomTimings(names[:1000], 3) // eight new scenarios
 		a := shard.Assign(names, 8, t)
