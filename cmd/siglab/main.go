@@ -4,8 +4,8 @@
 // scenario failed), 2 (usage or setup error, or a scenario that could not
 // run) and 3 (no failure, but a scenario was inconclusive: the sensor
 // dropped packets); verifier.ExitCode ranks them 2, 1, 3.
-// Offline commands (generate, detect, render, scenarios, rules, run and scan
-// with --offline) work on every system; off Linux the live ones (run and
+// Offline commands (generate, detect, render, scenarios, rules, report
+// merge, run and scan with --offline) work on every system; off Linux the live ones (run and
 // scan without --offline, capture, lab) stop at once with one line and
 // exit code 2 (liveOnly).
 package main

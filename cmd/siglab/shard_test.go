@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/siglab/siglab/htmlreport"
 	"github.com/siglab/siglab/netns/netnstest"
 	"github.com/siglab/siglab/verifier"
 )
@@ -233,6 +234,7 @@ var _ = Describe("siglab run --shard", func() {
 		Expect(summaryResults(filepath.Join(out, verifier.ReportSummary))).To(Equal(summaryResults(filepath.Join(root, "whole", verifier.ReportSummary))))
 		Expect(filepath.Join(out, "mini[technique=fin,stack=irix,ports=top]", verifier.ReportVerdict)).To(BeARegularFile())
 		Expect(filepath.Join(out, "index.html")).To(BeARegularFile())
+		Expect(htmlreport.Links(out)).To(Succeed(), "every page's links resolve in the merged report")
 	})
 })
 
