@@ -30,12 +30,16 @@ func catalogueWith(dets *DetectorSet) ([]*Scenario, error) {
 		return nil, err
 	}
 	slices.Sort(names)
-	return parseAll(names, func(name string) (*Scenario, error) {
+	return parseAll(names, func(name string) ([]*Scenario, error) {
 		data, err := builtin.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		return ParseWith(path.Join(catalogueDir, name), data, dets)
+		s, err := ParseWith(path.Join(catalogueDir, name), data, dets)
+		if err != nil {
+			return nil, err
+		}
+		return []*Scenario{s}, nil
 	})
 }
 

@@ -45,6 +45,19 @@
 // native set declared under the name rules replaces the classic set for
 // the suite's rules: sections (the only built-in name a file may reuse).
 //
+// A matrix file (one with a matrix: key; ParseAll, Load) expands into
+// one scenario per combination of its axes' values, named
+// BASE[axis=value,...] in the file's axis order and seeded from that
+// name (MatrixSeed), so both are the same on every run and machine. A
+// value's variables replace ${axis.var} in the file's values (a value
+// that is only a reference takes the variable's node, a list of ports
+// say; text takes its text) and ${axis} is the value's name. Each
+// point's expect: is the file's, plus the expect_by: table of every
+// value it takes, plus every expect_when: case whose values it takes:
+// lists add up, and every expectation is checked at load time with the
+// line it is written on. scenarios/matrix/technique-matrix.yaml is the
+// example (1,008 points, all of which run offline).
+//
 // Ownership: every call returns freshly parsed values; the caller owns
 // them and may change them. The one thing shared is the built-in
 // DetectorSet (Builtin), which nothing changes after package

@@ -8,14 +8,23 @@ import (
 )
 
 // LoadFile reads and parses one scenario file, with the detectors file
-// next to it (DetectorsFile in its directory) when there is one.
+// next to it (DetectorsFile in its directory) when there is one. A
+// matrix file is refused: Load expands it.
 func LoadFile(path string) (*Scenario, error) {
-	return loadFile(path, nil)
+	dets, err := besides(path)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWith(path, data, dets)
 }
 
-// loadFile reads one scenario against dets, or against the detectors
-// file next to it when dets is nil.
-func loadFile(path string, dets *DetectorSet) (*Scenario, error) {
+// loadFile reads one scenario file, or the scenarios of a matrix file,
+// against dets, or against the detectors file next to it when dets is nil.
+func loadFile(path string, dets *DetectorSet) ([]*Scenario, error) {
 	if dets == nil {
 		var err error
 		if dets, err = besides(path); err != nil {
@@ -26,7 +35,7 @@ func loadFile(path string, dets *DetectorSet) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseWith(path, data, dets)
+	return ParseAll(path, data, dets)
 }
 
 // besides loads the detectors file in path's directory, or returns the
@@ -59,7 +68,7 @@ func LoadWith(dets *DetectorSet, paths ...string) ([]*Scenario, error) {
 		}
 		files = append(files, fs...)
 	}
-	return parseAll(files, func(f string) (*Scenario, error) { return loadFile(f, dets) })
+	return parseAll(files, func(f string) ([]*Scenario, error) { return loadFile(f, dets) })
 }
 
 // expand returns path itself, or the sorted *.yaml files of a directory.
@@ -83,20 +92,23 @@ func expand(path string) ([]string, error) {
 	return files, nil
 }
 
-// parseAll loads every file with load and refuses duplicate names.
-func parseAll(files []string, load func(string) (*Scenario, error)) ([]*Scenario, error) {
+// parseAll loads every file with load (one scenario, or a matrix's)
+// and refuses duplicate names.
+func parseAll(files []string, load func(string) ([]*Scenario, error)) ([]*Scenario, error) {
 	out := make([]*Scenario, 0, len(files))
 	byName := map[string]*Scenario{}
 	for _, f := range files {
-		s, err := load(f)
+		ss, err := load(f)
 		if err != nil {
 			return nil, err
 		}
-		if prev, ok := byName[s.Name]; ok {
-			return nil, &Error{File: s.File, Line: 1, Msg: fmt.Sprintf("scenario name %q is already used by %s", s.Name, prev.File)}
+		for _, s := range ss {
+			if prev, ok := byName[s.Name]; ok {
+				return nil, &Error{File: s.File, Line: 1, Msg: fmt.Sprintf("scenario name %q is already used by %s", s.Name, prev.File)}
+			}
+			byName[s.Name] = s
+			out = append(out, s)
 		}
-		byName[s.Name] = s
-		out = append(out, s)
 	}
 	return out, nil
 }

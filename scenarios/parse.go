@@ -39,6 +39,9 @@ func ParseWith(file string, data []byte, dets *DetectorSet) (*Scenario, error) {
 	if err := p.noAliases(root); err != nil {
 		return nil, err
 	}
+	if m := mappingValue(root, matrixKey); m != nil {
+		return nil, p.errf(m.Line, "a matrix file holds many scenarios: read it with ParseAll or Load (siglab run and siglab scenarios --expand take it)")
+	}
 	return p.scenario(root)
 }
 

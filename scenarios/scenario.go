@@ -40,6 +40,9 @@ type Scenario struct {
 	DetectorSet *DetectorSet
 	// File is the path the scenario was loaded from ("" when built in code).
 	File string
+	// Matrix is where the scenario stands in its matrix file (nil when
+	// it comes from a plain scenario file).
+	Matrix *MatrixPoint
 }
 
 // Network is the scenario's `network:` section.

@@ -4,7 +4,11 @@
 // The checking and reporting half lives in expect.go (CheckFindings,
 // CheckOutput: one Check per expectation, with a plain-words reason when
 // it fails), table.go (Verdict, its Status, the verdict table and the exit
-// code) and report.go (WriteReport: the per-scenario report directory).
+// code) and report.go (WriteReport: the per-scenario report directory);
+// summary.go writes and reads summary.json, whose shard record (K/N, the
+// suite's size and hash, the scenarios the shard was given and their
+// places) lets package reportmerge merge sharded runs' reports, and
+// SummaryResult.Verdict rebuilds a verdict from it.
 // Detectors under test have one adapter each, run by detectors.go for
 // every section a scenario has (and, for the coverage matrix, for every
 // detector of its set): p0f.go runs Debian's p0f on a run's capture in a

@@ -4,8 +4,8 @@
 // scenario failed), 2 (usage or setup error, or a scenario that could not
 // run) and 3 (no failure, but a scenario was inconclusive: the sensor
 // dropped packets); verifier.ExitCode ranks them 2, 1, 3.
-// Offline commands (generate, detect, render, scenarios, rules, run and scan
-// with --offline) work on every system; off Linux the live ones (run and
+// Offline commands (generate, detect, render, scenarios, rules, report
+// merge, run and scan with --offline) work on every system; off Linux the live ones (run and
 // scan without --offline, capture, lab) stop at once with one line and
 // exit code 2 (liveOnly).
 package main
@@ -57,10 +57,11 @@ type cli struct {
 	Detect    detectCmd    `cmd:"" help:"Run the reference detector on pcap or pcapng files."`
 	Render    renderCmd    `cmd:"" help:"Print captures as tcpdump 3.4 did, or as the SANS/SHADOW FAQ printed its traces (--faq), or draw one as an SVG picture (--svg)."`
 	Matrix    matrixCmd    `cmd:"" help:"Run scenarios with every detector (reference, p0f, scanlogd, psad, declared engines) and print the coverage matrix: what each reported, whether it met the expectations, why each miss happened."`
-	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue."`
+	Scenarios scenariosCmd `cmd:"" help:"List the built-in scenario catalogue, or with --expand FILE the scenarios a matrix file expands to."`
 	Capture   captureCmd   `cmd:"" help:"Capture another tool's traffic (today's nmap, masscan...) in a scenario's test network."`
 	Lab       labCmd       `cmd:"" help:"Test network housekeeping."`
 	Rules     rulesCmd     `cmd:"" help:"The rule lab: Snort/Suricata rules evaluated natively on captures and scenarios."`
+	Report    reportCmd    `cmd:"" help:"Reports of sharded runs: merge the shards' report directories into one."`
 }
 
 // env is what every command gets: its streams and a context that ends on

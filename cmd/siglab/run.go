@@ -25,6 +25,9 @@ type runCmd struct {
 	Screenshots bool     `help:"With --report: PNGs of the report's index and of a scenario page (the first failed, else the first) in DIR/screenshots, taken with headless Chromium."`
 	Progress    bool     `help:"Print a line to stderr as each scenario finishes (default: when stderr is a terminal)."`
 	Detectors   string   `help:"Detectors file declaring the engines scenarios' expect: sections name (default: detectors.yaml next to the scenario files)." placeholder:"FILE" type:"path"`
+	Shard       string   `help:"Run shard K of N (K from 1 to N): a deterministic, balanced share of the suite; every scenario is in exactly one shard. Default: shard JOB_COMPLETION_INDEX+1 (a Kubernetes Indexed Job's 0-based index) of --shards or SIGLAB_SHARDS when it is set, else the whole suite." placeholder:"K/N"`
+	Shards      int      `help:"The number of shards N when the shard comes from JOB_COMPLETION_INDEX (default: SIGLAB_SHARDS)." placeholder:"N"`
+	Timings     string   `help:"Balance the shards by the durations recorded in this summary.json (a run's --report DIR/summary.json, or a merged one), longest first." placeholder:"FILE" type:"path"`
 	Paths       []string `arg:"" optional:"" help:"Scenario files, directories or catalogue names (default: the whole catalogue)." name:"scenario"`
 
 	// rows collects each scenario's row of the coverage matrix when
@@ -51,6 +54,10 @@ func (r *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	list, rec, err := r.shardOf(e, list)
+	if err != nil {
+		return err
+	}
 	started := time.Now()
 	verdicts, rerr := r.runAll(e, list)
 	if rerr != nil {
@@ -66,7 +73,7 @@ func (r *runCmd) Run(e *env) error {
 		}
 		summary := filepath.Join(r.Report, verifier.ReportSummary)
 		if err := capture.WriteFileAtomic(summary, func(w io.Writer) error {
-			return verifier.WriteSummary(w, verdicts, started, time.Since(started))
+			return verifier.WriteSummaryShard(w, verdicts, started, time.Since(started), rec)
 		}); err != nil {
 			return usageErr("--report: %v", err)
 		}

@@ -7,9 +7,21 @@ import (
 	"github.com/siglab/siglab/scenarios"
 )
 
-type scenariosCmd struct{}
+type scenariosCmd struct {
+	Expand string `help:"List the scenarios a scenario or matrix file (or a directory of them) expands to, one name per line, in run order, instead of the catalogue." placeholder:"FILE" type:"path"`
+}
 
-func (scenariosCmd) Run(e *env) error {
+func (c scenariosCmd) Run(e *env) error {
+	if c.Expand != "" {
+		list, err := scenarios.Load(c.Expand)
+		if err != nil {
+			return usageErr("--expand: %v", err)
+		}
+		for _, s := range list {
+			fmt.Fprintln(e.stdout, s.Name)
+		}
+		return nil
+	}
 	list, err := scenarios.Catalogue()
 	if err != nil {
 		return err
