@@ -20,9 +20,9 @@ const module = "github.com/siglab/siglab/"
 // A new package gets a row here, or this spec fails.
 var stages = [][]string{
 	{"cmd/siglab", "examples", "bench/benchreport", "bench/spoofcap", "bench/soak", "bench/tunblast", "scripts/fieldsummary", "deploy"}, // programs; deploy: files that run siglab elsewhere, and their specs
-	{"siglabtest", "htmlreport"}, // users' Gomega matchers; the report as HTML pages, checked in a browser
-	{"verifier"},                 // runs the chain: expectations, verdict, report
-	{"scenarios"},                // scenario files
+	{"siglabtest", "htmlreport", "reportmerge"}, // users' Gomega matchers; the report as HTML pages, checked in a browser; shards' reports merged into one
+	{"verifier"},  // runs the chain: expectations, verdict, report
+	{"scenarios"}, // scenario files
 	{"external", "external/formats", "external/psad", "external/scanlogd"}, // detectors under test: what they report, in their own words
 	{"generator", "generator/fingerprint", "generator/traffic"},            // the scanner's programs: nmap 2.02, ordinary traffic
 	{"generator/engine"},                        // the engine that runs them
@@ -31,7 +31,7 @@ var stages = [][]string{
 	{"sensor", "picture"},                       // live capture; a capture drawn with its findings
 	{"detector", "rulelab"},                     // reference detector; the rule lab's engine
 	{"capture", "render"},                       // captures as files and as text
-	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules", "lazyre"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text; regexps compiled on first use
+	{"wire", "labnet", "netns/nsthread", "ownedtemp", "wire/wiretest", "rules", "lazyre", "shard"}, // leaves: packets, address plan, entering a namespace; the specs' packet kit; rule text; regexps compiled on first use; a suite's share for one shard
 }
 
 // stageOf maps each package (relative to the module) to its stage.

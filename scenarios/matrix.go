@@ -146,7 +146,7 @@ func (p *parser) matrix(root *yaml.Node) (*matrix, error) {
 	if isNull(nameNode) {
 		return nil, p.errf(root.Line, "missing name: a matrix needs one, the base of its scenarios' names, e.g. name: tech-matrix")
 	}
-	if nameNode.Kind != yaml.ScalarNode || !nameRE.MatchString(nameNode.Value) {
+	if nameNode.Kind != yaml.ScalarNode || !nameRE().MatchString(nameNode.Value) {
 		return nil, p.errf(nameNode.Line, "name %s: use only lowercase letters, digits and '-'", describe(nameNode))
 	}
 	m.bname = nameNode.Value
