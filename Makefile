@@ -52,6 +52,7 @@ demo: build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-rules.sh
+	scripts/bench-scale.sh
 	@if [ "$$(id -u)" = 0 ]; then \
 		scripts/bench.sh; \
 	else \

@@ -19,7 +19,7 @@ out=${SCALE_OUT:-bench/scale.md}
 matrix=scenarios/matrix/technique-matrix.yaml
 live=scenarios/matrix/live-sample.yaml
 mkdir -p bin "$(dirname "$out")"
-go build -o bin/siglab ./cmd/siglab
+CGO_ENABLED=0 go build -o bin/siglab ./cmd/siglab
 tmp=$(mktemp -d /tmp/siglab-scale.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
