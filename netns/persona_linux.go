@@ -27,6 +27,7 @@ type persona struct {
 	// (personality.Stack6): then the sensor routes the host's IPv6
 	// address into the TUN as well, and IPv6 is on for that TUN alone.
 	stack6 personality.Stack6
+	frags  wire.Reassembler // IPv4 datagrams in pieces; serve's alone
 	done   chan struct{}
 }
 
@@ -85,13 +86,31 @@ func (p *persona) serve() {
 				continue
 			}
 			out = p.stack6.Answer6(time.Now(), buf[:n])
-		} else if pk, ok := wire.ParsePacket(buf[:n]); ok {
+		} else if pk, ok := p.whole(buf[:n]); ok {
 			out = p.stack.Answer(time.Now(), pk)
 		}
 		for _, r := range out {
 			_, _ = p.tun.Write(r)
 		}
 	}
+}
+
+// whole returns an IPv4 packet as the emulated stack should see it: a
+// fragment is held until its datagram is whole (the TUN hands over the
+// pieces as nmap's -f sent them, and every 1990s stack answered the
+// reassembled datagram, as simnet's hosts do offline).
+func (p *persona) whole(b []byte) (wire.Packet, bool) {
+	if !wire.IsFragment(b) {
+		return wire.ParsePacket(b)
+	}
+	if !wire.WellFormedIPv4(b) {
+		return nil, false
+	}
+	d := p.frags.Add(time.Now(), b)
+	if d == nil {
+		return nil, false
+	}
+	return wire.ParsePacket(d)
 }
 
 // close stops the persona and waits for its goroutine.

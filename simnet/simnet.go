@@ -52,7 +52,7 @@ type Network struct {
 	hosts  map[netip.Addr]personality.Stack
 	queue  events
 	seq    uint64
-	frags  reassembler
+	frags  wire.Reassembler
 	order  *wireOrder // with InOrder
 	pool   bufPool    // buffers of queued answers (and InOrder's held sends)
 }
@@ -104,10 +104,10 @@ func Build(cfg Config, hosts ...labnet.Host) (*Network, error) {
 // fragment crosses the wire as it is; the host answers the datagram once
 // its last piece is in, as a real IP layer would.
 func (n *Network) WritePacket(p []byte) error {
-	frag := isFragment(p)
+	frag := wire.IsFragment(p)
 	pk, ok := wire.ParsePacket(p)
 	if frag {
-		ok = wellFormedIPv4(p)
+		ok = wire.WellFormedIPv4(p)
 	}
 	if !ok {
 		return fmt.Errorf("simnet: malformed packet (%d bytes)", len(p))
@@ -129,7 +129,7 @@ func (n *Network) WritePacket(p []byte) error {
 // key).
 func (n *Network) answer(at time.Time, key int64, pk wire.Packet, p []byte, frag bool) {
 	if frag {
-		whole := n.frags.add(at, p)
+		whole := n.frags.Add(at, p)
 		var ok bool
 		if pk, ok = wire.ParsePacket(whole); !ok {
 			return // incomplete, or reassembled into something no host could parse

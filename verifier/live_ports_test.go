@@ -57,6 +57,8 @@ var _ = Describe("port states live, as nmap 2.02 reports them", Label("root"), f
 		ProhibitedTCP: []uint16{25}, OpenUDP: []uint16{53, 69}}}
 	persona := scenarios.Host{Host: labnet.Host{Stack: labnet.Personality("linux-2.0.35"), OpenTCP: []uint16{21, 22},
 		FilteredTCP: []uint16{23, 111}, ProhibitedTCP: []uint16{25}}}
+	personaOpen := scenarios.Host{Host: labnet.Host{Stack: labnet.Personality("linux-2.0.35"), OpenTCP: []uint16{21, 22}}}
+	irix := scenarios.Host{Host: labnet.Host{Stack: labnet.Personality("irix-6.2"), OpenTCP: []uint16{21, 22}}}
 
 	DescribeTable("the ports table lists open and filtered ports exactly, closed ones not at all",
 		func(h scenarios.Host, cmdline string, want []string) {
@@ -69,6 +71,18 @@ var _ = Describe("port states live, as nmap 2.02 reports them", Label("root"), f
 		Entry("SYN scan of a personality host with the same lists",
 			persona, "-sS -P0 -p20-26,111 victim",
 			[]string{"21 open tcp", "22 open tcp", "23 filtered tcp", "25 filtered tcp", "111 filtered tcp"}),
+		// The persona TUN hands an emulated stack the pieces as -f sent
+		// them; the stack answers the datagram once it is whole, as
+		// simnet's hosts do offline.
+		Entry("fragmented (-f) SYN scan of the Linux 2.0.35 personality",
+			persona, "-sS -f -P0 -p20-26,111 victim",
+			[]string{"21 open tcp", "22 open tcp", "23 filtered tcp", "25 filtered tcp", "111 filtered tcp"}),
+		Entry("fragmented (-f) SYN scan of the IRIX 6.2 personality",
+			irix, "-sS -f -P0 -p20-26,111 victim",
+			[]string{"21 open tcp", "22 open tcp"}),
+		Entry("fragmented (-f) FIN scan of the Linux 2.0.35 personality: the closed ports reset, the open ones stay silent",
+			personaOpen, "-sF -f -P0 -p20-26 victim",
+			[]string{"21 open tcp", "22 open tcp"}),
 		Entry("UDP scan of the kernel host: bound ports open, the rest answered port unreachable",
 			kernel, "-sU -P0 -p52-54,69,161 victim",
 			[]string{"53 open udp", "69 open udp"}),

@@ -1,7 +1,9 @@
 // Package wire encodes and decodes the IPv4 packets siglab puts on the
 // wire: one protocol per file (ipv4.go, tcp.go, udp.go, icmp.go, dns.go),
-// the Internet checksum (checksum.go) and a read-only view of a received
-// packet (packet.go).
+// the Internet checksum (checksum.go), a read-only view of a received
+// packet (packet.go) and the reassembly of IPv4 fragments for the targets
+// that answer whole datagrams only (reassembly.go: simnet's hosts
+// offline, the emulated stacks' TUNs live).
 //
 // It is the leaf every layer shares: the generator builds nmap's probes
 // with it, the personalities and the simulated network their answers,

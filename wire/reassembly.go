@@ -1,14 +1,12 @@
-package simnet
+package wire
 
 import (
 	"encoding/binary"
 	"net/netip"
 	"time"
-
-	"github.com/siglab/siglab/wire"
 )
 
-// Bounds of the reassembly queue: how long a datagram's pieces wait for
+// Bounds of a Reassembler's queue: how long a datagram's pieces wait for
 // the rest (RFC 791 suggests 15 s; Linux waits 30 s) and how many
 // datagrams may be in pieces at once.
 const (
@@ -16,15 +14,15 @@ const (
 	maxPending  = 64
 )
 
-// isFragment reports whether p is a piece of a larger datagram: MF set,
+// IsFragment reports whether p is a piece of a larger datagram: MF set,
 // or a non-zero fragment offset.
-func isFragment(p []byte) bool {
-	return len(p) >= 20 && binary.BigEndian.Uint16(p[6:])&(wire.FlagMF|wire.OffsetMask) != 0
+func IsFragment(p []byte) bool {
+	return len(p) >= 20 && binary.BigEndian.Uint16(p[6:])&(FlagMF|OffsetMask) != 0
 }
 
-// wellFormedIPv4 checks what reassembly reads: version, header length and
+// WellFormedIPv4 checks what reassembly reads: version, header length and
 // total length.
-func wellFormedIPv4(p []byte) bool {
+func WellFormedIPv4(p []byte) bool {
 	if len(p) < 20 || p[0]>>4 != 4 {
 		return false
 	}
@@ -50,24 +48,28 @@ type pending struct {
 
 type span struct{ from, to int }
 
-// reassembler puts fragmented datagrams back together. Overlaps are
-// resolved by the later piece, which is enough for nmap's -f (it never
-// overlaps); the emulated stacks of 1998 differed there, and this does
-// not model it.
-type reassembler struct {
+// Reassembler puts fragmented IPv4 datagrams back together, for the
+// targets that answer a datagram only once it is whole: the simulated
+// network's hosts and the live lab's emulated stacks (a TUN hands them
+// the pieces as the wire carried them). Overlaps are resolved by the
+// later piece, which is enough for nmap's -f (it never overlaps); the
+// emulated stacks of 1998 differed there, and this does not model it.
+// The zero value is ready; one goroutine uses it at a time.
+type Reassembler struct {
 	pending map[fragKey]*pending
 }
 
-// add takes one fragment at time now and returns the whole datagram when
-// this was its last missing piece, else nil.
-func (r *reassembler) add(now time.Time, p []byte) []byte {
+// Add takes one fragment (IsFragment and WellFormedIPv4 hold for it) at
+// time now and returns the whole datagram when this was its last missing
+// piece, else nil. It copies what it keeps: p may be reused.
+func (r *Reassembler) Add(now time.Time, p []byte) []byte {
 	if r.pending == nil {
 		r.pending = map[fragKey]*pending{}
 	}
 	r.expire(now)
 	ihl, total := int(p[0]&0x0f)*4, int(binary.BigEndian.Uint16(p[2:]))
 	frag := binary.BigEndian.Uint16(p[6:])
-	off, payload := int(frag&wire.OffsetMask)*8, p[ihl:total]
+	off, payload := int(frag&OffsetMask)*8, p[ihl:total]
 	end := off + len(payload)
 	if end > 65535-ihl {
 		return nil // would not fit in a datagram: dropped, as a kernel does
@@ -84,7 +86,7 @@ func (r *reassembler) add(now time.Time, p []byte) []byte {
 	if off == 0 {
 		d.header = append(d.header[:0], p[:ihl]...)
 	}
-	if frag&wire.FlagMF == 0 {
+	if frag&FlagMF == 0 {
 		d.total = end
 	}
 	if len(d.data) < end {
@@ -123,7 +125,7 @@ func (d *pending) datagram() []byte {
 	ihl := len(d.header)
 	b := append(append(make([]byte, 0, ihl+d.total), d.header...), d.data[:d.total]...)
 	binary.BigEndian.PutUint16(b[2:], uint16(len(b)))
-	binary.BigEndian.PutUint16(b[6:], binary.BigEndian.Uint16(b[6:])&^(wire.FlagMF|wire.OffsetMask))
+	binary.BigEndian.PutUint16(b[6:], binary.BigEndian.Uint16(b[6:])&^(FlagMF|OffsetMask))
 	b[10], b[11] = 0, 0
 	var acc uint32
 	for i := 0; i < ihl; i += 2 {
@@ -137,7 +139,7 @@ func (d *pending) datagram() []byte {
 }
 
 // expire drops datagrams whose pieces have waited too long.
-func (r *reassembler) expire(now time.Time) {
+func (r *Reassembler) expire(now time.Time) {
 	for k, d := range r.pending {
 		if now.Sub(d.first) > fragTimeout {
 			delete(r.pending, k)
