@@ -91,9 +91,13 @@ type idleEntry struct {
 	first, last    int64
 	probes, resets uint32
 	// incr counts RSTs whose IP ID rose by 1..idleMaxIDStep over the
-	// previous RST's (in either byte order); jumps those that rose by more
-	// than 1, rises the sum of those rises beyond 1.
-	incr, jumps, rises uint32
+	// previous RST's (in either byte order) and sum adds those rises up;
+	// stride is the smallest rise seen, the counter's own step (1 for
+	// most stacks, 2 for Windows 7's IPv6 identification), and atStride
+	// how many rises were just that: the others are reads after the
+	// zombie sent to someone else.
+	incr, sum, atStride uint32
+	stride              uint16
 	// pending counts the zombie's SYNs since the latest probe; syns those
 	// that fell between two probes, in rounds rounds; ownID the SYNs whose
 	// IP ID continued the zombie's counter.
@@ -220,11 +224,7 @@ func (t *idleTable) reset(p *packet) {
 				step = swapped // a counter kept in little-endian order
 			}
 			if step >= 1 && step <= idleMaxIDStep {
-				e.incr++
-				if step > 1 {
-					e.jumps++
-					e.rises += uint32(step - 1)
-				}
+				e.countStep(step)
 			}
 		}
 		e.lastID, e.haveID = id, true
@@ -233,6 +233,27 @@ func (t *idleTable) reset(p *packet) {
 		}
 		return
 	}
+}
+
+// countStep records one rise of the zombie's counter between reads.
+func (e *idleEntry) countStep(step uint16) {
+	e.incr++
+	e.sum += uint32(step)
+	switch {
+	case e.stride == 0 || step < e.stride:
+		e.stride, e.atStride = step, 1
+	case step == e.stride:
+		e.atStride++
+	}
+}
+
+// jumps returns the reads at which the counter rose by more than its
+// stride, and how many packets beyond the prober's that makes.
+func (e *idleEntry) jumps() (reads, packets uint32) {
+	if e.stride == 0 {
+		return 0, 0
+	}
+	return e.incr - e.atStride, (e.sum - e.incr*uint32(e.stride)) / uint32(e.stride)
 }
 
 // syn counts a bare SYN from a probed zombie to a host other than its
@@ -359,9 +380,13 @@ func analyzeIdle(a *analysis) {
 	f.Evidence = append(f.Evidence,
 		fmt.Sprintf("those SYNs came in %s, each between two of the prober's SYN/ACKs, and %d of %d carried %s continuing %s's counter: spoofed, not sent by %s",
 			plural(int(e.rounds), "round"), e.ownID, e.syns, id, zombie, zombie))
-	if e.jumps > 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("the counter rose by more than 1 at %s (%s more in all): the zombie sent packets to others in between, its RSTs to the target's SYN/ACKs from open ports",
-			plural(int(e.jumps), "read"), plural(int(e.rises), "packet")))
+	if reads, packets := e.jumps(); reads > 0 {
+		by := "1"
+		if e.stride > 1 {
+			by = fmt.Sprintf("its stride of %d (the smallest rise between reads: a counter that moves by %d a packet)", e.stride, e.stride)
+		}
+		f.Evidence = append(f.Evidence, fmt.Sprintf("the counter rose by more than %s at %s (%s more in all): the zombie sent packets to others in between, its RSTs to the target's SYN/ACKs from open ports",
+			by, plural(int(reads), "read"), plural(int(packets), "packet")))
 	}
 	for _, t := range pair.tests {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s to the zombie came under target %s's address: nmap's check that the zombie's counter moves for packets from the target",

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net/netip"
 	"path/filepath"
+	"regexp"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -84,6 +85,27 @@ var _ = Describe("today's nmap -sI and -b, captured (testdata/real)", func() {
 		Entry("random (FreeBSD, OpenBSD): the SYNs stay the zombie's", func(_ uint32, i int) uint32 { return uint32(i) * 2654435761 },
 			"2001:2::c612:102 scan.tcp-syn", "2001:2::c612:102 tool.nmap-modern"),
 	)
+
+	It("measures the jumps of a counter that moves by 2 against its own stride, not against 1", func() {
+		c, err := capture.ReadFile(filepath.Join("testdata", "real6", "nmap6-idle.pcap"))
+		Expect(err).NotTo(HaveOccurred())
+		jumps := func(fs []detector.Finding) string {
+			for _, e := range finding(fs, "scan.idle").Evidence {
+				if m := regexp.MustCompile(`^the counter rose by more than .* at (\d+ reads \(\d+ packets? more in all\))`).FindStringSubmatch(e); m != nil {
+					return m[1]
+				}
+			}
+			return "no jump line"
+		}
+		once := jumps(detector.DetectCapture(c))
+		Expect(once).To(MatchRegexp(`^\d+ reads`))
+		for i, p := range c.Packets {
+			c.Packets[i].Data = rewriteFragID(p.Data, func(id uint32) uint32 { return 2 * id })
+		}
+		fs := detector.DetectCapture(c)
+		Expect(finding(fs, "scan.idle").Evidence).To(ContainElement(HavePrefix("the counter rose by more than its stride of 2 ")))
+		Expect(jumps(fs)).To(Equal(once), "the same reads and packets as the counter by 1")
+	})
 
 	It("reads the bounce's open and closed ports from the server's replies", func() {
 		// For port 80 the server answered 150 and 226 at once, yet nmap
