@@ -46,7 +46,10 @@ func (g *generateCmd) Run(e *env) error {
 		aw := capture.NewAsyncWriter(w)
 		res, genErr = verifier.GeneratePcap(e.ctx, s, aw)
 		if cerr := aw.Close(); genErr == nil {
-			return cerr // the file's error, named by WriteFileAtomic
+			if cerr != nil { // the file's error, named by WriteFileAtomic
+				return fmt.Errorf("%w: %w", verifier.ErrOutput, cerr)
+			}
+			return nil
 		}
 		return genErr
 	})
