@@ -3,6 +3,7 @@ package netns
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/songgao/water"
 	vnetns "github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // Link names inside the lab's namespaces (each ≤ 15 bytes).
@@ -97,43 +99,58 @@ func (l *Lab) Namespaces() []string { return append([]string(nil), l.names...) }
 // nsName is the name of one of this lab's namespaces.
 func (l *Lab) nsName(role string) string { return Prefix + l.id + "-" + role }
 
-// Close stops the listeners, closes the TUN and every handle and deletes
-// the namespaces, which takes their links with them. It is idempotent and
-// safe to call concurrently; every call returns the first call's result.
-func (l *Lab) Close() error {
+// Close stops the listeners, closes the TUNs and every handle and
+// deletes the namespaces, which takes their links with them. It is
+// idempotent and safe to call concurrently; every call returns the first
+// call's result. It is CloseAfter(nil).
+func (l *Lab) Close() error { return l.CloseAfter(nil) }
+
+// CloseAfter is Close calling unpublish once the lab's namespaces are
+// unmounted and before its detached scanner TUN is deleted, unless
+// something failed by then (what is left must stay findable). The
+// background process of `lab up --detach` removes its state file there:
+// `lab down` waits for the namespaces and that file, so it returns
+// without waiting out the device's unregistration (one RCU grace period
+// under the rtnl lock, about 20 ms), which the process still completes
+// before it exits. unpublish's error joins the rest.
+func (l *Lab) CloseAfter(unpublish func() error) error {
 	l.closeOnce.Do(func() {
 		l.closing.Store(true)
 		unregister(l)
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		l.closeErr = l.teardown()
+		l.closeErr = l.teardown(unpublish)
 	})
 	return l.closeErr
 }
 
 // teardown releases everything made so far (l.mu held).
-// The order matters: sockets and the TUN file hold references to their
-// namespace, so they go before the namespaces are unmounted.
-func (l *Lab) teardown() error {
+// The order matters: sockets and the TUN files hold references to their
+// namespace, so they go before the namespaces are unmounted; the
+// handles, which keep the namespaces alive, go last, after the detached
+// TUN is deleted through one of them. The emulated hosts' and the
+// generator's TUNs are left to their namespace (leaveToNamespace); the
+// detached scanner TUN is deleted explicitly: another process may hold
+// its file or its namespace (a scan attached by name, a shell), and
+// either would keep a persistent device alive past the unmount.
+func (l *Lab) teardown(unpublish func() error) error {
 	errs := []error{l.srv.close()}
-	var del []func() error
-	if l.detached {
-		// Deleted beside the other TUNs' closes, not after them: each
-		// unregisters a device and waits out the kernel's RCU grace
-		// periods (20 to 30 ms under load), which overlap when they run
-		// together (#17).
-		del = append(del, func() error { return deleteTUNs(l.scan, l.nsName("scan")) })
+	errs = append(errs, l.closeTUNs()...)
+	for _, name := range l.names {
+		errs = append(errs, deleteNamed(runDir, name))
 	}
-	errs = append(errs, l.closeTUNs(del...)...)
+	if unpublish != nil && errors.Join(errs...) == nil {
+		errs = append(errs, unpublish())
+	}
+	if l.detached {
+		errs = append(errs, deleteTUNs(l.scan, l.nsName("scan")))
+	}
 	for _, h := range l.nsh {
 		if err := h.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close netns handle: %w", err))
 		}
 	}
 	l.nsh = nil
-	for _, name := range l.names {
-		errs = append(errs, deleteNamed(runDir, name))
-	}
 	return errors.Join(errs...)
 }
 
@@ -196,18 +213,19 @@ func CloseAll() error {
 	return errors.Join(errs...)
 }
 
-// closeTUNs closes the scanner's TUN and every persona's at once: the
-// kernel removes a TUN device while close(2) waits (14-44 ms each here),
-// and one after another they were most of a lab's teardown. also runs
-// beside them (a detached lab's persistent TUN's deletion).
-func (l *Lab) closeTUNs(also ...func() error) []error {
-	closers := append(make([]func() error, 0, len(l.personas)+1+len(also)), also...)
+// closeTUNs closes the scanner's TUN and every persona's at once, each
+// left to its namespace first (leaveToNamespace): a non-persistent TUN's
+// close(2) unregisters its device and waits out grace periods (14-44 ms
+// each here), which were most of a lab's teardown.
+func (l *Lab) closeTUNs() []error {
+	closers := make([]func() error, 0, len(l.personas)+1)
 	for _, p := range l.personas {
 		closers = append(closers, p.close)
 	}
 	if l.tun != nil {
 		tun := l.tun
 		closers = append(closers, func() error {
+			leaveToNamespace(tun.ReadWriteCloser)
 			if err := tun.Close(); err != nil {
 				return fmt.Errorf("close tun: %w", err)
 			}
@@ -226,4 +244,23 @@ func (l *Lab) closeTUNs(also ...func() error) []error {
 	wg.Wait()
 	l.personas = nil
 	return errs
+}
+
+// leaveToNamespace makes a TUN device outlive its file, so that closing
+// the file does not unregister it there and then: the device goes with
+// its namespace, once the lab has unmounted it and dropped every handle,
+// when the kernel's namespace cleanup unregisters all of the namespace's
+// devices in one batch, one RCU grace period for all, off the caller's
+// path. Closing a non-persistent TUN unregisters its device in close(2)
+// and waits out grace periods under the rtnl lock, serially with the
+// other TUNs' (20 to 34 ms each on this machine). Best effort: on error
+// the close unregisters the device as before.
+func leaveToNamespace(rwc io.ReadWriteCloser) {
+	f, ok := rwc.(*os.File)
+	if !ok {
+		return
+	}
+	if rc, err := f.SyscallConn(); err == nil {
+		_ = rc.Control(func(fd uintptr) { _ = unix.IoctlSetInt(int(fd), unix.TUNSETPERSIST, 1) })
+	}
 }

@@ -115,6 +115,7 @@ func (p *persona) whole(b []byte) (wire.Packet, bool) {
 
 // close stops the persona and waits for its goroutine.
 func (p *persona) close() error {
+	leaveToNamespace(p.tun.ReadWriteCloser)
 	err := p.tun.Close()
 	<-p.done
 	if errors.Is(err, os.ErrClosed) {

@@ -82,13 +82,20 @@ func (c *labUpCmd) Run(e *env) error {
 	printLab(e.stdout, st, log)
 	<-ctx.Done()
 	fmt.Fprintf(e.stdout, "lab %s: taking it down\n", st.ID)
-	// The state file goes last: while it is there, `lab down` waits and
-	// `lab clean` can still find what a failed Close left.
-	if err := lab.Close(); err != nil {
+	// The state file goes once the namespaces are: while it is there,
+	// `lab down` waits and `lab clean` can still find what a failed
+	// Close left. CloseAfter removes it before the scanner TUN's
+	// deletion, which this process still waits for before it exits.
+	unpublished := false
+	err = lab.CloseAfter(func() error {
+		unpublished = true
+		return errors.Join(netns.RemoveLabDir(st.ID), netns.RemoveState(st.ID))
+	})
+	if err != nil && !unpublished {
 		return usageErr("lab %s: tear down: %v (siglab lab clean removes the rest)", st.ID, err)
 	}
-	if err := errors.Join(netns.RemoveLabDir(st.ID), netns.RemoveState(st.ID)); err != nil {
-		return usageErr("%v", err)
+	if err != nil {
+		return usageErr("lab %s: tear down: %v", st.ID, err)
 	}
 	fmt.Fprintf(e.stdout, "lab %s removed\n", st.ID)
 	return nil
