@@ -58,6 +58,9 @@ func (l *Lab) Namespaces() []string { return nil }
 // Close returns ErrUnsupported off Linux.
 func (l *Lab) Close() error { return ErrUnsupported }
 
+// CloseAfter returns ErrUnsupported; unpublish is not called.
+func (l *Lab) CloseAfter(unpublish func() error) error { return ErrUnsupported }
+
 // Detach returns ErrUnsupported off Linux.
 func (l *Lab) Detach() error { return ErrUnsupported }
 
