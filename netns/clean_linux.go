@@ -99,17 +99,27 @@ func removeNamespaces(dir string, pick func(name, id string, pid int, ok bool) b
 	return removed, errors.Join(errs...)
 }
 
+// readDirIfAny lists dir; a directory that does not exist (nothing was
+// ever made there) lists as empty.
+func readDirIfAny(dir string) ([]os.DirEntry, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	return ents, nil
+}
+
 // cleanStates removes the state files in dir of labs whose process is
 // gone (all of them with all), and temporary files of writers that died
 // before renaming them, except those of labs open in this process. A
 // file it cannot parse is judged by the pid in its name.
 func cleanStates(dir string, all bool) (removed []string, err error) {
-	ents, rerr := os.ReadDir(dir)
-	if errors.Is(rerr, os.ErrNotExist) {
-		return nil, nil
-	}
-	if rerr != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, rerr)
+	ents, err := readDirIfAny(dir)
+	if err != nil {
+		return nil, err
 	}
 	open := openIDs()
 	var errs []error

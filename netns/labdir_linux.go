@@ -16,12 +16,9 @@ import (
 func CleanLabDirs(all bool) (removed []string, err error) { return cleanLabDirs(LabsDir, all) }
 
 func cleanLabDirs(dir string, all bool) (removed []string, err error) {
-	ents, rerr := os.ReadDir(dir)
-	if errors.Is(rerr, os.ErrNotExist) {
-		return nil, nil
-	}
-	if rerr != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, rerr)
+	ents, err := readDirIfAny(dir)
+	if err != nil {
+		return nil, err
 	}
 	open := openIDs()
 	var errs []error
