@@ -39,22 +39,7 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 	const me = "198.19.0.1 "
 	DescribeTable("yield exactly the expected findings",
 		func(file string, want ...string) {
-			c, err := capture.ReadFile(filepath.Join("testdata", "real", file+".pcap"))
-			Expect(err).NotTo(HaveOccurred())
-			fs := detector.DetectCapture(c)
-			if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
-				Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
-				Expect(fs).To(BeEmpty())
-				return
-			}
-			Expect(summary(fs)).To(Equal(want))
-			for _, f := range fs {
-				Expect(f.Label).NotTo(Equal("tool.nmap-2.0x"), "today's scanners must never be called nmap 2.0x")
-				Expect(f.Evidence).NotTo(BeEmpty())
-				for _, e := range f.Evidence {
-					Expect(strings.TrimSpace(e)).To(Equal(e))
-				}
-			}
+			expectRealFindings(filepath.Join("testdata", "real", file+".pcap"), want)
 		},
 		Entry("nmap -sS", "nmap-syn", me+"scan.tcp-syn", me+"tool.nmap-modern"),
 		Entry("nmap -sT", "nmap-connect", me+"scan.tcp-connect", me+"tool.nmap-modern"),
@@ -135,3 +120,28 @@ var _ = Describe("real scanners' captures (testdata/real)", func() {
 		Entry("nmap -sC -p80", "nmap-sc", me+"scan.tcp-syn", me+"service.script", me+"tool.nmap-modern"),
 	)
 })
+
+// expectRealFindings reads a real scanner's capture and checks that the
+// detector finds exactly want (summary form), or nothing at all in
+// ordinary traffic with enough packets to prove it; that today's scanners
+// are never called nmap 2.0x; and that every finding has evidence in
+// trimmed lines. It returns the findings for further checks.
+func expectRealFindings(path string, want []string) []detector.Finding {
+	c, err := capture.ReadFile(path)
+	Expect(err).NotTo(HaveOccurred())
+	fs := detector.DetectCapture(c)
+	if len(want) == 0 { // ordinary traffic: there was traffic, and nothing was found in it
+		Expect(len(c.Packets)).To(BeNumerically(">=", 12), "too little traffic to prove anything")
+		Expect(fs).To(BeEmpty())
+		return nil
+	}
+	Expect(summary(fs)).To(Equal(want))
+	for _, f := range fs {
+		Expect(f.Label).NotTo(Equal("tool.nmap-2.0x"), "today's scanners must never be called nmap 2.0x")
+		Expect(f.Evidence).NotTo(BeEmpty())
+		for _, e := range f.Evidence {
+			Expect(strings.TrimSpace(e)).To(Equal(e))
+		}
+	}
+	return fs
+}
