@@ -45,11 +45,8 @@ func (g *generateCmd) Run(e *env) error {
 		// capture's write calls are a fifth of the run.
 		aw := capture.NewAsyncWriter(w)
 		res, genErr = verifier.GeneratePcap(e.ctx, s, aw)
-		if cerr := aw.Close(); genErr == nil {
-			if cerr != nil { // the file's error, named by WriteFileAtomic
-				return fmt.Errorf("%w: %w", verifier.ErrOutput, cerr)
-			}
-			return nil
+		if cerr := aw.Close(); genErr == nil && cerr != nil { // the file's error, named by WriteFileAtomic
+			return fmt.Errorf("%w: %w", verifier.ErrOutput, cerr)
 		}
 		return genErr
 	})
