@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -48,29 +47,10 @@ func Build(spec Spec) (*Lab, error) {
 }
 
 func (l *Lab) build(p plan) error {
-	scan, err := l.router("scan")
-	if err != nil {
+	if err := l.namespaces(p); err != nil {
 		return err
 	}
-	l.scan = scan
-	if l.v6, err = hasIPv6(scan); err != nil {
-		return fmt.Errorf("%s: %w", l.nsName("scan"), err)
-	}
-	if l.v6 {
-		if err := l.router6(scan, "scan"); err != nil {
-			return err
-		}
-	}
-	sens, err := l.router("sens", proxyARP)
-	if err != nil {
-		return err
-	}
-	l.sens = sens
-	if l.v6 {
-		if err := l.router6(sens, "sens"); err != nil {
-			return err
-		}
-	}
+	scan, sens := l.scan, l.sens
 	sn, err := openNL(sens, l.nsName("sens"))
 	if err != nil {
 		return err
@@ -112,13 +92,6 @@ const upTimeout = 2 * time.Second
 
 // hostLink is the sensor's link toward host i.
 func hostLink(i int) string { return Prefix + "h" + strconv.Itoa(i) }
-
-// router makes a namespace that forwards, with the lab's quiet settings
-// and lo up.
-func (l *Lab) router(role string, extra ...sysctl) (nsthread.Handle, error) {
-	settings := append(append([]sysctl{forwarding}, quiet...), extra...)
-	return l.prepared(role, settings...)
-}
 
 // prepared makes a namespace, applies settings and brings lo up.
 func (l *Lab) prepared(role string, settings ...sysctl) (nsthread.Handle, error) {
@@ -211,18 +184,7 @@ func (l *Lab) buildSensor(sn *nl) error {
 // may share a /24), and its listeners.
 func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 	role := "h" + strconv.Itoa(i)
-	settings := append(slices.Clone(quiet), icmpUnlimited)
-	if l.v6 {
-		settings = append(append(settings, quiet6...), icmp6Unlimited)
-	}
-	ns, err := l.prepared(role, settings...)
-	if err != nil {
-		return err
-	}
-	l.hosts[h.Name] = ns
-	if err := l.firewall(ns, role, h); err != nil {
-		return err
-	}
+	ns := l.hosts[h.Name] // made, with its firewall, by namespaces
 	link := hostLink(i)
 	if err := sn.veth(link, hostIfName, ns); err != nil {
 		return err
@@ -265,10 +227,8 @@ func (l *Lab) buildHost(sn *nl, i int, h hostPlan) error {
 		}
 		addrs = append(addrs, h.addr6)
 	}
-	for _, a := range addrs {
-		if err := l.listeners(ns, a, h); err != nil {
-			return fmt.Errorf("host %q: %w", h.Name, err)
-		}
+	if err := l.srv.open(ns, l.sockets(ns, addrs, h)); err != nil {
+		return fmt.Errorf("host %q: %w", h.Name, err)
 	}
 	return nil
 }
@@ -291,30 +251,29 @@ func (l *Lab) buildHost6(sn, hn *nl, link string, h hostPlan) error {
 	return hn.route(labnet.Range6, gatewayAddr6.Addr(), hostIfName)
 }
 
-// listeners opens host h's TCP and UDP listeners on its address a (the
-// IPv4 one or the IPv6 one: both serve the same).
-func (l *Lab) listeners(ns nsthread.Handle, a netip.Addr, h hostPlan) error {
-	for _, port := range h.OpenTCP {
-		ap := netip.AddrPortFrom(a, port)
-		var err error
-		if h.FTP && port == 21 {
-			err = l.srv.listenWith(ns, ap, func(c net.Conn) { ftpServer(c, ns, h.Addr) })
-		} else if h.Identd != nil && port == labnet.IdentdPort {
-			d, open := h.Identd, h.OpenTCP
-			err = l.srv.listenWith(ns, ap, func(c net.Conn) { identdServer(c, d, open) })
-		} else {
-			err = l.srv.listen(ns, ap)
+// sockets are host h's TCP and UDP listeners on each of its addresses
+// (the IPv4 one, and the IPv6 one when the lab has IPv6: both serve the
+// same).
+func (l *Lab) sockets(ns nsthread.Handle, addrs []netip.Addr, h hostPlan) []socket {
+	var socks []socket
+	for _, a := range addrs {
+		for _, port := range h.OpenTCP {
+			ap := netip.AddrPortFrom(a, port)
+			switch {
+			case h.FTP && port == 21:
+				socks = append(socks, socket{ap: ap, handle: func(c net.Conn) { ftpServer(c, ns, h.Addr) }})
+			case h.Identd != nil && port == labnet.IdentdPort:
+				d, open := h.Identd, h.OpenTCP
+				socks = append(socks, socket{ap: ap, handle: func(c net.Conn) { identdServer(c, d, open) }})
+			default:
+				socks = append(socks, lineSocket(ap))
+			}
 		}
-		if err != nil {
-			return err
+		for _, port := range h.OpenUDP {
+			socks = append(socks, socket{ap: netip.AddrPortFrom(a, port), udp: true})
 		}
 	}
-	for _, port := range h.OpenUDP {
-		if err := l.srv.listenUDP(ns, netip.AddrPortFrom(a, port)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return socks
 }
 
 // newTUN creates the generator's TUN from a thread inside ns, so the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"slices"
 
 	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/vishvananda/netlink"
@@ -73,15 +72,6 @@ func hasIPv6(ns nsthread.Handle) (bool, error) {
 		return nil
 	})
 	return ok, err
-}
-
-// router6 prepares a router namespace (scan, sens) for IPv6 before its
-// links exist: quiet6, IPv6 forwarding, no MLD reports (quietMLD).
-func (l *Lab) router6(ns nsthread.Handle, role string) error {
-	if err := setSysctls(ns, append(slices.Clone(quiet6), forwarding6)...); err != nil {
-		return fmt.Errorf("%s: %w", l.nsName(role), err)
-	}
-	return l.quietMLD(ns, role)
 }
 
 // enable6 turns IPv6 on for link in ns (named for errors).
