@@ -147,23 +147,65 @@ func kongOptions(stdout, stderr io.Writer) []kong.Option {
 		kong.Writers(stdout, stderr), kong.Exit(func(code int) { panic(kongExit(code)) }), kong.UsageOnError()}
 }
 
+// parser is kong's parser with what newParser narrowed it to: Parse
+// copies what it set back into the cli struct (a narrowed model parses
+// into a struct of its own).
+type parser struct {
+	*kong.Kong
+	back func()
+}
+
+// Parse parses args and, on success, copies the values back.
+func (p parser) Parse(args []string) (*kong.Context, error) {
+	kctx, err := p.Kong.Parse(args)
+	if err == nil && p.back != nil {
+		p.back()
+	}
+	return kctx, err
+}
+
 // newParser is kong's parser for args: of the named command alone when
-// args start with a command's name, of the whole CLI otherwise (no
-// command, a flag, a typo). Kong builds its model of every command's
-// flags by reflection on each start, 3 to 6 ms for the whole CLI here, a
-// fifth of a siglab command's start-up and more in a lab cycle's three
-// processes (#17, #19); one command's model is what parsing it needs,
-// and help, errors and defaults read the same (a spec compares them).
-func newParser(c *cli, args []string, opts ...kong.Option) (*kong.Kong, error) {
-	if len(args) > 0 {
-		v := reflect.ValueOf(c).Elem()
-		for i := range v.NumField() {
-			f := v.Type().Field(i)
-			if strings.ToLower(f.Name) == args[0] {
-				cmd := kong.DynamicCommand(args[0], f.Tag.Get("help"), "", v.Field(i).Addr().Interface())
-				return kong.New(&struct{}{}, append(opts, cmd)...)
-			}
+// args start with a command's name (of the named subcommand alone when
+// they go on with one: `lab up`, `rules check`), of the whole CLI
+// otherwise (no command, a flag, a typo). Kong builds its model of
+// every command's flags by reflection on each start, 3 to 6 ms for the
+// whole CLI here and 2 ms for lab's eight subcommands, a fifth of a
+// siglab command's start-up and more in a lab cycle's three processes
+// (#17, #19); one command's model is what parsing it needs, and help,
+// errors and defaults read the same (a spec compares them).
+func newParser(c *cli, args []string, opts ...kong.Option) (parser, error) {
+	if len(args) == 0 {
+		k, err := kong.New(c, opts...)
+		return parser{Kong: k}, err
+	}
+	f, v, ok := commandField(reflect.ValueOf(c).Elem(), args[0])
+	if !ok {
+		k, err := kong.New(c, opts...)
+		return parser{Kong: k}, err
+	}
+	target, back := v.Addr().Interface(), func() {}
+	if len(args) > 1 {
+		if sf, sv, ok := commandField(v, args[1]); ok {
+			// A struct of one field, sub's own, in place of the command's.
+			one := reflect.New(reflect.StructOf([]reflect.StructField{{Name: sf.Name, Type: sf.Type, Tag: sf.Tag}}))
+			one.Elem().Field(0).Set(sv) // its defaults as the zero value has them
+			target, back = one.Interface(), func() { sv.Set(one.Elem().Field(0)) }
 		}
 	}
-	return kong.New(c, opts...)
+	cmd := kong.DynamicCommand(args[0], f.Tag.Get("help"), "", target)
+	k, err := kong.New(&struct{}{}, append(opts, cmd)...)
+	return parser{Kong: k, back: back}, err
+}
+
+// commandField is the field of struct v that is the command name: its
+// exported field whose lower-cased name it is, tagged cmd.
+func commandField(v reflect.Value, name string) (reflect.StructField, reflect.Value, bool) {
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if _, isCmd := f.Tag.Lookup("cmd"); isCmd && f.IsExported() && strings.ToLower(f.Name) == name {
+			return f, v.Field(i), true
+		}
+	}
+	return reflect.StructField{}, reflect.Value{}, false
 }

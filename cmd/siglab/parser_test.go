@@ -13,8 +13,9 @@ import (
 
 // parsed is what a parser made of args: what it printed, its exit code
 // (help exits), its error, the command it chose and the values it set
-// in that command's struct (the whole CLI's parser also sets the other
-// commands' defaults, which no command reads).
+// in that command's struct, a subcommand's for `lab up` (the whole
+// CLI's parser also sets the other commands' defaults, which no command
+// reads).
 type parsed struct {
 	out, err string
 	exit     int
@@ -32,7 +33,9 @@ func parseWith(full bool, args []string) (p parsed) {
 		p.out = stdout.String() + stderr.String()
 	}()
 	var c cli
-	var k *kong.Kong
+	var k interface {
+		Parse([]string) (*kong.Context, error)
+	}
 	var err error
 	if full {
 		k, err = kong.New(&c, opts...)
@@ -46,8 +49,14 @@ func parseWith(full bool, args []string) (p parsed) {
 		return p
 	}
 	p.command = kctx.Command()
-	name, _, _ := strings.Cut(p.command, " ")
-	p.values = reflect.ValueOf(c).FieldByNameFunc(func(f string) bool { return strings.ToLower(f) == name }).Interface()
+	v := reflect.ValueOf(c)
+	for _, name := range strings.Fields(p.command) {
+		if strings.HasPrefix(name, "<") { // an argument's placeholder
+			continue
+		}
+		v = v.FieldByNameFunc(func(f string) bool { return strings.ToLower(f) == name })
+	}
+	p.values = v.Interface()
 	return p
 }
 
@@ -76,6 +85,16 @@ var _ = Describe("the parser of one command", func() {
 		Entry(nil, "lab up --detach --scenario bench/lab3hosts.yaml"),
 		Entry(nil, "lab up --detached-child --start-log x.log --scenario s.yaml"),
 		Entry(nil, "lab down 123-1"),
+		Entry(nil, "lab up --help"),
+		Entry(nil, "lab up --bogus"),
+		Entry(nil, "lab down --help"),
+		Entry(nil, "lab shell --lab 123-1 victim -- ip -br addr"),
+		Entry(nil, "lab watch --svg out.svg 123-1"),
+		Entry(nil, "lab reveal"),
+		Entry(nil, "lab status extra"),
+		Entry(nil, "rules check --help"),
+		Entry(nil, "report merge out a b"),
+		Entry(nil, "report bogus"),
 		Entry(nil, "lab down --all --timeout 3s"),
 		Entry(nil, "lab bogus"),
 		Entry(nil, "lab exercise --help"),
