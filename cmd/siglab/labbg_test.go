@@ -220,6 +220,24 @@ var _ = Describe("siglab lab up --detach, shell, watch, down", Label("root"), fu
 		Expect(m.Path(netns.LabDir(id))).NotTo(BeADirectory())
 	})
 
+	It("reports a scenario it cannot read as the foreground lab up does, from the background process, and leaves nothing", func() {
+		// The starter starts the background process before the scenario
+		// is read (#17); the refusal comes back through the pipe.
+		bad := scenarioFile("broken.yaml", "name: broken\nnetwork: [\n")
+		for _, scenario := range []string{"no-such-scenario", bad} {
+			fg := siglab("lab", "up", "--scenario", scenario)
+			Expect(fg.code).To(Equal(2))
+			r := siglab("lab", "up", "--detach", "--scenario", scenario)
+			Expect(r.code).To(Equal(2))
+			Expect(r.stderr).To(Equal(fg.stderr))
+			Expect(strings.Count(r.stderr, "\n")).To(Equal(1), r.stderr)
+			Expect(r.stdout).To(BeEmpty())
+			starter, err := strconv.Atoi(r.pid)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(filepath.Join(netns.LabsDir, netns.StartLogName(starter))).NotTo(BeAnExistingFile())
+		}
+	})
+
 	It("reports a lab that cannot be built through the readiness pipe, in one line, and leaves nothing", func() {
 		// It parses, so the starter goes on; only Build refuses it, in
 		// the background process.

@@ -35,20 +35,19 @@ func (c *labUpCmd) Run(e *env) error {
 	if err := liveOnly("lab up", ""); err != nil {
 		return err
 	}
-	list, err := scenarios.Resolve(c.Scenario)
-	if err != nil {
-		return usageErr("%v", err)
-	}
+	ready := c.readiness()
 	// Refuse before building: a lab whose state cannot be written would
 	// be built only to be taken down again.
 	if err := netns.CheckLive(); err != nil {
-		return usageErr("lab up: %v", err)
+		return ready.fail(usageErr("lab up: %v", err))
 	}
 	if err := netns.CheckStateDir(); err != nil {
-		return usageErr("lab up: %v", err)
+		return ready.fail(usageErr("lab up: %v", err))
 	}
-	s := list[0]
 	if c.Detach {
+		// The background process reads the scenario and says in one
+		// line what it refused: started before that read, its start-up
+		// (a fifth of a lab cycle, #17) begins a millisecond sooner.
 		st, log, err := startDetached(e.ctx, c.Scenario, c.Exercise)
 		if err != nil {
 			return err
@@ -56,7 +55,11 @@ func (c *labUpCmd) Run(e *env) error {
 		printLab(e.stdout, st, log)
 		return nil
 	}
-	ready := c.readiness()
+	list, err := scenarios.Resolve(c.Scenario)
+	if err != nil {
+		return ready.fail(usageErr("%v", err))
+	}
+	s := list[0]
 	ref := scenarioRef(c.Scenario, s)
 	if c.Exercise {
 		ref = exerciseRef
