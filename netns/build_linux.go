@@ -84,7 +84,13 @@ func (l *Lab) build(p plan) error {
 	if err := sc.waitUp(upTimeout, upName); err != nil {
 		return err
 	}
-	return sn.waitUp(upTimeout, sensLinks...)
+	if err := sn.waitUp(upTimeout, sensLinks...); err != nil {
+		return err
+	}
+	if !l.v6 {
+		return nil
+	}
+	return l.waitSolicited(l.solicitations(p), upTimeout)
 }
 
 // upTimeout bounds the wait for links to become operational.
