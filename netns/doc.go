@@ -61,8 +61,11 @@
 // kernels originate TCP (so captures hold correct checksums and
 // MTU-sized segments, as a real wire would), and Build returns only once
 // every link forwards (a veth end is usable a moment after it reports
-// up; a SYN sent in that moment used to stall for a second). Captured
-// TTLs are the senders' minus CaptureHops.
+// up; a SYN sent in that moment used to stall for a second) and every
+// IPv6 address that neighbours ask for answers their solicitations (its
+// solicited-node group is joined from a kernel work queue after the
+// address is added: solicit_linux.go). Captured TTLs are the senders'
+// minus CaptureHops.
 //
 // Ownership and lifetimes:
 //   - Build returns a Lab that owns its namespaces (pinned by bind mounts
@@ -108,6 +111,10 @@
 // cannot switch back, so no other goroutine ever runs inside a lab
 // namespace by accident. Sockets, TUN files and netlink handles keep the
 // namespace they were created in and may be used from any goroutine.
+// Build makes a lab's namespaces side by side, each from a goroutine and
+// thread of its own (namespaces_linux.go), then links them from the
+// calling goroutine; every namespace made is on the Lab before Build
+// looks at errors, so Close removes it whichever one failed.
 //
 // Per-OS files: the live code lives in *_linux.go; the spec checks, the
 // state files, the names and the errors are shared, and elsewhere
