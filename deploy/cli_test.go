@@ -156,6 +156,25 @@ func recordSiglab(script string, env []string) ([]string, error) {
 	return strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00"), nil
 }
 
+// recordMerge runs a merge step's script with a recording siglab
+// (recordSiglab) and parses what it was given, which must be `siglab
+// report merge`; fail makes the error that says it is not, naming the
+// manifest's or the workflow's sentinel.
+func recordMerge(script string, env []string, fail func(string, ...any) error, who string) (*invocation, error) {
+	argv, err := recordSiglab(script, env)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := parseSiglab(argv)
+	if err != nil {
+		return nil, err
+	}
+	if inv.command != "report merge" {
+		return nil, fail("%s runs %q, want siglab report merge", who, argv)
+	}
+	return inv, nil
+}
+
 // deployInvocations are every siglab command line the manifests and the
 // workflow give, parsed.
 func deployInvocations() ([]*invocation, error) {

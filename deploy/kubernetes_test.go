@@ -70,6 +70,17 @@ func shards(m *manifests) (*batchv1.Job, int, error) {
 	return j, int(*j.Spec.Completions), nil
 }
 
+// shardContainer is the shard Job, its shard count and its siglab
+// container.
+func shardContainer(m *manifests) (*batchv1.Job, int, *corev1.Container, error) {
+	j, n, err := shards(m)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	c, err := container(j, shardName)
+	return j, n, c, err
+}
+
 func container(j *batchv1.Job, name string) (*corev1.Container, error) {
 	for i := range j.Spec.Template.Spec.Containers {
 		if c := &j.Spec.Template.Spec.Containers[i]; c.Name == name {
@@ -133,11 +144,7 @@ func checkIndexed(m *manifests) error {
 var wantCaps = []string{"NET_ADMIN", "NET_RAW", "SYS_ADMIN"}
 
 func checkSecurity(m *manifests) error {
-	j, _, err := shards(m)
-	if err != nil {
-		return err
-	}
-	c, err := container(j, shardName)
+	_, _, c, err := shardContainer(m)
 	if err != nil {
 		return err
 	}
@@ -179,11 +186,7 @@ func mountOf(j *batchv1.Job, c *corev1.Container, at string) (*corev1.Volume, er
 }
 
 func checkTun(m *manifests) error {
-	j, _, err := shards(m)
-	if err != nil {
-		return err
-	}
-	c, err := container(j, shardName)
+	j, _, c, err := shardContainer(m)
 	if err != nil {
 		return err
 	}
@@ -223,11 +226,7 @@ func resultsMount(m *manifests, j *batchv1.Job, c *corev1.Container) (string, er
 // the kubelet would expand it, parses it with the siglab CLI and returns
 // each index's report directory.
 func shardReports(m *manifests) ([]string, []*invocation, error) {
-	j, n, err := shards(m)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := container(j, shardName)
+	j, n, c, err := shardContainer(m)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -331,18 +330,7 @@ func mergeInvocation(c *corev1.Container) (*invocation, error) {
 	if !slices.Equal(c.Command, []string{"/bin/sh", "-c"}) || len(c.Args) != 1 {
 		return nil, bad("merge command %q %q is not /bin/sh -c SCRIPT", c.Command, c.Args)
 	}
-	argv, err := recordSiglab(c.Args[0], env)
-	if err != nil {
-		return nil, err
-	}
-	inv, err := parseSiglab(argv)
-	if err != nil {
-		return nil, err
-	}
-	if inv.command != "report merge" {
-		return nil, bad("merge runs %q, want siglab report merge", argv)
-	}
-	return inv, nil
+	return recordMerge(c.Args[0], env, bad, "merge")
 }
 
 func mustContainer(j *batchv1.Job, name string) *corev1.Container {

@@ -229,18 +229,7 @@ func workflowMerge(j job, n int) (*invocation, error) {
 	if run == nil {
 		return nil, badW("the merge job never runs bin/siglab")
 	}
-	argv, err := recordSiglab(run.Run, []string{"SHARDS=" + strconv.Itoa(n)})
-	if err != nil {
-		return nil, err
-	}
-	inv, err := parseSiglab(argv)
-	if err != nil {
-		return nil, err
-	}
-	if inv.command != "report merge" {
-		return nil, badW("the merge job runs %q, want siglab report merge", argv)
-	}
-	return inv, nil
+	return recordMerge(run.Run, []string{"SHARDS=" + strconv.Itoa(n)}, badW, "the merge job")
 }
 
 var _ = Describe("the CI workflow example", func() {
