@@ -102,9 +102,6 @@ func ParseAll(file string, data []byte, dets *DetectorSet) ([]*Scenario, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := p.noAliases(root); err != nil {
-		return nil, err
-	}
 	if mappingValue(root, matrixKey) == nil {
 		s, err := p.scenario(root)
 		if err != nil {

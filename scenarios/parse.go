@@ -36,16 +36,14 @@ func ParseWith(file string, data []byte, dets *DetectorSet) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.noAliases(root); err != nil {
-		return nil, err
-	}
 	if m := mappingValue(root, matrixKey); m != nil {
 		return nil, p.errf(m.Line, "a matrix file holds many scenarios: read it with ParseAll or Load (siglab run and siglab scenarios --expand take it)")
 	}
 	return p.scenario(root)
 }
 
-// document decodes exactly one YAML document and returns its top node.
+// document decodes exactly one YAML document without aliases and
+// returns its top node.
 func (p *parser) document(data []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -65,6 +63,9 @@ func (p *parser) document(data []byte) (*yaml.Node, error) {
 	}
 	if len(doc.Content) == 0 {
 		return nil, p.errf(doc.Line, "empty file: a scenario needs at least a name and a scan or traffic entry")
+	}
+	if err := p.noAliases(doc.Content[0]); err != nil {
+		return nil, err
 	}
 	return doc.Content[0], nil
 }
