@@ -99,21 +99,13 @@ const upTimeout = 2 * time.Second
 // hostLink is the sensor's link toward host i.
 func hostLink(i int) string { return Prefix + "h" + strconv.Itoa(i) }
 
-// prepared makes a namespace, applies settings and brings lo up.
+// prepared makes one namespace as Build's first phase makes each of its
+// own (nsJob), with settings and no IPv6 ones, and records it for Close.
 func (l *Lab) prepared(role string, settings ...sysctl) (nsthread.Handle, error) {
-	ns, err := l.newNS(role)
-	if err != nil {
-		return ns, err
-	}
-	if err := setSysctls(ns, settings...); err != nil {
-		return ns, fmt.Errorf("%s: %w", l.nsName(role), err)
-	}
-	h, err := openNL(ns, l.nsName(role))
-	if err != nil {
-		return ns, err
-	}
-	defer h.Close()
-	return ns, h.up("lo")
+	j := &nsJob{role: role, settings: settings}
+	j.run(l)
+	l.record(j)
+	return j.ns, j.err
 }
 
 // buildScanner gives the scan namespace the TUN (the whole scanner side,

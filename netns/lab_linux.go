@@ -11,7 +11,6 @@ import (
 
 	"github.com/siglab/siglab/netns/nsthread"
 	"github.com/songgao/water"
-	vnetns "github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -152,18 +151,6 @@ func (l *Lab) teardown(unpublish func() error) error {
 	}
 	l.nsh = nil
 	return errors.Join(errs...)
-}
-
-// newNS creates one of the lab's namespaces and remembers it for Close.
-func (l *Lab) newNS(role string) (nsthread.Handle, error) {
-	name := l.nsName(role)
-	h, err := newNamed(runDir, name)
-	if err != nil {
-		return vnetns.None(), err
-	}
-	l.names = append(l.names, name)
-	l.nsh = append(l.nsh, h)
-	return h, nil
 }
 
 // registry holds every open Lab of this process, for CloseAll.

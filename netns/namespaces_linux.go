@@ -60,10 +60,7 @@ func (l *Lab) namespaces(p plan) error {
 	}
 	l.runJobs(jobs)
 	for _, j := range jobs {
-		if j.made {
-			l.names = append(l.names, j.name)
-			l.nsh = append(l.nsh, j.ns)
-		}
+		l.record(j)
 	}
 	for _, j := range jobs {
 		if j.err != nil {
@@ -80,6 +77,14 @@ func (l *Lab) namespaces(p plan) error {
 		}
 	}
 	return nil
+}
+
+// record remembers j's namespace for Close, if j made one.
+func (l *Lab) record(j *nsJob) {
+	if j.made {
+		l.names = append(l.names, j.name)
+		l.nsh = append(l.nsh, j.ns)
+	}
 }
 
 // runJobs runs jobs, at most max(2, GOMAXPROCS) at a time: beyond the
