@@ -45,6 +45,16 @@ var _ = Describe("Catalogue", func() {
 		}
 	})
 
+	It("is listed by Index, name and summary, in order, without parsing (else: go generate ./scenarios)", func() {
+		all, err := scenarios.Catalogue()
+		Expect(err).NotTo(HaveOccurred())
+		want := make([]scenarios.Entry, len(all))
+		for i, s := range all {
+			want[i] = scenarios.Entry{Name: s.Name, Summary: s.Summary}
+		}
+		Expect(scenarios.Index()).To(Equal(want), "index_gen.go is stale: run go generate ./scenarios")
+	})
+
 	It("has fig2-syn as the FAQ's SYN scan", func() {
 		s, err := scenarios.Find("fig2-syn")
 		Expect(err).NotTo(HaveOccurred())
