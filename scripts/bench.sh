@@ -155,10 +155,31 @@ startup() {
   help) bin/siglab --help >/dev/null ;;
   scenarios) bin/siglab scenarios >/dev/null ;;
   detect) bin/siglab detect "$work/one.pcap" >/dev/null ;;
+  floor | floor-noplot) "$work/$tool/$tool" ;;
   hello) "$work/hello/hello" >/dev/null ;;
   esac
   t1=${EPOCHREALTIME/./}
   [ "$i" = 0 ] || put startup cli "$tool" "$i" wall_ms "$(msec "$t0" "$t1")" # run 0 warms the caches
+}
+
+# initfloor NAME PKG...: builds $work/NAME/NAME, a program that links
+# every non-standard package PKG... link (theirs and their
+# dependencies') and exits as main starts: what those packages cost a
+# process before it does anything (the runtime's start and their init
+# functions). It is built through an overlay, so nothing is written to
+# the tree; CGO_ENABLED=0 as bin/siglab is.
+initfloor() {
+  local name=$1 dir=$work/$1
+  shift
+  mkdir -p "$dir"
+  {
+    printf 'package main\n\nimport (\n\t"os"\n\n'
+    go list -deps "$@" | grep '^[^/]*\.' | grep -v -e '/internal/' -e '/internal$' -e '/cmd/siglab$' |
+      sed 's/.*/\t_ "&"/'
+    printf ')\n\nfunc main() { os.Exit(0) }\n'
+  } >"$dir/main.go"
+  printf '{"Replace":{"%s/cmd/siglab-%s/main.go":"%s/main.go"}}' "$PWD" "$name" "$dir" >"$dir/overlay.json"
+  CGO_ENABLED=0 go build -overlay "$dir/overlay.json" -o "$dir/$name" "./cmd/siglab-$name"
 }
 
 # detect SUBJECT PCAP TOOL RUN PACKETS [SOURCES]: one tool reading one
@@ -236,11 +257,22 @@ if section startup; then
   mkdir -p "$work/hello"
   printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello, world") }\n' >"$work/hello/main.go"
   go build -o "$work/hello/hello" "$work/hello/main.go" # the toolchain and settings bin/siglab was built with
+  # The floors: siglab's packages alone, and without the two that draw
+  # and check pictures (gonum/plot, chromedp). Their start is the least
+  # any siglab command can take.
+  initfloor floor ./cmd/siglab
+  initfloor floor-noplot $(go list -deps ./cmd/siglab | grep '^github.com/siglab/siglab/' |
+    grep -v -e '/cmd/siglab$' -e '/picture$' -e '/htmlreport$' -e '/reportmerge$')
+  if go list -deps $(go list -deps ./cmd/siglab | grep '^github.com/siglab/siglab/' |
+    grep -v -e '/cmd/siglab$' -e '/picture$' -e '/htmlreport$' -e '/reportmerge$') | grep -q -e gonum.org/v1/plot -e chromedp; then
+    note "the floor without pictures still links gonum/plot or chromedp: its row is not what it says"
+  fi
   bin/siglab generate fig2-syn -o "$work/small.pcap" >/dev/null 2>&1
   tcpdump -Z root -r "$work/small.pcap" -c 1 -w "$work/one.pcap" 2>/dev/null
-  for t in help scenarios detect hello; do startup "$t" 0; done
+  tools="help scenarios detect floor floor-noplot hello"
+  for t in $tools; do startup "$t" 0; done
   for i in $(seq "$startup_runs"); do
-    for t in help scenarios detect hello; do startup "$t" "$i"; done
+    for t in $tools; do startup "$t" "$i"; done
   done
 fi
 

@@ -56,7 +56,10 @@ var tables = []table{
 	{
 		title: "Start-up (a process that does next to nothing, against a hello-world Go binary built in the same run)", section: "startup", subject: "cli",
 		tools: []tool{{id: "help", name: "siglab --help"}, {id: "scenarios", name: "siglab scenarios"},
-			{id: "detect", name: "siglab detect (a one-packet capture)"}, {id: "hello", name: "hello-world Go binary"}},
+			{id: "detect", name: "siglab detect (a one-packet capture)"},
+			{id: "floor", name: "floor: siglab's packages linked, main exits at once"},
+			{id: "floor-noplot", name: "floor without the picture and report packages (gonum/plot, chromedp)"},
+			{id: "hello", name: "hello-world Go binary"}},
 		cols: []column{wallCol}, ratioMetric: "wall_ms", base: "hello", ratioHead: "÷ hello-world",
 	},
 	{

@@ -96,6 +96,14 @@ func startupTarget(r *raw) target {
 	t := target{Name: "start-up", Goal: fmt.Sprintf("siglab --help <= %.1fx a hello-world Go binary built in the same run", startupMax)}
 	if ok {
 		t.Measured = fmt.Sprintf("%.2fx hello-world (%.1f vs %.1f ms)", h/w, h, w)
+		// The floors say whether the target is within reach at all: a
+		// process that only links siglab's packages and exits.
+		if f, ok := r.median(key{"startup", "cli", "floor", "wall_ms"}); ok {
+			t.Measured += fmt.Sprintf("; floor %.2fx", f/w)
+		}
+		if f, ok := r.median(key{"startup", "cli", "floor-noplot", "wall_ms"}); ok {
+			t.Measured += fmt.Sprintf(", %.2fx without gonum/plot and chromedp", f/w)
+		}
 	}
 	t.Verdict = verdict(ok, h <= startupMax*w)
 	return t
