@@ -19,7 +19,9 @@
 #   liveceiling  the live path's ceiling: scripts/bench-live.sh, when it
 #                exists (a hook: that script judges its own runs)
 #   startup      siglab --help, scenarios and detect (one packet) against
-#                a hello-world Go binary; BENCH_STARTUP_RUNS (default 15)
+#                a hello-world Go binary, beside the floors (siglab's
+#                packages linked, main exits at once, with and without
+#                gonum/plot); BENCH_STARTUP_RUNS (default 15)
 #   generate     siglab generate against tcpdump -r X -w Y copying the
 #                same packets; BENCH_GEN_RUNS (default 11)
 #   detect       detection of the full-range and a 10 M-packet capture,
