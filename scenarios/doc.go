@@ -6,7 +6,10 @@
 // completely, so that later stages (generator, lab, verifier) never see a
 // scenario that cannot run: every error is one line, `file:line: what is
 // wrong`, and wraps ErrInvalid. Catalogue and Find serve the built-in
-// scenarios, the *.yaml files next to this package, embedded at build time.
+// scenarios, the *.yaml files next to this package, embedded at build time;
+// Index lists their names and summaries without parsing them, from
+// index_gen.go, which `go generate ./scenarios` writes from the catalogue
+// (a spec fails when it is stale).
 //
 // A scenario may set `start:`, an RFC 3339 moment with its zone
 // (1998-12-24T01:41:25.18024Z), where an offline run's virtual clock
