@@ -105,28 +105,6 @@ func (s *servers) serveTCP(ln net.Listener, handle func(net.Conn)) {
 	go s.accept(ln, handle)
 }
 
-// accepted connection, which it closes when handle returns.
-func (s *servers) listenWith(ns nsthread.Handle, ap netip.AddrPort, handle func(net.Conn)) error {
-	var ln net.Listener
-	err := nsthread.Do(ns, func() (err error) {
-		ln, err = (&net.ListenConfig{}).Listen(context.Background(), family("tcp", ap), ap.String())
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", ap, err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		ln.Close()
-		return ErrClosed
-	}
-	s.lns = append(s.lns, ln)
-	s.wg.Add(1)
-	go s.accept(ln, handle)
-	return nil
-}
-
 func (s *servers) accept(ln net.Listener, handle func(net.Conn)) {
 	defer s.wg.Done()
 	for {
